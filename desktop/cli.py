@@ -1,0 +1,102 @@
+"""The ``creditdesk`` command line, headless.
+
+Subcommands are small classes registered in one table; the window layer adds its own
+(``gui``) through :func:`main`'s ``extra`` argument, so this module never imports Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from desktop import __version__
+from desktop.identifiers import IdentifierError, IdentifierKind, parse_identifier
+
+EXIT_OK = 0
+EXIT_INVALID_INPUT = 2
+
+
+@dataclass(frozen=True)
+class Command:
+    """A subcommand: its help line, how to add its arguments, and what it runs."""
+
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+def _configure_id(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("input", metavar="INPUT", help="typed, pasted or scanned identifier")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument(
+        "--kind",
+        choices=[k.value for k in IdentifierKind],
+        help="accept only this kind (needed only for a number valid as both)",
+    )
+
+
+def _run_id(args: argparse.Namespace) -> int:
+    try:
+        subject = parse_identifier(args.input, kind=args.kind)
+    except IdentifierError as exc:
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return EXIT_INVALID_INPUT
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "kind": subject.kind.value,
+                    "normalized": subject.normalized,
+                    "masked": subject.masked,
+                    "converted_from_15": subject.converted_from_15,
+                },
+                ensure_ascii=False,
+            )
+        )
+        return EXIT_OK
+    # Plain output is what lands on screens and in terminal scrollback: masked only.
+    print(f"类型 / kind: {subject.kind.label_zh} / {subject.kind.label_en}")
+    print(f"号码 / number: {subject.masked}")
+    if subject.converted_from_15:
+        print("说明 / note: 由15位旧号码转换为18位 / converted from a 15-digit number")
+    if subject.extracted:
+        print("说明 / note: 从扫描内容中提取 / taken from a longer scanned text")
+    return EXIT_OK
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("id", "validate and normalise an identifier / 校验号码", _configure_id, _run_id),
+)
+
+
+def build_parser(extra: Sequence[Command] = ()) -> argparse.ArgumentParser:
+    """The full parser: core commands plus any the caller adds."""
+    parser = argparse.ArgumentParser(
+        prog="creditdesk",
+        description="一窗受理信用核查客户端 / CreditDesk, credit checks at the one-window counter",
+    )
+    parser.add_argument("--version", action="version", version=f"creditdesk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in (*COMMANDS, *extra):
+        p = sub.add_parser(command.name, help=command.help, description=command.help)
+        command.configure(p)
+        p.set_defaults(_run=command.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, extra: Sequence[Command] = ()) -> int:
+    """Run one command and return its exit code."""
+    for stream in (sys.stdout, sys.stderr):
+        # A Windows console or a pipe with a legacy code page must not crash on Chinese.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    parser = build_parser(extra)
+    args = parser.parse_args(argv)
+    if not hasattr(args, "_run"):
+        parser.print_help()
+        return EXIT_OK
+    return args._run(args)
