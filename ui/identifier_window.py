@@ -45,10 +45,8 @@ class IdentifierWindow(QMainWindow):
                 notes.append("由15位旧号码转换 / converted from 15 digits")
             if subject.extracted:
                 notes.append("从扫描内容中提取 / taken from scanned text")
-            suffix = f"（{'；'.join(notes)}）" if notes else ""
-            self.result.setText(
-                f"✔ {subject.kind.label_zh} / {subject.kind.label_en}: {subject.masked}{suffix}"
-            )
+            lines = [f"✔ {subject.kind.label_zh} / {subject.kind.label_en}", subject.masked]
+            self.result.setText("\n".join(lines + notes))
             # Ready for the next scan: clear the field but keep focus on it.
             self.lookup.clear()
         self.lookup.setFocus()
