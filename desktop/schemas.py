@@ -1,0 +1,369 @@
+"""Contract v1 between the desk and the credit platform: one source of truth.
+
+Pydantic models for every request and response body. The platform side (``sandbox``)
+declares them as its FastAPI models, so the served OpenAPI document is generated from
+this file, and the desk's platform client validates every response against them: a body
+that does not fit is an error, never a half-shown status.
+
+Field names listed in the issue are binding; extra fields may be added freely.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from desktop.domain import (
+    CreditRecord,
+    MeasureKind,
+    RecordKind,
+    RecordState,
+    SubjectKind,
+    Verdict,
+    WarningLevel,
+)
+
+CONTRACT_VERSION = "v1"
+MAX_BATCH = 1000
+
+FeedbackAction = Literal[
+    "terminated",
+    "overridden",
+    "proceeded",
+    "fast_tracked",
+    "commitment_fulfilled",
+    "commitment_breached",
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+
+class ErrorDetail(_Model):
+    """What went wrong: a stable code and a message (Chinese / English)."""
+
+    code: str
+    message: str
+
+
+class ErrorBody(_Model):
+    """Every error response: ``{"error": {"code", "message"}}``."""
+
+    error: ErrorDetail
+
+
+class Health(_Model):
+    """``GET /v1/health``."""
+
+    status: Literal["ok"]
+    contract: str = CONTRACT_VERSION
+    platform: str
+    time: dt.datetime
+
+
+class MaterialOut(_Model):
+    """A required material of a business item."""
+
+    code: str
+    name: str
+    tolerable: bool
+
+
+class ItemOut(_Model):
+    """A business item (事项) of the catalogue."""
+
+    code: str
+    name: str
+    department: str
+    materials: list[MaterialOut]
+    max_tolerance_days: int
+
+
+class MeasureOut(_Model):
+    """A line of the measures list (措施清单)."""
+
+    code: str
+    kind: MeasureKind
+    text: str
+    basis: str
+    record_kinds: list[RecordKind]
+    fields: list[str] = Field(default_factory=list, description="empty: every field")
+    items: list[str] = Field(default_factory=list, description="empty: every item")
+
+
+class CatalogOut(_Model):
+    """``GET /v1/catalog``: business items and the measures list."""
+
+    version: int
+    items: list[ItemOut]
+    measures: list[MeasureOut]
+
+
+class SubjectOut(_Model):
+    """The applicant as the platform knows it (name empty when unknown)."""
+
+    id: str
+    kind: SubjectKind
+    name: str
+    district: str = ""
+    known: bool = True
+
+
+class RecordOut(_Model):
+    """One list entry; ``expires_on`` is the first day it no longer counts."""
+
+    id: str
+    kind: RecordKind
+    field: str
+    department: str
+    basis: str
+    listed_on: dt.date
+    expires_on: dt.date | None = None
+    state: RecordState
+
+    def to_domain(self, subject_id: str) -> CreditRecord:
+        """The domain record, for the shared verdict functions."""
+        return CreditRecord(
+            id=self.id,
+            subject_id=subject_id,
+            kind=self.kind,
+            field=self.field,
+            department=self.department,
+            legal_basis=self.basis,
+            listed_on=self.listed_on,
+            expires_on=self.expires_on,
+            state=self.state,
+        )
+
+
+class GradeOut(_Model):
+    """Public credit evaluation: letter A-D and score."""
+
+    letter: Literal["A", "B", "C", "D"]
+    score: int
+    evaluated_on: dt.date | None = None
+
+
+class WarningOut(_Model):
+    """A red/yellow/blue risk warning; ``via`` names the related subject that raised it."""
+
+    level: WarningLevel
+    point: str
+    since: dt.date
+    via: str | None = Field(None, description="related subject id when flagged through it")
+
+
+class RelatedOut(_Model):
+    """A related party (e.g. same investor) and its own warnings."""
+
+    subject_id: str
+    name: str
+    relation: str
+    warnings: list[WarningOut] = Field(default_factory=list)
+
+
+class MatchedMeasure(_Model):
+    """A measure that applies to this check, with the record that triggered it."""
+
+    code: str
+    kind: MeasureKind
+    text: str
+    basis: str
+    record_id: str
+
+
+class CreditResult(_Model):
+    """``GET /v1/subjects/{id}/credit?item=CODE`` (审批服务)."""
+
+    check_id: str
+    subject: SubjectOut
+    item: str
+    records: list[RecordOut]
+    grade: GradeOut | None = None
+    warnings: list[WarningOut]
+    related: list[RelatedOut]
+    measures: list[MatchedMeasure]
+    verdict: Verdict
+    as_of: dt.datetime
+
+
+class ToleranceRequest(_Model):
+    """``POST /v1/tolerance`` body (容缺受理)."""
+
+    subject_id: str
+    item: str
+
+
+class ToleranceResult(_Model):
+    """Whether the applicant may be accepted with tolerable materials missing."""
+
+    eligible: bool
+    reason: str
+    tolerable_materials: list[MaterialOut]
+    due_days: int
+    commitment_text: str
+    verdict: Verdict
+
+
+class BatchRequest(_Model):
+    """``POST /v1/batch`` body (批量查询): at most 1,000 identifiers."""
+
+    item: str
+    subject_ids: list[str] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class BatchRow(_Model):
+    """One row of a batch answer: a credit result or the row's error."""
+
+    index: int
+    subject_id: str
+    result: CreditResult | None = None
+    error: ErrorDetail | None = None
+
+
+class BatchResult(_Model):
+    """Rows in input order, one per identifier."""
+
+    results: list[BatchRow]
+
+
+class SupervisionOut(_Model):
+    """``GET /v1/subjects/{id}/supervision`` (行政监管): graded supervision class."""
+
+    subject_id: str
+    supervision_class: Literal["A", "B", "C", "D"] = Field(alias="class")
+    frequency: str
+    reasons: list[str]
+
+
+class FeedbackIn(_Model):
+    """``POST /v1/feedback`` body: what the clerk did about a check (the closed loop)."""
+
+    check_id: str = Field(min_length=1, max_length=64)
+    subject_id: str
+    item: str = Field(min_length=1, max_length=64)
+    verdict: Verdict
+    action: FeedbackAction
+    reason: str = Field("", max_length=2000)
+    case_no: str = Field("", max_length=64)
+    clerk_id: str = Field(min_length=1, max_length=64)
+    occurred_at: dt.datetime
+
+
+class FeedbackCreated(_Model):
+    """``201`` answer to a feedback post."""
+
+    feedback_id: str
+
+
+class ChangeEntry(_Model):
+    """One change of the list snapshot; a repaired or expired record arrives as delete."""
+
+    op: Literal["upsert", "delete"]
+    version: int
+    subject_id: str
+    subject_name: str
+    subject_kind: SubjectKind
+    district: str = ""
+    record: RecordOut
+
+
+class ChangesOut(_Model):
+    """``GET /v1/lists/changes``: a page of changes after ``since``."""
+
+    version: int = Field(description="pass as since= to get the next page")
+    catalog_version: int
+    entries: list[ChangeEntry]
+    more: bool
+
+
+class ReportIn(_Model):
+    """``POST /v1/reports``: register a printed report's number and digest."""
+
+    report_no: str = Field(min_length=1, max_length=64)
+    digest: str = Field(min_length=16, max_length=128)
+    kind: str = Field("credit_report", max_length=64)
+    subject_id: str = Field("", max_length=64)
+    issued_at: dt.datetime
+
+
+class ReportOut(_Model):
+    """A registered report, as ``GET /v1/reports/{report_no}`` returns it."""
+
+    report_no: str
+    digest: str
+    kind: str
+    counter: str
+    issued_at: dt.datetime
+    registered_at: dt.datetime
+
+
+# --- sandbox-only (/sandbox/) ---------------------------------------------------------
+
+
+class Sample(_Model):
+    """A subject whose check for ``item`` yields the verdict it is listed under."""
+
+    id: str
+    item: str
+    name: str
+    kind: SubjectKind
+
+
+class SamplesOut(_Model):
+    """``GET /sandbox/samples``: sample subjects keyed by verdict."""
+
+    prohibit: list[Sample]
+    restrict: list[Sample]
+    alert: list[Sample]
+    incentive: list[Sample]
+    clear: list[Sample]
+
+
+class StatsOut(_Model):
+    """``GET /sandbox/stats``: what the platform has seen."""
+
+    requests_served: int
+    feedback_received: int
+    feedback_unique: int
+    duplicates_suppressed: int
+    subjects: int
+    records: int
+    list_version: int
+
+
+class FaultsIn(_Model):
+    """``POST /sandbox/faults``; an empty body resets to no faults. Rates are 0..1."""
+
+    latency_ms: int = Field(0, ge=0, le=120_000)
+    error_rate: float = Field(0.0, ge=0, le=1)
+    error_status: int = Field(503, ge=400, le=599)
+    retry_after: int | None = Field(None, ge=0, le=3600)
+    drop_rate: float = Field(0.0, ge=0, le=1)
+    malformed_rate: float = Field(0.0, ge=0, le=1)
+    truncated_rate: float = Field(0.0, ge=0, le=1)
+    drip_seconds: float = Field(0.0, ge=0, le=600, description="spread each body over this")
+    drip_rate: float = Field(1.0, ge=0, le=1, description="share of responses drip-fed")
+    wrong_content_type_rate: float = Field(0.0, ge=0, le=1)
+
+
+class FaultsOut(FaultsIn):
+    """The faults now in force."""
+
+
+class MutateIn(_Model):
+    """``POST /sandbox/changes``: change N random records (list, repair, expire)."""
+
+    n: int = Field(10, ge=1, le=100_000)
+    seed: int | None = None
+
+
+class MutateOut(_Model):
+    """What the mutation did, and the list version after it."""
+
+    changed: int
+    subject_ids: list[str]
+    list_version: int

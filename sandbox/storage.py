@@ -1,0 +1,127 @@
+"""The reference platform's tables (SQLAlchemy 2.x Core), for SQLite and PostgreSQL alike.
+
+One ``MetaData``; the generator bulk-inserts into it and the API reads it. Dates are
+stored as ISO strings so both engines compare and index them the same way.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Engine,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+)
+
+metadata = MetaData()
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+subjects = Table(
+    "subjects",
+    metadata,
+    Column("id", String(18), primary_key=True),
+    Column("kind", String(16), nullable=False),  # organisation | person
+    Column("name", String(128), nullable=False),
+    Column("district", String(16), nullable=False),
+    Column("grade_letter", String(1), nullable=False),
+    Column("grade_score", Integer, nullable=False),
+    Column("graded_on", String(10), nullable=False),
+    # Subjects sharing an investor group are related parties (关联企业).
+    Column("investor_group", Integer, nullable=True),
+    Column("investor_role", String(16), nullable=True),  # investor | invested
+)
+Index("ix_subjects_group", subjects.c.investor_group)
+
+records = Table(
+    "records",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("subject_id", String(18), nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("field", String(32), nullable=False),
+    Column("department", String(64), nullable=False),
+    Column("basis", Text, nullable=False),
+    Column("listed_on", String(10), nullable=False),
+    Column("expires_on", String(10), nullable=True),
+    Column("state", String(16), nullable=False),
+    # Monotonic list version of the record's last change; lists/changes pages by it.
+    Column("version", Integer, nullable=False),
+)
+Index("ix_records_subject", records.c.subject_id)
+Index("ix_records_version", records.c.version, unique=True)
+Index("ix_records_state_expiry", records.c.state, records.c.expires_on)
+
+warnings = Table(
+    "warnings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("subject_id", String(18), nullable=False),
+    Column("level", String(8), nullable=False),
+    Column("point", String(64), nullable=False),
+    Column("since", String(10), nullable=False),
+)
+Index("ix_warnings_subject", warnings.c.subject_id)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("key_hash", String(64), primary_key=True),  # sha256 hex; the key is never stored
+    Column("counter_id", String(64), nullable=False),
+    Column("department", String(64), nullable=False),
+)
+
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("idempotency_key", String(128), nullable=False, unique=True),
+    Column("counter_id", String(64), nullable=False),
+    Column("body_hash", String(64), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("received_at", String(32), nullable=False),
+)
+
+reports = Table(
+    "reports",
+    metadata,
+    Column("report_no", String(64), primary_key=True),
+    Column("digest", String(128), nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("subject_id", String(64), nullable=False),
+    Column("counter_id", String(64), nullable=False),
+    Column("issued_at", String(32), nullable=False),
+    Column("registered_at", String(32), nullable=False),
+)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets WAL and a busy timeout for concurrent readers."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):  # noqa: ANN001 - DBAPI callback
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+
+
+def create_all(engine: Engine) -> None:
+    """Create the tables that are missing."""
+    metadata.create_all(engine)
