@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from desktop import cli
+from sandbox.cli import SANDBOX
 
 
 def _configure_gui(parser: argparse.ArgumentParser) -> None:
@@ -29,7 +30,7 @@ GUI = cli.Command("gui", "open the counter window / 打开受理窗口", _config
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``creditdesk``: the CLI, with ``gui`` added."""
-    return cli.main(argv, extra=(GUI,))
+    return cli.main(argv, extra=(GUI, SANDBOX))
 
 
 def gui_main() -> int:

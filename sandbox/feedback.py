@@ -1,0 +1,130 @@
+"""Closing the loop on the platform side: feedback (反馈) with idempotency, report registry.
+
+A desk retries a feedback post until it sees a 2xx, so the same post may arrive several
+times. The ``Idempotency-Key`` makes that safe: the first post is stored, a replay with
+the same body gets the first answer back and stores nothing, a replay with a different
+body is a conflict (409), never a silent overwrite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from desktop import schemas
+from sandbox.storage import feedback, reports
+
+
+class Conflict(Exception):
+    """The same key (or report number) was used before with a different body."""
+
+
+@dataclass
+class Counters:
+    """What the platform has served since it started (the sandbox's /stats)."""
+
+    requests_served: int = 0
+    feedback_received: int = 0
+    duplicates_suppressed: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, name: str, n: int = 1) -> None:
+        """Increment one counter, thread-safely."""
+        with self._lock:
+            setattr(self, name, getattr(self, name) + n)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat()
+
+
+class FeedbackStore:
+    """Feedback posts and printed-report registrations."""
+
+    def __init__(self, engine: Engine, counters: Counters) -> None:
+        self._engine = engine
+        self._counters = counters
+
+    def record(
+        self, key: str, body: schemas.FeedbackIn, counter_id: str
+    ) -> tuple[schemas.FeedbackCreated, bool]:
+        """Store feedback once per key; returns the answer and whether it was new."""
+        self._counters.add("feedback_received")
+        payload = body.model_dump_json()
+        digest = hashlib.sha256(payload.encode()).hexdigest()
+        new_id = str(uuid.uuid4())
+        try:
+            with self._engine.begin() as conn:
+                conn.execute(
+                    insert(feedback).values(
+                        id=new_id,
+                        idempotency_key=key,
+                        counter_id=counter_id,
+                        body_hash=digest,
+                        body=payload,
+                        received_at=_now(),
+                    )
+                )
+            return schemas.FeedbackCreated(feedback_id=new_id), True
+        except IntegrityError:
+            pass  # the key is known: a replay, answered from the first post below
+        with self._engine.connect() as conn:
+            first = conn.execute(
+                select(feedback.c.id, feedback.c.body_hash).where(feedback.c.idempotency_key == key)
+            ).one()
+        if first.body_hash != digest:
+            raise Conflict(key)
+        self._counters.add("duplicates_suppressed")
+        return schemas.FeedbackCreated(feedback_id=first.id), False
+
+    def unique_count(self) -> int:
+        """Distinct feedback records stored."""
+        with self._engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(feedback)).scalar_one()
+
+    def register_report(
+        self, body: schemas.ReportIn, counter_id: str
+    ) -> tuple[schemas.ReportOut, bool]:
+        """Register a report number and digest once; the same again is fine, a change is not."""
+        row = {
+            "report_no": body.report_no,
+            "digest": body.digest,
+            "kind": body.kind,
+            "subject_id": body.subject_id,
+            "counter_id": counter_id,
+            "issued_at": body.issued_at.isoformat(),
+            "registered_at": _now(),
+        }
+        try:
+            with self._engine.begin() as conn:
+                conn.execute(insert(reports).values(**row))
+            return self._report_out(row), True
+        except IntegrityError:
+            pass
+        existing = self.find_report(body.report_no)
+        if existing is None or existing.digest != body.digest:
+            raise Conflict(body.report_no)
+        return existing, False
+
+    def find_report(self, report_no: str) -> schemas.ReportOut | None:
+        """The registered report, or None."""
+        with self._engine.connect() as conn:
+            row = conn.execute(select(reports).where(reports.c.report_no == report_no)).first()
+        return self._report_out(row._asdict()) if row else None
+
+    @staticmethod
+    def _report_out(row: dict) -> schemas.ReportOut:
+        return schemas.ReportOut(
+            report_no=row["report_no"],
+            digest=row["digest"],
+            kind=row["kind"],
+            counter=row["counter_id"],
+            issued_at=dt.datetime.fromisoformat(row["issued_at"]),
+            registered_at=dt.datetime.fromisoformat(row["registered_at"]),
+        )

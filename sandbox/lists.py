@@ -1,0 +1,172 @@
+"""List versions for delta sync: ``lists/changes`` paging, expiry sweep, test mutations.
+
+Every change to a record gives it the next list version (unique, increasing), so a desk
+that remembers the last version it applied can ask for exactly what came after. A record
+whose expiry day has passed is re-versioned by a sweep, so time-based expiry reaches the
+desks as a ``delete`` like a repair does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import threading
+
+from sqlalchemy import Engine, bindparam, func, select, update
+
+from desktop import schemas
+from desktop.domain import RecordKind, RecordState
+from sandbox import catalog
+from sandbox.storage import meta, records, subjects
+
+MAX_PAGE = 10_000
+
+
+class VersionUnknown(LookupError):
+    """The desk asked for changes after a version this platform never issued."""
+
+
+class ListVersions:
+    """Hands out list versions; one writer at a time (the platform is one process)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._lock = threading.Lock()
+
+    def current(self) -> int:
+        """The newest list version."""
+        with self._engine.connect() as conn:
+            return conn.execute(select(func.coalesce(func.max(records.c.version), 0))).scalar_one()
+
+    def sweep_expired(self, on: dt.date) -> int:
+        """Mark records past their expiry as expired, each with a new version."""
+        with self._lock, self._engine.begin() as conn:
+            due = (
+                conn.execute(
+                    select(records.c.id)
+                    .where(records.c.state == RecordState.ACTIVE.value)
+                    .where(records.c.expires_on.is_not(None))
+                    .where(records.c.expires_on <= on.isoformat())
+                    .order_by(records.c.version)
+                )
+                .scalars()
+                .all()
+            )
+            if due:
+                start = self._newest(conn)
+                conn.execute(
+                    update(records)
+                    .where(records.c.id == bindparam("rid"))
+                    .values(version=bindparam("v"), state=RecordState.EXPIRED.value),
+                    [{"rid": rid, "v": start + i} for i, rid in enumerate(due, 1)],
+                )
+                self._record_version(conn, start + len(due))
+        return len(due)
+
+    def changes(self, since: int, limit: int, on: dt.date) -> schemas.ChangesOut:
+        """The page of changes after ``since``, in version order.
+
+        From 0 this is the whole snapshot: records in force as ``upsert``, repaired and
+        expired ones as ``delete`` (which a desk starting from empty simply skips). One
+        rule for every page keeps a paged walk free of gaps and repeats.
+        """
+        newest = self.current()
+        if since > newest:
+            raise VersionUnknown(since)
+        query = (
+            select(
+                records, subjects.c.name, subjects.c.kind.label("subject_kind"), subjects.c.district
+            )
+            .join(subjects, subjects.c.id == records.c.subject_id)
+            .where(records.c.version > since)
+            .order_by(records.c.version)
+            .limit(limit + 1)
+        )
+        with self._engine.connect() as conn:
+            rows = conn.execute(query).all()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        entries = []
+        for r in rows:
+            record = schemas.RecordOut(
+                id=r.id,
+                kind=r.kind,
+                field=r.field,
+                department=r.department,
+                basis=r.basis,
+                listed_on=dt.date.fromisoformat(r.listed_on),
+                expires_on=dt.date.fromisoformat(r.expires_on) if r.expires_on else None,
+                state=r.state,
+            )
+            live = record.to_domain(r.subject_id).counts_on(on)
+            entries.append(
+                schemas.ChangeEntry(
+                    op="upsert" if live else "delete",
+                    version=r.version,
+                    subject_id=r.subject_id,
+                    subject_name=r.name,
+                    subject_kind=r.subject_kind,
+                    district=r.district,
+                    record=record,
+                )
+            )
+        version = rows[-1].version if more else newest
+        return schemas.ChangesOut(
+            version=version, catalog_version=catalog.CATALOG_VERSION, entries=entries, more=more
+        )
+
+    def mutate(self, n: int, seed: int | None, on: dt.date) -> schemas.MutateOut:
+        """Change ``n`` random records: repair or expire live ones, re-list old ones."""
+        rng = random.Random(seed)
+        with self._lock, self._engine.begin() as conn:
+            every = conn.execute(
+                select(
+                    records.c.id, records.c.subject_id, records.c.state, records.c.kind
+                ).order_by(records.c.id)
+            ).all()
+            if not every:
+                return schemas.MutateOut(changed=0, subject_ids=[], list_version=0)
+            ids = [every[i] for i in sorted(rng.sample(range(len(every)), min(n, len(every))))]
+            changes = []
+            for rid, _sid, state, kind in ids:
+                if state == RecordState.ACTIVE.value:
+                    new_state = rng.choice([RecordState.REPAIRED, RecordState.EXPIRED]).value
+                    values = {"state": new_state}
+                    if new_state == RecordState.EXPIRED.value:
+                        values["expires_on"] = on.isoformat()
+                else:
+                    years = 3 if kind != RecordKind.RED_LIST.value else 2
+                    values = {
+                        "state": RecordState.ACTIVE.value,
+                        "listed_on": on.isoformat(),
+                        "expires_on": on.replace(year=on.year + years).isoformat()
+                        if not (on.month == 2 and on.day == 29)
+                        else (on + dt.timedelta(days=365 * years)).isoformat(),
+                    }
+                changes.append((rid, values))
+            version = self._bump(conn, changes)
+        return schemas.MutateOut(
+            changed=len(changes),
+            subject_ids=sorted({sid for _r, sid, _s, _k in ids}),
+            list_version=version,
+        )
+
+    def _bump(self, conn, changes: list[tuple[str, dict]]) -> int:
+        """Apply ``changes`` giving each record the next version; returns the newest."""
+        version = self._newest(conn)
+        for rid, values in changes:
+            version += 1
+            conn.execute(
+                update(records).where(records.c.id == rid).values(version=version, **values)
+            )
+        if changes:
+            self._record_version(conn, version)
+        return version
+
+    @staticmethod
+    def _newest(conn) -> int:
+        return conn.execute(select(func.coalesce(func.max(records.c.version), 0))).scalar_one()
+
+    @staticmethod
+    def _record_version(conn, version: int) -> None:
+        conn.execute(update(meta).where(meta.c.key == "list_version").values(value=str(version)))

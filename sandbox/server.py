@@ -1,0 +1,140 @@
+"""Run the reference platform: in a background thread (demo, tests, benchmarks) or in front.
+
+Binds its own socket so port 0 means "any free port" and the real port is known before
+the first request; binds loopback unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import uvicorn
+
+from sandbox.app import Platform, create_app
+from sandbox.generator import GenerationSummary, ensure_generated
+from sandbox.storage import make_engine
+
+DEFAULT_COUNTER = "SX-DEMO-01"
+DEFAULT_DEPARTMENT = "绍兴市行政服务中心"
+
+
+def default_db_url(seed: int, subjects: int) -> str:
+    """A SQLite file per data set in the temp dir, reused so restarts are instant."""
+    path = Path(tempfile.gettempdir()) / f"creditdesk-sandbox-s{seed}-n{subjects}.sqlite"
+    return f"sqlite:///{path}"
+
+
+class SandboxServer:
+    """The reference platform on ``host:port``, started and stopped from Python."""
+
+    def __init__(
+        self,
+        *,
+        db_url: str | None = None,
+        seed: int = 1,
+        subjects: int = 20_000,
+        api_key: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        progress: Callable[[int, int], None] | None = None,
+        log_level: str = "warning",
+    ) -> None:
+        self.db_url = db_url or default_db_url(seed, subjects)
+        self.seed, self.subjects = seed, subjects
+        self.api_key = api_key or secrets.token_urlsafe(24)
+        self.key_generated = api_key is None
+        self.host, self.port = host, port
+        self._progress = progress
+        self._log_level = log_level
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self.summary: GenerationSummary | None = None
+        self.platform: Platform | None = None
+
+    @property
+    def url(self) -> str:
+        """Base URL, e.g. ``http://127.0.0.1:8765``."""
+        return f"http://{self.host}:{self.port}"
+
+    def prepare(self) -> None:
+        """Generate (or reuse) the data set and build the app; binds nothing yet."""
+        engine = make_engine(self.db_url)
+        self.summary = ensure_generated(
+            engine, seed=self.seed, subjects=self.subjects, progress=self._progress
+        )
+        self.platform = Platform(engine)
+        self.platform.add_key(self.api_key, DEFAULT_COUNTER, DEFAULT_DEPARTMENT)
+        self.platform.sweep()
+
+    def _uvicorn(self) -> tuple[uvicorn.Server, socket.socket]:
+        if self.platform is None:
+            self.prepare()
+        # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY on accepted sockets only when the
+        # listening socket says TCP, and without it each body waits ~40 ms behind its headers.
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.port))
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            create_app(self.platform),
+            log_level=self._log_level,
+            access_log=False,
+            timeout_graceful_shutdown=2,
+        )
+        return uvicorn.Server(config), sock
+
+    def start(self, timeout: float = 30.0) -> SandboxServer:
+        """Serve in a background thread; returns once requests are accepted."""
+        server, sock = self._uvicorn()
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.run, kwargs={"sockets": [sock]}, name="sandbox", daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("sandbox server did not start")
+            time.sleep(0.02)
+        return self
+
+    def serve_forever(self, on_ready: Callable[[SandboxServer], None]) -> None:
+        """Serve in this thread until interrupted; ``on_ready`` runs once it listens."""
+        server, sock = self._uvicorn()
+        self._server = server
+
+        def _watch() -> None:
+            while not server.started and not server.should_exit:
+                time.sleep(0.02)
+            if server.started:
+                on_ready(self)
+
+        threading.Thread(target=_watch, daemon=True).start()
+        server.run(sockets=[sock])
+
+    def stop(self) -> None:
+        """Stop serving and wait for the thread."""
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        if self.platform is not None:
+            self.platform.engine.dispose()
+
+    def __enter__(self) -> SandboxServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def today() -> dt.date:
+    """Exposed for the CLI's messages."""
+    return dt.date.today()
