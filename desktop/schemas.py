@@ -11,9 +11,9 @@ Field names listed in the issue are binding; extra fields may be added freely.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from desktop.domain import (
     CreditRecord,
@@ -36,6 +36,20 @@ FeedbackAction = Literal[
     "commitment_fulfilled",
     "commitment_breached",
 ]
+
+
+# Identifiers of things (item codes, ids, report numbers): plain ASCII, nothing to escape.
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:\-]+$", min_length=1,
+                                        max_length=64)]
+# Free text a person typed: anything printable. Control characters (NUL above all, which
+# PostgreSQL cannot store) are refused at the door, not discovered in the database.
+_PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+
+
+def Text(max_length: int, min_length: int = 0):  # noqa: N802 - reads as a type
+    """A free-text field type of at most ``max_length`` printable characters."""
+    return Annotated[str, StringConstraints(pattern=_PRINTABLE, min_length=min_length,
+                                            max_length=max_length)]
 
 
 class _Model(BaseModel):
@@ -193,8 +207,8 @@ class CreditResult(_Model):
 class ToleranceRequest(_Model):
     """``POST /v1/tolerance`` body (容缺受理)."""
 
-    subject_id: str
-    item: str
+    subject_id: Text(200, 1)
+    item: Code
 
 
 class ToleranceResult(_Model):
@@ -211,8 +225,8 @@ class ToleranceResult(_Model):
 class BatchRequest(_Model):
     """``POST /v1/batch`` body (批量查询): at most 1,000 identifiers."""
 
-    item: str
-    subject_ids: list[str] = Field(min_length=1, max_length=MAX_BATCH)
+    item: Code
+    subject_ids: list[Text(200)] = Field(min_length=1, max_length=MAX_BATCH)
 
 
 class BatchRow(_Model):
@@ -242,14 +256,14 @@ class SupervisionOut(_Model):
 class FeedbackIn(_Model):
     """``POST /v1/feedback`` body: what the clerk did about a check (the closed loop)."""
 
-    check_id: str = Field(min_length=1, max_length=64)
-    subject_id: str
-    item: str = Field(min_length=1, max_length=64)
+    check_id: Code
+    subject_id: Text(64, 1)
+    item: Code
     verdict: Verdict
     action: FeedbackAction
-    reason: str = Field("", max_length=2000)
-    case_no: str = Field("", max_length=64)
-    clerk_id: str = Field(min_length=1, max_length=64)
+    reason: Text(2000) = ""
+    case_no: Text(64) = ""
+    clerk_id: Code
     occurred_at: dt.datetime
 
 
@@ -283,10 +297,12 @@ class ChangesOut(_Model):
 class ReportIn(_Model):
     """``POST /v1/reports``: register a printed report's number and digest."""
 
-    report_no: str = Field(min_length=1, max_length=64)
-    digest: str = Field(min_length=16, max_length=128)
-    kind: str = Field("credit_report", max_length=64)
-    subject_id: str = Field("", max_length=64)
+    report_no: Code
+    digest: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16,128}$")] = Field(
+        description="lower-case hex digest of the printed document"
+    )
+    kind: Code = "credit_report"
+    subject_id: Text(64) = ""
     issued_at: dt.datetime
 
 

@@ -100,6 +100,7 @@ class Platform:
 
 _bearer = HTTPBearer(auto_error=False, description="the counter's API key")
 _ERRORS = {
+    400: {"model": schemas.ErrorBody, "description": "body is not JSON"},
     401: {"model": schemas.ErrorBody, "description": "missing or unknown API key"},
     422: {"model": schemas.ErrorBody, "description": "invalid request"},
 }
@@ -119,7 +120,9 @@ def _counter(
 
 
 Auth = Annotated[Counter, Depends(_counter)]
-SubjectPath = Annotated[str, Path(max_length=200, description="credit code or resident number")]
+SubjectPath = Annotated[
+    str, Path(min_length=1, max_length=200, description="credit code or resident number")
+]
 
 
 def create_app(platform: Platform) -> FastAPI:
@@ -133,6 +136,7 @@ def create_app(platform: Platform) -> FastAPI:
     _install_error_handlers(app)
 
     app.state.platform = platform
+
     @app.get("/v1/health", response_model=schemas.Health, tags=["platform"])
     def health() -> schemas.Health:
         platform.counters.add("requests_served")
@@ -299,7 +303,9 @@ def create_app(platform: Platform) -> FastAPI:
         responses={**_ERRORS, 404: {"model": schemas.ErrorBody, "description": "no such report"}},
         tags=["报告核验"],
     )
-    def get_report(report_no: Annotated[str, Path(max_length=64)], _: Auth) -> schemas.ReportOut:
+    def get_report(
+        report_no: Annotated[str, Path(min_length=1, max_length=64)], _: Auth
+    ) -> schemas.ReportOut:
         found = platform.feedback.find_report(report_no)
         if found is None:
             raise ApiError(
@@ -395,7 +401,10 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return _error(exc.status_code, f"http_{exc.status_code}", str(exc.detail))
+        response = _error(exc.status_code, f"http_{exc.status_code}", str(exc.detail))
+        # Keep what the exception carries, e.g. the Allow header of a 405.
+        response.headers.update(exc.headers or {})
+        return response
 
     @app.exception_handler(Exception)
     async def _crash(_request: Request, exc: Exception) -> JSONResponse:

@@ -30,24 +30,35 @@ _ITEMS = (
 
 def find_samples(engine: Engine, on: dt.date, scan: int = 4000) -> schemas.SamplesOut:
     """Up to three organisations and three persons per verdict, deterministic for a data set."""
+    listed: list[str] = []
+    unlisted: list[str] = []
     with engine.connect() as conn:
-        listed = (
-            conn.execute(
-                select(records.c.subject_id).distinct().order_by(records.c.subject_id).limit(scan)
+        # Each kind on its own: resident numbers sort before credit codes, so one scan in
+        # id order would see only persons in a large data set.
+        for kind in SubjectKind:
+            listed += (
+                conn.execute(
+                    select(records.c.subject_id)
+                    .distinct()
+                    .join(subjects, subjects.c.id == records.c.subject_id)
+                    .where(subjects.c.kind == kind.value)
+                    .order_by(records.c.subject_id)
+                    .limit(scan // 2)
+                )
+                .scalars()
+                .all()
             )
-            .scalars()
-            .all()
-        )
-        unlisted = (
-            conn.execute(
-                select(subjects.c.id)
-                .where(subjects.c.id.not_in(select(records.c.subject_id)))
-                .order_by(subjects.c.id)
-                .limit(200)
+            unlisted += (
+                conn.execute(
+                    select(subjects.c.id)
+                    .where(subjects.c.kind == kind.value)
+                    .where(subjects.c.id.not_in(select(records.c.subject_id)))
+                    .order_by(subjects.c.id)
+                    .limit(100)
+                )
+                .scalars()
+                .all()
             )
-            .scalars()
-            .all()
-        )
     buckets: dict[Verdict, dict[SubjectKind, list[schemas.Sample]]] = {
         v: {SubjectKind.ORGANISATION: [], SubjectKind.PERSON: []} for v in Verdict
     }
