@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib.util
 import json
 import socket
 import threading
@@ -27,7 +26,6 @@ ECHO = {"ok": True, "pad": "x" * 200}
 # What FastAPI's JSONResponse sends for ECHO: compact separators, no spaces.
 ECHO_BYTES = json.dumps(ECHO, separators=(",", ":")).encode()
 ERROR = {"error": {"code": "injected_fault", "message": "注入的故障 / injected fault"}}
-HAS_HTTPTOOLS = importlib.util.find_spec("httptools") is not None
 
 
 def make_app() -> FastAPI:
@@ -136,16 +134,7 @@ def test_error_status_body_and_retry_after(client, injector):
     assert "retry-after" not in r.headers
 
 
-@pytest.mark.parametrize(
-    "http",
-    [
-        "h11",
-        pytest.param(
-            "httptools",
-            marks=pytest.mark.skipif(not HAS_HTTPTOOLS, reason="httptools not installed"),
-        ),
-    ],
-)
+@pytest.mark.parametrize("http", ["h11", "httptools"])
 def test_drop_is_a_transport_error(serve, http):
     injector = FaultInjector()
     url = serve(FaultMiddleware(make_app(), injector), http)
