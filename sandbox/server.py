@@ -66,12 +66,26 @@ class SandboxServer:
     def prepare(self) -> None:
         """Generate (or reuse) the data set and build the app; binds nothing yet."""
         engine = make_engine(self.db_url)
-        self.summary = ensure_generated(
-            engine, seed=self.seed, subjects=self.subjects, progress=self._progress
-        )
+        try:
+            self.summary = self._generate(engine)
+        except ValueError:
+            if self.db_url != default_db_url(self.seed, self.subjects):
+                raise  # someone else's database: never wipe it
+            # Our own cache file, written by an older generator: rebuild it.
+            engine.dispose()
+            path = Path(self.db_url.removeprefix("sqlite:///"))
+            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                leftover.unlink(missing_ok=True)
+            engine = make_engine(self.db_url)
+            self.summary = self._generate(engine)
         self.platform = Platform(engine)
         self.platform.add_key(self.api_key, DEFAULT_COUNTER, DEFAULT_DEPARTMENT)
         self.platform.sweep()
+
+    def _generate(self, engine) -> GenerationSummary:
+        return ensure_generated(
+            engine, seed=self.seed, subjects=self.subjects, progress=self._progress
+        )
 
     def _uvicorn(self) -> tuple[uvicorn.Server, socket.socket]:
         if self.platform is None:

@@ -265,3 +265,29 @@ def test_served_openapi_matches_the_committed_document(sandbox):
     committed = json.loads(Path(__file__).resolve().parents[2].joinpath(
         "docs/platform-api.json").read_text(encoding="utf-8"))
     assert served == committed, "run: python -m sandbox.openapi > docs/platform-api.json"
+
+
+def test_serve_without_a_key_generates_one_and_prints_it_once(tmp_path):
+    import re
+    import subprocess
+
+    from sandbox.process import creditdesk_script
+
+    proc = subprocess.Popen(
+        [creditdesk_script(), "sandbox", "serve", "--port", "0", "--subjects", "300",
+         "--db", f"sqlite:///{tmp_path / 'p.sqlite'}"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="utf-8",
+    )
+    try:
+        key_line = proc.stdout.readline()
+        ready = proc.stdout.readline()
+        key = key_line.rsplit(": ", 1)[1].strip()
+        url = re.search(r"http://127\.0\.0\.1:\d+", ready).group(0)
+        assert len(key) >= 24
+        good = httpx.get(f"{url}/v1/catalog", headers={"Authorization": f"Bearer {key}"})
+        assert good.status_code == 200
+        assert httpx.get(f"{url}/v1/catalog").status_code == 401
+    finally:
+        proc.terminate()
+        rest, _ = proc.communicate(timeout=15)
+    assert key not in rest  # shown once only
