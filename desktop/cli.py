@@ -68,6 +68,22 @@ def _run_id(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _client_commands() -> tuple[Command, ...]:
+    from desktop import client_cli as c
+
+    return (
+        Command("check", "check a subject for an item / 信用核查", c.configure_check, c.run_check),
+        Command("sync", "sync the offline list snapshot / 同步名单", c.configure_sync, c.run_sync),
+        Command("alerts", "changes of checked subjects / 变动提醒", c.configure_alerts,
+                c.run_alerts),
+        Command("feedback", "record the action on a check / 反馈", c.configure_feedback,
+                c.run_feedback),
+        Command("outbox", "queued feedback / 反馈队列", c.configure_outbox, c.run_outbox),
+        Command("login", "store the counter's API key / 登录", c.configure_login, c.run_login),
+        Command("logout", "remove the API key / 退出", c.configure_login, c.run_logout),
+    )
+
+
 COMMANDS: tuple[Command, ...] = (
     Command("id", "validate and normalise an identifier / 校验号码", _configure_id, _run_id),
 )
@@ -81,7 +97,7 @@ def build_parser(extra: Sequence[Command] = ()) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"creditdesk {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for command in (*COMMANDS, *extra):
+    for command in (*COMMANDS, *_client_commands(), *extra):
         p = sub.add_parser(command.name, help=command.help, description=command.help)
         command.configure(p)
         p.set_defaults(_run=command.run)

@@ -1,0 +1,121 @@
+"""Wiring: build the desk's services once and hand them to whoever runs (CLI, window).
+
+No module reaches for a global; everything the services need is passed in here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from desktop.check_service import CheckService
+from desktop.credentials import SecretStore
+from desktop.outbox import Outbox
+from desktop.platform_client import ClientSettings, PlatformClient
+from desktop.settings import Settings, default_data_dir
+from desktop.sync_service import SyncService
+from local_cache.db import open_engine
+from local_cache.protect import Protector
+
+
+@dataclass
+class Services:
+    """The desk's services, built lazily: a command that needs no platform opens none."""
+
+    settings: Settings
+    secrets: SecretStore
+    _closers: list = field(default_factory=list)
+
+    @cached_property
+    def engine(self) -> Engine:
+        """The migrated cache file."""
+        engine = open_engine(self.settings.data_dir)
+        self._closers.append(engine.dispose)
+        return engine
+
+    @cached_property
+    def protector(self) -> Protector:
+        """Seals personal data with the keyring's data key."""
+        return Protector(self.secrets.data_key())
+
+    @cached_property
+    def client(self) -> PlatformClient:
+        """The platform client, with the counter's API key."""
+        s = self.settings
+        client = PlatformClient(
+            ClientSettings(
+                base_url=s["platform_url"],
+                api_key=self.secrets.api_key(),
+                connect_timeout=s["connect_timeout"],
+                read_timeout=s["read_timeout"],
+                deadline=s["deadline"],
+                ca_bundle=s["ca_bundle"] or None,
+                use_system_trust=s["use_system_trust"],
+                proxy=s["proxy"] or None,
+            )
+        )
+        self._closers.append(client.close)
+        return client
+
+    @cached_property
+    def checks(self) -> CheckService:
+        """Online checks with offline fallback."""
+        return CheckService(
+            self.engine,
+            self.protector,
+            _Lazy(self, "client"),
+            counter=self.settings["counter_id"],
+            clerk=self.settings["clerk_id"],
+            stale_hours=self.settings["stale_hours"],
+        )
+
+    @cached_property
+    def sync(self) -> SyncService:
+        """List sync into the snapshot."""
+        return SyncService(
+            self.engine,
+            self.protector,
+            _Lazy(self, "client"),
+            page_size=self.settings["sync_page"],
+            alert_days=self.settings["alert_days"],
+        )
+
+    @cached_property
+    def outbox(self) -> Outbox:
+        """The feedback outbox."""
+        return Outbox(
+            self.engine,
+            self.protector,
+            counter=self.settings["counter_id"],
+            clerk=self.settings["clerk_id"],
+        )
+
+    def close(self) -> None:
+        """Release connections and files."""
+        while self._closers:
+            self._closers.pop()()
+
+
+class _Lazy:
+    """Stands in for a service attribute until first used (an offline check needs no key)."""
+
+    def __init__(self, owner: Services, name: str) -> None:
+        self._owner, self._name = owner, name
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(getattr(self._owner, self._name), attr)
+
+
+def bootstrap(
+    data_dir: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    *,
+    secrets: SecretStore | None = None,
+) -> Services:
+    """Build the services for ``data_dir`` (platformdirs default) with setting overrides."""
+    settings = Settings(data_dir or default_data_dir(), overrides)
+    return Services(settings, secrets or SecretStore())

@@ -1,0 +1,287 @@
+"""The desk's headless commands: check, sync, alerts, feedback, outbox, login, logout.
+
+Each command builds the services through ``bootstrap`` with the global options
+(``--data-dir``, ``--platform``, ``--counter``) and prints plain text, or JSON with
+``--json``. Resident numbers are printed masked, in JSON as well. Exit codes: 0 done
+(whatever the verdict), 2 invalid input, 3 no answer (neither platform nor snapshot),
+4 refused (not signed in, no keyring, the platform rejected the call).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from desktop import schemas
+from desktop.bootstrap import Services, bootstrap
+from desktop.check_service import CheckOutcome, NoAnswer
+from desktop.credentials import API_KEY, SecretsUnavailable
+from desktop.identifiers import IdentifierError, mask
+from desktop.platform_client import PlatformError
+from desktop.settings import SettingsError
+
+EXIT_OK, EXIT_INVALID, EXIT_NO_ANSWER, EXIT_REFUSED = 0, 2, 3, 4
+ACTIONS = list(schemas.FeedbackAction.__args__)
+
+
+def common(parser: argparse.ArgumentParser) -> None:
+    """The global options every client command takes."""
+    parser.add_argument("--data-dir", type=Path, help="data directory (default: per user)")
+    parser.add_argument("--platform", help="platform base URL")
+    parser.add_argument("--counter", help="this counter's id")
+    parser.add_argument("--json", action="store_true", help="print data as JSON")
+
+
+def services(args: argparse.Namespace) -> Services:
+    """Services for the command's global options."""
+    return bootstrap(args.data_dir, {"platform_url": args.platform, "counter_id": args.counter})
+
+
+def guarded(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Turn the core's refusals into a message on stderr and an exit code."""
+
+    def wrapper(args: argparse.Namespace) -> int:
+        try:
+            return run(args)
+        except IdentifierError as exc:
+            return _fail(exc, EXIT_INVALID)
+        except NoAnswer as exc:
+            return _fail(exc, EXIT_NO_ANSWER)
+        except (SecretsUnavailable, PlatformError, SettingsError) as exc:
+            return _fail(exc, EXIT_REFUSED)
+
+    return wrapper
+
+
+def _fail(exc: Exception, code: int) -> int:
+    print(f"错误 / error: {exc}", file=sys.stderr)
+    return code
+
+
+def _emit(args: argparse.Namespace, data: object, plain: Callable[[], None]) -> None:
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, default=str))
+    else:
+        plain()
+
+
+def public_view(outcome: CheckOutcome) -> dict:
+    """The check as printed: the subject's number masked."""
+    data = outcome.model_dump(mode="json")
+    data["subject"]["id"] = mask(outcome.subject.id)
+    return data
+
+
+# ---------------------------------------------------------------------------- check
+
+
+def configure_check(p: argparse.ArgumentParser) -> None:
+    """``check ID --item CODE [--offline]``."""
+    p.add_argument("identifier", metavar="ID")
+    p.add_argument("--item", required=True, help="business item code")
+    p.add_argument("--offline", action="store_true", help="answer from the snapshot only")
+    p.add_argument("--kind", choices=["uscc", "resident_id"])
+    common(p)
+
+
+@guarded
+def run_check(args: argparse.Namespace) -> int:
+    """Check one subject and print the verdict."""
+    svc = services(args)
+    try:
+        outcome = svc.checks.check(args.identifier, args.item, offline=args.offline, kind=args.kind)
+    finally:
+        svc.close()
+
+    def plain() -> None:
+        s = outcome.subject
+        print(f"结论 / verdict: {outcome.verdict.label_zh} / {outcome.verdict.value}")
+        print(f"主体 / subject: {s.name or '（平台无记录 / unknown）'} {mask(s.id)} {s.district}")
+        print(
+            f"来源 / source: {'平台' if outcome.source == 'platform' else '离线快照'} / "
+            f"{outcome.source}" + ("  ⚠ 快照过时 / stale" if outcome.stale else "")
+        )
+        if outcome.notice:
+            print(outcome.notice)
+        for m in outcome.measures:
+            print(f"  [{m.kind.value}] {m.text} — {m.basis}")
+        print(f"核查编号 / check id: {outcome.check_id}")
+
+    _emit(args, public_view(outcome), plain)
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------- sync, alerts
+
+
+def configure_sync(p: argparse.ArgumentParser) -> None:
+    """``sync [--full]``."""
+    p.add_argument("--full", action="store_true", help="resync everything from version 0")
+    common(p)
+
+
+@guarded
+def run_sync(args: argparse.Namespace) -> int:
+    """Bring the offline snapshot up to date."""
+    svc = services(args)
+
+    def progress(entries: int, version: int) -> None:
+        if not args.json:
+            print(
+                f"\r同步 / syncing: {entries:,} 条 entries, version {version}",
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    try:
+        report = svc.sync.sync(full=args.full, progress=progress)
+    finally:
+        svc.close()
+    if not args.json:
+        print(file=sys.stderr)
+    _emit(
+        args,
+        report.__dict__,
+        lambda: print(
+            f"完成 / done: {report.pages} 页 pages, {report.entries:,} 条 entries, "
+            f"version {report.version}, {report.alerts} 条变动提醒 alerts"
+        ),
+    )
+    return EXIT_OK
+
+
+def configure_alerts(p: argparse.ArgumentParser) -> None:
+    """``alerts``."""
+    common(p)
+
+
+@guarded
+def run_alerts(args: argparse.Namespace) -> int:
+    """List change alerts of checked subjects."""
+    from local_cache import store
+
+    svc = services(args)
+    try:
+        with svc.engine.connect() as conn:
+            rows = store.open_alerts(conn, svc.protector)
+    finally:
+        svc.close()
+    _emit(
+        args,
+        rows,
+        lambda: (
+            [print(f"{r['masked']} {r['name']}: {r['summary']}") for r in rows]
+            or print("无变动提醒 / no alerts")
+        ),
+    )
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------- feedback, outbox
+
+
+def configure_feedback(p: argparse.ArgumentParser) -> None:
+    """``feedback CHECK_ID --action ACTION [--reason TEXT] [--case-no NO]``."""
+    p.add_argument("check_id", metavar="CHECK_ID")
+    p.add_argument("--action", required=True, choices=ACTIONS)
+    p.add_argument("--reason", default="")
+    p.add_argument("--case-no", default="")
+    common(p)
+
+
+@guarded
+def run_feedback(args: argparse.Namespace) -> int:
+    """Queue the clerk's action on a check; the outbox sends it."""
+    svc = services(args)
+    try:
+        outcome = svc.checks.recall(args.check_id)
+        if outcome is None:
+            return _fail(
+                LookupError(
+                    f"本机没有核查编号 {args.check_id} / no check {args.check_id} on this desk"
+                ),
+                EXIT_INVALID,
+            )
+        row = svc.outbox.record(
+            outcome.model_dump_json(), action=args.action, reason=args.reason, case_no=args.case_no
+        )
+    finally:
+        svc.close()
+    _emit(args, {"outbox_id": row}, lambda: print(f"已记录 / queued: outbox #{row}"))
+    return EXIT_OK
+
+
+def configure_outbox(p: argparse.ArgumentParser) -> None:
+    """``outbox [status|flush|retry ID]``."""
+    p.add_argument("what", nargs="?", default="status", choices=["status", "flush", "retry"])
+    p.add_argument("row", nargs="?", type=int, help="row id for retry")
+    common(p)
+
+
+@guarded
+def run_outbox(args: argparse.Namespace) -> int:
+    """Show, send or retry queued feedback."""
+    svc = services(args)
+    try:
+        if args.what == "flush":
+            report = svc.outbox.flush(svc.client)
+            if not args.json:
+                print(
+                    f"发送 / sent {report.sent}, 失败 / failed {report.failed}, "
+                    f"推迟 / deferred {report.deferred}"
+                )
+        elif args.what == "retry":
+            if args.row is None or not svc.outbox.retry(args.row):
+                return _fail(
+                    LookupError(f"没有失败的记录 #{args.row} / no failed row #{args.row}"),
+                    EXIT_INVALID,
+                )
+        counts = svc.outbox.counts()
+        failed = svc.outbox.failed()
+    finally:
+        svc.close()
+
+    def plain() -> None:
+        print(
+            f"待发送 / pending {counts['pending']}, 已发送 / sent {counts['sent']}, "
+            f"失败 / failed {counts['failed']}"
+        )
+        for f in failed:
+            print(f"  #{f['id']} {f['action']}: {f['reason']}")
+
+    _emit(args, counts, plain)
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------- login, logout
+
+
+def configure_login(p: argparse.ArgumentParser) -> None:
+    """``login`` / ``logout``."""
+    common(p)
+
+
+@guarded
+def run_login(args: argparse.Namespace) -> int:
+    """Store this counter's API key in the OS keyring (typed without echo)."""
+    svc = services(args)
+    svc.secrets.data_key()  # fails now, before a key is typed, if no keyring is usable
+    key = getpass.getpass("接口密钥 / API key: ").strip()
+    if not key:
+        return _fail(ValueError("未输入密钥 / no key entered"), EXIT_INVALID)
+    svc.secrets.set(API_KEY, key)
+    print("已保存到系统密钥库 / stored in the OS keyring")
+    return EXIT_OK
+
+
+@guarded
+def run_logout(args: argparse.Namespace) -> int:
+    """Remove the API key from the keyring."""
+    services(args).secrets.delete(API_KEY)
+    print("已退出 / signed out")
+    return EXIT_OK

@@ -1,0 +1,183 @@
+"""The feedback outbox: what the clerk decided reaches the platform exactly once in effect.
+
+Recording an action writes the audit entry and the outbox row in one transaction, with
+an idempotency key made at that moment: after a crash either both exist or neither does,
+and however often the row is sent, the platform stores it once. The sender marks a row
+sent only on the platform's 2xx; a rejection (409, a 4xx validation error) parks it as
+failed with the reason, visible and retryable, never silently dropped; an unreachable
+platform leaves it pending with a growing back-off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from desktop import schemas
+from desktop.identifiers import mask
+from desktop.platform_client import PlatformClient, PlatformError, PlatformRejected
+from local_cache import store
+from local_cache.db import UnitOfWork
+from local_cache.protect import Protector
+
+BACKOFF_BASE, BACKOFF_CAP = 2.0, 300.0
+
+
+class UnknownCheck(LookupError):
+    """Feedback for a check this desk never made."""
+
+
+@dataclass(frozen=True)
+class FlushReport:
+    """What one pass of the sender did."""
+
+    sent: int
+    failed: int
+    deferred: int
+
+
+class Outbox:
+    """Records clerk actions and sends them to the platform."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        protector: Protector,
+        *,
+        counter: str,
+        clerk: str,
+        now: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._engine, self._protector = engine, protector
+        self._counter, self._clerk = counter, clerk
+        self._now = now
+        self._rng = rng or random.Random()
+
+    def record(
+        self,
+        outcome_json: str,
+        *,
+        action: schemas.FeedbackAction,
+        reason: str = "",
+        case_no: str = "",
+    ) -> int:
+        """Queue feedback on a kept check (its JSON); returns the outbox row id."""
+        outcome = json.loads(outcome_json)
+        body = schemas.FeedbackIn(
+            check_id=outcome["check_id"],
+            subject_id=outcome["subject"]["id"],
+            item=outcome["item"],
+            verdict=outcome["verdict"],
+            action=action,
+            reason=reason,
+            case_no=case_no,
+            clerk_id=self._clerk,
+            occurred_at=dt.datetime.now(dt.UTC),
+        )
+        # Made now and stored with the row: every resend carries the same key.
+        key = str(uuid.uuid4())
+        with UnitOfWork(self._engine) as uow:
+            row_id = store.add_outbox(
+                uow.conn,
+                self._protector,
+                idempotency_key=key,
+                check_id=body.check_id,
+                subject_id=body.subject_id,
+                action=action,
+                payload=body.model_dump_json(),
+            )
+            store.append_audit(
+                uow.conn,
+                self._protector,
+                counter=self._counter,
+                clerk=self._clerk,
+                event=f"action.{action}",
+                subject_id=body.subject_id,
+                masked=mask(body.subject_id),
+                item=body.item,
+                verdict=body.verdict.value,
+                details={
+                    "check_id": body.check_id,
+                    "outbox_id": row_id,
+                    "reason": reason,
+                    "case_no": case_no,
+                },
+            )
+            uow.commit()
+        return row_id
+
+    def counts(self) -> dict[str, int]:
+        """Rows per state: ``pending``, ``sent``, ``failed``."""
+        with self._engine.connect() as conn:
+            return store.outbox_counts(conn)
+
+    def failed(self) -> list[dict]:
+        """Parked rows with their reasons (no personal data)."""
+        with self._engine.connect() as conn:
+            return [
+                {
+                    "id": r.id,
+                    "check_id": r.check_id,
+                    "action": r.action,
+                    "attempts": r.attempts,
+                    "reason": r.last_error,
+                }
+                for r in store.failed_outbox(conn)
+            ]
+
+    def retry(self, row_id: int) -> bool:
+        """Put a failed row back in the queue; False when there is no such failed row."""
+        with UnitOfWork(self._engine) as uow:
+            rows = [r for r in store.failed_outbox(uow.conn) if r.id == row_id]
+            if not rows:
+                return False
+            store.update_outbox(uow.conn, row_id, state="pending", next_attempt_at=self._now())
+            uow.commit()
+        return True
+
+    def flush(self, client: PlatformClient, *, limit: int = 500) -> FlushReport:
+        """Send what is due, oldest first; stops early when the platform is unreachable."""
+        sent = failed = deferred = 0
+        with self._engine.connect() as conn:
+            due = store.due_outbox(conn, self._now(), limit)
+        for row in due:
+            body = schemas.FeedbackIn.model_validate_json(self._protector.open(row.payload_sealed))
+            try:
+                receipt = client.send_feedback(body, row.idempotency_key)
+            except PlatformRejected as exc:
+                self._update(row.id, state="failed", attempts=row.attempts + 1, last_error=str(exc))
+                failed += 1
+                continue
+            except PlatformError as exc:
+                delay = min(BACKOFF_CAP, BACKOFF_BASE * 2**row.attempts)
+                self._update(
+                    row.id,
+                    attempts=row.attempts + 1,
+                    last_error=str(exc),
+                    next_attempt_at=self._now() + self._rng.uniform(delay / 2, delay),
+                )
+                deferred += 1
+                break  # the platform is down: the rest would fail the same way
+            self._update(
+                row.id,
+                state="sent",
+                attempts=row.attempts + 1,
+                last_error=None,
+                feedback_id=receipt.feedback_id,
+                sent_at=self._now(),
+            )
+            sent += 1
+        return FlushReport(sent, failed, deferred)
+
+    def _update(self, row_id: int, **values: object) -> None:
+        with UnitOfWork(self._engine) as uow:
+            store.update_outbox(uow.conn, row_id, **values)
+            uow.commit()

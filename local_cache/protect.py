@@ -1,0 +1,59 @@
+"""Personal data at rest: sealed fields and keyed lookup hashes.
+
+A resident identity number or a person's name never reaches the cache file in
+plaintext. Each is sealed with AES-GCM under a key derived from the desk's data key (kept
+in the OS keyring), and looked up by an HMAC-SHA256 of the normalised identifier under a
+second derived key. A file copied off the machine without the keyring's key reveals
+neither the numbers nor the names, and the index cannot be reversed by trying every
+possible number, since the attacker lacks the HMAC key.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+_NONCE = 12
+
+
+class SealError(ValueError):
+    """A sealed value could not be opened: wrong data key or a damaged cache file."""
+
+
+def _derive(data_key: bytes, purpose: bytes) -> bytes:
+    return HKDF(algorithm=SHA256(), length=32, salt=None, info=b"creditdesk/" + purpose).derive(
+        data_key
+    )
+
+
+class Protector:
+    """Seals, opens and indexes personal data with keys derived from one data key."""
+
+    def __init__(self, data_key: bytes) -> None:
+        if len(data_key) < 32:
+            raise ValueError("data key must be at least 32 bytes")
+        self._aead = AESGCM(_derive(data_key, b"seal"))
+        self._index_key = _derive(data_key, b"index")
+
+    def index(self, identifier: str) -> str:
+        """The lookup key for a normalised identifier (hex HMAC-SHA256)."""
+        return hmac.new(self._index_key, identifier.encode(), hashlib.sha256).hexdigest()
+
+    def seal(self, text: str) -> str:
+        """Encrypt ``text``; the result is ASCII and differs on every call."""
+        nonce = os.urandom(_NONCE)
+        return base64.b64encode(nonce + self._aead.encrypt(nonce, text.encode(), None)).decode()
+
+    def open(self, token: str) -> str:
+        """Decrypt what :meth:`seal` produced."""
+        try:
+            raw = base64.b64decode(token)
+            return self._aead.decrypt(raw[:_NONCE], raw[_NONCE:], None).decode()
+        except Exception as exc:  # cryptography raises InvalidTag; base64 binascii.Error
+            raise SealError("缓存数据无法解密 / cached data cannot be decrypted") from exc

@@ -1,0 +1,376 @@
+"""Repositories over the cache tables: plain values in, plain rows out.
+
+Every function takes the connection of the caller's unit of work, so a service can put
+several writes (an outbox row and its audit entry) into one transaction. Sealing and
+indexing of personal data happen here, with the ``Protector`` the caller hands in, so no
+plaintext resident number or person name is ever bound to a statement.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from local_cache.protect import Protector
+from local_cache.tables import (
+    alerts,
+    audit,
+    checked,
+    meta,
+    outbox,
+    results,
+    snapshot_records,
+    snapshot_subjects,
+)
+
+# ---------------------------------------------------------------------------- meta
+
+
+def get_meta(conn: Connection, key: str, default: str | None = None) -> str | None:
+    """A stored value of the ``meta`` table."""
+    value = conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar_one_or_none()
+    return default if value is None else value
+
+
+def set_meta(conn: Connection, **values: object) -> None:
+    """Store several ``meta`` values."""
+    for key, value in values.items():
+        stmt = sqlite_insert(meta).values(key=key, value=str(value))
+        conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": str(value)}))
+
+
+# ---------------------------------------------------------------------------- snapshot
+
+
+@dataclass(frozen=True)
+class SnapshotSubject:
+    """A subject as the snapshot knows it (opened)."""
+
+    id: str
+    kind: str
+    name: str
+    district: str
+
+
+@dataclass(frozen=True)
+class SnapshotRecord:
+    """A list entry of the snapshot."""
+
+    record_id: str
+    kind: str
+    field: str
+    department: str
+    basis: str
+    listed_on: str
+    expires_on: str | None
+    state: str
+
+
+def apply_changes(conn: Connection, protector: Protector, entries: Iterable[dict]) -> set[str]:
+    """Apply one page of list changes; returns the subject keys touched.
+
+    Each entry: ``op``, ``version``, ``subject_id``, ``subject_name``, ``subject_kind``,
+    ``district`` and the record's fields. Deletes of unknown records are no-ops, so a
+    page applied twice (a crash between apply and commit is impossible, but a replayed
+    page after a resync is not) leaves the same snapshot.
+    """
+    touched: set[str] = set()
+    subject_rows: dict[str, dict] = {}
+    upserts: list[dict] = []
+    deletes: list[str] = []
+    for e in entries:
+        key = protector.index(e["subject_id"])
+        touched.add(key)
+        if e["op"] == "delete":
+            deletes.append(e["record_id"])
+            continue
+        if key not in subject_rows:
+            subject_rows[key] = {
+                "subject_key": key,
+                "kind": e["subject_kind"],
+                "district": e["district"],
+                "id_sealed": protector.seal(e["subject_id"]),
+                "name_sealed": protector.seal(e["subject_name"]),
+            }
+        upserts.append(
+            {
+                "record_id": e["record_id"],
+                "subject_key": key,
+                "kind": e["kind"],
+                "field": e["field"],
+                "department": e["department"],
+                "basis": e["basis"],
+                "listed_on": e["listed_on"],
+                "expires_on": e["expires_on"],
+                "state": e["state"],
+                "version": e["version"],
+            }
+        )
+    if deletes:
+        conn.execute(delete(snapshot_records).where(snapshot_records.c.record_id.in_(deletes)))
+    if subject_rows:
+        stmt = sqlite_insert(snapshot_subjects)
+        conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["subject_key"],
+                set_={
+                    c: stmt.excluded[c] for c in ("kind", "district", "id_sealed", "name_sealed")
+                },
+            ),
+            list(subject_rows.values()),
+        )
+    if upserts:
+        stmt = sqlite_insert(snapshot_records)
+        conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["record_id"],
+                set_={
+                    c.name: stmt.excluded[c.name]
+                    for c in snapshot_records.c
+                    if c.name != "record_id"
+                },
+            ),
+            upserts,
+        )
+    return touched
+
+
+def clear_snapshot(conn: Connection) -> None:
+    """Forget the whole snapshot (before a full resync)."""
+    conn.execute(delete(snapshot_records))
+    conn.execute(delete(snapshot_subjects))
+
+
+def snapshot_lookup(
+    conn: Connection, protector: Protector, subject_id: str
+) -> tuple[SnapshotSubject | None, list[SnapshotRecord]]:
+    """The snapshot's subject and records for one identifier (one indexed lookup each)."""
+    key = protector.index(subject_id)
+    row = conn.execute(
+        select(snapshot_subjects).where(snapshot_subjects.c.subject_key == key)
+    ).first()
+    subject = None
+    if row is not None:
+        subject = SnapshotSubject(
+            protector.open(row.id_sealed), row.kind, protector.open(row.name_sealed), row.district
+        )
+    records = [
+        SnapshotRecord(
+            r.record_id, r.kind, r.field, r.department, r.basis, r.listed_on, r.expires_on, r.state
+        )
+        for r in conn.execute(
+            select(snapshot_records)
+            .where(snapshot_records.c.subject_key == key)
+            .order_by(snapshot_records.c.record_id)
+        )
+    ]
+    return subject, records
+
+
+def snapshot_record_ids(conn: Connection) -> dict[str, str]:
+    """Every record id in the snapshot with its subject key (for comparisons in tests)."""
+    return dict(conn.execute(select(snapshot_records.c.record_id, snapshot_records.c.subject_key)))
+
+
+# ---------------------------------------------------------------------------- results, audit
+
+
+def save_result(
+    conn: Connection,
+    protector: Protector,
+    *,
+    check_id: str,
+    subject_id: str,
+    item: str,
+    verdict: str,
+    source: str,
+    body: str,
+) -> None:
+    """Keep an answer, sealed whole."""
+    conn.execute(
+        insert(results).values(
+            check_id=check_id,
+            subject_key=protector.index(subject_id),
+            item=item,
+            verdict=verdict,
+            source=source,
+            checked_at=time.time(),
+            body_sealed=protector.seal(body),
+        )
+    )
+
+
+def load_result(conn: Connection, protector: Protector, check_id: str) -> str | None:
+    """A kept answer's JSON, or None."""
+    token = conn.execute(
+        select(results.c.body_sealed).where(results.c.check_id == check_id)
+    ).scalar_one_or_none()
+    return protector.open(token) if token else None
+
+
+def append_audit(
+    conn: Connection,
+    protector: Protector,
+    *,
+    counter: str,
+    clerk: str,
+    event: str,
+    subject_id: str | None = None,
+    masked: str | None = None,
+    item: str | None = None,
+    verdict: str | None = None,
+    source: str | None = None,
+    details: dict | None = None,
+) -> int:
+    """Append a log entry; the subject appears only as its keyed hash and masked form."""
+    result = conn.execute(
+        insert(audit).values(
+            at=time.time(),
+            counter=counter,
+            clerk=clerk,
+            event=event,
+            subject_key=protector.index(subject_id) if subject_id else None,
+            subject_masked=masked,
+            item=item,
+            verdict=verdict,
+            source=source,
+            details=json.dumps(details or {}, ensure_ascii=False, sort_keys=True),
+        )
+    )
+    return result.inserted_primary_key[0]
+
+
+def mark_checked(conn: Connection, protector: Protector, subject_id: str, masked: str) -> None:
+    """Remember that this desk checked the subject now (for change alerts)."""
+    stmt = sqlite_insert(checked).values(
+        subject_key=protector.index(subject_id),
+        id_sealed=protector.seal(subject_id),
+        masked=masked,
+        last_checked_at=time.time(),
+    )
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["subject_key"],
+            set_={"last_checked_at": stmt.excluded.last_checked_at},
+        )
+    )
+
+
+def raise_alerts(
+    conn: Connection, protector: Protector, touched: set[str], since: float, version: int
+) -> int:
+    """Alerts for touched subjects this desk checked after ``since``; returns the count."""
+    if not touched:
+        return 0
+    rows = conn.execute(
+        select(checked)
+        .where(checked.c.subject_key.in_(touched))
+        .where(checked.c.last_checked_at >= since)
+    ).all()
+    for row in rows:
+        subject = conn.execute(
+            select(snapshot_subjects.c.name_sealed).where(
+                snapshot_subjects.c.subject_key == row.subject_key
+            )
+        ).scalar_one_or_none()
+        live = conn.execute(
+            select(func.count())
+            .select_from(snapshot_records)
+            .where(snapshot_records.c.subject_key == row.subject_key)
+        ).scalar_one()
+        conn.execute(
+            insert(alerts).values(
+                subject_key=row.subject_key,
+                masked=row.masked,
+                name_sealed=subject or protector.seal(""),
+                summary=f"信用状态有变化，当前有效记录{live}条 / credit status changed, "
+                f"{live} record(s) in force",
+                list_version=version,
+                raised_at=time.time(),
+                acknowledged=0,
+            )
+        )
+    return len(rows)
+
+
+def open_alerts(conn: Connection, protector: Protector) -> list[dict]:
+    """Unacknowledged alerts, newest first, with names opened."""
+    return [
+        {
+            "id": r.id,
+            "masked": r.masked,
+            "name": protector.open(r.name_sealed),
+            "summary": r.summary,
+            "list_version": r.list_version,
+            "raised_at": r.raised_at,
+        }
+        for r in conn.execute(
+            select(alerts).where(alerts.c.acknowledged == 0).order_by(alerts.c.id.desc())
+        )
+    ]
+
+
+# ---------------------------------------------------------------------------- outbox
+
+
+def add_outbox(
+    conn: Connection,
+    protector: Protector,
+    *,
+    idempotency_key: str,
+    check_id: str,
+    subject_id: str,
+    action: str,
+    payload: str,
+) -> int:
+    """Queue a feedback post; the payload (with the subject's number) is sealed."""
+    now = time.time()
+    return conn.execute(
+        insert(outbox).values(
+            idempotency_key=idempotency_key,
+            check_id=check_id,
+            subject_key=protector.index(subject_id),
+            action=action,
+            payload_sealed=protector.seal(payload),
+            state="pending",
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+    ).inserted_primary_key[0]
+
+
+def due_outbox(conn: Connection, now: float, limit: int = 100) -> Sequence:
+    """Pending rows whose next attempt is due, oldest first."""
+    return conn.execute(
+        select(outbox)
+        .where(outbox.c.state == "pending")
+        .where(outbox.c.next_attempt_at <= now)
+        .order_by(outbox.c.id)
+        .limit(limit)
+    ).all()
+
+
+def update_outbox(conn: Connection, row_id: int, **values: object) -> None:
+    """Change an outbox row (state, attempts, errors, receipt)."""
+    conn.execute(update(outbox).where(outbox.c.id == row_id).values(**values))
+
+
+def outbox_counts(conn: Connection) -> dict[str, int]:
+    """Rows per state: pending, sent, failed."""
+    counts = {"pending": 0, "sent": 0, "failed": 0}
+    for state, n in conn.execute(select(outbox.c.state, func.count()).group_by(outbox.c.state)):
+        counts[state] = n
+    return counts
+
+
+def failed_outbox(conn: Connection) -> Sequence:
+    """Rows parked as failed, with their reasons."""
+    return conn.execute(
+        select(outbox).where(outbox.c.state == "failed").order_by(outbox.c.id)
+    ).all()

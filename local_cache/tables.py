@@ -1,0 +1,123 @@
+"""The desk's cache file: tables (SQLAlchemy 2.x Core).
+
+Schema changes go through Alembic migrations (``local_cache/migrations``); a test checks
+that the migrated schema equals these declarations. Columns ending ``_sealed`` hold
+AES-GCM tokens, ``subject_key`` an HMAC of the identifier (see ``protect.py``).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Float, Index, Integer, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+# The list snapshot from lists/changes, for offline checks.
+snapshot_subjects = Table(
+    "snapshot_subjects",
+    metadata,
+    Column("subject_key", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("district", String(16), nullable=False),
+    Column("id_sealed", Text, nullable=False),
+    Column("name_sealed", Text, nullable=False),
+)
+
+snapshot_records = Table(
+    "snapshot_records",
+    metadata,
+    Column("record_id", String(32), primary_key=True),
+    Column("subject_key", String(64), nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("field", String(32), nullable=False),
+    Column("department", String(64), nullable=False),
+    Column("basis", Text, nullable=False),
+    Column("listed_on", String(10), nullable=False),
+    Column("expires_on", String(10), nullable=True),
+    Column("state", String(16), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+Index("ix_snapshot_records_subject", snapshot_records.c.subject_key)
+
+# Recent answers, whole, sealed (they carry names and numbers).
+results = Table(
+    "results",
+    metadata,
+    Column("check_id", String(64), primary_key=True),
+    Column("subject_key", String(64), nullable=False),
+    Column("item", String(64), nullable=False),
+    Column("verdict", String(16), nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("checked_at", Float, nullable=False),
+    Column("body_sealed", Text, nullable=False),
+)
+Index("ix_results_subject", results.c.subject_key, results.c.checked_at)
+
+# What the clerk decided, waiting to reach the platform exactly once in effect.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("idempotency_key", String(64), nullable=False, unique=True),
+    Column("check_id", String(64), nullable=False),
+    Column("subject_key", String(64), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("payload_sealed", Text, nullable=False),
+    Column("state", String(16), nullable=False),  # pending | sent | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", Float, nullable=False),
+    Column("last_error", Text, nullable=True),
+    Column("feedback_id", String(64), nullable=True),
+    Column("created_at", Float, nullable=False),
+    Column("sent_at", Float, nullable=True),
+)
+Index("ix_outbox_state", outbox.c.state, outbox.c.next_attempt_at)
+Index("ix_outbox_check", outbox.c.check_id)
+
+# The desk's own log; the audit issue adds the hash chain over these rows.
+audit = Table(
+    "audit",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("at", Float, nullable=False),
+    Column("counter", String(64), nullable=False),
+    Column("clerk", String(64), nullable=False),
+    Column("event", String(32), nullable=False),
+    Column("subject_key", String(64), nullable=True),
+    Column("subject_masked", String(32), nullable=True),
+    Column("item", String(64), nullable=True),
+    Column("verdict", String(16), nullable=True),
+    Column("source", String(16), nullable=True),
+    Column("details", Text, nullable=False, default="{}"),
+)
+Index("ix_audit_subject", audit.c.subject_key)
+Index("ix_audit_at", audit.c.at)
+
+# Subjects this desk checked, for change alerts after a sync (ongoing monitoring).
+checked = Table(
+    "checked",
+    metadata,
+    Column("subject_key", String(64), primary_key=True),
+    Column("id_sealed", Text, nullable=False),
+    Column("masked", String(32), nullable=False),
+    Column("last_checked_at", Float, nullable=False),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("subject_key", String(64), nullable=False),
+    Column("masked", String(32), nullable=False),
+    Column("name_sealed", Text, nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("list_version", Integer, nullable=False),
+    Column("raised_at", Float, nullable=False),
+    Column("acknowledged", Integer, nullable=False, default=0),
+)
