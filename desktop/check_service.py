@@ -111,7 +111,7 @@ class CheckService:
             catalog_json = store.get_meta(conn, "catalog_json")
             if not version or not synced_at or not catalog_json:
                 raise NoAnswer(
-                    "平台不可用，且本机没有名单快照，无法核查。请在网络恢复后同步（creditdesk sync）"
+                    "平台不可用，且本机没有名单快照，无法核查。请在网络恢复后同步"
                     + (f"。原因：{reason}" if reason else "")
                     + " / the platform cannot be reached and this desk has no list snapshot; "
                     "sync when the network is back"
