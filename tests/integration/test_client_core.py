@@ -1,0 +1,183 @@
+"""The desk's core against a real sandbox process: online, offline, stale, faults, secrets.
+
+Secrets come from ``CREDITDESK_API_KEY`` / ``CREDITDESK_DATA_KEY`` in a test-only
+environment mapping: this machine has no OS keyring backend (no Secret Service), and the
+environment is the documented stand-in for scripts and CI. The keyring-missing test uses
+that very absence.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import subprocess
+import time
+
+import httpx
+import pytest
+
+from desktop.bootstrap import bootstrap
+from desktop.check_service import NoAnswer
+from desktop.credentials import SecretStore, SecretsUnavailable
+from desktop.platform_client import PlatformRejected
+from sandbox.process import creditdesk_script, spawn
+
+KEY = "core-test-key-0123456789"
+DATA_KEY = base64.b64encode(b"k" * 32).decode()
+DEADLINE = 2.0
+
+
+def env_secrets(api_key: str = KEY) -> SecretStore:
+    return SecretStore(environ={"CREDITDESK_API_KEY": api_key, "CREDITDESK_DATA_KEY": DATA_KEY})
+
+
+@pytest.fixture
+def platform(tmp_path):
+    """A sandbox of our own, so a test may stop it or break it."""
+    child = spawn(f"sqlite:///{tmp_path / 'platform.sqlite'}", seed=5, subjects=2000,
+                  api_key=KEY)
+    yield child
+    if child.process.poll() is None:
+        child.stop()
+
+
+def desk(tmp_path, platform_url, **overrides):
+    settings = {"platform_url": platform_url, "deadline": DEADLINE, "read_timeout": 1.0,
+                "connect_timeout": 1.0, **overrides}
+    return bootstrap(tmp_path / "desk", settings, secrets=env_secrets())
+
+
+def samples(url):
+    return httpx.get(f"{url}/sandbox/samples", headers={"Authorization": f"Bearer {KEY}"}).json()
+
+
+def faults(url, **values):
+    response = httpx.post(f"{url}/sandbox/faults", json=values,
+                          headers={"Authorization": f"Bearer {KEY}"})
+    assert response.status_code == 200
+
+
+def test_online_check_is_kept_and_logged(tmp_path, platform):
+    sample = samples(platform.url)["prohibit"][0]
+    svc = desk(tmp_path, platform.url)
+    outcome = svc.checks.check(sample["id"], sample["item"])
+    assert (outcome.verdict.value, outcome.source, outcome.stale) == ("prohibit", "platform", False)
+    assert outcome.subject.name == sample["name"]
+    assert svc.checks.recall(outcome.check_id).verdict == outcome.verdict
+    svc.close()
+
+
+def test_offline_after_sync_with_the_platform_stopped_gives_the_same_verdicts(tmp_path, platform):
+    cases = [s for kind in samples(platform.url).values() for s in kind]
+    svc = desk(tmp_path, platform.url)
+    report = svc.sync.sync()
+    assert report.entries > 100 and report.version > 0
+    online = {(s["id"], s["item"]): svc.checks.check(s["id"], s["item"]).verdict for s in cases}
+    platform.stop()
+    for (subject, item), verdict in online.items():
+        started = time.monotonic()
+        outcome = svc.checks.check(subject, item)
+        assert outcome.source == "offline"
+        assert outcome.verdict == verdict, (subject, item)
+        assert time.monotonic() - started < DEADLINE + 1
+        assert outcome.snapshot_age_hours is not None and not outcome.stale
+        assert "离线" in outcome.notice
+    svc.close()
+
+
+def test_a_snapshot_older_than_the_limit_is_flagged_stale(tmp_path, platform):
+    sample = samples(platform.url)["restrict"][0]
+    svc = desk(tmp_path, platform.url, stale_hours=0.0)
+    svc.sync.sync()
+    platform.stop()
+    outcome = svc.checks.check(sample["id"], sample["item"])
+    assert (outcome.source, outcome.stale, outcome.verdict.value) == ("offline", True, "restrict")
+    assert "过时" in outcome.notice and "out of date" in outcome.notice
+    svc.close()
+
+
+def test_no_platform_and_no_snapshot_says_so(tmp_path, platform):
+    sample = samples(platform.url)["clear"][0]
+    platform.stop()
+    svc = desk(tmp_path, platform.url)
+    with pytest.raises(NoAnswer) as caught:
+        svc.checks.check(sample["id"], sample["item"])
+    assert "没有名单快照" in str(caught.value) and "no list snapshot" in str(caught.value)
+    svc.close()
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"latency_ms": 5000},
+        {"error_rate": 1.0, "error_status": 500},
+        {"error_rate": 1.0, "error_status": 503, "retry_after": 30},
+        {"error_rate": 1.0, "error_status": 429, "retry_after": 1},
+        {"drop_rate": 1.0},
+        {"malformed_rate": 1.0},
+        {"truncated_rate": 1.0},
+        {"wrong_content_type_rate": 1.0},
+        {"drip_seconds": 20},
+    ],
+    ids=["latency", "500", "503", "429", "drop", "malformed", "truncated", "content-type",
+         "drip"],
+)
+def test_every_fault_ends_within_the_deadline_with_an_offline_answer(tmp_path, platform, fault):
+    sample = samples(platform.url)["prohibit"][0]
+    svc = desk(tmp_path, platform.url)
+    svc.sync.sync()
+    faults(platform.url, **fault)
+    started = time.monotonic()
+    outcome = svc.checks.check(sample["id"], sample["item"])
+    took = time.monotonic() - started
+    assert outcome.source == "offline"
+    assert outcome.verdict.value == "prohibit"  # a prohibit found offline is still a prohibit
+    assert took < DEADLINE + 1.0, took
+    svc.close()
+
+
+def test_a_wrong_api_key_is_a_401_not_an_offline_answer(tmp_path, platform):
+    sample = samples(platform.url)["clear"][0]
+    svc = bootstrap(tmp_path / "desk", {"platform_url": platform.url},
+                    secrets=env_secrets("not-the-key-000000"))
+    with pytest.raises(PlatformRejected) as caught:
+        svc.checks.check(sample["id"], sample["item"])
+    assert caught.value.status == 401
+    assert "not-the-key" not in str(caught.value)
+    svc.close()
+
+
+def run_cli(*args, env):
+    return subprocess.run([creditdesk_script(), *args], capture_output=True, text=True,
+                          encoding="utf-8", env=env, timeout=60)
+
+
+def test_cli_check_exit_codes_and_masked_json(tmp_path, platform):
+    sample = next(s for s in samples(platform.url)["prohibit"] if s["kind"] == "person")
+    env = {**os.environ, "CREDITDESK_API_KEY": KEY, "CREDITDESK_DATA_KEY": DATA_KEY}
+    common = ["--data-dir", str(tmp_path / "d"), "--platform", platform.url]
+    done = run_cli("check", sample["id"], "--item", sample["item"], "--json", *common, env=env)
+    assert done.returncode == 0, done.stderr
+    assert sample["id"] not in done.stdout
+    import json
+
+    body = json.loads(done.stdout)
+    assert {"check_id", "subject", "verdict", "measures", "source", "as_of", "stale"} <= set(body)
+    assert body["verdict"] == "prohibit" and body["subject"]["id"].count("*") == 8
+    bad = run_cli("check", "12345", "--item", sample["item"], *common, env=env)
+    assert bad.returncode == 2 and "wrong length" in bad.stderr
+    platform.stop()
+    none = run_cli("check", sample["id"], "--item", sample["item"], "--data-dir",
+                   str(tmp_path / "empty"), "--platform", platform.url, env=env)
+    assert none.returncode == 3 and "no list snapshot" in none.stderr
+
+
+def test_without_a_keyring_the_desk_refuses_and_says_how_to_fix_it(tmp_path, platform):
+    assert not SecretStore.keyring_usable(), "this test needs a machine without a keyring"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CREDITDESK_")}
+    done = run_cli("check", samples(platform.url)["clear"][0]["id"], "--item", "HONOUR",
+                   "--data-dir", str(tmp_path / "d"), "--platform", platform.url, env=env)
+    assert done.returncode == 4
+    assert "系统密钥库不可用" in done.stderr and "no usable OS keyring" in done.stderr
+    with pytest.raises(SecretsUnavailable):
+        SecretStore(environ={}).data_key()
