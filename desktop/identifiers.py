@@ -144,8 +144,14 @@ def mask(subject: SubjectId | str) -> str:
         kind, value = subject.kind, subject.normalized
     else:
         value = subject
-        looks_personal = len(value) == 18 and value[:17].isdigit() and value[17] in "0123456789X"
-        kind = IdentifierKind.RESIDENT_ID if looks_personal else IdentifierKind.USCC
+        try:
+            kind = parse_identifier(value).kind
+        except IdentifierError:
+            # Unknown or ambiguous: mask whatever could be a person's number.
+            looks_personal = (
+                len(value) == 18 and value[:17].isdigit() and value[17] in "0123456789X"
+            )
+            kind = IdentifierKind.RESIDENT_ID if looks_personal else IdentifierKind.USCC
     if kind is IdentifierKind.RESIDENT_ID:
         return value[:6] + "*" * 8 + value[14:]
     return value

@@ -154,3 +154,12 @@ def test_every_shipped_sample_input_is_accepted():
     assert len(samples) >= 5
     for line in samples:
         assert parse_identifier(line).normalized in (USCC, RIC)
+
+
+def test_mask_of_a_string_keeps_an_all_digit_credit_code_whole():
+    body = next(b for b in (f"9133060200656{n:04d}" for n in range(10_000))
+                if uscc_check(b).isdigit())
+    code = body + uscc_check(body)
+    assert code.isdigit() and parse_identifier(code).kind is IdentifierKind.USCC
+    assert mask(code) == code
+    assert mask(RIC) == "330602********" + RIC[14:]
