@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from desktop.batch_service import BatchService
 from desktop.check_service import CheckService
 from desktop.credentials import SecretStore
 from desktop.outbox import Outbox
@@ -93,6 +94,12 @@ class Services:
             counter=self.settings["counter_id"],
             clerk=self.settings["clerk_id"],
         )
+
+    @cached_property
+    def batch(self) -> BatchService:
+        """Batch checks of a table of applicants."""
+        return BatchService(self.engine, self.protector, _Lazy(self, "client"),
+                            counter=self.settings["counter_id"], clerk=self.settings["clerk_id"])
 
     def close(self) -> None:
         """Release connections and files."""

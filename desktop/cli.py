@@ -79,6 +79,8 @@ def _client_commands() -> tuple[Command, ...]:
         Command("feedback", "record the action on a check / 反馈", c.configure_feedback,
                 c.run_feedback),
         Command("outbox", "queued feedback / 反馈队列", c.configure_outbox, c.run_outbox),
+        Command("batch", "check a CSV/XLSX of applicants / 批量核查", c.configure_batch,
+                c.run_batch),
         Command("login", "store the counter's API key / 登录", c.configure_login, c.run_login),
         Command("logout", "remove the API key / 退出", c.configure_login, c.run_logout),
     )

@@ -1,0 +1,420 @@
+"""The file side of a batch check (批量查询): read the applicants' table, write the result.
+
+A clerk brings a spreadsheet (all bidders of a tender, a list of subsidy applicants) as
+CSV or XLSX. This module reads it whatever Chinese Excel or WPS did to it, finds the
+column holding the identifiers, validates every row locally, and writes the result file
+so that it is safe to open: no cell is ever evaluated as a formula and a crash never
+leaves half a file. Sending the rows to the platform is someone else's job.
+
+Resident identity numbers are personal information (PIPL): rows keep them (the platform
+needs them), but reprs and error messages never show one whole.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from desktop.identifiers import IdentifierError, SubjectId, parse_identifier
+
+__all__ = [
+    "BatchFileError",
+    "InputTable",
+    "RowCheck",
+    "neutralise",
+    "read_table",
+    "validate_rows",
+    "write_table",
+]
+
+_CSV_SUFFIXES = (".csv", ".txt")
+_XLSX_SUFFIXES = (".xlsx",)
+_SNIFF_CHARS = 16_384
+# Enough rows to find the identifier column without validating a 50,000-row file twice.
+_CONTENT_SAMPLE_ROWS = 200
+
+# Header labels of the identifier column, most specific first: a table with both
+# 统一社会信用代码 and a generic "ID" (often a row number) must pick the former.
+_ID_HEADERS = (
+    "统一社会信用代码", "社会信用代码", "信用代码", "公民身份号码", "居民身份号码",
+    "身份证号码", "身份证号", "身份证", "证件号码", "证件号", "证照号码",
+    "subjectid", "uscc", "creditcode", "idnumber", "idno", "代码", "id",
+)
+# Only long, specific labels may match inside a longer one ("投标人统一社会信用代码");
+# "id" inside "valid" or 代码 inside 行政区划代码 would be wrong.
+_CONTAINED_HEADERS = tuple(name for name in _ID_HEADERS if len(name) >= 4)
+
+# How Excel shows a long number it has stored as a double: 3.30602E+17. The digits past
+# the fifteenth are gone, so the clerk must be told to re-enter them as text.
+_SCIENTIFIC = re.compile(r"[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")
+_PERSONAL_NUMBER = re.compile(r"\d{17}[\dXx]|\d{15}")
+
+
+class BatchFileError(ValueError):
+    """The batch file cannot be read or written; ``str()`` is ``"<中文> / <English>"``.
+
+    Any 18- or 15-digit run in the message (a file name, a library's error text) is masked,
+    so the message can go to the screen and the log without leaking a resident number.
+    """
+
+    def __init__(self, zh: str, en: str) -> None:
+        self.zh = _scrub(zh)
+        self.en = _scrub(en)
+        super().__init__(f"{self.zh} / {self.en}")
+
+
+@dataclass(frozen=True)
+class InputTable:
+    """A batch input: header, data rows (all the same width) and the identifier column.
+
+    ``header`` is generated (``列1``, ``列2``...) when the file has none. ``encoding`` is
+    ``utf-8-sig``, ``utf-8``, ``gb18030`` (rarely another) for text files, ``xlsx`` for
+    workbooks. Rows are kept out of the repr: they hold resident numbers.
+    """
+
+    header: list[str]
+    rows: list[list[str]] = field(repr=False)
+    id_column: int
+    encoding: str
+
+
+@dataclass(frozen=True)
+class RowCheck:
+    """The local check of one row: ``index`` is its position in ``InputTable.rows``.
+
+    Exactly one of ``subject`` (valid) and ``error`` (the bilingual reason) is set.
+    """
+
+    index: int
+    raw: str = field(repr=False)
+    subject: SubjectId | None
+    error: str | None
+
+
+def read_table(path: Path) -> InputTable:
+    """Read a CSV/TXT or XLSX batch file and locate its identifier column.
+
+    Completely empty rows are dropped, short rows padded, trailing empty columns trimmed.
+    Raises :class:`BatchFileError` for an unsupported suffix, a missing, empty or
+    unreadable file, a file without data rows, or one without an identifier column.
+    """
+    path = Path(path)
+    is_xlsx = _xlsx_by_suffix(path)
+    if not path.is_file():
+        raise BatchFileError(f"找不到文件：{path}", f"file not found: {path}")
+    if is_xlsx:
+        grid, encoding = _read_xlsx(path), "xlsx"
+    else:
+        grid, encoding = _read_csv(path)
+    rows = [cells for cells in ([_cell_text(v) for v in row] for row in grid) if any(cells)]
+    if not rows:
+        raise BatchFileError("文件为空", "the file is empty")
+    width = max(max(i for i, cell in enumerate(row) if cell) + 1 for row in rows)
+    rows = [(row + [""] * width)[:width] for row in rows]
+    header, data, id_column = _split_header(rows)
+    return InputTable(header, data, id_column, encoding)
+
+
+def validate_rows(table: InputTable) -> list[RowCheck]:
+    """Validate the identifier of every row, in input order, with the local rules."""
+    checks = []
+    for index, row in enumerate(table.rows):
+        raw = row[table.id_column]
+        try:
+            checks.append(RowCheck(index, raw, parse_identifier(raw), None))
+        except IdentifierError as exc:
+            checks.append(RowCheck(index, raw, None, _explain(raw, exc)))
+    return checks
+
+
+def neutralise(cell: object) -> object:
+    """Make a cell safe from formula injection when the output is opened in Excel or WPS.
+
+    Text starting with ``=``, ``+``, ``-`` or ``@`` (also after leading spaces), or with
+    a tab or carriage return, gets a leading apostrophe (OWASP CSV injection guidance), so
+    an applicant named ``=HYPERLINK(...)`` is shown, never run. Numbers and ``None`` pass
+    unchanged; other objects become text. Trade-off: text ``"-5"`` or ``"+86 575..."``
+    also gets the apostrophe; a caller who wants a negative number passes a number.
+    """
+    if cell is None or isinstance(cell, int | float | Decimal):  # bool is an int
+        return cell
+    text = cell if isinstance(cell, str) else str(cell)
+    if text.startswith(("\t", "\r")) or text.lstrip().startswith(("=", "+", "-", "@")):
+        return "'" + text
+    return text
+
+
+def write_table(path: Path, header: list[str], rows: list[list[object]]) -> None:
+    """Write a result file, CSV/TXT or XLSX by suffix, every cell through :func:`neutralise`.
+
+    CSV is UTF-8 with a BOM, without which Excel reads Chinese as GBK mojibake. XLSX cells
+    are all text, so an identifier never becomes a number. The file is written beside the
+    target and moved into place, so a crash leaves the old file or none, never half of one.
+    The parent directory must exist: a mistyped path should fail, not grow directories.
+    """
+    path = Path(path)
+    is_xlsx = _xlsx_by_suffix(path)
+    if not path.parent.is_dir():
+        raise BatchFileError(
+            f"保存位置不存在：{path.parent}", f"the output folder does not exist: {path.parent}"
+        )
+    try:
+        # Same directory, so os.replace is a rename on one file system. mkstemp makes the
+        # file readable by its owner only, fitting for personal data.
+        handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    except OSError as exc:
+        raise _save_error(path, exc) from exc
+    temp = Path(temp_name)
+    try:
+        if is_xlsx:
+            os.close(handle)
+            _write_xlsx(temp, header, rows)
+        else:
+            with open(handle, "w", encoding="utf-8-sig", newline="") as stream:
+                writer = csv.writer(stream)
+                for values in [header, *rows]:
+                    writer.writerow([neutralise(value) for value in values])
+        with open(temp, "rb+") as stream:
+            os.fsync(stream.fileno())  # the bytes are on disk before the name points at them
+        os.replace(temp, path)
+    except BaseException as exc:
+        temp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _save_error(path, exc) from exc
+        raise
+
+
+def _save_error(path: Path, exc: OSError) -> BatchFileError:
+    # On Windows the usual cause: the previous result is still open in Excel or WPS.
+    return BatchFileError(
+        f"无法保存 {path.name}（文件是否正在被 Excel 或 WPS 打开？）：{exc.strerror}",
+        f"cannot save {path.name} (is it open in Excel or WPS?): {exc.strerror}",
+    )
+
+
+def _xlsx_by_suffix(path: Path) -> bool:
+    """True for a workbook, False for text; BatchFileError for any other suffix."""
+    suffix = path.suffix.lower()
+    if suffix in _XLSX_SUFFIXES or suffix in _CSV_SUFFIXES:
+        return suffix in _XLSX_SUFFIXES
+    shown = suffix or "（无）"
+    raise BatchFileError(
+        f"不支持的文件类型“{shown}”，仅支持 .csv、.txt、.xlsx（.xls 请另存为 .xlsx）",
+        f"unsupported file type '{suffix or 'none'}': use .csv, .txt or .xlsx "
+        "(save an .xls workbook as .xlsx)",
+    )
+
+
+def _read_csv(path: Path) -> tuple[list[list[str]], str]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BatchFileError(
+            f"无法读取文件 {path.name}：{exc.strerror}", f"cannot read {path.name}: {exc.strerror}"
+        ) from exc
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        # A workbook saved under a .csv name, or an old/encrypted .xls: decoding it as
+        # text would yield a confusing "no identifier column".
+        raise BatchFileError(
+            "该文件是 Excel 工作簿而不是文本，请另存为 .xlsx 或 CSV",
+            "this is an Excel workbook, not text: save it as .xlsx or CSV",
+        )
+    text, encoding = _decode(data)
+    sample = text[:_SNIFF_CHARS]
+    if len(text) > _SNIFF_CHARS and "\n" in sample:
+        sample = sample[: sample.rindex("\n")]  # a cut-off last line skews the sniffer
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",\t;").delimiter
+    except csv.Error:  # one column, or nothing to go by
+        delimiter = ","
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)), encoding
+    except csv.Error as exc:
+        raise BatchFileError(f"CSV 格式错误：{exc}", f"malformed CSV: {exc}") from exc
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """Decode as the file's BOM says, else strict UTF-8, else GB18030 (Chinese Excel).
+
+    UTF-8 goes first: GBK bytes almost never form valid UTF-8, whereas UTF-8 Chinese often
+    decodes as GB18030 without error, as mojibake. GB18030 is a superset of GBK and GB2312.
+    UTF-16 (with its BOM) is what Excel's "Unicode text" export writes.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        attempts = ["utf-16"]
+    elif data.startswith(codecs.BOM_UTF8):
+        attempts = ["utf-8-sig"]
+    else:
+        attempts = ["utf-8", "gb18030"]
+    for encoding in attempts:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    # Rare (UTF-16 without a BOM, a damaged file): a statistical guess beats refusing,
+    # and a wrong guess still surfaces as invalid rows. Imported here, as it is rarely needed.
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise BatchFileError(
+            "无法识别文件编码，请在 Excel 中另存为“CSV UTF-8”",
+            "cannot tell the file's text encoding: save it from Excel as 'CSV UTF-8'",
+        )
+    return str(best), best.encoding
+
+
+def _read_xlsx(path: Path) -> list[tuple[object, ...]]:
+    try:
+        # data_only: the values Excel last computed, never formula text.
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            if not workbook.worksheets:
+                return []
+            sheet = workbook.worksheets[0]
+            sheet.reset_dimensions()  # some exporters record a wrong used range
+            return list(sheet.iter_rows(values_only=True))
+        finally:
+            workbook.close()
+    except Exception as exc:  # a foreign file can fail in any layer (zip, XML, styles)
+        raise BatchFileError(
+            f"无法读取 Excel 文件 {path.name}（文件是否损坏或加密？）：{exc}",
+            f"cannot read the workbook {path.name} (damaged or password-protected?): {exc}",
+        ) from exc
+
+
+def _cell_text(value: object) -> str:
+    """One cell as text, without inventing digits Excel has already lost."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))  # exact: Excel keeps 15 significant digits
+        # An 18-digit id typed as a number is stored as 3.30602199001011e+17; padding
+        # that with zeros could even pass the check digit. Keep it visibly broken.
+        return repr(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _split_header(rows: list[list[str]]) -> tuple[list[str], list[list[str]], int]:
+    """Decide whether the first row is a header; return header, data rows and id column."""
+    first, rest = rows[0], rows[1:]
+    if not any(_valid(cell) for cell in first):
+        named = _column_by_name(first)
+        if named is not None or _looks_like_labels(first):
+            if not rest:
+                raise BatchFileError("文件中只有表头，没有数据行", "the file has no data rows")
+            column = _choose_column(rest, named)
+            # A "label" row with nothing above the identifiers is a data row whose
+            # identifier is missing; checking it beats silently taking it as a header.
+            if named is not None or first[column]:
+                header = [cell or f"列{i + 1}" for i, cell in enumerate(first)]
+                return header, rest, column
+    header = [f"列{i + 1}" for i in range(len(first))]
+    return header, rows, _choose_column(rows, None)
+
+
+def _looks_like_labels(row: list[str]) -> bool:
+    # Labels are words; a cell with six or more digits is an identifier, mistyped or not.
+    return not any(sum(ch.isdigit() for ch in cell) >= 6 for cell in row)
+
+
+def _column_by_name(header: list[str]) -> int | None:
+    labels = [_label_key(cell) for cell in header]
+    for name in _ID_HEADERS:
+        if name in labels:
+            return labels.index(name)  # leftmost
+    for name in _CONTAINED_HEADERS:
+        for i, label in enumerate(labels):
+            if name in label:
+                return i
+    return None
+
+
+def _label_key(label: str) -> str:
+    # "＊ 身份证号码（必填）" and "Subject_ID" must match their plain forms.
+    key = unicodedata.normalize("NFKC", label).lower()
+    key = re.sub(r"\(.*?\)|【.*?】|\[.*?\]", "", key)
+    return re.sub(r"[\s_\-*:.#]", "", key)
+
+
+def _choose_column(rows: list[list[str]], named: int | None) -> int:
+    """The named column, unless it has no valid identifier and another column does;
+    else the column with the most valid identifiers in the sample, leftmost on a tie."""
+    sample = rows[:_CONTENT_SAMPLE_ROWS]
+    width = len(rows[0])
+    counts = [sum(_valid(row[i]) for row in sample) for i in range(width)]
+    best = max(range(width), key=lambda i: (counts[i], -i))
+    if named is not None and (counts[named] > 0 or counts[best] == 0):
+        return named
+    if counts[best] == 0:
+        raise BatchFileError(
+            "未找到证件号码列：没有“统一社会信用代码”“身份证号码”等列名，"
+            "也没有哪一列含有有效的代码或身份号码",
+            "no identifier column: no column is headed like 统一社会信用代码 or 身份证号码, "
+            "and no column holds a valid credit code or identity number",
+        )
+    return best
+
+
+def _valid(cell: str) -> bool:
+    if not cell:
+        return False
+    try:
+        parse_identifier(cell)
+    except IdentifierError:
+        return False
+    return True
+
+
+def _explain(raw: str, exc: IdentifierError) -> str:
+    if _SCIENTIFIC.fullmatch(raw):
+        return (
+            f"号码被 Excel 存成了数字（显示为 {raw}），末尾几位已丢失；"
+            "请把该列设为文本格式后重新录入 / "
+            f"Excel stored the number as a numeric value ({raw}) and its last digits are "
+            "lost: format the column as text and enter it again"
+        )
+    return str(exc)
+
+
+def _scrub(text: str) -> str:
+    def masked(match: re.Match[str]) -> str:
+        # Hide the birth date as mask() does: 18 digits keep 6+4, old 15-digit ones 6+3.
+        digits = match.group()
+        tail = 4 if len(digits) == 18 else 3
+        return digits[:6] + "*" * (len(digits) - 6 - tail) + digits[-tail:]
+
+    return _PERSONAL_NUMBER.sub(masked, text)
+
+
+def _write_xlsx(path: Path, header: list[str], rows: list[list[object]]) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "批量查询结果"
+    for r, values in enumerate([header, *rows], start=1):
+        for c, value in enumerate(values, start=1):
+            if value is None:
+                continue
+            if not isinstance(value, int | float | Decimal):
+                # Drop control characters XML cannot hold *before* neutralising, so
+                # that "\x01=1" cannot turn back into a formula.
+                value = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+            text = str(neutralise(value))
+            cell = sheet.cell(row=r, column=c, value=text)
+            cell.data_type = "s"  # also stops "#N/A" becoming an error cell
+    workbook.save(path)
