@@ -210,9 +210,19 @@ def run_feedback(args: argparse.Namespace) -> int:
         row = svc.outbox.record(
             outcome.model_dump_json(), action=args.action, reason=args.reason, case_no=args.case_no
         )
+        # Try to send at once; if the platform is away the row waits in the outbox.
+        try:
+            svc.outbox.flush(svc.client)
+        except (PlatformError, SecretsUnavailable):
+            pass
+        counts = svc.outbox.counts()
     finally:
         svc.close()
-    _emit(args, {"outbox_id": row}, lambda: print(f"已记录 / queued: outbox #{row}"))
+    _emit(
+        args,
+        {"outbox_id": row, **counts},
+        lambda: print(f"已记录 / queued: outbox #{row}（待发送 / pending {counts['pending']}）"),
+    )
     return EXIT_OK
 
 
@@ -291,9 +301,14 @@ def run_batch(args: argparse.Namespace) -> int:
     finally:
         svc.close()
     print(file=sys.stderr)
-    _emit(args, report.__dict__, lambda: print(
-        f"共 {report.rows} 行 / rows：核查 {report.checked}，无效 {report.invalid}，"
-        f"未核查 {report.failed} / checked, invalid, not checked → {args.output}"))
+    _emit(
+        args,
+        report.__dict__,
+        lambda: print(
+            f"共 {report.rows} 行 / rows：核查 {report.checked}，无效 {report.invalid}，"
+            f"未核查 {report.failed} / checked, invalid, not checked → {args.output}"
+        ),
+    )
     return EXIT_OK
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -176,6 +177,21 @@ class Outbox:
             )
             sent += 1
         return FlushReport(sent, failed, deferred)
+
+    def run_sender(
+        self, client: PlatformClient, stop: threading.Event, interval: float = 5.0
+    ) -> None:
+        """Drain the outbox until ``stop`` is set: the background sender's loop.
+
+        Runs on a worker thread (the window's background helper); every pass sends what
+        is due, and rows the platform could not take wait out their back-off.
+        """
+        while not stop.is_set():
+            try:
+                self.flush(client)
+            except Exception:  # noqa: BLE001 - a failed pass must not end the sender
+                pass  # the rows stay pending and are tried again next pass
+            stop.wait(interval)
 
     def _update(self, row_id: int, **values: object) -> None:
         with UnitOfWork(self._engine) as uow:

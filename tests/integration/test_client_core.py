@@ -181,3 +181,41 @@ def test_without_a_keyring_the_desk_refuses_and_says_how_to_fix_it(tmp_path, pla
     assert "系统密钥库不可用" in done.stderr and "no usable OS keyring" in done.stderr
     with pytest.raises(SecretsUnavailable):
         SecretStore(environ={}).data_key()
+
+
+def test_background_sender_drains_the_outbox_and_a_rejection_is_parked(tmp_path, platform):
+    import json
+    import threading
+
+    sample = samples(platform.url)["prohibit"][0]
+    svc = desk(tmp_path, platform.url)
+    outcome = svc.checks.check(sample["id"], sample["item"])
+    faults(platform.url, error_rate=1.0, error_status=503)
+    svc.outbox.record(outcome.model_dump_json(), action="terminated", reason="拦截")
+    stop = threading.Event()
+    sender = threading.Thread(target=svc.outbox.run_sender,
+                              args=(svc.client, stop, 0.2), daemon=True)
+    sender.start()
+    time.sleep(1.0)
+    assert svc.outbox.counts()["pending"] == 1  # platform down: waits, is not dropped
+    faults(platform.url)
+    with svc.engine.begin() as conn:  # skip the back-off the failed pass set
+        conn.exec_driver_sql("UPDATE outbox SET next_attempt_at = 0")
+    deadline = time.monotonic() + 10
+    while svc.outbox.counts()["sent"] != 1 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    stop.set()
+    sender.join(timeout=5)
+    assert svc.outbox.counts() == {"pending": 0, "sent": 1, "failed": 0}
+    # A body the platform refuses (a subject number with a wrong check character: 422) is
+    # parked as failed with the platform's reason, not dropped and not retried forever.
+    bad = json.loads(outcome.model_dump_json())
+    bad["subject"]["id"] = bad["subject"]["id"][:17] + (
+        "0" if bad["subject"]["id"][17] != "0" else "1")
+    svc.outbox.record(json.dumps(bad), action="overridden", reason="复核后继续办理")
+    report = svc.outbox.flush(svc.client)
+    assert (report.sent, report.failed) == (0, 1)
+    failed = svc.outbox.failed()
+    assert len(failed) == 1 and "校验位错误" in failed[0]["reason"]
+    assert svc.outbox.retry(failed[0]["id"]) and svc.outbox.counts()["pending"] == 1
+    svc.close()
