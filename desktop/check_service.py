@@ -85,6 +85,7 @@ class CheckService:
         self._engine, self._protector, self._client = engine, protector, client
         self._counter, self._clerk, self._stale_hours = counter, clerk, stale_hours
         self._now = now
+        self._parsed: tuple[str, set[str], list[Measure]] | None = None
 
     def check(
         self, raw: str, item: str, *, offline: bool = False, kind: str | None = None
@@ -119,8 +120,8 @@ class CheckService:
             snap_subject, snap_records = store.snapshot_lookup(
                 conn, self._protector, subject.normalized
             )
-        catalog = schemas.CatalogOut.model_validate_json(catalog_json)
-        if item not in {i.code for i in catalog.items}:
+        items, measures = self._catalog(catalog_json)
+        if item not in items:
             raise NoAnswer(f"未知事项 {item} / unknown business item {item}")
         records = [
             schemas.RecordOut(
@@ -140,7 +141,7 @@ class CheckService:
             r.state = r.to_domain(subject.normalized).state_on(today)
         result = decide(
             [r.to_domain(subject.normalized) for r in records],
-            measures_from_catalog(catalog),
+            measures,
             item,
             today,
         )
@@ -186,6 +187,14 @@ class CheckService:
             snapshot_age_hours=round(age_hours, 2),
             notice=notice,
         )
+
+    def _catalog(self, catalog_json: str) -> tuple[set[str], list[Measure]]:
+        """Item codes and measures of the stored catalogue, parsed once per version."""
+        if self._parsed is None or self._parsed[0] != catalog_json:
+            catalog = schemas.CatalogOut.model_validate_json(catalog_json)
+            self._parsed = (catalog_json, {i.code for i in catalog.items},
+                            measures_from_catalog(catalog))
+        return self._parsed[1], self._parsed[2]
 
     def _keep(self, subject: SubjectId, outcome: CheckOutcome) -> None:
         """Keep the answer, log the check, remember the subject: one transaction."""
