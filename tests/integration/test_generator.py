@@ -19,14 +19,9 @@ from desktop.domain import FIELD_LABELS_ZH, CreditRecord, RecordKind, RecordStat
 from desktop.identifiers import IdentifierKind, parse_identifier
 from desktop.verdict import decide
 from sandbox import catalog
-from sandbox.generator import (
-    DISTRICTS,
-    GENERATOR_VERSION,
-    WARNING_POINTS,
-    GenerationSummary,
-    ensure_generated,
-)
+from sandbox.generator import GENERATOR_VERSION, GenerationSummary, ensure_generated
 from sandbox.storage import make_engine, meta, records, subjects, warnings
+from sandbox.vocabulary import DISTRICTS, WARNING_POINTS
 
 TODAY = dt.date(2025, 6, 1)
 SEED, SIZE = 11, 3000
