@@ -20,6 +20,7 @@ import argparse
 import base64
 import json
 import os
+import shutil
 import sqlite3
 import statistics
 import tempfile
@@ -155,6 +156,7 @@ def run(subjects: int, checks: int, batch: int) -> list[dict]:
         if platform.process.poll() is None:
             platform.stop()
         svc.close()
+        shutil.rmtree(work, ignore_errors=True)
     return rows
 
 
