@@ -312,6 +312,72 @@ def run_batch(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ---------------------------------------------------------------------------- audit
+
+
+def configure_audit(p: argparse.ArgumentParser) -> None:
+    """``audit verify|anchor``."""
+    p.add_argument("what", choices=["verify", "anchor"])
+    p.add_argument("--local", action="store_true", help="verify without asking the platform")
+    common(p)
+
+
+@guarded
+def run_audit(args: argparse.Namespace) -> int:
+    """Verify the log's chain against the platform's anchors, or anchor the head now."""
+    from desktop.audit import verify
+    from local_cache import store
+    from local_cache.db import UnitOfWork
+
+    svc = services(args)
+    counter = svc.settings["counter_id"]
+    try:
+        if args.what == "anchor":
+            with UnitOfWork(svc.engine) as uow:
+                seq, head = store.audit_head(uow.conn)
+                if seq and not _anchored(uow.conn, counter, seq):
+                    store.queue_anchor(uow.conn, svc.protector, counter, seq, head)
+                uow.commit()
+            report = svc.outbox.flush(svc.client)
+            _emit(args, {"seq": seq, "sent": report.sent}, lambda: print(
+                f"链头 / head: #{seq}，已发送 / sent {report.sent}"))
+            return EXIT_OK
+        anchors, note = None, ""
+        if not args.local:
+            try:
+                listed = svc.client.anchors(counter).anchors
+                anchors = {a.seq: a.head_hash for a in listed}
+            except PlatformError as exc:
+                note = f"未能与平台锚点比对 / anchors not compared: {exc}"
+        with svc.engine.connect() as conn:
+            result = verify(conn, svc.protector, anchors)
+    finally:
+        svc.close()
+
+    def plain() -> None:
+        if result.ok:
+            print(f"完整 / intact: {result.entries} 条 entries，"
+                  f"比对锚点 / anchors compared: {result.anchors_checked}")
+        else:
+            print(f"已被篡改 / NOT intact: 第 {result.first_bad} 条 / entry {result.first_bad}: "
+                  f"{result.problem}")
+        if note:
+            print(note)
+
+    _emit(args, result.as_dict() | {"note": note}, plain)
+    return EXIT_OK if result.ok else EXIT_REFUSED
+
+
+def _anchored(conn, counter: str, seq: int) -> bool:
+    from sqlalchemy import select
+
+    from local_cache.tables import outbox
+
+    key = f"anchor-{counter}-{seq}"
+    return conn.execute(select(outbox.c.id).where(outbox.c.idempotency_key == key)).first() \
+        is not None
+
+
 # ---------------------------------------------------------------------------- login, logout
 
 

@@ -115,10 +115,10 @@ class Outbox:
             uow.commit()
         return row_id
 
-    def counts(self) -> dict[str, int]:
-        """Rows per state: ``pending``, ``sent``, ``failed``."""
+    def counts(self, kind: str | None = None) -> dict[str, int]:
+        """Rows per state (``pending``, ``sent``, ``failed``): feedback, anchors, reports."""
         with self._engine.connect() as conn:
-            return store.outbox_counts(conn)
+            return store.outbox_counts(conn, kind)
 
     def failed(self) -> list[dict]:
         """Parked rows with their reasons (no personal data)."""
@@ -150,9 +150,9 @@ class Outbox:
         with self._engine.connect() as conn:
             due = store.due_outbox(conn, self._now(), limit)
         for row in due:
-            body = schemas.FeedbackIn.model_validate_json(self._protector.open(row.payload_sealed))
+            payload = self._protector.open(row.payload_sealed)
             try:
-                receipt = client.send_feedback(body, row.idempotency_key)
+                receipt_id = self._send(client, row.kind, payload, row.idempotency_key)
             except PlatformRejected as exc:
                 self._update(row.id, state="failed", attempts=row.attempts + 1, last_error=str(exc))
                 failed += 1
@@ -172,11 +172,22 @@ class Outbox:
                 state="sent",
                 attempts=row.attempts + 1,
                 last_error=None,
-                feedback_id=receipt.feedback_id,
+                feedback_id=receipt_id,
                 sent_at=self._now(),
             )
             sent += 1
         return FlushReport(sent, failed, deferred)
+
+    @staticmethod
+    def _send(client: PlatformClient, kind: str, payload: str, key: str) -> str:
+        """Send one row by its kind; returns the platform's receipt."""
+        if kind == "anchor":
+            anchor = client.send_anchor(schemas.AnchorIn.model_validate_json(payload))
+            return f"{anchor.counter}:{anchor.seq}"
+        if kind == "report":
+            return client.register_report(schemas.ReportIn.model_validate_json(payload)).report_no
+        body = schemas.FeedbackIn.model_validate_json(payload)
+        return client.send_feedback(body, key).feedback_id
 
     def run_sender(
         self, client: PlatformClient, stop: threading.Event, interval: float = 5.0

@@ -62,6 +62,8 @@ CALLS: dict[str, tuple[str, bool]] = {
     "batch": ("POST", True),  # a query sent as POST (the id list is too long for a URL)
     "feedback": ("POST", True),  # carries Idempotency-Key: a replay is stored once
     "register_report": ("POST", True),  # idempotent by contract: same number + digest -> 201
+    "send_anchor": ("POST", True),  # idempotent by contract: same seq + head -> 201
+    "anchors": ("GET", True),
 }
 
 
@@ -222,6 +224,15 @@ class PlatformClient:
 
     def register_report(self, body: schemas.ReportIn) -> schemas.ReportOut:
         return self._call("register_report", "/v1/reports", schemas.ReportOut, body=body)
+
+    def send_anchor(self, body: schemas.AnchorIn) -> schemas.AnchorOut:
+        """Anchor the desk's audit chain head at the platform."""
+        return self._call("send_anchor", "/v1/audit/anchors", schemas.AnchorOut, body=body)
+
+    def anchors(self, counter: str) -> schemas.AnchorsOut:
+        """Every anchor the platform keeps for ``counter``."""
+        return self._call("anchors", f"/v1/audit/anchors/{_segment(counter)}",
+                          schemas.AnchorsOut)
 
     def find_report(self, report_no: str) -> schemas.ReportOut | None:
         """The registered report, or None when the platform has no such number."""

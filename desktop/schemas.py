@@ -317,6 +317,30 @@ class ReportOut(_Model):
     registered_at: dt.datetime
 
 
+class AnchorIn(_Model):
+    """``POST /v1/audit/anchors``: the head of a desk's audit chain at a sequence number."""
+
+    counter: Code
+    seq: int = Field(ge=1)
+    head_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class AnchorOut(_Model):
+    """An anchor as the platform keeps it."""
+
+    counter: str
+    seq: int
+    head_hash: str
+    received_at: dt.datetime
+
+
+class AnchorsOut(_Model):
+    """``GET /v1/audit/anchors/{counter}``: every anchor of a counter, by sequence."""
+
+    counter: str
+    anchors: list[AnchorOut]
+
+
 # --- sandbox-only (/sandbox/) ---------------------------------------------------------
 
 

@@ -40,6 +40,7 @@ class Protector:
             raise ValueError("data key must be at least 32 bytes")
         self._aead = AESGCM(_derive(data_key, b"seal"))
         self._index_key = _derive(data_key, b"index")
+        self.chain_key = _derive(data_key, b"audit-chain")
 
     def index(self, identifier: str) -> str:
         """The lookup key for a normalised identifier (hex HMAC-SHA256)."""

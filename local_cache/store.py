@@ -9,6 +9,7 @@ plaintext resident number or person name is ever bound to a statement.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from local_cache import chain
 from local_cache.protect import Protector
 from local_cache.tables import (
     alerts,
@@ -213,36 +215,57 @@ def load_result(conn: Connection, protector: Protector, check_id: str) -> str | 
     return protector.open(token) if token else None
 
 
-def append_audit(
-    conn: Connection,
-    protector: Protector,
-    *,
-    counter: str,
-    clerk: str,
-    event: str,
-    subject_id: str | None = None,
-    masked: str | None = None,
-    item: str | None = None,
-    verdict: str | None = None,
-    source: str | None = None,
-    details: dict | None = None,
-) -> int:
-    """Append a log entry; the subject appears only as its keyed hash and masked form."""
-    result = conn.execute(
-        insert(audit).values(
-            at=time.time(),
-            counter=counter,
-            clerk=clerk,
-            event=event,
-            subject_key=protector.index(subject_id) if subject_id else None,
-            subject_masked=masked,
-            item=item,
-            verdict=verdict,
-            source=source,
-            details=json.dumps(details or {}, ensure_ascii=False, sort_keys=True),
-        )
-    )
-    return result.inserted_primary_key[0]
+ANCHOR_EVERY = 50  # entries between anchors of the chain head at the platform
+
+
+def append_audit(conn: Connection, protector: Protector, *, counter: str, clerk: str,
+                 event: str, subject_id: str | None = None, masked: str | None = None,
+                 item: str | None = None, verdict: str | None = None,
+                 source: str | None = None, details: dict | None = None) -> int:
+    """Append a chained log entry; the subject appears only as keyed hash and masked form.
+
+    Runs inside the caller's write transaction (BEGIN IMMEDIATE), so reading the chain
+    head and appending to it cannot interleave with another writer. Every
+    ``ANCHOR_EVERY`` entries the new head is queued for the platform (outbox, kind
+    ``anchor``) so it survives offline periods.
+    """
+    last = conn.execute(select(audit.c.seq, audit.c.hash).order_by(audit.c.seq.desc())
+                        .limit(1)).first()
+    seq, prev = (last.seq + 1, last.hash) if last else (1, "")
+    public = {"seq": seq, "at": repr(time.time()), "counter": counter, "clerk": clerk,
+              "event": event, "item": item, "verdict": verdict, "source": source}
+    personal = {"subject_key": protector.index(subject_id) if subject_id else None,
+                "subject_masked": masked,
+                "details": json.dumps(details or {}, ensure_ascii=False, sort_keys=True)}
+    salt = os.urandom(16).hex()
+    commit = chain.commitment(salt, personal)
+    digest = chain.entry_hash(protector.chain_key, prev, public, commit)
+    conn.execute(insert(audit).values(
+        **public | {"at": float(public["at"])}, **personal, salt=salt, commitment=commit,
+        prev_hash=prev, hash=digest, purged=0,
+    ))
+    if seq % ANCHOR_EVERY == 0:
+        queue_anchor(conn, protector, counter, seq, digest)
+    return seq
+
+
+def queue_anchor(conn: Connection, protector: Protector, counter: str, seq: int,
+                 head: str) -> None:
+    """Queue ``{counter, seq, head_hash}`` for the platform."""
+    payload = json.dumps({"counter": counter, "seq": seq, "head_hash": head})
+    now = time.time()
+    conn.execute(insert(outbox).values(
+        idempotency_key=f"anchor-{counter}-{seq}", check_id=f"anchor-{seq}", subject_key="",
+        action="anchor", kind="anchor", payload_sealed=protector.seal(payload),
+        state="pending", attempts=0, next_attempt_at=now, created_at=now,
+    ))
+
+
+def audit_head(conn: Connection) -> tuple[int, str]:
+    """The newest entry's sequence number and hash (0, "") for an empty log."""
+    last = conn.execute(select(audit.c.seq, audit.c.hash).order_by(audit.c.seq.desc())
+                        .limit(1)).first()
+    return (last.seq, last.hash) if last else (0, "")
 
 
 def mark_checked(conn: Connection, protector: Protector, subject_id: str, masked: str) -> None:
@@ -361,10 +384,13 @@ def update_outbox(conn: Connection, row_id: int, **values: object) -> None:
     conn.execute(update(outbox).where(outbox.c.id == row_id).values(**values))
 
 
-def outbox_counts(conn: Connection) -> dict[str, int]:
-    """Rows per state: pending, sent, failed."""
+def outbox_counts(conn: Connection, kind: str | None = None) -> dict[str, int]:
+    """Rows per state (pending, sent, failed), of one kind or of all."""
     counts = {"pending": 0, "sent": 0, "failed": 0}
-    for state, n in conn.execute(select(outbox.c.state, func.count()).group_by(outbox.c.state)):
+    query = select(outbox.c.state, func.count()).group_by(outbox.c.state)
+    if kind is not None:
+        query = query.where(outbox.c.kind == kind)
+    for state, n in conn.execute(query):
         counts[state] = n
     return counts
 

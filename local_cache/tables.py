@@ -69,6 +69,7 @@ outbox = Table(
     Column("subject_key", String(64), nullable=False),
     Column("action", String(32), nullable=False),
     Column("payload_sealed", Text, nullable=False),
+    Column("kind", String(16), nullable=False, server_default="feedback"),  # or anchor, report
     Column("state", String(16), nullable=False),  # pending | sent | failed
     Column("attempts", Integer, nullable=False, default=0),
     Column("next_attempt_at", Float, nullable=False),
@@ -95,6 +96,13 @@ audit = Table(
     Column("verdict", String(16), nullable=True),
     Column("source", String(16), nullable=True),
     Column("details", Text, nullable=False, default="{}"),
+    # The chain (see docs/AUDIT.md): a salted commitment to the personal fields, and a
+    # keyed hash over the entry, the commitment and the previous entry's hash.
+    Column("salt", String(32), nullable=True),
+    Column("commitment", String(64), nullable=False, server_default=""),
+    Column("prev_hash", String(64), nullable=False, server_default=""),
+    Column("hash", String(64), nullable=False, server_default=""),
+    Column("purged", Integer, nullable=False, server_default="0"),
 )
 Index("ix_audit_subject", audit.c.subject_key)
 Index("ix_audit_at", audit.c.at)

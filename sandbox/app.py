@@ -24,7 +24,7 @@ from desktop import __version__, schemas
 from desktop.identifiers import IdentifierError, SubjectId, parse_identifier
 from sandbox import catalog, credit
 from sandbox.faults import FaultInjector, FaultMiddleware
-from sandbox.feedback import Conflict, Counters, FeedbackStore
+from sandbox.feedback import AnchorStore, Conflict, Counters, FeedbackStore
 from sandbox.lists import MAX_PAGE, ListVersions, VersionUnknown
 from sandbox.samples import find_samples
 from sandbox.storage import api_keys, records, subjects
@@ -57,6 +57,7 @@ class Platform:
     def __post_init__(self) -> None:
         self.versions = ListVersions(self.engine)
         self.feedback = FeedbackStore(self.engine, self.counters)
+        self.anchors = AnchorStore(self.engine)
         self._keys: dict[str, Counter] = {}
         self._swept_on: dt.date | None = None
         self._samples: schemas.SamplesOut | None = None
@@ -316,6 +317,31 @@ def create_app(platform: Platform) -> FastAPI:
                 404, "report_not_found", f"未登记的报告编号 / no report registered as {report_no}"
             )
         return found
+
+    @app.post(
+        "/v1/audit/anchors",
+        status_code=201,
+        response_model=schemas.AnchorOut,
+        responses={**_ERRORS, 409: {"model": schemas.ErrorBody,
+                                    "description": "another head already anchored at seq"}},
+        tags=["审计锚定"],
+    )
+    def post_anchor(body: schemas.AnchorIn, who: Auth) -> schemas.AnchorOut:
+        if body.counter != who.counter_id:
+            raise ApiError(422, "wrong_counter",
+                           "只能锚定本窗口的日志 / a key may anchor only its own counter's log")
+        try:
+            return platform.anchors.add(body)
+        except Conflict:
+            raise ApiError(409, "anchor_conflict",
+                           f"第 {body.seq} 条已锚定了不同的链头 / another head is already "
+                           f"anchored at {body.seq}") from None
+
+    @app.get("/v1/audit/anchors/{counter}", response_model=schemas.AnchorsOut,
+             responses=_ERRORS, tags=["审计锚定"])
+    def get_anchors(counter: Annotated[str, Path(min_length=1, max_length=64)],
+                    _: Auth) -> schemas.AnchorsOut:
+        return platform.anchors.list(counter)
 
     _add_sandbox_routes(app, platform)
     # Outermost, so an injected fault also hides the platform's own error handling.

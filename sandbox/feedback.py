@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from desktop import schemas
-from sandbox.storage import feedback, reports
+from sandbox.storage import anchors, feedback, reports
 
 
 class Conflict(Exception):
@@ -128,3 +128,40 @@ class FeedbackStore:
             issued_at=dt.datetime.fromisoformat(row["issued_at"]),
             registered_at=dt.datetime.fromisoformat(row["registered_at"]),
         )
+
+
+class AnchorStore:
+    """Heads of desks' audit chains: once set for a sequence number, never changed."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def add(self, body: schemas.AnchorIn) -> schemas.AnchorOut:
+        """Keep an anchor; the same again is fine, another head for the same seq is not."""
+        row = {"counter_id": body.counter, "seq": body.seq, "head_hash": body.head_hash,
+               "received_at": _now()}
+        try:
+            with self._engine.begin() as conn:
+                conn.execute(insert(anchors).values(**row))
+        except IntegrityError:
+            with self._engine.connect() as conn:
+                first = conn.execute(select(anchors).where(anchors.c.counter_id == body.counter)
+                                     .where(anchors.c.seq == body.seq)).one()
+            if first.head_hash != body.head_hash:
+                raise Conflict(f"{body.counter}:{body.seq}") from None
+            row = first._asdict()
+        return _anchor_out(row)
+
+    def list(self, counter: str) -> schemas.AnchorsOut:
+        """Every anchor of ``counter``, oldest first."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(select(anchors).where(anchors.c.counter_id == counter)
+                                .order_by(anchors.c.seq)).all()
+        return schemas.AnchorsOut(counter=counter, anchors=[_anchor_out(r._asdict())
+                                                            for r in rows])
+
+
+def _anchor_out(row: dict) -> schemas.AnchorOut:
+    return schemas.AnchorOut(counter=row["counter_id"], seq=row["seq"],
+                             head_hash=row["head_hash"],
+                             received_at=dt.datetime.fromisoformat(row["received_at"]))

@@ -106,16 +106,25 @@ reports = Table(
 )
 
 
+anchors = Table(
+    "anchors",
+    metadata,
+    Column("counter_id", String(64), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("head_hash", String(64), nullable=False),
+    Column("received_at", String(32), nullable=False),
+)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL and a busy timeout for concurrent readers."""
     if url.startswith("sqlite"):
         # As many connections as FastAPI has worker threads (40), so no request waits on
         # the pool while SQLite itself could serve it; WAL readers do not block each other.
+        pool = {} if url in ("sqlite://", "sqlite:///:memory:") else {
+            "pool_size": 40, "max_overflow": 10}
         engine = create_engine(
-            url,
-            connect_args={"check_same_thread": False, "timeout": 30},
-            pool_size=40,
-            max_overflow=10,
+            url, connect_args={"check_same_thread": False, "timeout": 30}, **pool
         )
 
         @event.listens_for(engine, "connect")

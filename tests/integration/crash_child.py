@@ -46,7 +46,7 @@ def main() -> None:
             conn.execute(outbox.update().where(outbox.c.state == "pending")
                          .values(next_attempt_at=0))
         svc.outbox.flush(svc.client)
-    print("done", json.dumps(svc.outbox.counts()), flush=True)
+    print("done", json.dumps(svc.outbox.counts("feedback")), flush=True)
     svc.close()
 
 

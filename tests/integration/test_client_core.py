@@ -206,7 +206,7 @@ def test_background_sender_drains_the_outbox_and_a_rejection_is_parked(tmp_path,
         time.sleep(0.1)
     stop.set()
     sender.join(timeout=5)
-    assert svc.outbox.counts() == {"pending": 0, "sent": 1, "failed": 0}
+    assert svc.outbox.counts("feedback") == {"pending": 0, "sent": 1, "failed": 0}
     # A body the platform refuses (a subject number with a wrong check character: 422) is
     # parked as failed with the platform's reason, not dropped and not retried forever.
     bad = json.loads(outcome.model_dump_json())

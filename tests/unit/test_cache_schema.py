@@ -14,7 +14,36 @@ def test_migrated_schema_equals_the_declared_tables(tmp_path):
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
         version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-    assert version == "0001"
+    assert version == "0002"
     engine.dispose()
     # Opening again is a no-op upgrade, not an error.
     open_engine(tmp_path).dispose()
+
+
+def test_a_first_release_file_upgrades_keeping_its_rows(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    import local_cache.db as db
+
+    old = create_engine(f"sqlite:///{tmp_path / db.FILE_NAME}")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(db.Path(db.__file__).with_name("migrations")))
+    with old.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.exec_driver_sql(
+            "INSERT INTO outbox (idempotency_key, check_id, subject_key, action, payload_sealed,"
+            " state, attempts, next_attempt_at, created_at) VALUES ('k1', 'c1', 's', "
+            "'terminated', 'x', 'pending', 0, 0, 0)")
+        conn.exec_driver_sql(
+            "INSERT INTO audit (at, counter, clerk, event, details) VALUES (1, 'c', 'k', 'check',"
+            " '{}')")
+    old.dispose()
+    engine = open_engine(tmp_path)
+    with engine.connect() as conn:
+        row = conn.exec_driver_sql("SELECT idempotency_key, kind, state FROM outbox").one()
+        assert tuple(row) == ("k1", "feedback", "pending")
+        assert conn.exec_driver_sql("SELECT count(*) FROM audit").scalar() == 1
+    engine.dispose()
