@@ -101,6 +101,14 @@ class Services:
         return BatchService(self.engine, self.protector, _Lazy(self, "client"),
                             counter=self.settings["counter_id"], clerk=self.settings["clerk_id"])
 
+    @cached_property
+    def reports(self):  # -> ReportService; imported here: reportlab loads only for printing
+        """Credit reports and commitment letters."""
+        from desktop.report_service import ReportService
+
+        return ReportService(self.engine, self.protector, counter=self.settings["counter_id"],
+                             clerk=self.settings["clerk_id"])
+
     def close(self) -> None:
         """Release connections and files."""
         while self._closers:

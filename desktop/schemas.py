@@ -321,7 +321,7 @@ class AnchorIn(_Model):
     """``POST /v1/audit/anchors``: the head of a desk's audit chain at a sequence number."""
 
     counter: Code
-    seq: int = Field(ge=1)
+    seq: int = Field(ge=1, le=2**31 - 1)  # a 32-bit integer column on every backend
     head_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
