@@ -81,6 +81,8 @@ def _client_commands() -> tuple[Command, ...]:
         Command("outbox", "queued feedback / 反馈队列", c.configure_outbox, c.run_outbox),
         Command("batch", "check a CSV/XLSX of applicants / 批量核查", c.configure_batch,
                 c.run_batch),
+        Command("report", "print or verify a credit report / 信用报告", c.configure_report,
+                c.run_report),
         Command("audit", "verify or anchor the audit log / 审计日志", c.configure_audit,
                 c.run_audit),
         Command("login", "store the counter's API key / 登录", c.configure_login, c.run_login),

@@ -312,6 +312,63 @@ def run_batch(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ---------------------------------------------------------------------------- report
+
+
+def configure_report(p: argparse.ArgumentParser) -> None:
+    """``report ID --item CODE -o FILE.pdf`` or ``report verify REPORT_NO_OR_PDF``."""
+    p.add_argument("target", nargs="+", metavar="ID | verify NUMBER_OR_PDF")
+    p.add_argument("--item", help="business item code")
+    p.add_argument("-o", "--output", type=Path, help="PDF to write")
+    p.add_argument("--lang", choices=["zh_CN", "en"], default="zh_CN")
+    p.add_argument("--offline", action="store_true", help="answer from the snapshot only")
+    common(p)
+
+
+@guarded
+def run_report(args: argparse.Namespace) -> int:
+    """Print a verifiable credit report, or verify one."""
+    from desktop.report_service import verify_document
+
+    svc = services(args)
+    try:
+        if args.target[0] == "verify":
+            if len(args.target) != 2:
+                return _fail(ValueError("用法 / usage: report verify NUMBER_OR_PDF"), EXIT_INVALID)
+            result = verify_document(svc.client, args.target[1])
+            _emit(args, result.__dict__, lambda: print(f"{result.status}: {result.message}"))
+            return EXIT_OK if result.status == "genuine" else EXIT_REFUSED
+        if not args.item or not args.output:
+            return _fail(ValueError("需要 --item 和 -o / --item and -o are required"),
+                         EXIT_INVALID)
+        outcome = svc.checks.check(args.target[0], args.item, offline=args.offline)
+        printed = svc.reports.print_report(outcome, _item_name(svc, args.item), args.output,
+                                           args.lang)
+        try:  # register now if the platform is there; the outbox keeps it otherwise
+            svc.outbox.flush(svc.client)
+        except (PlatformError, SecretsUnavailable):
+            pass
+    finally:
+        svc.close()
+    _emit(args, {"report_no": printed.number, "verification_code": printed.verification_code,
+                 "sha256": printed.sha256, "path": str(printed.path)},
+          lambda: print(f"报告 / report {printed.number}（核验码 / code "
+                        f"{printed.verification_code}）→ {printed.path}"))
+    return EXIT_OK
+
+
+def _item_name(svc: Services, code: str) -> str:
+    from local_cache import store
+
+    with svc.engine.connect() as conn:
+        catalog = store.get_meta(conn, "catalog_json")
+    if catalog:
+        for item in schemas.CatalogOut.model_validate_json(catalog).items:
+            if item.code == code:
+                return item.name
+    return code
+
+
 # ---------------------------------------------------------------------------- audit
 
 
