@@ -374,7 +374,7 @@ def _item_name(svc: Services, code: str) -> str:
 
 def configure_audit(p: argparse.ArgumentParser) -> None:
     """``audit verify|anchor``."""
-    p.add_argument("what", choices=["verify", "anchor"])
+    p.add_argument("what", choices=["verify", "anchor", "purge"])
     p.add_argument("--local", action="store_true", help="verify without asking the platform")
     common(p)
 
@@ -389,6 +389,20 @@ def run_audit(args: argparse.Namespace) -> int:
     svc = services(args)
     counter = svc.settings["counter_id"]
     try:
+        if args.what == "purge":
+            import time
+
+            days = svc.settings["retention_days"]
+            with UnitOfWork(svc.engine) as uow:
+                purged = store.purge_personal(uow.conn, time.time() - days * 86400)
+                store.append_audit(uow.conn, svc.protector, counter=counter,
+                                   clerk=svc.settings["clerk_id"], event="retention.purge",
+                                   details={"entries": purged, "days": days})
+                uow.commit()
+            _emit(args, {"purged": purged, "days": days}, lambda: print(
+                f"已清除 {purged} 条记录的个人信息（超过 {days} 天）/ personal fields of "
+                f"{purged} entries older than {days} days purged"))
+            return EXIT_OK
         if args.what == "anchor":
             with UnitOfWork(svc.engine) as uow:
                 seq, head = store.audit_head(uow.conn)

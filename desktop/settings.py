@@ -40,6 +40,7 @@ DECLARED: tuple[Setting, ...] = (
     Setting("proxy", str, "", "HTTP(S) proxy URL"),
     Setting("sync_page", int, 1000, "entries per lists/changes page"),
     Setting("alert_days", int, 30, "checked subjects watched for changes this many days"),
+    Setting("retention_days", int, 180, "days before log entries lose their personal fields"),
 )
 _BY_KEY = {s.key: s for s in DECLARED}
 

@@ -261,6 +261,18 @@ def queue_anchor(conn: Connection, protector: Protector, counter: str, seq: int,
     ))
 
 
+def purge_personal(conn: Connection, before: float) -> int:
+    """Retention: drop personal fields and salts of entries older than ``before``.
+
+    The commitments stay, so the chain still verifies; what the fields were is gone.
+    """
+    result = conn.execute(
+        update(audit).where(audit.c.at < before).where(audit.c.purged == 0)
+        .values(subject_key=None, subject_masked=None, details="{}", salt=None, purged=1)
+    )
+    return result.rowcount
+
+
 def audit_head(conn: Connection) -> tuple[int, str]:
     """The newest entry's sequence number and hash (0, "") for an empty log."""
     last = conn.execute(select(audit.c.seq, audit.c.hash).order_by(audit.c.seq.desc())

@@ -152,3 +152,22 @@ def test_the_chain_key_is_not_the_data_key_itself():
     key = base64.b64decode(DATA_KEY)
     assert Protector(key).chain_key != key
     assert Protector(key).chain_key != hmac.new(key, b"", hashlib.sha256).digest()
+
+
+def test_retention_purge_keeps_the_chain_verifiable(anchored_log, tmp_path):
+    path, anchors = tampered(anchored_log, tmp_path)
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        cutoff = conn.exec_driver_sql("SELECT at FROM audit WHERE seq = 60000").scalar()
+        purged = store.purge_personal(conn, cutoff)
+    engine.dispose()
+    assert 59_000 < purged <= 59_999  # entries before seq 60,000 (same-instant ties aside)
+    with sqlite3.connect(path) as db:
+        left = db.execute("SELECT count(*) FROM audit WHERE subject_key IS NOT NULL").fetchone()
+        assert left[0] == ENTRIES - purged  # the personal data of old entries is gone
+    assert run_verify(path, anchors).ok
+    # A purged entry is still bound: editing its commitment or public fields is caught.
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE audit SET verdict='clear' WHERE seq = 10")
+    result = run_verify(path, anchors)
+    assert (result.ok, result.first_bad) == (False, 10)
