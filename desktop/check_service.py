@@ -170,16 +170,7 @@ class CheckService:
             ),
             item=item,
             verdict=result.verdict,
-            measures=[
-                schemas.MatchedMeasure(
-                    code=m.measure.code,
-                    kind=m.measure.kind,
-                    text=m.measure.text,
-                    basis=m.measure.legal_basis,
-                    record_id=m.record.id,
-                )
-                for m in result.matches
-            ],
+            measures=[schemas.MatchedMeasure.from_match(m) for m in result.matches],
             records=records,
             source="offline",
             as_of=dt.datetime.now(dt.UTC),

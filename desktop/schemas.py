@@ -188,6 +188,13 @@ class MatchedMeasure(_Model):
     basis: str
     record_id: str
 
+    @classmethod
+    def from_match(cls, match) -> MatchedMeasure:
+        """From a ``desktop.verdict.MeasureMatch`` (platform and desk build it alike)."""
+        m = match.measure
+        return cls(code=m.code, kind=m.kind, text=m.text, basis=m.legal_basis,
+                   record_id=match.record.id)
+
 
 class CreditResult(_Model):
     """``GET /v1/subjects/{id}/credit?item=CODE`` (审批服务)."""

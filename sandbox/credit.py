@@ -160,16 +160,7 @@ def credit_result(facts: _Facts, item_code: str, on: dt.date) -> schemas.CreditR
         grade=facts.grade,
         warnings=facts.warnings,
         related=facts.related,
-        measures=[
-            schemas.MatchedMeasure(
-                code=m.measure.code,
-                kind=m.measure.kind,
-                text=m.measure.text,
-                basis=m.measure.legal_basis,
-                record_id=m.record.id,
-            )
-            for m in result.matches
-        ],
+        measures=[schemas.MatchedMeasure.from_match(m) for m in result.matches],
         verdict=result.verdict,
         as_of=dt.datetime.now(dt.UTC),
     )
