@@ -83,6 +83,8 @@ def _client_commands() -> tuple[Command, ...]:
                 c.run_batch),
         Command("report", "print or verify a credit report / 信用报告", c.configure_report,
                 c.run_report),
+        Command("commitment", "print a commitment letter / 信用承诺书", c.configure_commitment,
+                c.run_commitment),
         Command("audit", "verify or anchor the audit log / 审计日志", c.configure_audit,
                 c.run_audit),
         Command("login", "store the counter's API key / 登录", c.configure_login, c.run_login),

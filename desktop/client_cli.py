@@ -357,6 +357,40 @@ def run_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def configure_commitment(p: argparse.ArgumentParser) -> None:
+    """``commitment ID --item CODE -o FILE.pdf``."""
+    p.add_argument("identifier", metavar="ID")
+    p.add_argument("--item", required=True, help="business item code")
+    p.add_argument("-o", "--output", type=Path, required=True, help="PDF to write")
+    p.add_argument("--lang", choices=["zh_CN", "en"], default="zh_CN")
+    common(p)
+
+
+@guarded
+def run_commitment(args: argparse.Namespace) -> int:
+    """Print the credit commitment letter of a tolerance acceptance (容缺受理)."""
+    svc = services(args)
+    try:
+        outcome = svc.checks.check(args.identifier, args.item)
+        answer = svc.client.tolerance(outcome.subject.id, args.item)
+        if not answer.eligible:
+            return _fail(ValueError(f"不适用容缺受理 / tolerance not available: {answer.reason}"),
+                         EXIT_REFUSED)
+        item = next(i for i in svc.client.catalog().items if i.code == args.item)
+        printed = svc.reports.print_commitment(outcome, answer, item, args.output, args.lang)
+        try:
+            svc.outbox.flush(svc.client)
+        except (PlatformError, SecretsUnavailable):
+            pass
+    finally:
+        svc.close()
+    _emit(args, {"letter_no": printed.number, "verification_code": printed.verification_code,
+                 "sha256": printed.sha256, "path": str(printed.path)},
+          lambda: print(f"承诺书 / letter {printed.number}（核验码 / code "
+                        f"{printed.verification_code}）→ {printed.path}"))
+    return EXIT_OK
+
+
 def _item_name(svc: Services, code: str) -> str:
     from local_cache import store
 

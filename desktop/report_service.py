@@ -1,6 +1,6 @@
 """Printed documents that can be verified: numbering, digests, registration, verification.
 
-A report number is unique per desk and day (``COUNTER-YYYYMMDD-NNNN``). The QR code and
+A report number is unique per desk and day (``COUNTER-TAG-YYYYMMDD-NNNN``). The QR code and
 the short verification code printed on the page carry the number and a digest of the
 report's content; the SHA-256 of the finished PDF file is registered with the platform
 (``POST /v1/reports``) through the outbox, so printing works offline and registration
@@ -75,11 +75,20 @@ class ReportService:
         self._counter, self._clerk = counter, clerk
 
     def next_number(self, uow: UnitOfWork, on: dt.date) -> str:
-        """The next number of the day, inside the caller's transaction."""
+        """The next number of the day, inside the caller's transaction.
+
+        ``COUNTER-TAG-YYYYMMDD-NNNN``: TAG is drawn once per cache file, so a desk that
+        is reinstalled (a new file, the count back at 1) never reuses a number the
+        platform has already registered.
+        """
+        tag = store.get_meta(uow.conn, "desk_tag")
+        if tag is None:
+            tag = base64.b32encode(os.urandom(5)).decode()[:4]
+            store.set_meta(uow.conn, desk_tag=tag)
         key = f"report_seq:{on.isoformat()}"
         n = int(store.get_meta(uow.conn, key, "0")) + 1
         store.set_meta(uow.conn, **{key: n})
-        return f"{self._counter}-{on:%Y%m%d}-{n:04d}"
+        return f"{self._counter}-{tag}-{on:%Y%m%d}-{n:04d}"
 
     def print_report(self, outcome: CheckOutcome, item_name: str, path: Path,
                      lang: str = "zh_CN") -> Printed:

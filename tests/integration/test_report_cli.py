@@ -86,3 +86,24 @@ def test_report_numbers_are_unique_per_desk_and_day(platform, env, tmp_path):
                for i in range(3)]
     assert len(set(numbers)) == 3
     assert [n[-4:] for n in numbers] == ["0001", "0002", "0003"]
+
+
+def test_commitment_letter_for_an_eligible_applicant_only(platform, env, tmp_path):
+    samples = httpx.get(f"{platform.url}/sandbox/samples",
+                        headers={"Authorization": f"Bearer {KEY}"}).json()
+    good = next(s for s in samples["incentive"] if s["kind"] == "organisation")
+    common = ["--data-dir", str(tmp_path / "desk"), "--platform", platform.url]
+    out = tmp_path / "letter.pdf"
+    done = cli(env, "commitment", good["id"], "--item", "FOOD_LICENCE", "-o", str(out),
+               "--json", *common)
+    assert done.returncode == 0, done.stderr
+    text = extract_text(out.read_bytes())
+    assert "信用承诺书" in text and good["name"] in text
+    assert "食品安全管理制度" in text and "从业人员健康证明" in text  # the tolerable materials
+    assert json.loads(done.stdout)["letter_no"] in text
+    assert cli(env, "report", "verify", str(out), *common).stdout.startswith("genuine")
+    bad = next(s for s in samples["prohibit"] if s["kind"] == "organisation")
+    refused = cli(env, "commitment", bad["id"], "--item", bad["item"], "-o",
+                  str(tmp_path / "no.pdf"), *common)
+    assert refused.returncode == 4 and "tolerance not available" in refused.stderr
+    assert not (tmp_path / "no.pdf").exists()
