@@ -69,6 +69,7 @@ def _run_id(args: argparse.Namespace) -> int:
 
 
 def _client_commands() -> tuple[Command, ...]:
+    from desktop import cli_documents as d
     from desktop import client_cli as c
 
     return (
@@ -81,12 +82,12 @@ def _client_commands() -> tuple[Command, ...]:
         Command("outbox", "queued feedback / 反馈队列", c.configure_outbox, c.run_outbox),
         Command("batch", "check a CSV/XLSX of applicants / 批量核查", c.configure_batch,
                 c.run_batch),
-        Command("report", "print or verify a credit report / 信用报告", c.configure_report,
-                c.run_report),
-        Command("commitment", "print a commitment letter / 信用承诺书", c.configure_commitment,
-                c.run_commitment),
-        Command("audit", "verify or anchor the audit log / 审计日志", c.configure_audit,
-                c.run_audit),
+        Command("report", "print or verify a credit report / 信用报告", d.configure_report,
+                d.run_report),
+        Command("commitment", "print a commitment letter / 信用承诺书", d.configure_commitment,
+                d.run_commitment),
+        Command("audit", "verify or anchor the audit log / 审计日志", d.configure_audit,
+                d.run_audit),
         Command("login", "store the counter's API key / 登录", c.configure_login, c.run_login),
         Command("logout", "remove the API key / 退出", c.configure_login, c.run_logout),
     )
