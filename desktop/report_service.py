@@ -16,11 +16,10 @@ import hashlib
 import json
 import os
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine
 
 from desktop import schemas
 from desktop.check_service import CheckOutcome
@@ -36,7 +35,6 @@ from desktop.report_pdf import (
 from local_cache import store
 from local_cache.db import UnitOfWork
 from local_cache.protect import Protector
-from local_cache.tables import outbox
 
 
 @dataclass(frozen=True)
@@ -153,12 +151,9 @@ class ReportService:
         _write_atomically(path, pdf)
         body = schemas.ReportIn(report_no=number, digest=digest, kind=kind, subject_id=masked,
                                 issued_at=dt.datetime.now(dt.UTC))
-        now = time.time()
-        uow.conn.execute(insert(outbox).values(
-            idempotency_key=f"report-{number}", check_id=check_id, subject_key="",
-            action=kind, kind="report", payload_sealed=self._protector.seal(
-                body.model_dump_json()), state="pending", attempts=0, next_attempt_at=now,
-            created_at=now))
+        store.add_outbox(uow.conn, self._protector, idempotency_key=f"report-{number}",
+                         check_id=check_id, subject_id=None, action=kind,
+                         payload=body.model_dump_json(), kind="report")
         store.append_audit(uow.conn, self._protector, counter=self._counter, clerk=self._clerk,
                            event="report.printed", masked=masked,
                            details={"report_no": number, "kind": kind, "sha256": digest,

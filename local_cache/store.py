@@ -253,12 +253,9 @@ def queue_anchor(conn: Connection, protector: Protector, counter: str, seq: int,
                  head: str) -> None:
     """Queue ``{counter, seq, head_hash}`` for the platform."""
     payload = json.dumps({"counter": counter, "seq": seq, "head_hash": head})
-    now = time.time()
-    conn.execute(insert(outbox).values(
-        idempotency_key=f"anchor-{counter}-{seq}", check_id=f"anchor-{seq}", subject_key="",
-        action="anchor", kind="anchor", payload_sealed=protector.seal(payload),
-        state="pending", attempts=0, next_attempt_at=now, created_at=now,
-    ))
+    add_outbox(conn, protector, idempotency_key=f"anchor-{counter}-{seq}",
+               check_id=f"anchor-{seq}", subject_id=None, action="anchor", payload=payload,
+               kind="anchor")
 
 
 def purge_personal(conn: Connection, before: float) -> int:
@@ -359,18 +356,20 @@ def add_outbox(
     *,
     idempotency_key: str,
     check_id: str,
-    subject_id: str,
+    subject_id: str | None,
     action: str,
     payload: str,
+    kind: str = "feedback",
 ) -> int:
-    """Queue a feedback post; the payload (with the subject's number) is sealed."""
+    """Queue a message for the platform (feedback, anchor, report); the payload is sealed."""
     now = time.time()
     return conn.execute(
         insert(outbox).values(
             idempotency_key=idempotency_key,
             check_id=check_id,
-            subject_key=protector.index(subject_id),
+            subject_key=protector.index(subject_id) if subject_id else "",
             action=action,
+            kind=kind,
             payload_sealed=protector.seal(payload),
             state="pending",
             attempts=0,

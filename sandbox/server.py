@@ -6,7 +6,6 @@ the first request; binds loopback unless told otherwise.
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 import socket
 import tempfile
@@ -148,7 +147,3 @@ class SandboxServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-
-def today() -> dt.date:
-    """Exposed for the CLI's messages."""
-    return dt.date.today()
