@@ -69,6 +69,7 @@ def _run_id(args: argparse.Namespace) -> int:
 
 
 def _client_commands() -> tuple[Command, ...]:
+    from desktop import cli_audit as a
     from desktop import cli_documents as d
     from desktop import client_cli as c
 
@@ -86,8 +87,10 @@ def _client_commands() -> tuple[Command, ...]:
                 d.run_report),
         Command("commitment", "print a commitment letter / 信用承诺书", d.configure_commitment,
                 d.run_commitment),
-        Command("audit", "verify or anchor the audit log / 审计日志", d.configure_audit,
-                d.run_audit),
+        Command("audit", "verify, anchor, purge or export the audit log / 审计日志",
+                a.configure_audit, a.run_audit),
+        Command("staff", "clerk and supervisor accounts / 工作人员", a.configure_staff,
+                a.run_staff),
         Command("login", "store the counter's API key / 登录", c.configure_login, c.run_login),
         Command("logout", "remove the API key / 退出", c.configure_login, c.run_logout),
     )

@@ -31,6 +31,7 @@ __all__ = [
     "Reason",
     "SubjectId",
     "mask",
+    "mask_in_text",
     "normalize",
     "parse_identifier",
 ]
@@ -132,6 +133,14 @@ def normalize(text: str) -> str:
             continue  # control, zero-width (Cf) and separators
         kept.append(ch)
     return "".join(kept).upper()
+
+
+_RESIDENT_LIKE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+
+
+def mask_in_text(text: str) -> str:
+    """Mask every valid resident identity number inside free text (a backstop for exports)."""
+    return _RESIDENT_LIKE.sub(lambda m: mask(m.group(0).upper()), text)
 
 
 def mask(subject: SubjectId | str) -> str:

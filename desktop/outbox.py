@@ -184,6 +184,9 @@ class Outbox:
         if kind == "anchor":
             anchor = client.send_anchor(schemas.AnchorIn.model_validate_json(payload))
             return f"{anchor.counter}:{anchor.seq}"
+        if kind == "desk_key":
+            desk_key = client.send_desk_key(schemas.DeskKeyIn.model_validate_json(payload))
+            return f"{desk_key.counter}:{desk_key.public_key[:16]}"
         if kind == "report":
             return client.register_report(schemas.ReportIn.model_validate_json(payload)).report_no
         body = schemas.FeedbackIn.model_validate_json(payload)

@@ -64,6 +64,8 @@ CALLS: dict[str, tuple[str, bool]] = {
     "register_report": ("POST", True),  # idempotent by contract: same number + digest -> 201
     "send_anchor": ("POST", True),  # idempotent by contract: same seq + head -> 201
     "anchors": ("GET", True),
+    "send_desk_key": ("POST", True),  # same key again -> 201 with the first registration
+    "desk_keys": ("GET", True),
 }
 
 
@@ -233,6 +235,15 @@ class PlatformClient:
         """Every anchor the platform keeps for ``counter``."""
         return self._call("anchors", f"/v1/audit/anchors/{_segment(counter)}",
                           schemas.AnchorsOut)
+
+    def send_desk_key(self, body: schemas.DeskKeyIn) -> schemas.DeskKeyOut:
+        """Register the public key this desk signs its log bundles with."""
+        return self._call("send_desk_key", "/v1/audit/keys", schemas.DeskKeyOut, body=body)
+
+    def desk_keys(self, counter: str) -> schemas.DeskKeysOut:
+        """Every bundle-signing key ``counter`` registered."""
+        return self._call("desk_keys", f"/v1/audit/keys/{_segment(counter)}",
+                          schemas.DeskKeysOut)
 
     def find_report(self, report_no: str) -> schemas.ReportOut | None:
         """The registered report, or None when the platform has no such number."""

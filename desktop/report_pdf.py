@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -32,7 +31,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table
 
 from desktop.domain import FIELD_LABELS_ZH
-from desktop.identifiers import mask
+from desktop.identifiers import mask, mask_in_text
 from desktop.report_fonts import (
     banner,
     build_pdf,
@@ -190,7 +189,6 @@ _T: dict[str, tuple[str, str]] = {
 }
 
 _CST = dt.timezone(dt.timedelta(hours=8), "CST")
-_RESIDENT_LIKE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 _KINDS = ("organisation", "person")
 _KIND_ORDER = ("blacklist", "serious_illegal", "business_abnormality", "red_list")
 _STATES = ("active", "repaired", "expired")
@@ -272,7 +270,7 @@ class _Doc:
 def _clean(value: object) -> str:
     """Paragraph markup for plain text; anything shaped like a resident number is masked."""
     text = "" if value is None else str(value)
-    text = _RESIDENT_LIKE.sub(lambda m: mask(m.group(0).upper()), text)
+    text = mask_in_text(text)
     return escape(text).replace("\n", "<br/>")
 
 

@@ -348,6 +348,30 @@ class AnchorsOut(_Model):
     anchors: list[AnchorOut]
 
 
+class DeskKeyIn(_Model):
+    """``POST /v1/audit/keys``: the public key a desk signs its exported log bundles with."""
+
+    counter: Code
+    algorithm: Literal["Ed25519"] = "Ed25519"
+    public_key: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]  # 32 bytes, hex
+
+
+class DeskKeyOut(_Model):
+    """A desk key as the platform keeps it."""
+
+    counter: str
+    algorithm: str
+    public_key: str
+    registered_at: dt.datetime
+
+
+class DeskKeysOut(_Model):
+    """``GET /v1/audit/keys/{counter}``: every key the counter registered, oldest first."""
+
+    counter: str
+    keys: list[DeskKeyOut]
+
+
 # --- sandbox-only (/sandbox/) ---------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import os
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -41,6 +42,16 @@ class Protector:
         self._aead = AESGCM(_derive(data_key, b"seal"))
         self._index_key = _derive(data_key, b"index")
         self.chain_key = _derive(data_key, b"audit-chain")
+        # Signs exported log bundles; its public half is registered at the platform, so
+        # another desk can check a bundle without any of this desk's secrets.
+        self.signing_key = Ed25519PrivateKey.from_private_bytes(
+            _derive(data_key, b"bundle-signing")
+        )
+
+    @property
+    def public_key_hex(self) -> str:
+        """The bundle-signing public key, 32 bytes as hex."""
+        return self.signing_key.public_key().public_bytes_raw().hex()
 
     def index(self, identifier: str) -> str:
         """The lookup key for a normalised identifier (hex HMAC-SHA256)."""

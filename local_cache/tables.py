@@ -129,3 +129,16 @@ alerts = Table(
     Column("raised_at", Float, nullable=False),
     Column("acknowledged", Integer, nullable=False, default=0),
 )
+
+# The desk's staff (desktop/staff.py): who may sign in, and who may approve as supervisor.
+# Only scrypt hashes of passwords are kept, never a password.
+staff = Table(
+    "staff",
+    metadata,
+    Column("staff_id", String(64), primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("role", String(16), nullable=False),  # clerk | supervisor
+    Column("password_hash", String(256), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("disabled", Integer, nullable=False, server_default="0"),
+)

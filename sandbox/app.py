@@ -24,7 +24,7 @@ from desktop import __version__, schemas
 from desktop.identifiers import IdentifierError, SubjectId, parse_identifier
 from sandbox import catalog, credit
 from sandbox.faults import FaultInjector, FaultMiddleware
-from sandbox.feedback import AnchorStore, Conflict, Counters, FeedbackStore
+from sandbox.feedback import AnchorStore, Conflict, Counters, DeskKeyStore, FeedbackStore
 from sandbox.lists import MAX_PAGE, ListVersions, VersionUnknown
 from sandbox.samples import find_samples
 from sandbox.storage import api_keys, records, subjects
@@ -58,6 +58,7 @@ class Platform:
         self.versions = ListVersions(self.engine)
         self.feedback = FeedbackStore(self.engine, self.counters)
         self.anchors = AnchorStore(self.engine)
+        self.desk_keys = DeskKeyStore(self.engine)
         self._keys: dict[str, Counter] = {}
         self._swept_on: dt.date | None = None
         self._samples: schemas.SamplesOut | None = None
@@ -342,6 +343,20 @@ def create_app(platform: Platform) -> FastAPI:
     def get_anchors(counter: Annotated[str, Path(min_length=1, max_length=64)],
                     _: Auth) -> schemas.AnchorsOut:
         return platform.anchors.list(counter)
+
+    @app.post("/v1/audit/keys", status_code=201, response_model=schemas.DeskKeyOut,
+              responses=_ERRORS, tags=["审计锚定"])
+    def post_desk_key(body: schemas.DeskKeyIn, who: Auth) -> schemas.DeskKeyOut:
+        if body.counter != who.counter_id:
+            raise ApiError(422, "wrong_counter",
+                           "只能登记本窗口的密钥 / a key may register only its own counter's")
+        return platform.desk_keys.add(body)
+
+    @app.get("/v1/audit/keys/{counter}", response_model=schemas.DeskKeysOut,
+             responses=_ERRORS, tags=["审计锚定"])
+    def get_desk_keys(counter: Annotated[str, Path(min_length=1, max_length=64)],
+                      _: Auth) -> schemas.DeskKeysOut:
+        return platform.desk_keys.list(counter)
 
     _add_sandbox_routes(app, platform)
     # Outermost, so an injected fault also hides the platform's own error handling.

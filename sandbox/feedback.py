@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from desktop import schemas
-from sandbox.storage import anchors, feedback, reports
+from sandbox.storage import anchors, desk_keys, feedback, reports
 
 
 class Conflict(Exception):
@@ -165,3 +165,38 @@ def _anchor_out(row: dict) -> schemas.AnchorOut:
     return schemas.AnchorOut(counter=row["counter_id"], seq=row["seq"],
                              head_hash=row["head_hash"],
                              received_at=dt.datetime.fromisoformat(row["received_at"]))
+
+
+class DeskKeyStore:
+    """Desks' bundle-signing public keys: registering the same key again is a no-op."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def add(self, body: schemas.DeskKeyIn) -> schemas.DeskKeyOut:
+        """Keep a key (first registration time wins)."""
+        row = {"counter_id": body.counter, "public_key": body.public_key,
+               "algorithm": body.algorithm, "registered_at": _now()}
+        try:
+            with self._engine.begin() as conn:
+                conn.execute(insert(desk_keys).values(**row))
+        except IntegrityError:
+            with self._engine.connect() as conn:
+                row = conn.execute(select(desk_keys)
+                                   .where(desk_keys.c.counter_id == body.counter)
+                                   .where(desk_keys.c.public_key == body.public_key)
+                                   ).one()._asdict()
+        return _key_out(row)
+
+    def list(self, counter: str) -> schemas.DeskKeysOut:
+        """Every key of ``counter``, oldest first."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(select(desk_keys).where(desk_keys.c.counter_id == counter)
+                                .order_by(desk_keys.c.registered_at)).all()
+        return schemas.DeskKeysOut(counter=counter, keys=[_key_out(r._asdict()) for r in rows])
+
+
+def _key_out(row: dict) -> schemas.DeskKeyOut:
+    return schemas.DeskKeyOut(counter=row["counter_id"], algorithm=row["algorithm"],
+                              public_key=row["public_key"],
+                              registered_at=dt.datetime.fromisoformat(row["registered_at"]))

@@ -115,6 +115,16 @@ anchors = Table(
     Column("received_at", String(32), nullable=False),
 )
 
+# Public keys desks sign exported log bundles with; a reinstalled desk adds a new one.
+desk_keys = Table(
+    "desk_keys",
+    metadata,
+    Column("counter_id", String(64), primary_key=True),
+    Column("public_key", String(64), primary_key=True),
+    Column("algorithm", String(16), nullable=False),
+    Column("registered_at", String(32), nullable=False),
+)
+
 
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL and a busy timeout for concurrent readers."""

@@ -1,0 +1,157 @@
+"""The desk's staff: clerks and supervisors, signing in and approving (four eyes).
+
+Accounts live in the cache file with an scrypt hash of the password (never the password
+itself; the hash is salted and slow, so a copied file does not reveal passwords cheaply).
+The first account of a new desk must be a supervisor and needs nobody's approval; every
+later account is approved by a supervisor's password. Sign-in failures do not say whether
+the account or the password was wrong.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import re
+import time
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import Connection, Engine, func, insert, select, update
+
+from local_cache.db import UnitOfWork
+from local_cache.tables import staff
+
+Role = Literal["clerk", "supervisor"]
+ROLES: tuple[Role, ...] = ("clerk", "supervisor")
+MIN_PASSWORD = 8
+_ID = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
+# scrypt cost: 2**14 x 8 takes ~50 ms here and 16 MB; the parameters travel in the hash.
+_N, _R, _P = 2**14, 8, 1
+
+
+class StaffError(ValueError):
+    """A refused staff action, said in Chinese and English."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(f"{zh} / {en}")
+        self.zh, self.en = zh, en
+
+
+@dataclass(frozen=True)
+class Staff:
+    """A signed-in member of staff."""
+
+    staff_id: str
+    name: str
+    role: Role
+
+    @property
+    def is_supervisor(self) -> bool:
+        """True for a supervisor (科室负责人)."""
+        return self.role == "supervisor"
+
+
+def hash_password(password: str) -> str:
+    """``scrypt$N$r$p$salt$digest`` (base64)."""
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    b64 = base64.b64encode
+    return f"scrypt${_N}${_R}${_P}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def _matches(password: str, stored: str) -> bool:
+    try:
+        _, n, r, p, salt, digest = stored.split("$")
+        expected = base64.b64decode(digest)
+        got = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n),
+                             r=int(r), p=int(p), dklen=len(expected))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(got, expected)
+
+
+_DUMMY = hash_password("not a password of anyone")  # equal time for unknown accounts
+
+
+def _fetch(conn: Connection, staff_id: str):
+    return conn.execute(select(staff).where(staff.c.staff_id == staff_id)).first()
+
+
+def authenticate(engine: Engine, staff_id: str, password: str) -> Staff:
+    """The member of staff, when the password is theirs and the account is active."""
+    with engine.connect() as conn:
+        row = _fetch(conn, staff_id)
+    if row is None or row.disabled:
+        _matches(password, _DUMMY)
+        row = None
+    if row is None or not _matches(password, row.password_hash):
+        raise StaffError("工号或密码错误", "wrong staff id or password")
+    return Staff(row.staff_id, row.name, row.role)
+
+
+def require_supervisor(engine: Engine, staff_id: str, password: str) -> Staff:
+    """A supervisor's approval: their own id and password, right now (four eyes)."""
+    person = authenticate(engine, staff_id, password)
+    if not person.is_supervisor:
+        raise StaffError(f"{staff_id} 不是科室负责人，不能批准",
+                         f"{staff_id} is not a supervisor and cannot approve")
+    return person
+
+
+def count(engine: Engine) -> int:
+    """How many accounts the desk has."""
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(staff)).scalar_one()
+
+
+def list_staff(engine: Engine) -> list[dict]:
+    """Every account, without its hash."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(staff.c.staff_id, staff.c.name, staff.c.role,
+                                   staff.c.disabled).order_by(staff.c.staff_id)).all()
+    return [r._asdict() for r in rows]
+
+
+def add(engine: Engine, staff_id: str, name: str, role: str, password: str,
+        approver: Staff | None) -> Staff:
+    """Create an account; needs a supervisor's approval unless it is the desk's first."""
+    if not _ID.match(staff_id):
+        raise StaffError("工号只能由2-64位字母、数字、_.- 组成",
+                         "a staff id is 2-64 letters, digits or _.-")
+    name = name.strip()
+    if not name or len(name) > 64 or any(ord(c) < 32 for c in name):
+        raise StaffError("姓名不能为空、不超过64字且不含控制字符",
+                         "a name must be 1-64 characters without control characters")
+    if role not in ROLES:
+        raise StaffError(f"未知角色 {role}", f"unknown role {role}")
+    if len(password) < MIN_PASSWORD:
+        raise StaffError(f"密码至少 {MIN_PASSWORD} 位",
+                         f"a password needs {MIN_PASSWORD}+ characters")
+    with UnitOfWork(engine) as uow:  # BEGIN IMMEDIATE: two first accounts cannot race
+        first = uow.conn.execute(select(func.count()).select_from(staff)).scalar_one() == 0
+        if first and role != "supervisor":
+            raise StaffError("本窗口的第一个账号必须是科室负责人",
+                             "the desk's first account must be a supervisor")
+        if not first and (approver is None or not approver.is_supervisor):
+            raise StaffError("新增账号需要科室负责人批准", "a new account needs a supervisor")
+        if _fetch(uow.conn, staff_id) is not None:
+            raise StaffError(f"工号 {staff_id} 已存在", f"staff id {staff_id} exists already")
+        uow.conn.execute(insert(staff).values(staff_id=staff_id, name=name, role=role,
+                                              password_hash=hash_password(password),
+                                              created_at=time.time(), disabled=0))
+        uow.commit()
+    return Staff(staff_id, name, role)  # type: ignore[arg-type]
+
+
+def set_disabled(engine: Engine, staff_id: str, disabled: bool, approver: Staff) -> None:
+    """Disable (or enable again) an account; a supervisor's act."""
+    if not approver.is_supervisor:
+        raise StaffError("需要科室负责人", "a supervisor is required")
+    with UnitOfWork(engine) as uow:
+        done = uow.conn.execute(update(staff).where(staff.c.staff_id == staff_id)
+                                .values(disabled=int(disabled))).rowcount
+        uow.commit()
+    if not done:
+        raise StaffError(f"没有工号 {staff_id}", f"no staff id {staff_id}")
