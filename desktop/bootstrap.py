@@ -109,6 +109,12 @@ class Services:
         return ReportService(self.engine, self.protector, counter=self.settings["counter_id"],
                              clerk=self.settings["clerk_id"])
 
+    def sign_in(self, clerk_id: str) -> None:
+        """Act as ``clerk_id`` from now on: services that stamp the clerk are rebuilt."""
+        self.settings.set_override("clerk_id", clerk_id)
+        for name in ("checks", "outbox", "batch", "reports"):
+            self.__dict__.pop(name, None)
+
     def close(self) -> None:
         """Release connections and files."""
         while self._closers:

@@ -41,6 +41,11 @@ DECLARED: tuple[Setting, ...] = (
     Setting("sync_page", int, 1000, "entries per lists/changes page"),
     Setting("alert_days", int, 30, "checked subjects watched for changes this many days"),
     Setting("retention_days", int, 180, "days before log entries lose their personal fields"),
+    Setting("department", str, "", "the department this counter belongs to"),
+    Setting("default_items", str, "", "item codes offered first, comma separated"),
+    Setting("recent_items", str, "", "item codes this desk used lately (kept by the window)"),
+    Setting("language", str, "zh_CN", "window language: zh_CN or en"),
+    Setting("idle_lock_minutes", int, 10, "lock the window after this many idle minutes"),
 )
 _BY_KEY = {s.key: s for s in DECLARED}
 
@@ -60,6 +65,7 @@ class Settings:
     def __init__(self, data_dir: Path, overrides: dict[str, Any] | None = None) -> None:
         self.data_dir = data_dir
         self._values = {s.key: s.default for s in DECLARED}
+        self._persisted: dict[str, Any] = {}  # what settings.json holds
         path = data_dir / FILE_NAME
         if path.exists():
             try:
@@ -69,6 +75,7 @@ class Settings:
                     f"设置文件无法读取：{path} / cannot read settings file {path}: {exc}"
                 ) from None
             self._apply(stored, str(path))
+            self._persisted = {k: self._values[k] for k in stored}
         self._apply({k: v for k, v in (overrides or {}).items() if v is not None}, "override")
 
     def _apply(self, values: dict[str, Any], source: str) -> None:
@@ -88,11 +95,16 @@ class Settings:
     def __getitem__(self, key: str) -> Any:
         return self._values[key]
 
+    def set_override(self, key: str, value: Any) -> None:
+        """Change a value for this run only (not written to settings.json)."""
+        self._apply({key: value}, "override")
+
     def save(self, **changes: Any) -> None:
         """Change settings and write settings.json (only values that differ from defaults)."""
         self._apply(changes, "save")
+        self._persisted.update({k: self._values[k] for k in changes})
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        keep = {k: v for k, v in self._values.items() if v != _BY_KEY[k].default}
+        keep = {k: v for k, v in self._persisted.items() if v != _BY_KEY[k].default}
         tmp = self.data_dir / (FILE_NAME + ".tmp")
         tmp.write_text(json.dumps(keep, ensure_ascii=False, indent=2), encoding="utf-8")
         tmp.replace(self.data_dir / FILE_NAME)

@@ -79,15 +79,41 @@ def _fetch(conn: Connection, staff_id: str):
     return conn.execute(select(staff).where(staff.c.staff_id == staff_id)).first()
 
 
-def authenticate(engine: Engine, staff_id: str, password: str) -> Staff:
-    """The member of staff, when the password is theirs and the account is active."""
+MAX_ATTEMPTS = 5
+LOCK_SECONDS = 15 * 60
+
+
+def authenticate(engine: Engine, staff_id: str, password: str,
+                 now: float | None = None) -> Staff:
+    """The member of staff, when the password is theirs and the account is active.
+
+    Five wrong passwords in a row lock the account for 15 minutes (even the right
+    password is refused meanwhile); a successful sign-in resets the count.
+    """
+    now = time.time() if now is None else now
     with engine.connect() as conn:
         row = _fetch(conn, staff_id)
+    if row is not None and row.locked_until > now:
+        minutes = max(1, round((row.locked_until - now) / 60))
+        raise StaffError(f"账号已锁定（连续 {MAX_ATTEMPTS} 次密码错误），请 {minutes} 分钟后再试",
+                         f"account locked after {MAX_ATTEMPTS} wrong passwords; try again in "
+                         f"{minutes} min")
     if row is None or row.disabled:
         _matches(password, _DUMMY)
-        row = None
-    if row is None or not _matches(password, row.password_hash):
         raise StaffError("工号或密码错误", "wrong staff id or password")
+    if not _matches(password, row.password_hash):
+        failed = row.failed_attempts + 1
+        locked = now + LOCK_SECONDS if failed >= MAX_ATTEMPTS else 0.0
+        with UnitOfWork(engine) as uow:
+            uow.conn.execute(update(staff).where(staff.c.staff_id == staff_id).values(
+                failed_attempts=0 if locked else failed, locked_until=locked))
+            uow.commit()
+        raise StaffError("工号或密码错误", "wrong staff id or password")
+    if row.failed_attempts:
+        with UnitOfWork(engine) as uow:
+            uow.conn.execute(update(staff).where(staff.c.staff_id == staff_id)
+                             .values(failed_attempts=0))
+            uow.commit()
     return Staff(row.staff_id, row.name, row.role)
 
 

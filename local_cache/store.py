@@ -330,6 +330,12 @@ def raise_alerts(
     return len(rows)
 
 
+def acknowledge_alert(conn: Connection, alert_id: int) -> bool:
+    """Mark an alert seen; False when there is no such open alert."""
+    return conn.execute(update(alerts).where(alerts.c.id == alert_id)
+                        .where(alerts.c.acknowledged == 0).values(acknowledged=1)).rowcount == 1
+
+
 def open_alerts(conn: Connection, protector: Protector) -> list[dict]:
     """Unacknowledged alerts, newest first, with names opened."""
     return [

@@ -141,4 +141,26 @@ staff = Table(
     Column("password_hash", String(256), nullable=False),
     Column("created_at", Float, nullable=False),
     Column("disabled", Integer, nullable=False, server_default="0"),
+    Column("failed_attempts", Integer, nullable=False, server_default="0"),
+    Column("locked_until", Float, nullable=False, server_default="0"),
+)
+
+# Commitments of tolerance acceptances (容缺受理) until fulfilled or breached. The subject
+# appears as keyed hash and masked form; name and the whole check are sealed.
+commitments = Table(
+    "commitments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("letter_no", String(64), nullable=False, unique=True),
+    Column("check_id", String(64), nullable=False),
+    Column("subject_key", String(64), nullable=False),
+    Column("masked", String(32), nullable=False),
+    Column("name_sealed", Text, nullable=False),
+    Column("outcome_sealed", Text, nullable=False),
+    Column("item", String(64), nullable=False),
+    Column("materials", Text, nullable=False),  # JSON list of material names
+    Column("due", String(10), nullable=False),  # ISO date
+    Column("state", String(16), nullable=False, server_default="open"),
+    Column("created_at", Float, nullable=False),
+    Column("closed_at", Float, nullable=True),
 )

@@ -94,3 +94,19 @@ def test_export_takes_whole_days_at_the_desk(engine, tmp_path, monkeypatch):
     with engine.connect() as conn:
         last = conn.execute(select(audit).order_by(audit.c.seq.desc())).first()
     assert last.event == "export" and '"entries": 2' in last.details
+
+
+def test_five_wrong_passwords_lock_the_account_for_a_while(engine):
+    staff.add(engine, "s1", "张科长", "supervisor", "boss-pass-1", None)
+    t0 = 1_000_000.0
+    for _ in range(staff.MAX_ATTEMPTS):
+        with pytest.raises(staff.StaffError, match="wrong staff id or password"):
+            staff.authenticate(engine, "s1", "guess-guess", now=t0)
+    with pytest.raises(staff.StaffError, match="account locked"):
+        staff.authenticate(engine, "s1", "boss-pass-1", now=t0 + 60)  # right, but locked
+    later = t0 + staff.LOCK_SECONDS + 1
+    assert staff.authenticate(engine, "s1", "boss-pass-1", now=later).staff_id == "s1"
+    for _ in range(staff.MAX_ATTEMPTS - 1):  # the count started again from zero
+        with pytest.raises(staff.StaffError, match="wrong"):
+            staff.authenticate(engine, "s1", "guess-guess", now=later)
+    assert staff.authenticate(engine, "s1", "boss-pass-1", now=later).role == "supervisor"
