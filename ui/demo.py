@@ -42,11 +42,8 @@ class Demo:
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
-def start_demo(subjects: int = DEMO_SUBJECTS, seed: int = DEMO_SEED,
-               data_dir: Path | None = None, db_url: str | None = None) -> Demo:
-    """Start platform and desk; the clerk is signed in (as ``CLERK``)."""
-    server = SandboxServer(seed=seed, subjects=subjects, db_url=db_url).start()
-    root = Path(data_dir or tempfile.mkdtemp(prefix="creditdesk-demo-"))
+def make_desk(server: SandboxServer, root: Path) -> Services:
+    """A fresh desk in ``root`` talking to ``server``, with the two demo accounts."""
     secrets = SecretStore(memory=True)
     secrets.set(API_KEY, server.api_key)
     services = bootstrap(root, {"platform_url": server.url, "counter_id": DEFAULT_COUNTER,
@@ -56,8 +53,20 @@ def start_demo(subjects: int = DEMO_SUBJECTS, seed: int = DEMO_SEED,
     boss = staff.add(services.engine, SUPERVISOR, "演示科长", "supervisor",
                      SUPERVISOR_PASSWORD, None)
     staff.add(services.engine, CLERK, "演示受理员", "clerk", CLERK_PASSWORD, boss)
+    return services
+
+
+def fetch_samples(server: SandboxServer) -> schemas.SamplesOut:
+    """Sample subjects for every verdict (the sandbox's own route)."""
     answer = httpx.get(f"{server.url}/sandbox/samples",
                        headers={"Authorization": f"Bearer {server.api_key}"}, timeout=30)
     answer.raise_for_status()
-    samples = schemas.SamplesOut.model_validate_json(answer.content)
-    return Demo(server, services, root, samples)
+    return schemas.SamplesOut.model_validate_json(answer.content)
+
+
+def start_demo(subjects: int = DEMO_SUBJECTS, seed: int = DEMO_SEED,
+               data_dir: Path | None = None, db_url: str | None = None) -> Demo:
+    """Start platform and desk; the services act as ``CLERK``."""
+    server = SandboxServer(seed=seed, subjects=subjects, db_url=db_url).start()
+    root = Path(data_dir or tempfile.mkdtemp(prefix="creditdesk-demo-"))
+    return Demo(server, make_desk(server, root), root, fetch_samples(server))
