@@ -4,14 +4,24 @@ Every row is validated locally first, so an invalid identifier never costs a req
 gets its reason in the result. Valid rows go to the platform in chunks of at most 1,000
 with a few chunks in flight at once; results come back in input order, one output row per
 input row. Resident numbers are masked in the output file, which is an export.
+
+A run can be cancelled (the window's Cancel button): chunks already sent finish and are
+kept and logged; chunks not yet sent are not sent, and their rows come back marked
+:data:`CANCELLED`. :func:`row_status` tells a result row's state without parsing its text.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
-from collections.abc import Callable
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import Engine
 
@@ -25,6 +35,19 @@ from local_cache.protect import Protector
 
 RESULT_COLUMNS = ["核验 / validation", "主体名称 / name", "结论 / verdict",
                   "措施 / measures", "核查编号 / check id"]
+VALID = "有效 / valid"
+NOT_CHECKED = "未核查 / not checked"
+CANCELLED = "未核查（已取消）/ not checked (cancelled)"
+
+# A loop of short SQLite calls releases and retakes the interpreter lock so often that
+# another thread waiting for it (a window's GUI thread) can miss its turn for 30-60 ms
+# (the GIL "convoy effect"); a 1 ms pause every 50 audit entries (about 12 ms of work)
+# hands it over, for about 10 % more time spent logging.
+_PAUSE_EVERY = 50
+
+# What row_status() answers, one per result row.
+STATUS_VALID, STATUS_INVALID, STATUS_FAILED, STATUS_CANCELLED = (
+    "valid", "invalid", "failed", "cancelled")
 
 
 @dataclass(frozen=True)
@@ -35,6 +58,9 @@ class BatchReport:
     invalid: int
     checked: int
     failed: int
+    cancelled: bool = False
+    skipped: int = 0  # valid rows not sent because the run was cancelled
+    verdicts: dict[str, int] = field(default_factory=dict)  # checked rows per verdict
 
 
 class BatchService:
@@ -48,36 +74,54 @@ class BatchService:
         self._chunk, self._workers = chunk, workers
 
     def run(self, table: InputTable, item: str,
-            progress: Callable[[int, int], None] | None = None
+            progress: Callable[[int, int], None] | None = None, *,
+            cancel: threading.Event | None = None, chunk: int | None = None
             ) -> tuple[list[str], list[list[object]], BatchReport]:
-        """Check every row; returns the output header, rows and counts."""
+        """Check every row; returns the output header, rows and counts.
+
+        ``progress(done, total)`` follows the valid rows answered, in chunk order. Once
+        ``cancel`` is set no further chunk is sent; the report then says ``cancelled``.
+        ``chunk`` overrides the rows per request (a window sends smaller ones: parsing a
+        1,000-row answer holds the interpreter lock, and so its GUI thread, for 15-40 ms).
+        """
+        size = max(1, min(chunk or self._chunk, schemas.MAX_BATCH))
         checks = validate_rows(table)
         valid = [c for c in checks if c.subject is not None]
-        chunks = [valid[i:i + self._chunk] for i in range(0, len(valid), self._chunk)]
-        answers: dict[int, schemas.BatchRow | str] = {}
+        chunks = [valid[i:i + size] for i in range(0, len(valid), size)]
+        answers: dict[int, _Answer | str] = {}
         done = 0
 
-        def send(chunk: list[RowCheck]) -> list[tuple[int, schemas.BatchRow | str]]:
+        def send(chunk: list[RowCheck]) -> list[tuple[int, _Answer | str]]:
+            if cancel is not None and cancel.is_set():  # checked just before sending
+                return [(c.index, CANCELLED) for c in chunk]
             try:
                 result = self._client.batch(item, [c.subject.normalized for c in chunk])
             except PlatformError as exc:
-                return [(c.index, f"未核查 / not checked: {exc}") for c in chunk]
-            return [(c.index, row) for c, row in zip(chunk, result.results, strict=True)]
+                return [(c.index, f"{NOT_CHECKED}: {exc}") for c in chunk]
+            # Keep a few strings per row, not the parsed answer (dozens of objects a row).
+            return [(c.index, _answer(row)) for c, row in zip(chunk, result.results, strict=True)]
 
         with ThreadPoolExecutor(max_workers=self._workers) as pool:
             for part in pool.map(send, chunks):  # map keeps chunk order
                 answers.update(part)
+                if part and part[0][1] == CANCELLED:
+                    continue  # not answered: progress stays where the run stopped
                 done += len(part)
                 if progress:
                     progress(done, len(valid))
         rows, failed = self._rows(table, checks, answers)
         self._log(item, answers, checks)
+        skipped = sum(1 for a in answers.values() if isinstance(a, str) and a == CANCELLED)
+        failed -= skipped
+        verdicts = Counter(a.verdict for a in answers.values() if isinstance(a, _Answer))
         report = BatchReport(rows=len(checks), invalid=len(checks) - len(valid),
-                             checked=len(valid) - failed, failed=failed)
+                             checked=len(valid) - failed - skipped, failed=failed,
+                             cancelled=cancel is not None and cancel.is_set(), skipped=skipped,
+                             verdicts=dict(verdicts))
         return table.header + RESULT_COLUMNS, rows, report
 
     def _rows(self, table: InputTable, checks: list[RowCheck],
-              answers: dict[int, schemas.BatchRow | str]) -> tuple[list[list[object]], int]:
+              answers: dict[int, _Answer | str]) -> tuple[list[list[object]], int]:
         out: list[list[object]] = []
         failed = 0
         for check in checks:
@@ -90,33 +134,139 @@ class BatchService:
             answer = answers.get(check.index)
             if check.error is not None:
                 row += [check.error, "", "", "", ""]
-            elif isinstance(answer, str) or answer is None or answer.result is None:
+            elif not isinstance(answer, _Answer):
                 failed += 1
-                reason = answer if isinstance(answer, str) else (
-                    answer.error.message if answer is not None and answer.error else "")
-                row += [reason, "", "", "", ""]
+                row += [answer or NOT_CHECKED, "", "", "", ""]
             else:
-                r = answer.result
-                measures = "；".join(f"[{m.kind.value}] {m.text}" for m in r.measures)
-                row += ["有效 / valid", r.subject.name, f"{r.verdict.label_zh} / {r.verdict.value}",
-                        measures, r.check_id]
+                row += [VALID, answer.name, answer.verdict_text, answer.measures,
+                        answer.check_id]
             out.append(row)
         return out, failed
 
     def _log(self, item: str, answers: dict, checks: list[RowCheck]) -> None:
         """One audit entry per checked row, all in one transaction."""
         by_index = {c.index: c for c in checks}
+        logged = 0
         with UnitOfWork(self._engine) as uow:
             for index, answer in answers.items():
-                if isinstance(answer, str) or answer.result is None:
+                if not isinstance(answer, _Answer):
                     continue
+                logged += 1
+                if logged % _PAUSE_EVERY == 0:
+                    time.sleep(0.001)  # see _PAUSE_EVERY
                 subject = by_index[index].subject
                 store.append_audit(uow.conn, self._protector, counter=self._counter,
                                    clerk=self._clerk, event="check", subject_id=subject.normalized,
-                                   masked=mask(subject), item=item,
-                                   verdict=answer.result.verdict.value, source="platform",
-                                   details={"check_id": answer.result.check_id, "batch": True})
+                                   masked=mask(subject), item=item, verdict=answer.verdict,
+                                   source="platform",
+                                   details={"check_id": answer.check_id, "batch": True})
             uow.commit()
+
+
+class _Answer(NamedTuple):
+    """What the result file and the audit log need of one answered row."""
+
+    name: str
+    verdict: str
+    verdict_text: str
+    measures: str
+    check_id: str
+
+
+def _answer(row: schemas.BatchRow) -> _Answer | str:
+    """One platform row as kept: the answer, or the reason it has none."""
+    r = row.result
+    if r is None:
+        return f"{NOT_CHECKED}: {row.error.message}" if row.error else NOT_CHECKED
+    measures = "；".join(f"[{m.kind.value}] {m.text}" for m in r.measures)
+    return _Answer(r.subject.name or "", r.verdict.value,
+                   f"{r.verdict.label_zh} / {r.verdict.value}", measures, r.check_id)
+
+
+# ---------------------------------------------------------------- beside a GUI thread
+# A window runs a batch on a worker thread while its GUI thread must keep drawing; both
+# share one interpreter lock. These two keep the worker from holding it for long.
+
+
+class ProgressThrottle:
+    """Passes ``(done, total)`` on at most every ``interval`` seconds, and the last one."""
+
+    def __init__(self, emit: Callable[[int, int], None], interval: float) -> None:
+        self._emit, self._interval = emit, interval
+        self._sent = 0.0
+        self._pending: tuple[int, int] | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done >= total or now - self._sent >= self._interval:
+            self._sent, self._pending = now, None
+            self._emit(done, total)
+        else:
+            self._pending = (done, total)
+
+    def flush(self) -> None:
+        """Pass on the last call held back, if any."""
+        if self._pending is not None:
+            self._emit(*self._pending)
+            self._pending = None
+
+
+_gc_lock = threading.Lock()
+_gc_holds = 0
+
+
+@contextlib.contextmanager
+def heap_frozen() -> Iterator[Callable[[], None]]:
+    """Keep objects out of the garbage collector's passes while a batch runs.
+
+    Parsing 10,000 answers allocates hundreds of thousands of objects, which triggers
+    full collections; each walked the whole heap (about 400,000 objects) holding the
+    interpreter lock, so a window's GUI thread stood still for 100-230 ms at a time.
+    ``gc.freeze`` moves what exists now aside; the ``set_aside()`` this yields does it
+    again (call it after each answered chunk), so no pass walks more than what the last
+    chunk left. The collector keeps running; reference cycles set aside meanwhile (some
+    from identifier parsing) are collected after the batch, when everything is put back.
+    Counted, in case two jobs overlap.
+    """
+    global _gc_holds
+
+    def set_aside() -> None:
+        with _gc_lock:
+            if _gc_holds:
+                gc.freeze()
+
+    with _gc_lock:
+        if _gc_holds == 0:
+            gc.freeze()
+        _gc_holds += 1
+    try:
+        yield set_aside
+    finally:
+        with _gc_lock:
+            _gc_holds -= 1
+            if _gc_holds == 0:
+                gc.unfreeze()
+
+
+def row_status(header: list[str], row: list[object]) -> str:
+    """``valid``, ``invalid``, ``failed`` or ``cancelled`` for one row of ``run``'s output."""
+    at = len(header) - len(RESULT_COLUMNS)
+    reason = str(row[at])
+    if reason == VALID:
+        return STATUS_VALID
+    if reason == CANCELLED:
+        return STATUS_CANCELLED
+    if reason.startswith(NOT_CHECKED):
+        return STATUS_FAILED
+    return STATUS_INVALID
+
+
+def row_verdict(header: list[str], row: list[object]) -> str | None:
+    """The verdict (``prohibit`` ... ``clear``) of a checked row of ``run``'s output."""
+    if row_status(header, row) != STATUS_VALID:
+        return None
+    text = str(row[len(header) - len(RESULT_COLUMNS) + 2])
+    return text.rpartition(" / ")[2] or None
 
 
 def _mask_digits(text: str) -> str:

@@ -5,6 +5,7 @@ No module reaches for a global; everything the services need is passed in here.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -22,6 +23,18 @@ from desktop.sync_service import SyncService
 from local_cache.db import open_engine
 from local_cache.protect import Protector
 
+_BUILD = threading.RLock()  # re-entrant: building one service may build another
+
+
+class _service(cached_property):  # noqa: N801 - used as a decorator
+    """Built once on first use; the lock keeps two threads from building it twice."""
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        with _BUILD:
+            return super().__get__(instance, owner)
+
 
 @dataclass
 class Services:
@@ -31,19 +44,19 @@ class Services:
     secrets: SecretStore
     _closers: list = field(default_factory=list)
 
-    @cached_property
+    @_service
     def engine(self) -> Engine:
         """The migrated cache file."""
         engine = open_engine(self.settings.data_dir)
         self._closers.append(engine.dispose)
         return engine
 
-    @cached_property
+    @_service
     def protector(self) -> Protector:
         """Seals personal data with the keyring's data key."""
         return Protector(self.secrets.data_key())
 
-    @cached_property
+    @_service
     def client(self) -> PlatformClient:
         """The platform client, with the counter's API key."""
         s = self.settings
@@ -62,7 +75,7 @@ class Services:
         self._closers.append(client.close)
         return client
 
-    @cached_property
+    @_service
     def checks(self) -> CheckService:
         """Online checks with offline fallback."""
         return CheckService(
@@ -74,7 +87,7 @@ class Services:
             stale_hours=self.settings["stale_hours"],
         )
 
-    @cached_property
+    @_service
     def sync(self) -> SyncService:
         """List sync into the snapshot."""
         return SyncService(
@@ -85,7 +98,7 @@ class Services:
             alert_days=self.settings["alert_days"],
         )
 
-    @cached_property
+    @_service
     def outbox(self) -> Outbox:
         """The feedback outbox."""
         return Outbox(
@@ -95,13 +108,13 @@ class Services:
             clerk=self.settings["clerk_id"],
         )
 
-    @cached_property
+    @_service
     def batch(self) -> BatchService:
         """Batch checks of a table of applicants."""
         return BatchService(self.engine, self.protector, _Lazy(self, "client"),
                             counter=self.settings["counter_id"], clerk=self.settings["clerk_id"])
 
-    @cached_property
+    @_service
     def reports(self):  # -> ReportService; imported here: reportlab loads only for printing
         """Credit reports and commitment letters."""
         from desktop.report_service import ReportService

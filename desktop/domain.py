@@ -60,6 +60,8 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "procurement": "政府采购",
     "social_insurance": "社会保险",
     "transport": "交通运输",
+    "public_welfare": "公益慈善",
+    "volunteer": "志愿服务",
 }
 
 

@@ -197,7 +197,7 @@ def _from_18(value: str, wanted: IdentifierKind | None) -> SubjectId:
         try:
             found.append(_VALIDATORS[k](value))
         except IdentifierError as exc:
-            errors.append(exc)
+            errors.append(exc.with_traceback(None))  # no frame cycles left behind
     if len(found) == 1:
         return found[0]
     if len(found) > 1:

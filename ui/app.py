@@ -1,17 +1,284 @@
-"""Start the Qt application and show the window."""
+"""Start the Qt application: the desk (or the demo), sign-in, the counter window.
+
+Slow start-up work (the demo's platform, opening and migrating the cache, reaching the
+keyring) runs on a plain worker thread while a small progress window shows; the window
+itself then never waits. A missing keyring is said in a dialog, in Chinese and English,
+and the program exits with 4 (as the CLI does), never with a traceback.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+import importlib.util
+import threading
+from collections.abc import Callable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEventLoop, QObject, QTimer
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
-from ui.identifier_window import IdentifierWindow
+from desktop.bootstrap import Services, bootstrap
+from desktop.credentials import SecretsUnavailable
+from desktop.settings import SettingsError
+from ui.context import DeskContext
+from ui.tasks import TaskRunner
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_REFUSED = 0, 1, 2, 4
+_TR = "CreditDeskApp"
 
 
-def run(argv: Sequence[str]) -> int:
-    """Create the application, show the window, run the event loop."""
+def _tr(text: str) -> str:
+    return QApplication.translate(_TR, text)
+
+
+def cjk_font_family() -> str | None:
+    """The first installed family of resources/fonts.txt (a CJK-capable font), or None."""
+    try:
+        listed = resources.files("resources").joinpath("fonts.txt").read_text(encoding="utf-8")
+    except (OSError, ModuleNotFoundError):
+        return None
+    installed = set(QFontDatabase.families())
+    for line in listed.splitlines():
+        name = line.split("[")[0].strip()
+        if name and not name.startswith("#") and name in installed:
+            return name
+    return None
+
+
+def install_language(app: QApplication, lang: str) -> None:
+    """The translator of ``ui.i18n`` (when that module is there)."""
+    if importlib.util.find_spec("ui.i18n") is not None:
+        from ui import i18n
+
+        i18n.install(app, lang)
+
+
+class GuiThreadCollector(QObject):
+    """Python's cyclic garbage collection, run on the GUI thread only.
+
+    Left automatic, a collection starts in whichever thread allocates at the wrong moment,
+    often a runner thread; if it frees a cycle holding a Qt object (a closed dialog, a
+    context with its task runner), that object is destroyed off the GUI thread, which can
+    crash. So automatic collection is off and this timer does what it would have done,
+    generation by generation, on the GUI thread. Once the window is up, ``freeze()`` moves
+    everything start-up made (the demo's platform, the catalogue, Qt's wrappers) out of
+    the collector's sight: a full pass then takes well under a millisecond instead of
+    about 100 ms, which would show as a stall.
+    """
+
+    def __init__(self, parent: QObject, interval_ms: int = 500) -> None:
+        super().__init__(parent)
+        self.threshold = gc.get_threshold()
+        gc.disable()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.check)
+        self._timer.start(interval_ms)
+
+    def check(self) -> None:
+        """Collect the generations past their thresholds (as the automatic collector)."""
+        count = gc.get_count()
+        if count[0] > self.threshold[0]:
+            generation = 0
+            if count[1] > self.threshold[1]:
+                generation = 2 if count[2] > self.threshold[2] else 1
+            gc.collect(generation)
+
+    def freeze(self) -> None:
+        """Collect once, then exempt what survived (start-up's long-lived objects)."""
+        gc.collect()
+        gc.freeze()
+
+    def stop(self) -> None:
+        """Back to automatic collection."""
+        self._timer.stop()
+        gc.unfreeze()
+        gc.enable()
+
+
+def _in_background(app: QApplication, label: str, fn: Callable[[], Any]) -> Any:
+    """Run ``fn`` on a plain thread with a busy progress window; return or raise its result."""
+    box: dict[str, Any] = {}
+    loop = QEventLoop()
+
+    def work() -> None:
+        try:
+            box["result"] = fn()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the GUI thread
+            box["error"] = exc
+
+    progress = QProgressDialog(label, "", 0, 0)
+    progress.setCancelButton(None)
+    progress.setWindowTitle(_tr("一窗受理信用核查 CreditDesk"))
+    progress.setAccessibleName(label)
+    progress.setMinimumDuration(300)
+    thread = threading.Thread(target=work, name="creditdesk-start", daemon=True)
+    watch = QTimer()
+    watch.timeout.connect(lambda: None if thread.is_alive() else loop.quit())
+    thread.start()
+    watch.start(30)
+    loop.exec()
+    watch.stop()
+    thread.join()
+    progress.close()
+    if "error" in box:
+        raise box["error"]
+    return box.get("result")
+
+
+def _refuse(message: str, code: int) -> int:
+    box = QMessageBox(QMessageBox.Icon.Critical, _tr("无法启动 CreditDesk"), message)
+    box.setAccessibleName(_tr("无法启动"))
+    box.exec()
+    return code
+
+
+def _prepare_desk(data_dir: Path | None) -> Services:
+    """Open settings, cache and keyring before any window (a worker thread)."""
+    services = bootstrap(data_dir)
+    services.engine  # noqa: B018 - opens and migrates the cache file here, not in a slot
+    services.protector  # noqa: B018 - reaches the keyring: SecretsUnavailable surfaces now
+    return services
+
+
+def _start_demo():
+    from desktop import session
+    from ui.demo import CLERK, CLERK_PASSWORD, start_demo
+
+    demo = start_demo()
+    return demo, session.sign_in(demo.services, CLERK, CLERK_PASSWORD)
+
+
+def run(argv: Sequence[str], demo: bool = False, data_dir: Path | None = None,
+        check: tuple[str, str] | None = None, channel: str | None = None) -> int:
+    """Create the application, sign in, show the counter window, run the event loop.
+
+    ``check`` (identifier, item) is checked as soon as the window is up; ``channel`` is
+    the single-instance channel the window listens on for checks from other programs.
+    """
     app = QApplication.instance() or QApplication(list(argv))
-    window = IdentifierWindow()
-    window.show()
-    return app.exec()
+    app.setApplicationName("CreditDesk")
+    app.setOrganizationName("CreditDesk")
+    app.setApplicationDisplayName(_tr("一窗受理信用核查"))
+    family = cjk_font_family()
+    if family:
+        app.setFont(QFont(family, app.font().pointSize()))
+    collector = GuiThreadCollector(app)
+    try:
+        return _run(app, demo, data_dir, check, channel, collector)
+    finally:
+        collector.stop()
+        collector.deleteLater()
+
+
+def _run(app: QApplication, demo: bool, data_dir: Path | None,
+         check: tuple[str, str] | None, channel: str | None,
+         collector: GuiThreadCollector) -> int:
+    running_demo = None
+    try:
+        if demo:
+            running_demo, person = _in_background(app, _tr("正在启动演示平台…"), _start_demo)
+            services = running_demo.services
+        else:
+            services = _in_background(app, _tr("正在打开本机数据…"),
+                                      lambda: _prepare_desk(data_dir))
+            person = None
+    except SecretsUnavailable as exc:
+        return _refuse(str(exc), EXIT_REFUSED)
+    except SettingsError as exc:
+        return _refuse(str(exc), EXIT_INVALID)
+    except Exception as exc:  # noqa: BLE001 - said in a dialog, not a traceback
+        return _refuse(_tr("启动失败：%1").replace("%1", str(exc)), EXIT_FAILED)
+    install_language(app, services.settings["language"])
+    runner = TaskRunner()
+    ctx = DeskContext(services, runner, demo=running_demo)
+    try:
+        if person is not None:
+            ctx.sign_in(person)
+        else:
+            from ui.sign_in_dialog import SignInDialog
+
+            if SignInDialog.sign_in(ctx, None) is None:
+                return EXIT_OK
+        return _run_window(app, ctx, check, channel, collector)
+    finally:
+        runner.wait(15000)
+        if running_demo is not None:
+            running_demo.stop()
+        else:
+            services.close()
+
+
+def _open_window(ctx: DeskContext):
+    from ui.idle_lock import IdleLock
+    from ui.main_window import MainWindow
+
+    window = MainWindow(ctx)
+    window.idle_lock = IdleLock(ctx, window)
+    return window
+
+
+def _listen(app: QApplication, channel: str | None, holder: dict):
+    """Take checks from other programs (``ui.single_instance``) into the current window."""
+    if channel is None or importlib.util.find_spec("ui.single_instance") is None:
+        return None
+    from ui.single_instance import Listener
+
+    listener = Listener(channel, app)
+    if not listener.start():
+        return None
+
+    def forward(identifier: str, item: str) -> None:
+        holder["window"].run_check(identifier, item)
+
+    def activate() -> None:
+        window = holder["window"]
+        window.showNormal()
+        window.raise_()
+        window.activateWindow()
+
+    listener.check_requested.connect(forward)
+    listener.activate_requested.connect(activate)
+    return listener
+
+
+def _run_window(app: QApplication, ctx: DeskContext, check: tuple[str, str] | None,
+                channel: str | None, collector: GuiThreadCollector) -> int:
+    holder = {"window": _open_window(ctx)}
+    listener = _listen(app, channel, holder)
+
+    def rebuild(lang: str) -> None:
+        """Language changed: a fresh window in the new language, same place and size."""
+        install_language(app, lang)
+        old = holder["window"]
+        new = _open_window(ctx)
+        new.restoreGeometry(old.saveGeometry())
+        holder["window"] = new
+        new.show()
+        old.close()
+        old.deleteLater()
+
+    ctx.events.language_changed.connect(rebuild)
+    holder["window"].show()
+    QTimer.singleShot(0, collector.freeze)
+    if check is not None:
+        QTimer.singleShot(0, lambda: holder["window"].run_check(*check))
+    app.setQuitOnLastWindowClosed(True)
+    code = app.exec()
+    ctx.events.language_changed.disconnect(rebuild)
+    if listener is not None:
+        listener.close()
+    holder["window"].deleteLater()  # and with it the idle lock's application-wide filter
+    return code
+
+
+def current_window():
+    """The counter window on screen (for the single-instance channel), or None."""
+    from ui.main_window import MainWindow
+
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, MainWindow) and widget.isVisible():
+            return widget
+    return None

@@ -3,13 +3,24 @@ session, and a fresh desk (own data directory, real SQLite file) for every test.
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
-from desktop import staff
 from sandbox.server import SandboxServer
-from ui.context import DeskContext
-from ui.demo import CLERK, CLERK_PASSWORD, DEMO_SEED, DEMO_SUBJECTS, fetch_samples, make_desk
-from ui.tasks import TaskRunner
+from tests.ui.desks import desk_for
+from ui.demo import DEMO_SEED, DEMO_SUBJECTS, fetch_samples
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_gui_thread():
+    """As the app does (ui.app): no automatic garbage collection while a test runs, since a
+    collection started on a worker thread could free Qt objects there; collect afterwards,
+    on this (the GUI) thread."""
+    gc.disable()
+    yield
+    gc.collect()
+    gc.enable()
 
 
 @pytest.fixture(scope="session")
@@ -29,10 +40,5 @@ def samples(platform):
 @pytest.fixture
 def ctx(qtbot, platform, tmp_path):
     """A desk signed in as the demo clerk, with its own data directory and task runner."""
-    services = make_desk(platform, tmp_path / "desk")
-    runner = TaskRunner()
-    context = DeskContext(services, runner)
-    context.sign_in(staff.authenticate(services.engine, CLERK, CLERK_PASSWORD))
-    yield context
-    runner.wait(30000)
-    services.close()
+    with desk_for(platform, tmp_path / "desk") as context:
+        yield context

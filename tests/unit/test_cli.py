@@ -82,7 +82,7 @@ def test_invalid_input_prints_the_reason_on_stderr_and_exits_2(typed, zh, en):
     assert zh in done.stderr and en in done.stderr
 
 
-def test_bare_command_prints_help_listing_id():
-    done = creditdesk()
+def test_help_lists_id_and_gui():  # bare ``creditdesk`` opens the window instead
+    done = creditdesk("--help")
     assert done.returncode == 0
     assert " id " in done.stdout and "gui" in done.stdout

@@ -1,0 +1,1681 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en" sourcelanguage="zh_CN">
+<context>
+    <name>AlertsModel</name>
+    <message>
+        <source>证件号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>变动内容</source>
+        <translation>Change</translation>
+    </message>
+    <message>
+        <source>提醒时间</source>
+        <translation>Alerted at</translation>
+    </message>
+</context>
+<context>
+    <name>AlertsPanel</name>
+    <message>
+        <source>筛选：名称、号码、内容…</source>
+        <translation>Filter: name, number, change…</translation>
+    </message>
+    <message>
+        <source>筛选提醒</source>
+        <translation>Filter alerts</translation>
+    </message>
+    <message>
+        <source>未阅的变动提醒</source>
+        <translation>Unread change alerts</translation>
+    </message>
+    <message>
+        <source>提醒数量</source>
+        <translation>Number of alerts</translation>
+    </message>
+    <message>
+        <source>已阅(&amp;A)</source>
+        <translation>Mark &amp;as read</translation>
+    </message>
+    <message>
+        <source>标记所选提醒为已阅</source>
+        <translation>Mark the selected alerts as read</translation>
+    </message>
+    <message>
+        <source>刷新提醒列表</source>
+        <translation>Refresh the alert list</translation>
+    </message>
+    <message>
+        <source>未阅提醒 %1 条</source>
+        <translation>%1 unread alerts</translation>
+    </message>
+    <message>
+        <source>没有未阅的变动提醒</source>
+        <translation>No unread change alerts</translation>
+    </message>
+    <message>
+        <source>已阅 %1 条提醒。</source>
+        <translation>%1 alerts marked as read.</translation>
+    </message>
+</context>
+<context>
+    <name>BatchResultModel</name>
+    <message>
+        <source>核验</source>
+        <translation>Validation</translation>
+    </message>
+    <message>
+        <source>主体名称</source>
+        <translation>Subject name</translation>
+    </message>
+    <message>
+        <source>结论</source>
+        <translation>Verdict</translation>
+    </message>
+    <message>
+        <source>措施</source>
+        <translation>Measures</translation>
+    </message>
+    <message>
+        <source>核查编号</source>
+        <translation>Check ID</translation>
+    </message>
+</context>
+<context>
+    <name>BatchWindow</name>
+    <message>
+        <source>批量核查 — CreditDesk</source>
+        <translation>Batch check — CreditDesk</translation>
+    </message>
+    <message>
+        <source>打开名单…</source>
+        <translation>Open list…</translation>
+    </message>
+    <message>
+        <source>打开 CSV 或 Excel 名单（Ctrl+O）</source>
+        <translation>Open a CSV or Excel list (Ctrl+O)</translation>
+    </message>
+    <message>
+        <source>打开名单文件</source>
+        <translation>Open list file</translation>
+    </message>
+    <message>
+        <source>名单文件</source>
+        <translation>List file</translation>
+    </message>
+    <message>
+        <source>尚未打开名单：支持 .csv、.txt、.xlsx</source>
+        <translation>No list open yet: .csv, .txt and .xlsx are supported</translation>
+    </message>
+    <message>
+        <source>办理事项(&amp;I)：</source>
+        <translation>Business &amp;item:</translation>
+    </message>
+    <message>
+        <source>开始核查</source>
+        <translation>Start checks</translation>
+    </message>
+    <message>
+        <source>开始核查（Ctrl+Enter）</source>
+        <translation>Start checks (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>取消核查</source>
+        <translation>Cancel checks</translation>
+    </message>
+    <message>
+        <source>停止发送其余行（Esc）</source>
+        <translation>Stop sending the remaining rows (Esc)</translation>
+    </message>
+    <message>
+        <source>核查进度</source>
+        <translation>Check progress</translation>
+    </message>
+    <message>
+        <source>尚未开始</source>
+        <translation>Not started</translation>
+    </message>
+    <message>
+        <source>提示信息</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <source>筛选：名称、号码、结论…（Ctrl+F）</source>
+        <translation>Filter: name, number, verdict… (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>筛选结果</source>
+        <translation>Filter results</translation>
+    </message>
+    <message>
+        <source>只看有问题的行(&amp;P)</source>
+        <translation>Only &amp;problem rows</translation>
+    </message>
+    <message>
+        <source>只看无效、未核查的行</source>
+        <translation>Show only invalid and unchecked rows</translation>
+    </message>
+    <message>
+        <source>核查结果</source>
+        <translation>Check results</translation>
+    </message>
+    <message>
+        <source>核查汇总</source>
+        <translation>Check summary</translation>
+    </message>
+    <message>
+        <source>导出结果…</source>
+        <translation>Export results…</translation>
+    </message>
+    <message>
+        <source>导出为 Excel 或 CSV（Ctrl+S）</source>
+        <translation>Export as Excel or CSV (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>导出结果</source>
+        <translation>Export results</translation>
+    </message>
+    <message>
+        <source>打开批量核查名单</source>
+        <translation>Open a batch check list</translation>
+    </message>
+    <message>
+        <source>名单表格 (*.csv *.txt *.xlsx);;所有文件 (*)</source>
+        <translation>Lists (*.csv *.txt *.xlsx);;All files (*)</translation>
+    </message>
+    <message>
+        <source>正在读取 %1…</source>
+        <translation>Reading %1…</translation>
+    </message>
+    <message>
+        <source>%1：%2 行，证件号码列“%3”</source>
+        <translation>%1: %2 rows, identifier column "%3"</translation>
+    </message>
+    <message>
+        <source>已读取名单，选择办理事项后按“开始核查”。</source>
+        <translation>List read: choose the business item, then press "Start checks".</translation>
+    </message>
+    <message>
+        <source>✖ 无法读取名单：%1</source>
+        <translation>✖ Cannot read the list: %1</translation>
+    </message>
+    <message>
+        <source>✖ 请先打开名单文件（Ctrl+O）。</source>
+        <translation>✖ Open a list file first (Ctrl+O).</translation>
+    </message>
+    <message>
+        <source>✖ 请选择办理事项（Alt+I）。</source>
+        <translation>✖ Choose the business item (Alt+I).</translation>
+    </message>
+    <message>
+        <source>正在核查 %1 行…</source>
+        <translation>Checking %1 rows…</translation>
+    </message>
+    <message>
+        <source>正在取消：已发出的请求返回后停止…</source>
+        <translation>Cancelling: stopping once the requests already sent return…</translation>
+    </message>
+    <message>
+        <source>已核查 %v / %m</source>
+        <translation>Checked %v / %m</translation>
+    </message>
+    <message>
+        <source>未发送</source>
+        <translation>Not sent</translation>
+    </message>
+    <message>
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>核查已取消，其余行未发送。</source>
+        <translation>Checks cancelled; the remaining rows were not sent.</translation>
+    </message>
+    <message>
+        <source>核查完成。</source>
+        <translation>Checks finished.</translation>
+    </message>
+    <message>
+        <source>失败</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <source>✖ 批量核查失败：%1</source>
+        <translation>✖ Batch check failed: %1</translation>
+    </message>
+    <message>
+        <source>尚无核查结果。</source>
+        <translation>No results yet.</translation>
+    </message>
+    <message>
+        <source>%5 共 %1 行：已核查 %2，无效 %3，未核查 %4</source>
+        <translation>%5 %1 rows: %2 checked, %3 invalid, %4 not checked</translation>
+    </message>
+    <message>
+        <source>（%1）</source>
+        <translation> (%1)</translation>
+    </message>
+    <message>
+        <source>，</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>。已取消：%1 行未发送</source>
+        <translation>. Cancelled: %1 rows not sent</translation>
+    </message>
+    <message>
+        <source>禁止受理</source>
+        <translation>Prohibited</translation>
+    </message>
+    <message>
+        <source>限制受理</source>
+        <translation>Restricted</translation>
+    </message>
+    <message>
+        <source>提示</source>
+        <translation>Alert</translation>
+    </message>
+    <message>
+        <source>守信激励</source>
+        <translation>Incentive</translation>
+    </message>
+    <message>
+        <source>未发现信用记录</source>
+        <translation>No credit record found</translation>
+    </message>
+    <message>
+        <source>-核查结果</source>
+        <translation>-results</translation>
+    </message>
+    <message>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>CSV UTF-8 (*.csv)</source>
+        <translation>CSV UTF-8 (*.csv)</translation>
+    </message>
+    <message>
+        <source>导出核查结果</source>
+        <translation>Export check results</translation>
+    </message>
+    <message>
+        <source>✖ 没有可导出的结果。</source>
+        <translation>✖ No results to export.</translation>
+    </message>
+    <message>
+        <source>正在导出 %1…</source>
+        <translation>Exporting %1…</translation>
+    </message>
+    <message>
+        <source>已导出：%1</source>
+        <translation>Exported: %1</translation>
+    </message>
+</context>
+<context>
+    <name>CommitmentsModel</name>
+    <message>
+        <source>承诺书编号</source>
+        <translation>Commitment letter no.</translation>
+    </message>
+    <message>
+        <source>申请人</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <source>证件号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>事项</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <source>容缺材料</source>
+        <translation>Missing materials</translation>
+    </message>
+    <message>
+        <source>补正期限</source>
+        <translation>Due date</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+</context>
+<context>
+    <name>CommitmentsPanel</name>
+    <message>
+        <source>筛选：编号、申请人、事项…</source>
+        <translation>Filter: number, applicant, item…</translation>
+    </message>
+    <message>
+        <source>筛选承诺</source>
+        <translation>Filter commitments</translation>
+    </message>
+    <message>
+        <source>未办结的承诺</source>
+        <translation>Open commitments</translation>
+    </message>
+    <message>
+        <source>承诺数量</source>
+        <translation>Number of commitments</translation>
+    </message>
+    <message>
+        <source>已履行(&amp;F)</source>
+        <translation>&amp;Fulfilled</translation>
+    </message>
+    <message>
+        <source>登记为已履行</source>
+        <translation>Record as fulfilled</translation>
+    </message>
+    <message>
+        <source>未履行(&amp;B)…</source>
+        <translation>&amp;Breached…</translation>
+    </message>
+    <message>
+        <source>登记为未履行</source>
+        <translation>Record as breached</translation>
+    </message>
+    <message>
+        <source>刷新承诺列表</source>
+        <translation>Refresh the commitment list</translation>
+    </message>
+    <message>
+        <source>未办结承诺 %1 项</source>
+        <translation>%1 open commitments</translation>
+    </message>
+    <message>
+        <source>，其中 ⚠ 逾期 %1 项</source>
+        <translation>, ⚠ %1 of them overdue</translation>
+    </message>
+    <message>
+        <source>确认 %1（%2）未在期限内补齐材料？
+将向平台报送“未履行承诺”。</source>
+        <translation>Confirm that %1 (%2) did not supply the materials in time?
+A “commitment breached” report will be sent to the platform.</translation>
+    </message>
+    <message>
+        <source>承诺书 %1 已登记为已履行。</source>
+        <translation>Commitment letter %1 recorded as fulfilled.</translation>
+    </message>
+    <message>
+        <source>承诺书 %1 已登记为未履行，已排队报送平台。</source>
+        <translation>Commitment letter %1 recorded as breached; the report to the platform is queued.</translation>
+    </message>
+</context>
+<context>
+    <name>ConfirmDialog</name>
+    <message>
+        <source>限制办理 — 请说明理由</source>
+        <translation>Restricted — give a reason</translation>
+    </message>
+    <message>
+        <source>限制办理</source>
+        <translation>Restricted</translation>
+    </message>
+    <message>
+        <source>该申请人在本事项上受信用限制：须从严审查，继续办理请说明理由</source>
+        <translation>This applicant is under a credit restriction for this item: review strictly, and give a reason to proceed</translation>
+    </message>
+    <message>
+        <source>申请人：%1
+证件号码：%2    事项：%3</source>
+        <translation>Applicant: %1
+ID number: %2    Item: %3</translation>
+    </message>
+    <message>
+        <source>（平台无记录）</source>
+        <translation>(no record at the platform)</translation>
+    </message>
+    <message>
+        <source>ⓘ 离线核查：</source>
+        <translation>ⓘ Offline check: </translation>
+    </message>
+    <message>
+        <source>申请人</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <source>限制措施及法律依据：</source>
+        <translation>Restrictions and their legal basis:</translation>
+    </message>
+    <message>
+        <source>依据：%1</source>
+        <translation>Basis: %1</translation>
+    </message>
+    <message>
+        <source>（无）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <source>限制措施及依据</source>
+        <translation>Restrictions and basis</translation>
+    </message>
+    <message>
+        <source>继续办理的理由(&amp;R)（必填）：</source>
+        <translation>&amp;Reason to proceed (required):</translation>
+    </message>
+    <message>
+        <source>继续办理的理由</source>
+        <translation>Reason to proceed</translation>
+    </message>
+    <message>
+        <source>例如：已加强审查，材料齐全（至少 4 个字）</source>
+        <translation>e.g. reviewed strictly, materials complete (at least 4 characters)</translation>
+    </message>
+    <message>
+        <source>错误</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <source>继续办理(&amp;P)</source>
+        <translation>&amp;Proceed</translation>
+    </message>
+    <message>
+        <source>继续办理</source>
+        <translation>Proceed</translation>
+    </message>
+    <message>
+        <source>终止受理(&amp;T)</source>
+        <translation>&amp;Terminate</translation>
+    </message>
+    <message>
+        <source>终止受理</source>
+        <translation>Terminate acceptance</translation>
+    </message>
+    <message>
+        <source>返回(&amp;B)</source>
+        <translation>&amp;Back</translation>
+    </message>
+    <message>
+        <source>返回，不做记录</source>
+        <translation>Back, nothing recorded</translation>
+    </message>
+</context>
+<context>
+    <name>DeskStatus</name>
+    <message>
+        <source>平台状态</source>
+        <translation>Platform status</translation>
+    </message>
+    <message>
+        <source>反馈队列</source>
+        <translation>Feedback queue</translation>
+    </message>
+    <message>
+        <source>上次同步</source>
+        <translation>Last sync</translation>
+    </message>
+    <message>
+        <source>当前工作人员</source>
+        <translation>Signed-in staff</translation>
+    </message>
+    <message>
+        <source>… 正在连接平台</source>
+        <translation>… connecting to the platform</translation>
+    </message>
+    <message>
+        <source>反馈队列：…</source>
+        <translation>Feedback queue: …</translation>
+    </message>
+    <message>
+        <source>上次同步：…</source>
+        <translation>Last sync: …</translation>
+    </message>
+    <message>
+        <source>● 平台在线</source>
+        <translation>● Platform online</translation>
+    </message>
+    <message>
+        <source>○ 平台不可达（离线核查）</source>
+        <translation>○ Platform unreachable (offline checks)</translation>
+    </message>
+    <message>
+        <source>⟳ 正在同步…</source>
+        <translation>⟳ Syncing…</translation>
+    </message>
+    <message>
+        <source>反馈待发送 %1</source>
+        <translation>Feedback to send: %1</translation>
+    </message>
+    <message>
+        <source>⚠ 失败 %1</source>
+        <translation>⚠ Failed: %1</translation>
+    </message>
+    <message>
+        <source>从未同步</source>
+        <translation>Never synced</translation>
+    </message>
+    <message>
+        <source>上次同步 %1</source>
+        <translation>Last sync %1</translation>
+    </message>
+    <message>
+        <source>未登录</source>
+        <translation>Not signed in</translation>
+    </message>
+    <message>
+        <source>科室负责人</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <source>受理员</source>
+        <translation>Clerk</translation>
+    </message>
+</context>
+<context>
+    <name>FastTrackDialog</name>
+    <message>
+        <source>守信激励 — 容缺受理</source>
+        <translation>Trust incentive — tolerance acceptance</translation>
+    </message>
+    <message>
+        <source>可容缺受理</source>
+        <translation>Tolerance acceptance possible</translation>
+    </message>
+    <message>
+        <source>守信激励：暂缺的次要材料可先受理，限期补齐</source>
+        <translation>Trust incentive: the application can be accepted with minor materials missing, to be supplied by a deadline</translation>
+    </message>
+    <message>
+        <source>申请人：%1
+证件号码：%2    事项：%3</source>
+        <translation>Applicant: %1
+ID number: %2    Item: %3</translation>
+    </message>
+    <message>
+        <source>（平台无记录）</source>
+        <translation>(no record at the platform)</translation>
+    </message>
+    <message>
+        <source>ⓘ 离线核查：</source>
+        <translation>ⓘ Offline check: </translation>
+    </message>
+    <message>
+        <source>申请人</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <source>正在询问平台…</source>
+        <translation>Asking the platform…</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>请勾选申请人暂缺的材料（只有可容缺的材料可以勾选）</source>
+        <translation>Tick the materials the applicant lacks (only materials that may be missing can be ticked)</translation>
+    </message>
+    <message>
+        <source>补齐期限</source>
+        <translation>Deadline to supply</translation>
+    </message>
+    <message>
+        <source>承诺书保存位置</source>
+        <translation>Where to save the commitment letter</translation>
+    </message>
+    <message>
+        <source>浏览(&amp;B)…</source>
+        <translation>&amp;Browse…</translation>
+    </message>
+    <message>
+        <source>选择承诺书保存位置</source>
+        <translation>Choose where to save the commitment letter</translation>
+    </message>
+    <message>
+        <source>承诺书保存到(&amp;S)：</source>
+        <translation>&amp;Save the letter to:</translation>
+    </message>
+    <message>
+        <source>承诺书编号</source>
+        <translation>Commitment letter no.</translation>
+    </message>
+    <message>
+        <source>错误</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <source>按正常流程办理(&amp;N)</source>
+        <translation>&amp;Normal procedure</translation>
+    </message>
+    <message>
+        <source>按正常流程办理</source>
+        <translation>Handle by the normal procedure</translation>
+    </message>
+    <message>
+        <source>打印承诺书并容缺受理(&amp;P)</source>
+        <translation>&amp;Print the letter and accept</translation>
+    </message>
+    <message>
+        <source>打印承诺书并容缺受理</source>
+        <translation>Print the commitment letter and accept with materials missing</translation>
+    </message>
+    <message>
+        <source>打开承诺书(&amp;O)</source>
+        <translation>&amp;Open the letter</translation>
+    </message>
+    <message>
+        <source>打开承诺书以打印</source>
+        <translation>Open the commitment letter to print it</translation>
+    </message>
+    <message>
+        <source>完成(&amp;D)</source>
+        <translation>&amp;Done</translation>
+    </message>
+    <message>
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>ⓘ 不适用容缺受理：%1
+请按正常流程办理。</source>
+        <translation>ⓘ Tolerance acceptance does not apply: %1
+Please use the normal procedure.</translation>
+    </message>
+    <message>
+        <source>可容缺</source>
+        <translation>May be missing</translation>
+    </message>
+    <message>
+        <source>必须当场提交</source>
+        <translation>Required now</translation>
+    </message>
+    <message>
+        <source>补齐期限：%1 前（%2 个工作日内）</source>
+        <translation>Supply by %1 (within %2 working days)</translation>
+    </message>
+    <message>
+        <source>ⓘ 无法确认是否适用容缺受理，请按正常流程办理。</source>
+        <translation>ⓘ Cannot confirm that tolerance acceptance applies; please use the normal procedure.</translation>
+    </message>
+    <message>
+        <source>正在打印承诺书…</source>
+        <translation>Printing the commitment letter…</translation>
+    </message>
+    <message>
+        <source>✔ 已容缺受理。
+承诺书编号：%1
+验证码：%2
+已保存到：%3
+请申请人签字，%4 前补齐材料。</source>
+        <translation>✔ Accepted with materials missing.
+Commitment letter no.: %1
+Verification code: %2
+Saved to: %3
+The applicant signs it and supplies the materials by %4.</translation>
+    </message>
+    <message>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+</context>
+<context>
+    <name>InterceptDialog</name>
+    <message>
+        <source>禁止受理 — 信用核查拦截</source>
+        <translation>Prohibited — intercepted by the credit check</translation>
+    </message>
+    <message>
+        <source>禁止受理</source>
+        <translation>Prohibited</translation>
+    </message>
+    <message>
+        <source>该申请人因失信被依法禁止办理本事项</source>
+        <translation>By law, this applicant may not be granted this item because of a credit default</translation>
+    </message>
+    <message>
+        <source>申请人：%1
+证件号码：%2    事项：%3</source>
+        <translation>Applicant: %1
+ID number: %2    Item: %3</translation>
+    </message>
+    <message>
+        <source>（平台无记录）</source>
+        <translation>(no record at the platform)</translation>
+    </message>
+    <message>
+        <source>ⓘ 离线核查：</source>
+        <translation>ⓘ Offline check: </translation>
+    </message>
+    <message>
+        <source>申请人</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <source>依据：%1</source>
+        <translation>Basis: %1</translation>
+    </message>
+    <message>
+        <source>（无）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <source>禁止措施及依据</source>
+        <translation>Prohibitions and basis</translation>
+    </message>
+    <message>
+        <source>禁止措施及法律依据：</source>
+        <translation>Prohibitions and their legal basis:</translation>
+    </message>
+    <message>
+        <source>终止受理(&amp;T)</source>
+        <translation>&amp;Terminate</translation>
+    </message>
+    <message>
+        <source>终止受理</source>
+        <translation>Terminate acceptance</translation>
+    </message>
+    <message>
+        <source>依法继续办理(&amp;O)…</source>
+        <translation>&amp;Override by law…</translation>
+    </message>
+    <message>
+        <source>依法继续办理</source>
+        <translation>Override by law</translation>
+    </message>
+    <message>
+        <source>继续办理的理由</source>
+        <translation>Reason to proceed</translation>
+    </message>
+    <message>
+        <source>为什么依法可以继续办理（至少 4 个字）</source>
+        <translation>Why the law allows proceeding (at least 4 characters)</translation>
+    </message>
+    <message>
+        <source>法律依据</source>
+        <translation>Legal basis</translation>
+    </message>
+    <message>
+        <source>例如：某法第某条</source>
+        <translation>e.g. Act X, article Y</translation>
+    </message>
+    <message>
+        <source>确认继续办理(&amp;C)</source>
+        <translation>&amp;Confirm and proceed</translation>
+    </message>
+    <message>
+        <source>确认继续办理</source>
+        <translation>Confirm and proceed</translation>
+    </message>
+    <message>
+        <source>理由(&amp;R)：</source>
+        <translation>&amp;Reason:</translation>
+    </message>
+    <message>
+        <source>法律依据(&amp;G)：</source>
+        <translation>Legal &amp;ground:</translation>
+    </message>
+    <message>
+        <source>依法继续办理需填写理由与法律依据，并由科室负责人当场批准。</source>
+        <translation>An override needs a reason and a legal basis, and a supervisor's approval on the spot.</translation>
+    </message>
+    <message>
+        <source>提示</source>
+        <translation>Alert</translation>
+    </message>
+    <message>
+        <source>错误</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <source>ⓘ 请选择：终止受理，或依法继续办理（需负责人批准）。</source>
+        <translation>ⓘ Choose: terminate, or override by law (needs a supervisor's approval).</translation>
+    </message>
+</context>
+<context>
+    <name>ItemPicker</name>
+    <message>
+        <source>办理事项</source>
+        <translation>Business item</translation>
+    </message>
+    <message>
+        <source>输入事项名称或代码搜索</source>
+        <translation>Type an item name or code to search</translation>
+    </message>
+</context>
+<context>
+    <name>Language</name>
+    <message>
+        <source>界面语言</source>
+        <translation>Language</translation>
+    </message>
+</context>
+<context>
+    <name>ListPanel</name>
+    <message>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>重新读取</source>
+        <translation>Read again</translation>
+    </message>
+    <message>
+        <source>提示信息</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <source>✖ 无法读取：%1</source>
+        <translation>✖ Cannot read: %1</translation>
+    </message>
+</context>
+<context>
+    <name>LockScreen</name>
+    <message>
+        <source>已锁定</source>
+        <translation>Locked</translation>
+    </message>
+    <message>
+        <source>%1 分钟无操作，窗口已锁定，屏幕内容已隐藏。
+锁定前的工作人员：%2（%3）。本人或科室负责人可以解锁。</source>
+        <translation>No activity for %1 minutes: the window is locked and its content hidden.
+Signed in before locking: %2 (%3). They or a supervisor can unlock.</translation>
+    </message>
+    <message>
+        <source>工号</source>
+        <translation>Staff ID</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>解锁(&amp;U)</source>
+        <translation>&amp;Unlock</translation>
+    </message>
+    <message>
+        <source>解锁</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <source>错误</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <source>工号(&amp;I)：</source>
+        <translation>Staff &amp;ID:</translation>
+    </message>
+    <message>
+        <source>密码(&amp;W)：</source>
+        <translation>Pass&amp;word:</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>一窗受理信用核查 CreditDesk</source>
+        <translation>CreditDesk — credit checks at the counter</translation>
+    </message>
+    <message>
+        <source> — 演示</source>
+        <translation> — demo</translation>
+    </message>
+    <message>
+        <source>演示数据 / demo data — 示例账号 demo-clerk / demo-clerk-pass，科长 demo-sup / demo-sup-pass</source>
+        <translation>Demo data — sample account demo-clerk / demo-clerk-pass, supervisor demo-sup / demo-sup-pass</translation>
+    </message>
+    <message>
+        <source>演示模式</source>
+        <translation>Demo mode</translation>
+    </message>
+    <message>
+        <source>扫描或输入统一社会信用代码 / 身份证号码，回车核查</source>
+        <translation>Scan or type a unified social credit code or resident ID number, Enter to check</translation>
+    </message>
+    <message>
+        <source>主体号码</source>
+        <translation>Subject number</translation>
+    </message>
+    <message>
+        <source>核查</source>
+        <translation>Check</translation>
+    </message>
+    <message>
+        <source>号码(&amp;N)</source>
+        <translation>&amp;Number</translation>
+    </message>
+    <message>
+        <source>事项(&amp;I)</source>
+        <translation>&amp;Item</translation>
+    </message>
+    <message>
+        <source>提示信息</source>
+        <translation>Messages</translation>
+    </message>
+    <message>
+        <source>核查(&amp;C)</source>
+        <translation>&amp;Check</translation>
+    </message>
+    <message>
+        <source>打印信用报告…</source>
+        <translation>Print credit report…</translation>
+    </message>
+    <message>
+        <source>另存为 PDF…</source>
+        <translation>Save as PDF…</translation>
+    </message>
+    <message>
+        <source>确认已阅</source>
+        <translation>Acknowledge</translation>
+    </message>
+    <message>
+        <source>容缺受理…</source>
+        <translation>Tolerance acceptance…</translation>
+    </message>
+    <message>
+        <source>立即同步名单</source>
+        <translation>Sync lists now</translation>
+    </message>
+    <message>
+        <source>批量核查…</source>
+        <translation>Batch check…</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <source>窗口(&amp;W)</source>
+        <translation>&amp;Window</translation>
+    </message>
+    <message>
+        <source>承诺跟踪</source>
+        <translation>Commitments</translation>
+    </message>
+    <message>
+        <source>变动提醒</source>
+        <translation>Change alerts</translation>
+    </message>
+    <message>
+        <source>设置…</source>
+        <translation>Settings…</translation>
+    </message>
+    <message>
+        <source>锁定</source>
+        <translation>Lock</translation>
+    </message>
+    <message>
+        <source>注销</source>
+        <translation>Sign out</translation>
+    </message>
+    <message>
+        <source>示例 (Samples)(&amp;S)</source>
+        <translation>&amp;Samples</translation>
+    </message>
+    <message>
+        <source>帮助(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>键盘快捷键</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <source>关于</source>
+        <translation>About</translation>
+    </message>
+    <message>
+        <source>正在核查上一位申请人，请稍候</source>
+        <translation>Still checking the previous applicant, please wait</translation>
+    </message>
+    <message>
+        <source>✖ 号码无效：%1</source>
+        <translation>✖ Invalid number: %1</translation>
+    </message>
+    <message>
+        <source>✖ 请先选择办理事项 / choose a business item</source>
+        <translation>✖ Choose a business item first</translation>
+    </message>
+    <message>
+        <source>由15位旧号码转换</source>
+        <translation>converted from an old 15-digit number</translation>
+    </message>
+    <message>
+        <source>从扫描内容中提取</source>
+        <translation>taken from scanned text</translation>
+    </message>
+    <message>
+        <source>正在核查 %1 …</source>
+        <translation>Checking %1 …</translation>
+    </message>
+    <message>
+        <source>✖ 无法核查：%1</source>
+        <translation>✖ Cannot check: %1</translation>
+    </message>
+    <message>
+        <source>✔ 同步完成：%1 条变更，%2 条变动提醒</source>
+        <translation>✔ Sync finished: %1 changes, %2 change alerts</translation>
+    </message>
+    <message>
+        <source>✖ 同步失败：%1</source>
+        <translation>✖ Sync failed: %1</translation>
+    </message>
+    <message>
+        <source>回车	核查</source>
+        <translation>Enter	Check</translation>
+    </message>
+    <message>
+        <source>一窗受理信用核查客户端 CreditDesk %1</source>
+        <translation>CreditDesk %1 — credit checks at the one-window counter</translation>
+    </message>
+</context>
+<context>
+    <name>ReportPrinter</name>
+    <message>
+        <source>保存信用报告为 PDF</source>
+        <translation>Save the credit report as PDF</translation>
+    </message>
+    <message>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <source>打印预览 — 报告编号 %1</source>
+        <translation>Print preview — report no. %1</translation>
+    </message>
+    <message>
+        <source>打印预览</source>
+        <translation>Print preview</translation>
+    </message>
+    <message>
+        <source>已保存</source>
+        <translation>Saved</translation>
+    </message>
+    <message>
+        <source>信用报告 %1 已保存：%2
+核验码 %3</source>
+        <translation>Credit report %1 saved: %2
+Verification code %3</translation>
+    </message>
+    <message>
+        <source>无法生成报告</source>
+        <translation>Cannot create the report</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>设置</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>平台地址</source>
+        <translation>Platform URL</translation>
+    </message>
+    <message>
+        <source>CA 证书文件</source>
+        <translation>CA certificate file</translation>
+    </message>
+    <message>
+        <source>选择(&amp;B)…</source>
+        <translation>&amp;Browse…</translation>
+    </message>
+    <message>
+        <source>选择 CA 证书文件</source>
+        <translation>Choose the CA certificate file</translation>
+    </message>
+    <message>
+        <source>代理服务器</source>
+        <translation>Proxy server</translation>
+    </message>
+    <message>
+        <source>不使用代理时留空，例如 http://10.0.0.1:3128</source>
+        <translation>Leave empty for no proxy, e.g. http://10.0.0.1:3128</translation>
+    </message>
+    <message>
+        <source>窗口编号</source>
+        <translation>Counter ID</translation>
+    </message>
+    <message>
+        <source>所属部门</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <source>常用事项代码</source>
+        <translation>Frequent item codes</translation>
+    </message>
+    <message>
+        <source>用逗号分隔，例如 GOV_PROCUREMENT,FOOD_LICENCE</source>
+        <translation>Comma separated, e.g. GOV_PROCUREMENT,FOOD_LICENCE</translation>
+    </message>
+    <message>
+        <source>界面语言</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <source>无操作自动锁定（分钟）</source>
+        <translation>Lock when idle (minutes)</translation>
+    </message>
+    <message>
+        <source> 分钟</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>离线快照过期时限（小时）</source>
+        <translation>Offline snapshot expires after (hours)</translation>
+    </message>
+    <message>
+        <source> 小时</source>
+        <translation> h</translation>
+    </message>
+    <message>
+        <source>正在读取…</source>
+        <translation>Reading…</translation>
+    </message>
+    <message>
+        <source>接口密钥状态</source>
+        <translation>API key status</translation>
+    </message>
+    <message>
+        <source>更换接口密钥</source>
+        <translation>Replace the API key</translation>
+    </message>
+    <message>
+        <source>留空则不更换</source>
+        <translation>Leave empty to keep the current key</translation>
+    </message>
+    <message>
+        <source>平台连接</source>
+        <translation>Platform connection</translation>
+    </message>
+    <message>
+        <source>平台地址(&amp;U)：</source>
+        <translation>Platform &amp;URL:</translation>
+    </message>
+    <message>
+        <source>CA 证书(&amp;C)：</source>
+        <translation>&amp;CA certificate:</translation>
+    </message>
+    <message>
+        <source>代理(&amp;X)：</source>
+        <translation>Pro&amp;xy:</translation>
+    </message>
+    <message>
+        <source>ⓘ 平台地址、证书与代理的更改在重新启动程序后生效。</source>
+        <translation>ⓘ Changes to the platform URL, certificate and proxy take effect after a restart.</translation>
+    </message>
+    <message>
+        <source>本窗口</source>
+        <translation>This counter</translation>
+    </message>
+    <message>
+        <source>窗口编号(&amp;N)：</source>
+        <translation>Counter &amp;number:</translation>
+    </message>
+    <message>
+        <source>所属部门(&amp;D)：</source>
+        <translation>&amp;Department:</translation>
+    </message>
+    <message>
+        <source>常用事项(&amp;I)：</source>
+        <translation>Frequent &amp;items:</translation>
+    </message>
+    <message>
+        <source>界面语言(&amp;L)：</source>
+        <translation>&amp;Language:</translation>
+    </message>
+    <message>
+        <source>无操作自动锁定(&amp;M)：</source>
+        <translation>Lock when idle after (&amp;minutes):</translation>
+    </message>
+    <message>
+        <source>快照过期时限(&amp;H)：</source>
+        <translation>Snapshot expires after (&amp;hours):</translation>
+    </message>
+    <message>
+        <source>接口密钥（保存在系统密钥库，不在设置文件中）</source>
+        <translation>API key (kept in the system keyring, not in the settings file)</translation>
+    </message>
+    <message>
+        <source>当前状态：</source>
+        <translation>Current status:</translation>
+    </message>
+    <message>
+        <source>更换接口密钥(&amp;K)：</source>
+        <translation>Replace the API &amp;key:</translation>
+    </message>
+    <message>
+        <source>错误</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <source>保存(&amp;S)</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <source>保存设置</source>
+        <translation>Save the settings</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>取消，不保存</source>
+        <translation>Cancel without saving</translation>
+    </message>
+    <message>
+        <source>✔ 已设置</source>
+        <translation>✔ Set</translation>
+    </message>
+    <message>
+        <source>✖ 未设置</source>
+        <translation>✖ Not set</translation>
+    </message>
+    <message>
+        <source>？ 无法读取</source>
+        <translation>? Cannot read</translation>
+    </message>
+    <message>
+        <source>平台地址必须以 http:// 或 https:// 开头并含主机名 / the platform URL must start with http:// or https:// and name a host</source>
+        <translation>The platform URL must start with http:// or https:// and name a host</translation>
+    </message>
+    <message>
+        <source>代理地址必须形如 http://主机:端口 / the proxy must look like http://host:port</source>
+        <translation>The proxy must look like http://host:port</translation>
+    </message>
+    <message>
+        <source>窗口编号为1-64位字母、数字或 _.- / the counter id is 1-64 letters, digits or _.-</source>
+        <translation>The counter ID is 1-64 letters, digits or _.-</translation>
+    </message>
+    <message>
+        <source>部门名称不超过64字 / the department is at most 64 characters</source>
+        <translation>The department is at most 64 characters</translation>
+    </message>
+    <message>
+        <source>事项代码无效：%1 / invalid item codes: %1</source>
+        <translation>Invalid item codes: %1</translation>
+    </message>
+    <message>
+        <source>快照过期时限应在1到720小时之间 / the snapshot limit is 1-720 hours</source>
+        <translation>The snapshot limit is 1-720 hours</translation>
+    </message>
+    <message>
+        <source>自动锁定应在1到120分钟之间 / the idle lock is 1-120 minutes</source>
+        <translation>The idle lock is 1-120 minutes</translation>
+    </message>
+    <message>
+        <source>不支持的语言 / unsupported language</source>
+        <translation>Unsupported language</translation>
+    </message>
+    <message>
+        <source>接口密钥格式不对（至少8位，不含空格）/ the API key looks wrong (8+ characters, no spaces)</source>
+        <translation>The API key looks wrong (8+ characters, no spaces)</translation>
+    </message>
+    <message>
+        <source>找不到 CA 证书文件：%1 / CA bundle not found: %1</source>
+        <translation>CA certificate file not found: %1</translation>
+    </message>
+    <message>
+        <source>证书 (*.pem *.crt *.cer);;所有文件 (*)</source>
+        <translation>Certificates (*.pem *.crt *.cer);;All files (*)</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <source>登录 — 一窗受理信用核查</source>
+        <translation>Sign in — CreditDesk</translation>
+    </message>
+    <message>
+        <source>正在读取账号…</source>
+        <translation>Reading accounts…</translation>
+    </message>
+    <message>
+        <source>工号</source>
+        <translation>Staff ID</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>工号(&amp;I)：</source>
+        <translation>Staff &amp;ID:</translation>
+    </message>
+    <message>
+        <source>密码(&amp;W)：</source>
+        <translation>Pass&amp;word:</translation>
+    </message>
+    <message>
+        <source>负责人工号</source>
+        <translation>Supervisor's staff ID</translation>
+    </message>
+    <message>
+        <source>负责人姓名</source>
+        <translation>Supervisor's name</translation>
+    </message>
+    <message>
+        <source>再次输入密码</source>
+        <translation>Repeat the password</translation>
+    </message>
+    <message>
+        <source>姓名(&amp;N)：</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>密码(&amp;W)（至少 8 位）：</source>
+        <translation>Pass&amp;word (at least 8 characters):</translation>
+    </message>
+    <message>
+        <source>再次输入密码(&amp;A)：</source>
+        <translation>Repe&amp;at the password:</translation>
+    </message>
+    <message>
+        <source>错误</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <source>登录(&amp;L)</source>
+        <translation>Sign &amp;in</translation>
+    </message>
+    <message>
+        <source>登录</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <source>创建并登录(&amp;C)</source>
+        <translation>&amp;Create and sign in</translation>
+    </message>
+    <message>
+        <source>创建负责人账号并登录</source>
+        <translation>Create the supervisor account and sign in</translation>
+    </message>
+    <message>
+        <source>取消(&amp;Q)</source>
+        <translation>Cancel (&amp;Q)</translation>
+    </message>
+    <message>
+        <source>取消登录</source>
+        <translation>Cancel signing in</translation>
+    </message>
+    <message>
+        <source>本窗口还没有账号：请创建第一个账号（科室负责人）</source>
+        <translation>This counter has no accounts yet: create the first one (a supervisor)</translation>
+    </message>
+    <message>
+        <source>请登录</source>
+        <translation>Please sign in</translation>
+    </message>
+    <message>
+        <source>无法读取账号</source>
+        <translation>Cannot read the accounts</translation>
+    </message>
+    <message>
+        <source>两次输入的密码不一致 / the two passwords differ</source>
+        <translation>The two passwords differ</translation>
+    </message>
+</context>
+<context>
+    <name>StatusCard</name>
+    <message>
+        <source>核查结果</source>
+        <translation>Check results</translation>
+    </message>
+    <message>
+        <source>快照过时警告</source>
+        <translation>Stale snapshot warning</translation>
+    </message>
+    <message>
+        <source>核查结论</source>
+        <translation>Verdict</translation>
+    </message>
+    <message>
+        <source>数据来源</source>
+        <translation>Data source</translation>
+    </message>
+    <message>
+        <source>核查详情</source>
+        <translation>Check details</translation>
+    </message>
+    <message>
+        <source>主体名称</source>
+        <translation>Subject name</translation>
+    </message>
+    <message>
+        <source>主体号码（已脱敏）</source>
+        <translation>Subject number (masked)</translation>
+    </message>
+    <message>
+        <source>公共信用评价</source>
+        <translation>Public credit rating</translation>
+    </message>
+    <message>
+        <source>确认提示</source>
+        <translation>Acknowledge alerts</translation>
+    </message>
+    <message>
+        <source>容缺受理 (fast-track)  F8</source>
+        <translation>Tolerance acceptance (fast-track)  F8</translation>
+    </message>
+    <message>
+        <source>容缺受理</source>
+        <translation>Tolerance acceptance</translation>
+    </message>
+    <message>
+        <source>适用措施</source>
+        <translation>Applicable measures</translation>
+    </message>
+    <message>
+        <source>信用记录</source>
+        <translation>Credit records</translation>
+    </message>
+    <message>
+        <source>风险预警</source>
+        <translation>Risk warnings</translation>
+    </message>
+    <message>
+        <source>关联主体</source>
+        <translation>Related parties</translation>
+    </message>
+    <message>
+        <source>禁止受理</source>
+        <translation>Prohibited</translation>
+    </message>
+    <message>
+        <source>限制受理</source>
+        <translation>Restricted</translation>
+    </message>
+    <message>
+        <source>提示</source>
+        <translation>Alert</translation>
+    </message>
+    <message>
+        <source>守信激励</source>
+        <translation>Trust incentive</translation>
+    </message>
+    <message>
+        <source>未发现信用记录</source>
+        <translation>No credit records found</translation>
+    </message>
+    <message>
+        <source>禁止</source>
+        <translation>Prohibit</translation>
+    </message>
+    <message>
+        <source>限制</source>
+        <translation>Restrict</translation>
+    </message>
+    <message>
+        <source>激励</source>
+        <translation>Incentive</translation>
+    </message>
+    <message>
+        <source>失信黑名单</source>
+        <translation>Blacklist</translation>
+    </message>
+    <message>
+        <source>严重违法失信企业名单</source>
+        <translation>Serious illegal and dishonest enterprises</translation>
+    </message>
+    <message>
+        <source>经营异常名录</source>
+        <translation>Business-abnormality list</translation>
+    </message>
+    <message>
+        <source>守信红名单</source>
+        <translation>Red list</translation>
+    </message>
+    <message>
+        <source>有效</source>
+        <translation>In force</translation>
+    </message>
+    <message>
+        <source>已修复</source>
+        <translation>Repaired</translation>
+    </message>
+    <message>
+        <source>已过期</source>
+        <translation>Expired</translation>
+    </message>
+    <message>
+        <source>红色预警</source>
+        <translation>Red warning</translation>
+    </message>
+    <message>
+        <source>黄色预警</source>
+        <translation>Yellow warning</translation>
+    </message>
+    <message>
+        <source>蓝色预警</source>
+        <translation>Blue warning</translation>
+    </message>
+    <message>
+        <source>组织机构</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>自然人</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>扫描或输入号码后按回车核查</source>
+        <translation>Scan or type a number, then press Enter to check</translation>
+    </message>
+    <message>
+        <source>ℹ 提示类信息：按 Ctrl+K 确认已阅</source>
+        <translation>ℹ For information: press Ctrl+K to acknowledge</translation>
+    </message>
+    <message>
+        <source>适用措施（事项：%1）</source>
+        <translation>Applicable measures (item: %1)</translation>
+    </message>
+    <message>
+        <source>依据：%1</source>
+        <translation>Basis: %1</translation>
+    </message>
+    <message>
+        <source>✔ 已确认已阅</source>
+        <translation>✔ Acknowledged</translation>
+    </message>
+    <message>
+        <source>✔ 已容缺受理，承诺书编号 %1</source>
+        <translation>✔ Accepted with materials missing, commitment letter no. %1</translation>
+    </message>
+    <message>
+        <source>来源：信用平台（实时） · 核查时间 %1</source>
+        <translation>Source: credit platform (live) · checked at %1</translation>
+    </message>
+    <message>
+        <source>来源：离线快照（%1 小时前同步） · 核查时间 %2</source>
+        <translation>Source: offline snapshot (synced %1 hours ago) · checked at %2</translation>
+    </message>
+    <message>
+        <source>⚠ 名单快照已过时（%1 小时前同步），结论可能不准确。请联网后按 F5 同步。</source>
+        <translation>⚠ The list snapshot is stale (synced %1 hours ago); the verdict may be inaccurate. Connect and press F5 to sync.</translation>
+    </message>
+    <message>
+        <source>（平台无此主体记录）</source>
+        <translation>(the platform has no record of this subject)</translation>
+    </message>
+    <message>
+        <source>公共信用评价：%1 级（%2 分）</source>
+        <translation>Public credit rating: grade %1 (%2 points)</translation>
+    </message>
+    <message>
+        <source>公共信用评价：无</source>
+        <translation>Public credit rating: none</translation>
+    </message>
+    <message>
+        <source>%1 条</source>
+        <translation>%1</translation>
+    </message>
+    <message>
+        <source>长期</source>
+        <translation>indefinite</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · 列入 %3 · 至 %4 · %5</source>
+        <translation>%1 · %2 · listed %3 · until %4 · %5</translation>
+    </message>
+    <message>
+        <source>无信用记录</source>
+        <translation>No credit records</translation>
+    </message>
+    <message>
+        <source>自 %1</source>
+        <translation>since %1</translation>
+    </message>
+    <message>
+        <source>经由 %1</source>
+        <translation>via %1</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorApproval</name>
+    <message>
+        <source>科室负责人当场批准</source>
+        <translation>Supervisor's approval on the spot</translation>
+    </message>
+    <message>
+        <source>负责人工号</source>
+        <translation>Supervisor's staff ID</translation>
+    </message>
+    <message>
+        <source>负责人密码</source>
+        <translation>Supervisor's password</translation>
+    </message>
+    <message>
+        <source>批准(&amp;A)</source>
+        <translation>&amp;Approve</translation>
+    </message>
+    <message>
+        <source>批准</source>
+        <translation>Approve</translation>
+    </message>
+    <message>
+        <source>批准状态</source>
+        <translation>Approval status</translation>
+    </message>
+    <message>
+        <source>批准错误</source>
+        <translation>Approval error</translation>
+    </message>
+    <message>
+        <source>负责人工号(&amp;I)：</source>
+        <translation>Supervisor's staff &amp;ID:</translation>
+    </message>
+    <message>
+        <source>负责人密码(&amp;W)：</source>
+        <translation>Supervisor's pass&amp;word:</translation>
+    </message>
+    <message>
+        <source>正在核验…</source>
+        <translation>Verifying…</translation>
+    </message>
+    <message>
+        <source>✔ 已批准：%1（%2）</source>
+        <translation>✔ Approved: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>○ 尚未批准</source>
+        <translation>○ Not approved yet</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,26 @@
+"""A desk for window tests: fresh data directory, task runner, the demo clerk signed in."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from desktop import staff
+from ui.context import DeskContext
+from ui.demo import CLERK, CLERK_PASSWORD, make_desk
+from ui.tasks import TaskRunner
+
+
+@contextlib.contextmanager
+def desk_for(platform, root: Path) -> Iterator[DeskContext]:
+    """A signed-in desk talking to ``platform`` (a SandboxServer or a spawned sandbox)."""
+    services = make_desk(platform, root)
+    runner = TaskRunner()
+    context = DeskContext(services, runner)
+    context.sign_in(staff.authenticate(services.engine, CLERK, CLERK_PASSWORD))
+    try:
+        yield context
+    finally:
+        runner.wait(30000)
+        services.close()

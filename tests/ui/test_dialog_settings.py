@@ -1,0 +1,80 @@
+"""The settings dialog: bad input is refused with nothing written; good input lands in
+settings.json, the API key only in the secret store (never in a file of the desk)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from desktop.credentials import API_KEY
+from desktop.settings import FILE_NAME
+from tests.ui.test_dialogs import WAIT, on_modal, show
+from ui.settings_dialog import SettingsDialog
+
+NEW_KEY = "ck-live-9f3b2e71d4a84c06b5e2"
+
+
+def open_settings(qtbot, ctx) -> SettingsDialog:
+    dialog = show(qtbot, SettingsDialog(ctx))
+    qtbot.waitUntil(lambda: "设置" in dialog.key_status.text(), timeout=WAIT)
+    return dialog
+
+
+def files_under(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file()]
+
+
+def test_a_bad_url_is_refused_and_nothing_is_saved(qtbot, ctx):
+    settings_file = Path(ctx.services.settings.data_dir) / FILE_NAME
+    before = settings_file.read_bytes() if settings_file.exists() else None
+    dialog = open_settings(qtbot, ctx)
+    dialog.platform_url.setText("ftp://credit.example.gov.cn")
+    dialog.default_items.setText("GOV_PROCUREMENT, bad code!")
+    dialog.api_key.setText(NEW_KEY)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    error = dialog.error.text()
+    assert "平台地址必须以 http:// 或 https:// 开头" in error and "platform URL" in error
+    assert "事项代码无效" in error and "BAD CODE!" in error
+    assert dialog.isVisible() and not dialog.saved
+    qtbot.wait(100)
+    assert (settings_file.read_bytes() if settings_file.exists() else None) == before
+    assert ctx.services.secrets.get(API_KEY) != NEW_KEY
+
+
+def test_good_settings_are_saved_and_the_key_goes_only_to_the_secret_store(qtbot, ctx):
+    dialog = open_settings(qtbot, ctx)
+    assert dialog.key_status.text() == "✔ 已设置"  # the demo desk has a key
+    assert dialog.api_key.text() == ""  # never prefilled
+    assert dialog.api_key.echoMode() == dialog.api_key.EchoMode.Password
+    dialog.platform_url.setText("https://credit.example.gov.cn/")
+    dialog.department.setText("柯桥区行政服务中心")
+    dialog.idle_lock_minutes.setValue(5)
+    dialog.language.setCurrentIndex(dialog.language.findData("en"))
+    dialog.api_key.setText(NEW_KEY)
+    with qtbot.waitSignal(ctx.events.language_changed, timeout=WAIT) as changed:
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert changed.args == ["en"]
+    assert dialog.saved and not dialog.isVisible()
+
+    data_dir = Path(ctx.services.settings.data_dir)
+    stored = json.loads((data_dir / FILE_NAME).read_text(encoding="utf-8"))
+    assert stored["platform_url"] == "https://credit.example.gov.cn"
+    assert stored["department"] == "柯桥区行政服务中心"
+    assert stored["idle_lock_minutes"] == 5 and stored["language"] == "en"
+    assert ctx.services.secrets.get(API_KEY) == NEW_KEY
+    for path in files_under(data_dir):
+        assert NEW_KEY.encode() not in path.read_bytes(), path
+
+
+def test_edit_returns_whether_something_was_saved(qtbot, ctx):
+    driver = on_modal([(lambda d: isinstance(d, SettingsDialog),
+                        lambda d: d.cancel_button.click())])
+    assert SettingsDialog.edit(ctx) is False
+    driver = on_modal([(lambda d: isinstance(d, SettingsDialog) and "设置" in d.key_status.text(),
+                        lambda d: (d.counter_id.setText("SX-COUNTER-07"),
+                                   d.save_button.click()))])
+    assert SettingsDialog.edit(ctx) is True
+    assert not driver.isActive()
+    assert ctx.services.settings["counter_id"] == "SX-COUNTER-07"

@@ -1,0 +1,135 @@
+"""The counter window's status bar: platform, outbox, last sync, who is signed in.
+
+Every figure is read on the task runner (one read of each kind at a time): platform
+health every 15 s, outbox counts and last sync time every 10 s and whenever
+``outbox_changed`` fires. When the periodic read finds the outbox moved (the background
+sender sent something), it emits ``outbox_changed`` so the panels refresh too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QLabel, QStatusBar
+
+from ui.context import DeskContext
+
+HEALTH_SECONDS, DESK_STATE_SECONDS = 15, 10
+
+
+def desk_state(ctx: DeskContext) -> tuple[dict[str, int], float | None]:
+    """Outbox counts and the last completed sync (epoch seconds; meta ``last_sync_at``)."""
+    from local_cache import store
+
+    svc = ctx.services
+    counts = svc.outbox.counts()
+    with svc.engine.connect() as conn:
+        synced = store.get_meta(conn, "last_sync_at")
+    return counts, float(synced) if synced else None
+
+
+class DeskStatus(QObject):
+    """Permanent status-bar labels and the timers that keep them current."""
+
+    def __init__(self, ctx: DeskContext, bar: QStatusBar) -> None:
+        super().__init__(bar)
+        self.ctx = ctx
+        self._health_busy = self._state_busy = False
+        self._outbox_counts: dict[str, int] | None = None
+        self.platform_status, self.outbox_status = QLabel(), QLabel()
+        self.sync_status, self.user_status = QLabel(), QLabel()
+        for label, name in ((self.platform_status, self.tr("平台状态")),
+                            (self.outbox_status, self.tr("反馈队列")),
+                            (self.sync_status, self.tr("上次同步")),
+                            (self.user_status, self.tr("当前工作人员"))):
+            label.setAccessibleName(name)
+            bar.addPermanentWidget(label)
+        self.platform_status.setText(self.tr("… 正在连接平台"))
+        self.outbox_status.setText(self.tr("反馈队列：…"))
+        self.sync_status.setText(self.tr("上次同步：…"))
+        self.show_user()
+        ctx.events.outbox_changed.connect(self.refresh)
+        ctx.events.signed_in.connect(lambda _person: self.show_user())
+        ctx.events.signed_out.connect(self.show_user)
+        self._timers = []
+        for seconds, slot in ((HEALTH_SECONDS, self.poll_health),
+                              (DESK_STATE_SECONDS, lambda: self.refresh(announce=True))):
+            timer = QTimer(self)
+            timer.timeout.connect(slot)
+            timer.start(seconds * 1000)
+            self._timers.append(timer)
+        self.poll_health()
+        self.refresh()
+
+    def stop(self) -> None:
+        """No more polling (the window is closing)."""
+        for timer in self._timers:
+            timer.stop()
+        for signal, slot in ((self.ctx.events.outbox_changed, self.refresh),
+                             (self.ctx.events.signed_out, self.show_user)):
+            try:
+                signal.disconnect(slot)
+            except (RuntimeError, TypeError):
+                pass
+
+    def poll_health(self) -> None:
+        """Ask the platform whether it is there (on the runner, one call at a time)."""
+        if self._health_busy:
+            return
+        self._health_busy = True
+        svc = self.ctx.services
+
+        def settle(ok: bool) -> None:
+            self._health_busy = False
+            self.set_platform(ok)
+
+        self.ctx.runner.submit(lambda: svc.client.health(), done=lambda _h: settle(True),
+                               failed=lambda _e: settle(False))
+
+    def set_platform(self, reachable: bool) -> None:
+        """Show the platform as reachable or not (symbol and words, then colour)."""
+        self.platform_status.setText(self.tr("● 平台在线") if reachable
+                                     else self.tr("○ 平台不可达（离线核查）"))
+        self.platform_status.setStyleSheet("color:#2e7d32" if reachable
+                                           else "color:#b71c1c;font-weight:bold")
+
+    def refresh(self, announce: bool = False) -> None:
+        """Outbox counts and last sync time, read on the runner."""
+        if self._state_busy:
+            return
+        self._state_busy = True
+        self.ctx.runner.submit(desk_state, self.ctx,
+                               done=lambda state: self._show(state, announce),
+                               failed=lambda _e: setattr(self, "_state_busy", False))
+
+    def syncing(self) -> None:
+        """A sync is running."""
+        self.sync_status.setText(self.tr("⟳ 正在同步…"))
+
+    def _show(self, state, announce: bool) -> None:
+        self._state_busy = False
+        counts, synced = state
+        changed = self._outbox_counts is not None and counts != self._outbox_counts
+        self._outbox_counts = counts
+        text = self.tr("反馈待发送 %1").replace("%1", str(counts.get("pending", 0)))
+        if counts.get("failed"):
+            text += " · " + self.tr("⚠ 失败 %1").replace("%1", str(counts["failed"]))
+        self.outbox_status.setText(text)
+        self.outbox_status.setStyleSheet("color:#b71c1c" if counts.get("failed") else "")
+        if synced is None:
+            self.sync_status.setText(self.tr("从未同步"))
+        else:
+            when = dt.datetime.fromtimestamp(synced).strftime("%Y-%m-%d %H:%M")
+            self.sync_status.setText(self.tr("上次同步 %1").replace("%1", when))
+        if announce and changed:  # the sender moved rows: let the panels know
+            self.ctx.events.outbox_changed.emit()
+
+    def show_user(self) -> None:
+        """Who is signed in."""
+        person = self.ctx.user
+        if person is None:
+            self.user_status.setText(self.tr("未登录"))
+            return
+        role = self.tr("科室负责人") if person.is_supervisor else self.tr("受理员")
+        self.user_status.setText(f"{role}：{person.name}（{person.staff_id}）")

@@ -1,0 +1,266 @@
+"""Tolerance acceptance (容缺受理) for an incentive verdict: tick what is missing, print.
+
+On opening, the platform is asked (``desktop.flows.plan_fast_track``) whether tolerance
+acceptance applies. If not, the reason is shown and only "按正常流程办理" remains. If it
+does, every required material of the item is listed; only the tolerable ones can be
+ticked (keyboard: Tab/Space or Alt+number), Enter prints the commitment letter through
+``desktop.flows.fast_track`` and the letter number is shown.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import flows
+from desktop.check_service import CheckOutcome
+from ui.approval import ERROR_STYLE, error_text
+from ui.context import DeskContext
+from ui.intercept_dialog import PRIMARY_STYLE, subject_line, verdict_banner
+
+GREEN = "#1b5e20"
+
+
+def default_letter_path(ctx: DeskContext, outcome: CheckOutcome) -> Path:
+    """``<data_dir>/letters/<check_id>.pdf``."""
+    return Path(ctx.services.settings.data_dir) / "letters" / f"{outcome.check_id}.pdf"
+
+
+class FastTrackDialog(QDialog):
+    """Offer tolerance acceptance; ``decision`` is the FastTracked once printed."""
+
+    def __init__(self, ctx: DeskContext, outcome: CheckOutcome,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.outcome = ctx, outcome
+        self.plan: flows.FastTrackPlan | None = None
+        self.decision: flows.FastTracked | None = None
+        self.materials: dict[str, QCheckBox] = {}
+        self._asked = False
+        self._busy = False
+        self.setWindowTitle(self.tr("守信激励 — 容缺受理"))
+        self.setModal(True)
+        self.setMinimumWidth(640)
+
+        self.banner = verdict_banner("incentive", self.tr("可容缺受理"),
+                                     self.tr("守信激励：暂缺的次要材料可先受理，限期补齐"), GREEN)
+        self.banner.setVisible(False)
+        self.subject = subject_line(outcome, self.tr("申请人：%1\n证件号码：%2    事项：%3"),
+                                    self.tr("（平台无记录）"), self.tr("ⓘ 离线核查："))
+        self.subject.setAccessibleName(self.tr("申请人"))
+        self.status = QLabel(self.tr("正在询问平台…"))
+        self.status.setAccessibleName(self.tr("状态"))
+        self.status.setWordWrap(True)
+
+        self.materials_box = QGroupBox(
+            self.tr("请勾选申请人暂缺的材料（只有可容缺的材料可以勾选）"))
+        self.materials_layout = QVBoxLayout(self.materials_box)
+        self.materials_box.setVisible(False)
+        self.due = QLabel()
+        self.due.setAccessibleName(self.tr("补齐期限"))
+        self.due.setStyleSheet("font-weight: bold;")
+        self.path = QLineEdit(str(default_letter_path(ctx, outcome)))
+        self.path.setAccessibleName(self.tr("承诺书保存位置"))
+        self.browse_button = QPushButton(self.tr("浏览(&B)…"))
+        self.browse_button.setAccessibleName(self.tr("选择承诺书保存位置"))
+        self.browse_button.setAutoDefault(False)
+        path_label = QLabel(self.tr("承诺书保存到(&S)："))
+        path_label.setBuddy(self.path)
+        self.path_row = QWidget()
+        row = QHBoxLayout(self.path_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(path_label)
+        row.addWidget(self.path, 1)
+        row.addWidget(self.browse_button)
+        self.path_row.setVisible(False)
+
+        self.letter = QLabel()
+        self.letter.setAccessibleName(self.tr("承诺书编号"))
+        self.letter.setWordWrap(True)
+        self.letter.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.letter.setStyleSheet(f"color: {GREEN}; font-weight: bold; font-size: 15px;")
+        self.error = QLabel()
+        self.error.setAccessibleName(self.tr("错误"))
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.normal_button = QPushButton(self.tr("按正常流程办理(&N)"))
+        self.normal_button.setAccessibleName(self.tr("按正常流程办理"))
+        self.normal_button.setAutoDefault(False)
+        self.print_button = QPushButton(self.tr("打印承诺书并容缺受理(&P)"))
+        self.print_button.setAccessibleName(self.tr("打印承诺书并容缺受理"))
+        self.print_button.setMinimumHeight(40)
+        self.print_button.setStyleSheet(PRIMARY_STYLE.replace("%1", GREEN))
+        self.print_button.setVisible(False)
+        self.open_button = QPushButton(self.tr("打开承诺书(&O)"))
+        self.open_button.setAccessibleName(self.tr("打开承诺书以打印"))
+        self.open_button.setAutoDefault(False)
+        self.open_button.setVisible(False)
+        self.done_button = QPushButton(self.tr("完成(&D)"))
+        self.done_button.setAccessibleName(self.tr("完成"))
+        self.done_button.setVisible(False)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.normal_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.done_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.subject)
+        layout.addWidget(self.status)
+        layout.addWidget(self.materials_box)
+        layout.addWidget(self.due)
+        layout.addWidget(self.path_row)
+        layout.addWidget(self.letter)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+
+        self.normal_button.clicked.connect(self.reject)
+        self.print_button.clicked.connect(self._print)
+        self.browse_button.clicked.connect(self._browse)
+        self.open_button.clicked.connect(self._open_letter)
+        self.done_button.clicked.connect(self.accept)
+
+    @classmethod
+    def decide(cls, ctx: DeskContext, outcome: CheckOutcome,
+               parent: QWidget | None = None) -> flows.FastTracked | None:
+        """The printed fast-track, or None when the normal procedure applies."""
+        dialog = cls(ctx, outcome, parent)
+        try:
+            dialog.exec()
+            return dialog.decision
+        finally:
+            dialog.deleteLater()
+
+    def reject(self) -> None:
+        """Esc = the normal procedure (also while the platform is asked); refused while
+        printing, whose result must not be lost."""
+        if not self._busy:
+            super().reject()
+
+    # ------------------------------------------------------------------ asking the platform
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._asked:
+            self._asked = True
+            self.ctx.runner.submit(flows.plan_fast_track, self.ctx.services, self.outcome,
+                                   done=self._planned, failed=self._not_planned)
+
+    def _planned(self, plan: flows.FastTrackPlan) -> None:
+        self.plan = plan
+        if not plan.eligible:
+            self.status.setText(self.tr("ⓘ 不适用容缺受理：%1\n请按正常流程办理。")
+                                .replace("%1", plan.reason))
+            self.normal_button.setDefault(True)
+            self.normal_button.setFocus()
+            return
+        self.status.clear()
+        self.status.setVisible(False)
+        self.banner.setVisible(True)
+        tolerable = plan.tolerable_codes
+        first: QCheckBox | None = None
+        for i, m in enumerate(plan.item.materials, 1):
+            note = self.tr("可容缺") if m.code in tolerable else self.tr("必须当场提交")
+            mnemonic = f"&{i} " if i < 10 else ""
+            box = QCheckBox(f"{mnemonic}{m.name.replace('&', '&&')}（{note}）")
+            box.setAccessibleName(m.name + " " + note)
+            box.setEnabled(m.code in tolerable)
+            self.materials_layout.addWidget(box)
+            self.materials[m.code] = box
+            if first is None and box.isEnabled():
+                first = box
+        self.materials_box.setVisible(True)
+        self.due.setText(self.tr("补齐期限：%1 前（%2 个工作日内）")
+                         .replace("%1", plan.due_date.isoformat())
+                         .replace("%2", str(plan.tolerance.due_days)))
+        self.path_row.setVisible(True)
+        self.print_button.setVisible(True)
+        self.print_button.setDefault(True)
+        (first or self.print_button).setFocus()
+
+    def _not_planned(self, exc: BaseException) -> None:
+        self.status.setText(self.tr("ⓘ 无法确认是否适用容缺受理，请按正常流程办理。"))
+        self.error.setText(error_text(exc))
+        self.normal_button.setDefault(True)
+        self.normal_button.setFocus()
+
+    # ------------------------------------------------------------------ printing
+
+    def missing_codes(self) -> list[str]:
+        """The ticked materials, in the item's order."""
+        return [code for code, box in self.materials.items() if box.isChecked()]
+
+    def _print(self) -> None:
+        if self._busy or self.plan is None or self.decision is not None:
+            return
+        path = Path(self.path.text().strip() or default_letter_path(self.ctx, self.outcome))
+        self._set_busy(True)
+        self.error.clear()
+        self.status.setVisible(True)
+        self.status.setText(self.tr("正在打印承诺书…"))
+        self.ctx.runner.submit(flows.fast_track, self.ctx.services, self.outcome, self.plan,
+                               self.missing_codes(), path,
+                               lang=self.ctx.services.settings["language"],
+                               done=self._printed, failed=self._print_failed)
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        for w in (self.print_button, self.normal_button, self.path, self.browse_button):
+            w.setEnabled(not busy)
+        tolerable = self.plan.tolerable_codes if self.plan else set()
+        for code, box in self.materials.items():
+            box.setEnabled(not busy and code in tolerable)
+
+    def _printed(self, done: flows.FastTracked) -> None:
+        self._set_busy(False)
+        self.decision = done
+        for w in [self.path, self.browse_button, *self.materials.values()]:
+            w.setEnabled(False)
+        self.status.setVisible(False)
+        self.print_button.setVisible(False)
+        self.normal_button.setVisible(False)
+        self.letter.setText(self.tr("✔ 已容缺受理。\n承诺书编号：%1\n验证码：%2\n已保存到：%3\n"
+                                    "请申请人签字，%4 前补齐材料。")
+                            .replace("%1", done.letter_no).replace("%2", done.verification_code)
+                            .replace("%3", str(done.path))
+                            .replace("%4", done.due_date.isoformat()))
+        self.open_button.setVisible(True)
+        self.done_button.setVisible(True)
+        self.done_button.setDefault(True)
+        self.done_button.setFocus()
+        self.ctx.events.outbox_changed.emit()
+
+    def _print_failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        self.status.setVisible(False)
+        self.error.setText(error_text(exc))
+        self.print_button.setFocus()
+
+    def _browse(self) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(self, self.tr("承诺书保存位置"), self.path.text(),
+                                                self.tr("PDF 文件 (*.pdf)"))
+        if chosen:
+            self.path.setText(chosen)
+
+    def _open_letter(self) -> None:
+        if self.decision is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.decision.path)))

@@ -1,0 +1,432 @@
+"""The counter window: one lookup field, the item, the card, and what follows a verdict.
+
+The clerk scans or types an identifier and presses Enter (what scanners and ID-card
+readers send). The identifier is validated here (pure, instant); the check runs on the
+task runner; the card draws the answer; ``desktop.flows.step_for`` names the dialog that
+follows. Focus returns to the lookup field after every check and dialog. Every platform
+call, database read or write and file write runs on ``ctx.runner``.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import flows, session
+from desktop.check_service import CheckOutcome
+from desktop.identifiers import IdentifierError, mask, parse_identifier
+from ui.context import DeskContext
+from ui.desk_status import DeskStatus
+from ui.item_picker import ItemPicker
+from ui.printing import ReportPrinter
+from ui.status_card import StatusCard
+
+VERDICTS = ("prohibit", "restrict", "alert", "incentive", "clear")
+_SYMBOL = {"prohibit": "✖", "restrict": "⚠", "alert": "ℹ", "incentive": "★", "clear": "✔"}
+
+
+def run_outbox_sender(ctx: DeskContext, stop: threading.Event) -> None:
+    """The background sender, until ``stop`` is set (a runner thread)."""
+    ctx.services.outbox.run_sender(ctx.services.client, stop)
+
+
+class MainWindow(QMainWindow):
+    """The counter window (一窗受理信用核查)."""
+
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.outcome: CheckOutcome | None = None
+        self.last_decision: object | None = None  # what the last dialog returned
+        self.checking = False
+        self._notes = ""
+        self.idle_lock = None  # ui.idle_lock.IdleLock, set by ui.app
+        self.docks: dict[str, QDockWidget] = {}
+        self.batch_window = None
+        self._stop = threading.Event()
+        self.printer = ReportPrinter(ctx, self)
+        title = self.tr("一窗受理信用核查 CreditDesk")
+        self.setWindowTitle(title + (self.tr(" — 演示") if ctx.is_demo else ""))
+        self.setAccessibleName(title)
+        self._build_body()
+        self._build_status_bar()
+        self._build_menus()
+        ctx.runner.submit(run_outbox_sender, ctx, self._stop)
+        self.resize(960, 760)
+        self.lookup.setFocus()
+
+    # ------------------------------------------------------------------ layout
+
+    def _build_body(self) -> None:
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        self.demo_banner = None
+        if self.ctx.is_demo:
+            self.demo_banner = QLabel(self.tr(
+                "演示数据 / demo data — 示例账号 demo-clerk / demo-clerk-pass，"
+                "科长 demo-sup / demo-sup-pass"))
+            self.demo_banner.setAccessibleName(self.tr("演示模式"))
+            self.demo_banner.setWordWrap(True)
+            self.demo_banner.setStyleSheet("background:#fff3cd;color:#5d4200;padding:6px;"
+                                           "border:1px solid #c9a227;font-weight:bold")
+            layout.addWidget(self.demo_banner)
+        self.lookup_row = QWidget()
+        row = QHBoxLayout(self.lookup_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.lookup = QLineEdit()
+        self.lookup.setPlaceholderText(self.tr("扫描或输入统一社会信用代码 / 身份证号码，回车核查"))
+        self.lookup.setAccessibleName(self.tr("主体号码"))
+        self.lookup.setStyleSheet("font-size:18px;padding:4px")
+        self.lookup.setClearButtonEnabled(True)
+        self.item_picker = ItemPicker(self.ctx)
+        self.check_button = QPushButton(self.tr("核查"))
+        self.check_button.setAccessibleName(self.tr("核查"))
+        self.check_button.clicked.connect(self.submit)
+        for text, buddy in ((self.tr("号码(&N)"), self.lookup),
+                            (self.tr("事项(&I)"), self.item_picker)):
+            label = QLabel(text)
+            label.setBuddy(buddy)
+            row.addWidget(label)
+            row.addWidget(buddy, 3 if buddy is self.lookup else 2)
+        row.addWidget(self.check_button)
+        layout.addWidget(self.lookup_row)
+        self.message = QLabel()
+        self.message.setAccessibleName(self.tr("提示信息"))
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.message)
+        self.card = StatusCard()
+        self.card.fast_track_requested.connect(self.fast_track)
+        layout.addWidget(self.card, 1)
+        self.setCentralWidget(body)
+        self.lookup.returnPressed.connect(self.submit)
+        self.item_picker.activated.connect(lambda _i: self.lookup.setFocus())
+        self.item_picker.lineEdit().returnPressed.connect(self._item_entered)
+
+    def _build_status_bar(self) -> None:
+        self.status = DeskStatus(self.ctx, self.statusBar())
+        self.platform_status, self.outbox_status = (self.status.platform_status,
+                                                    self.status.outbox_status)
+        self.sync_status, self.user_status = self.status.sync_status, self.status.user_status
+
+    def _action(self, menu, text: str, shortcut, slot, enabled: bool = True) -> QAction:
+        action = QAction(text, self)
+        keys = shortcut if isinstance(shortcut, list) else [shortcut]
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setToolTip(text)
+        action.setEnabled(enabled)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        m = bar.addMenu(self.tr("核查(&C)"))
+        self.check_action = QAction(self.tr("核查"), self)
+        # Shown in the menu; the key itself is the fields' returnPressed (scanners send it).
+        self.check_action.setShortcut(QKeySequence(Qt.Key.Key_Enter))
+        self.check_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.check_action.triggered.connect(lambda _c=False: self.submit())
+        m.addAction(self.check_action)
+        self.print_action = self._action(m, self.tr("打印信用报告…"), "Ctrl+P",
+                                         self.print_report, False)
+        self.save_pdf_action = self._action(m, self.tr("另存为 PDF…"), "Ctrl+Shift+S",
+                                            self.save_report_as, False)
+        m.addSeparator()
+        self.ack_action = self._action(m, self.tr("确认已阅"), "Ctrl+K", self.acknowledge, False)
+        self.fast_track_action = self._action(m, self.tr("容缺受理…"), "F8", self.fast_track,
+                                              False)
+        m.addSeparator()
+        self.sync_action = self._action(m, self.tr("立即同步名单"), "F5", self.sync_now)
+        self.batch_action = self._action(m, self.tr("批量核查…"), "Ctrl+B", self.open_batch)
+        m.addSeparator()
+        self._action(m, self.tr("退出"), "Ctrl+Q", self.close)
+        w = bar.addMenu(self.tr("窗口(&W)"))
+        self.commitments_action = self._action(w, self.tr("承诺跟踪"), "Ctrl+M",
+                                               lambda: self.toggle_dock("commitments"))
+        self.alerts_action = self._action(w, self.tr("变动提醒"), "Ctrl+L",
+                                          lambda: self.toggle_dock("alerts"))
+        w.addSeparator()
+        self.settings_action = self._action(w, self.tr("设置…"), "Ctrl+,", self.open_settings)
+        self.lock_action = self._action(w, self.tr("锁定"), "Ctrl+Shift+L", self.lock)
+        self.sign_out_action = self._action(w, self.tr("注销"), "Ctrl+Shift+O", self.sign_out)
+        if self.ctx.is_demo:
+            self._build_samples_menu(bar.addMenu(self.tr("示例 (Samples)(&S)")))
+        h = bar.addMenu(self.tr("帮助(&H)"))
+        self._action(h, self.tr("键盘快捷键"), "F1", self.show_shortcuts)
+        self._action(h, self.tr("关于"), "Shift+F1", self.show_about)
+
+    def _build_samples_menu(self, menu) -> None:
+        self.samples_menu = menu
+        words = self.card.verdict_words()
+        for verdict in VERDICTS:
+            sub = menu.addMenu(f"{_SYMBOL[verdict]} {words[verdict]}")
+            for s in getattr(self.ctx.demo.samples, verdict):
+                action = sub.addAction(f"{s.name} · {mask(s.id)} · {s.item}")
+                action.triggered.connect(
+                    lambda _c=False, sid=s.id, item=s.item: self.run_check(sid, item))
+
+    # ------------------------------------------------------------------ the check
+
+    def run_check(self, identifier: str, item: str) -> None:
+        """Check ``identifier`` for ``item`` as if scanned (single-instance channel, samples)."""
+        if self.isMinimized():
+            self.showNormal()
+        self.activateWindow()
+        if item:  # "" keeps the item chosen on screen
+            self.item_picker.set_code(item)
+        self.lookup.setText(identifier)
+        self.submit()
+
+    def submit(self) -> None:
+        """Enter: validate here, check on the runner; invalid input never leaves the desk."""
+        if self.checking:
+            self._say(self.tr("正在核查上一位申请人，请稍候"), "#8d6e00")
+            return
+        item = self.item_picker.current_code()
+        try:
+            subject = parse_identifier(self.lookup.text())
+        except IdentifierError as exc:
+            self._say(self.tr("✖ 号码无效：%1").replace("%1", str(exc)), "#b71c1c")
+            self.lookup.selectAll()
+            self.lookup.setFocus()
+            return
+        if not item:
+            self._say(self.tr("✖ 请先选择办理事项 / choose a business item"), "#b71c1c")
+            self.item_picker.setFocus()
+            return
+        notes = [f"{subject.kind.label_zh} {subject.masked}"]
+        if subject.converted_from_15:
+            notes.append(self.tr("由15位旧号码转换"))
+        if subject.extracted:
+            notes.append(self.tr("从扫描内容中提取"))
+        self._notes = " · ".join(notes)
+        self._say(self.tr("正在核查 %1 …").replace("%1", self._notes), "")
+        self.lookup.clear()  # ready for the next scan
+        self.lookup.setFocus()
+        self.checking = True
+        self.check_button.setEnabled(False)
+        svc = self.ctx.services
+        self.ctx.runner.submit(lambda: svc.checks.check(subject.normalized, item),
+                               done=self._checked, failed=self._check_failed)
+
+    def _item_entered(self) -> None:
+        """Enter in the item field: check if a number waits, else go back to the field."""
+        if self.lookup.text().strip():
+            self.submit()
+        else:
+            self.lookup.setFocus()
+
+    def _checked(self, outcome: CheckOutcome) -> None:
+        self.checking = False
+        self.check_button.setEnabled(True)
+        self.outcome = outcome
+        self.last_decision = None
+        self.card.show_outcome(outcome, self.item_picker.name_of(outcome.item))
+        self._say("✔ " + self._notes, "")
+        self.status.set_platform(outcome.source == "platform")
+        self.status.refresh()  # a check may have queued an audit anchor
+        self.item_picker.remember(outcome.item)
+        step = flows.step_for(outcome)
+        for action in (self.print_action, self.save_pdf_action):
+            action.setEnabled(True)
+        self.ack_action.setEnabled(step is flows.Step.ACKNOWLEDGE)
+        self.fast_track_action.setEnabled(step is flows.Step.FAST_TRACK)
+        self.lookup.setFocus()
+        if step is flows.Step.INTERCEPT:
+            QTimer.singleShot(0, lambda: self._decide("ui.intercept_dialog", "InterceptDialog",
+                                                      outcome))
+        elif step is flows.Step.CONFIRM:
+            QTimer.singleShot(0, lambda: self._decide("ui.confirm_dialog", "ConfirmDialog",
+                                                      outcome))
+
+    def _check_failed(self, exc: BaseException) -> None:
+        self.checking = False
+        self.check_button.setEnabled(True)
+        self._say(self.tr("✖ 无法核查：%1").replace("%1", str(exc)), "#b71c1c")
+        self.lookup.setFocus()
+
+    def _decide(self, module: str, name: str, outcome: CheckOutcome) -> None:
+        """Open the verdict's modal dialog (its module loads only when needed)."""
+        if outcome is not self.outcome:
+            return
+        import importlib
+
+        dialog = getattr(importlib.import_module(module), name)
+        self.last_decision = dialog.decide(self.ctx, outcome, self)
+        self._after_dialog()
+
+    def _after_dialog(self) -> None:
+        if self.last_decision is not None:
+            self.ctx.events.outbox_changed.emit()
+        self.activateWindow()
+        self.lookup.setFocus()
+
+    def acknowledge(self) -> None:
+        """Ctrl+K: the clerk has read the alert (logged on the runner)."""
+        outcome = self.outcome
+        if outcome is None or flows.step_for(outcome) is not flows.Step.ACKNOWLEDGE:
+            return
+        self.ack_action.setEnabled(False)
+        self.ctx.runner.submit(flows.acknowledge, self.ctx.services, outcome,
+                               done=lambda _r: self.card.set_acknowledged(),
+                               failed=self._check_failed)
+        self.lookup.setFocus()
+
+    def fast_track(self) -> None:
+        """F8: offer tolerance acceptance (容缺受理) for an incentive verdict."""
+        outcome = self.outcome
+        if outcome is None or flows.step_for(outcome) is not flows.Step.FAST_TRACK:
+            return
+        from ui.fast_track_dialog import FastTrackDialog
+
+        self.last_decision = FastTrackDialog.decide(self.ctx, outcome, self)
+        if self.last_decision is not None:
+            self.fast_track_action.setEnabled(False)
+            self.card.set_fast_tracked(self.last_decision.letter_no)
+        self._after_dialog()
+
+    def _say(self, text: str, colour: str) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet(f"color:{colour};font-weight:bold" if colour else "")
+
+    # ------------------------------------------------------------------ reports, sync
+
+    def print_report(self) -> None:
+        """Ctrl+P: the report of the check on screen, through print preview."""
+        if self.outcome is not None:
+            self.printer.print_report(self.outcome, self.item_picker.name_of(self.outcome.item))
+
+    def save_report_as(self) -> None:
+        """Ctrl+Shift+S: the report of the check on screen as a PDF file."""
+        if self.outcome is not None:
+            self.printer.save_as(self.outcome, self.item_picker.name_of(self.outcome.item))
+
+    def sync_now(self) -> None:
+        """F5: sync the list snapshot on the runner."""
+        self.sync_action.setEnabled(False)
+        self.status.syncing()
+        svc = self.ctx.services
+        self.ctx.runner.submit(lambda: svc.sync.sync(), done=self._synced,
+                               failed=self._sync_failed)
+
+    def _synced(self, report) -> None:
+        self.sync_action.setEnabled(True)
+        self.ctx.events.synced.emit(report)
+        self._say(self.tr("✔ 同步完成：%1 条变更，%2 条变动提醒").replace(
+            "%1", str(report.entries)).replace("%2", str(report.alerts)), "")
+        self.status.refresh()
+
+    def _sync_failed(self, exc: BaseException) -> None:
+        self.sync_action.setEnabled(True)
+        self._say(self.tr("✖ 同步失败：%1").replace("%1", str(exc)), "#b71c1c")
+        self.status.refresh()
+
+    # ------------------------------------------------------------------ other windows
+
+    def toggle_dock(self, which: str) -> QDockWidget:
+        """Ctrl+M commitments, Ctrl+L change alerts: dock panels, made on first use."""
+        dock = self.docks.get(which)
+        if dock is None:
+            if which == "commitments":
+                from ui.commitments_panel import CommitmentsPanel as Panel
+                title = self.tr("承诺跟踪")
+            else:
+                from ui.alerts_panel import AlertsPanel as Panel
+                title = self.tr("变动提醒")
+            dock = QDockWidget(title, self)
+            dock.setObjectName(which)
+            dock.setAccessibleName(title)
+            dock.setWidget(Panel(self.ctx, dock))
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            self.docks[which] = dock
+        elif dock.isVisible():
+            dock.hide()
+            self.lookup.setFocus()
+            return dock
+        dock.show()
+        dock.widget().refresh()
+        dock.widget().setFocus()
+        return dock
+
+    def open_batch(self) -> None:
+        """Ctrl+B: the batch window (a top-level window; Qt deletes it with this one)."""
+        if self.batch_window is None:
+            from ui.batch_window import BatchWindow
+
+            self.batch_window = BatchWindow(self.ctx, self)  # its own window, owned by this one
+        self.batch_window.show()
+        self.batch_window.activateWindow()
+
+    def open_settings(self) -> None:
+        """Ctrl+,: the settings dialog."""
+        from ui.settings_dialog import SettingsDialog
+
+        if SettingsDialog.edit(self.ctx, self):
+            if self.idle_lock is not None:
+                self.idle_lock.set_minutes(self.ctx.services.settings["idle_lock_minutes"])
+            self.item_picker.reload()
+            self.status.poll_health()
+        self.lookup.setFocus()
+
+    def lock(self) -> None:
+        """Ctrl+Shift+L: lock the window now."""
+        if self.idle_lock is None:
+            from ui.idle_lock import IdleLock
+
+            self.idle_lock = IdleLock(self.ctx, self)
+        self.idle_lock.lock_now()
+
+    def sign_out(self) -> None:
+        """Log the sign-out, then ask who signs in next; nobody closes the window."""
+        from ui.sign_in_dialog import SignInDialog
+
+        person = self.ctx.user
+        if person is not None:
+            self.ctx.runner.submit(session.sign_out, self.ctx.services, person)
+        self.ctx.user = None
+        self.ctx.events.signed_out.emit()
+        self.card.clear()
+        self.outcome = None
+        self.status.show_user()
+        if SignInDialog.sign_in(self.ctx, self) is None:
+            self.close()
+            return
+        self.status.show_user()
+        self.lookup.setFocus()
+
+    def show_shortcuts(self) -> None:
+        """F1: the keyboard path, listed."""
+        lines = [f"{a.text()}\t{a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}"
+                 for a in self.actions() if not a.shortcut().isEmpty()]
+        QMessageBox.information(self, self.tr("键盘快捷键"),
+                                self.tr("回车\t核查") + "\n" + "\n".join(lines))
+
+    def show_about(self) -> None:
+        """Shift+F1: what this is."""
+        from desktop import __version__
+
+        QMessageBox.about(self, self.tr("关于"), self.tr(
+            "一窗受理信用核查客户端 CreditDesk %1").replace("%1", __version__))
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Stop the sender and timers; wait for nothing."""
+        self._stop.set()
+        self.status.stop()
+        if self.batch_window is not None:
+            self.batch_window.close()
+        super().closeEvent(event)
