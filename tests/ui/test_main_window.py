@@ -303,11 +303,13 @@ def test_the_app_starts_the_demo_signed_in_and_cleans_up_on_exit(qtbot):
 
     def look_and_close(window) -> None:
         seen.update(user=window.user_status.text(), banner=window.demo_banner.text(),
-                    lock=window.idle_lock, demo=window.ctx.demo)
+                    lock=window.idle_lock, demo=window.ctx.demo,
+                    menus=[a.text() for a in window.menuBar().actions()])
         window.close()
 
     def change_language(window) -> None:
         seen["first"] = window
+        seen["before"] = [a.text() for a in window.menuBar().actions()]
         window.ctx.events.language_changed.emit("en")  # the window is built anew
         drive(lambda: (w := app.current_window()) and w is not seen["first"] and
               w.item_picker.count() and w, look_and_close)
@@ -316,6 +318,10 @@ def test_the_app_starts_the_demo_signed_in_and_cleans_up_on_exit(qtbot):
     assert app.run([], demo=True) == 0
     assert "demo-clerk" in seen["user"] and "demo-clerk-pass" in seen["banner"]
     assert seen["lock"] is not None and seen["lock"] is not seen["first"].idle_lock
+    # The language switch: menus were Chinese, the rebuilt window's are English.
+    assert all(any("\u4e00" <= c <= "\u9fff" for c in t) for t in seen["before"])
+    assert seen["menus"] and not any("\u4e00" <= c <= "\u9fff" for t in seen["menus"]
+                                     for c in t), seen["menus"]
     assert not seen["demo"].data_dir.exists()  # the throw-away desk is gone
     app.install_language(QApplication.instance(), "zh_CN")
 
