@@ -52,6 +52,27 @@ class CheckOutcome(BaseModel):
     notice: str = ""
 
 
+_HIT_KINDS = ("blacklist", "serious_illegal", "business_abnormality", "red_list")
+_CST = dt.timezone(dt.timedelta(hours=8))
+
+
+def check_summary(outcome: CheckOutcome) -> dict:
+    """What statistics need of a check: district, records in force by kind, warning
+    levels and matched measures by kind (kept in the ``check`` audit entry's details)."""
+    day = outcome.as_of.astimezone(_CST).date()
+    hits = dict.fromkeys(_HIT_KINDS, 0)
+    for r in outcome.records:
+        in_force = (r.state.value == "active" and r.listed_on <= day
+                    and (r.expires_on is None or r.expires_on > day))
+        if in_force and r.kind.value in hits:
+            hits[r.kind.value] += 1
+    measures: dict[str, int] = {}
+    for m in outcome.measures:
+        measures[m.kind.value] = measures.get(m.kind.value, 0) + 1
+    return {"district": outcome.subject.district, "hits": hits,
+            "warnings": [w.level.value for w in outcome.warnings], "measures": measures}
+
+
 def measures_from_catalog(catalog: schemas.CatalogOut) -> list[Measure]:
     """The catalogue's measures list as domain measures for the verdict rules."""
     return [
@@ -211,7 +232,8 @@ class CheckService:
                 item=outcome.item,
                 verdict=outcome.verdict.value,
                 source=outcome.source,
-                details={"check_id": outcome.check_id, "stale": outcome.stale},
+                details={"check_id": outcome.check_id, "stale": outcome.stale,
+                         **check_summary(outcome)},
             )
             store.mark_checked(uow.conn, self._protector, subject.normalized, subject.masked)
             uow.commit()

@@ -87,7 +87,7 @@ def _client_commands() -> tuple[Command, ...]:
                 d.run_report),
         Command("commitment", "print a commitment letter / 信用承诺书", d.configure_commitment,
                 d.run_commitment),
-        Command("audit", "verify, anchor, purge or export the audit log / 审计日志",
+        Command("audit", "verify, anchor, purge, export or import the audit log / 审计日志",
                 a.configure_audit, a.run_audit),
         Command("staff", "clerk and supervisor accounts / 工作人员", a.configure_staff,
                 a.run_staff),

@@ -21,6 +21,7 @@ from desktop.audit import verify
 from desktop.audit_export import ExportError, export
 from desktop.batch_files import BatchFileError
 from desktop.bootstrap import Services
+from desktop.bundle_import import import_bundle
 from desktop.client_cli import EXIT_INVALID, EXIT_OK, EXIT_REFUSED, common, emit, fail, guarded
 from desktop.client_cli import services as make_services
 from desktop.credentials import SecretsUnavailable
@@ -58,8 +59,9 @@ def _refusals(run):
 
 
 def configure_audit(p: argparse.ArgumentParser) -> None:
-    """``audit verify|anchor|purge|export``."""
-    p.add_argument("what", choices=["verify", "anchor", "purge", "export"])
+    """``audit verify|anchor|purge|export|import``."""
+    p.add_argument("what", choices=["verify", "anchor", "purge", "export", "import"])
+    p.add_argument("file", nargs="?", type=Path, help="import: a log bundle of another desk")
     p.add_argument("--local", action="store_true", help="verify without asking the platform")
     p.add_argument("--bundle", type=Path, help="verify a log bundle exported by a desk")
     p.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="export: first day")
@@ -78,7 +80,7 @@ def run_audit(args: argparse.Namespace) -> int:
     svc = make_services(args)
     try:
         return {"verify": _verify, "anchor": _anchor, "purge": _purge,
-                "export": _export}[args.what](args, svc)
+                "export": _export, "import": _import}[args.what](args, svc)
     finally:
         svc.close()
 
@@ -173,6 +175,39 @@ def _verify_bundle(args: argparse.Namespace, svc: Services) -> int:
 
     emit(args, result.as_dict() | {"note": note}, plain)
     return EXIT_OK if result.ok and keys is not None else EXIT_REFUSED
+
+
+def _import(args: argparse.Namespace, svc: Services) -> int:
+    """Store another desk's bundle when the platform's keys and anchors prove it genuine."""
+    if args.file is None:
+        return fail(ValueError("需要日志包文件 / a bundle FILE is required"), EXIT_INVALID)
+    try:
+        header = audit_bundle.read_header(args.file)
+    except OSError as exc:
+        return fail(ValueError(f"无法读取 / cannot read {args.file}: {exc.strerror}"),
+                    EXIT_INVALID)
+    except ValueError as exc:
+        return fail(exc, EXIT_REFUSED)
+    counter = str(header.get("counter", ""))
+    try:
+        keys = {k.public_key for k in svc.client.desk_keys(counter).keys}
+        anchors = {a.seq: a.head_hash for a in svc.client.anchors(counter).anchors}
+    except PlatformError as exc:
+        return fail(ValueError(f"未能向平台核对密钥和锚点，未导入 / key and anchors could not "
+                               f"be checked with the platform, nothing imported: {exc}"),
+                    EXIT_REFUSED)
+    done = import_bundle(svc, args.file, keys, anchors)
+
+    def plain() -> None:
+        if done.stored:
+            print(f"已导入 / imported: {done.counter}, {done.entries} 条 entries")
+        else:
+            print(f"未导入 / NOT imported: {done.problem}")
+
+    emit(args, {"stored": done.stored, "problem": done.problem, "counter": done.counter,
+                "entries": done.entries, "bundle_id": done.bundle_id,
+                "duplicate": done.duplicate}, plain)
+    return EXIT_OK if done.stored else EXIT_REFUSED
 
 
 def _anchor(args: argparse.Namespace, svc: Services) -> int:

@@ -106,6 +106,12 @@ audit = Table(
 )
 Index("ix_audit_subject", audit.c.subject_key)
 Index("ix_audit_at", audit.c.at)
+# The supervisor's log browser (desktop/audit_query.py): newest first per filter column.
+Index("ix_audit_clerk_seq", audit.c.clerk, audit.c.seq)
+Index("ix_audit_item_seq", audit.c.item, audit.c.seq)
+Index("ix_audit_event_seq", audit.c.event, audit.c.seq)
+Index("ix_audit_verdict_seq", audit.c.verdict, audit.c.seq)
+Index("ix_audit_subject_seq", audit.c.subject_key, audit.c.seq)
 
 # Subjects this desk checked, for change alerts after a sync (ongoing monitoring).
 checked = Table(
@@ -163,4 +169,50 @@ commitments = Table(
     Column("state", String(16), nullable=False, server_default="open"),
     Column("created_at", Float, nullable=False),
     Column("closed_at", Float, nullable=True),
+)
+
+# Supervisor follow-up notes on intercept overrides (desktop/review_stats.py), by audit seq.
+override_notes = Table(
+    "override_notes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("seq", Integer, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("staff_id", String(64), nullable=False),
+    Column("at", Float, nullable=False),
+)
+Index("ix_override_notes_seq", override_notes.c.seq, override_notes.c.id)
+
+# Bundles of other desks' logs a supervisor imported after verifying them
+# (desktop/bundle_import.py); their entries are browsed with desk=<counter>.
+imported_bundles = Table(
+    "imported_bundles",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("counter", String(64), nullable=False),
+    Column("file_name", String(255), nullable=False),
+    Column("sha256", String(64), nullable=False, unique=True),
+    Column("imported_at", Float, nullable=False),
+    Column("from_day", String(10), nullable=False),
+    Column("to_day", String(10), nullable=False),
+    Column("entries", Integer, nullable=False),
+    Column("masked", Integer, nullable=False),
+)
+
+imported_entries = Table(
+    "imported_entries",
+    metadata,
+    Column("counter", String(64), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("bundle_id", Integer, nullable=False),
+    Column("at", Float, nullable=False),
+    Column("clerk", String(64), nullable=False),
+    Column("event", String(32), nullable=False),
+    Column("item", String(64), nullable=True),
+    Column("verdict", String(16), nullable=True),
+    Column("source", String(16), nullable=True),
+    Column("subject_masked", String(32), nullable=True),
+    Column("details", Text, nullable=False),
+    Column("purged", Integer, nullable=False, server_default="0"),
+    Column("hash", String(64), nullable=False),
 )

@@ -14,7 +14,7 @@ def test_migrated_schema_equals_the_declared_tables(tmp_path):
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
         version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-    assert version == "0004"
+    assert version == "0005"
     engine.dispose()
     # Opening again is a no-op upgrade, not an error.
     open_engine(tmp_path).dispose()
