@@ -11,17 +11,14 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-import time
 from pathlib import Path
 
 from sqlalchemy import select
 
-from desktop import audit_bundle, staff
-from desktop.audit import verify
+from desktop import audit_bundle, staff, supervision
 from desktop.audit_export import ExportError, export
 from desktop.batch_files import BatchFileError
 from desktop.bootstrap import Services
-from desktop.bundle_import import import_bundle
 from desktop.client_cli import EXIT_INVALID, EXIT_OK, EXIT_REFUSED, common, emit, fail, guarded
 from desktop.client_cli import services as make_services
 from desktop.credentials import SecretsUnavailable
@@ -115,15 +112,8 @@ def _export(args: argparse.Namespace, svc: Services) -> int:
 def _verify(args: argparse.Namespace, svc: Services) -> int:
     if args.bundle:
         return _verify_bundle(args, svc)
-    counter = svc.settings["counter_id"]
-    anchors, note = None, ""
-    if not args.local:
-        try:
-            anchors = {a.seq: a.head_hash for a in svc.client.anchors(counter).anchors}
-        except PlatformError as exc:
-            note = f"未能与平台锚点比对 / anchors not compared: {exc}"
-    with svc.engine.connect() as conn:
-        result = verify(conn, svc.protector, anchors)
+    check = supervision.verify_log(svc, local=args.local)
+    result, note = check.result, check.note
 
     def plain() -> None:
         if result.ok:
@@ -181,22 +171,7 @@ def _import(args: argparse.Namespace, svc: Services) -> int:
     """Store another desk's bundle when the platform's keys and anchors prove it genuine."""
     if args.file is None:
         return fail(ValueError("需要日志包文件 / a bundle FILE is required"), EXIT_INVALID)
-    try:
-        header = audit_bundle.read_header(args.file)
-    except OSError as exc:
-        return fail(ValueError(f"无法读取 / cannot read {args.file}: {exc.strerror}"),
-                    EXIT_INVALID)
-    except ValueError as exc:
-        return fail(exc, EXIT_REFUSED)
-    counter = str(header.get("counter", ""))
-    try:
-        keys = {k.public_key for k in svc.client.desk_keys(counter).keys}
-        anchors = {a.seq: a.head_hash for a in svc.client.anchors(counter).anchors}
-    except PlatformError as exc:
-        return fail(ValueError(f"未能向平台核对密钥和锚点，未导入 / key and anchors could not "
-                               f"be checked with the platform, nothing imported: {exc}"),
-                    EXIT_REFUSED)
-    done = import_bundle(svc, args.file, keys, anchors)
+    done = supervision.import_bundle_file(svc, args.file)
 
     def plain() -> None:
         if done.stored:
@@ -227,12 +202,7 @@ def _anchor(args: argparse.Namespace, svc: Services) -> int:
 
 def _purge(args: argparse.Namespace, svc: Services) -> int:
     days = svc.settings["retention_days"]
-    with UnitOfWork(svc.engine) as uow:
-        purged = store.purge_personal(uow.conn, time.time() - days * 86400)
-        store.append_audit(uow.conn, svc.protector, counter=svc.settings["counter_id"],
-                           clerk=svc.settings["clerk_id"], event="retention.purge",
-                           details={"entries": purged, "days": days})
-        uow.commit()
+    purged = supervision.purge(svc, svc.settings["clerk_id"])
     emit(args, {"purged": purged, "days": days},
          lambda: print(f"已清除 {purged} 条记录的个人信息（超过 {days} 天）/ personal fields of "
                        f"{purged} entries older than {days} days purged"))

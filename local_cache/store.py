@@ -262,9 +262,12 @@ def purge_personal(conn: Connection, before: float) -> int:
     """Retention: drop personal fields and salts of entries older than ``before``.
 
     The commitments stay, so the chain still verifies; what the fields were is gone.
+    The purges' own entries hold no personal data and are kept whole: they are the record
+    of what retention removed and when.
     """
     result = conn.execute(
         update(audit).where(audit.c.at < before).where(audit.c.purged == 0)
+        .where(audit.c.event != "retention.purge")
         .values(subject_key=None, subject_masked=None, details="{}", salt=None, purged=1)
     )
     return result.rowcount

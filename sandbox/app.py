@@ -17,7 +17,7 @@ from fastapi import Body, Depends, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, delete, func, insert, select
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from desktop import __version__, schemas
@@ -27,7 +27,7 @@ from sandbox.faults import FaultInjector, FaultMiddleware
 from sandbox.feedback import AnchorStore, Conflict, Counters, DeskKeyStore, FeedbackStore
 from sandbox.lists import MAX_PAGE, ListVersions, VersionUnknown
 from sandbox.samples import find_samples
-from sandbox.storage import api_keys, records, subjects
+from sandbox.storage import anchors, api_keys, desk_keys, records, subjects
 
 
 class ApiError(Exception):
@@ -79,6 +79,13 @@ class Platform:
                 )
             )
         self._keys[digest] = Counter(counter_id, department)
+
+    def forget_counter(self, counter_id: str) -> None:
+        """Drop the anchors and signing keys held for ``counter_id`` (the demo starts a
+        fresh desk under the same counter on a platform file kept between runs)."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(anchors).where(anchors.c.counter_id == counter_id))
+            conn.execute(delete(desk_keys).where(desk_keys.c.counter_id == counter_id))
 
     def counter_for(self, key: str) -> Counter | None:
         """The counter owning ``key``, or None."""

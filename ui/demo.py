@@ -19,6 +19,7 @@ import httpx
 from desktop import schemas, staff
 from desktop.bootstrap import Services, bootstrap
 from desktop.credentials import API_KEY, SecretStore
+from local_cache.db import FILE_NAME
 from sandbox.server import DEFAULT_COUNTER, DEFAULT_DEPARTMENT, SandboxServer
 
 DEMO_SUBJECTS, DEMO_SEED = 3000, 7
@@ -42,11 +43,19 @@ class Demo:
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
-def make_desk(server: SandboxServer, root: Path) -> Services:
-    """A fresh desk in ``root`` talking to ``server``, with the two demo accounts."""
+def make_desk(server: SandboxServer, root: Path, counter: str = DEFAULT_COUNTER) -> Services:
+    """A fresh desk in ``root`` talking to ``server``, with the two demo accounts.
+
+    Another ``counter`` gets a key of its own at the platform (tests of several desks:
+    the platform keeps anchors and signing keys per counter).
+    """
+    key = server.api_key
+    if counter != DEFAULT_COUNTER:
+        key = f"{server.api_key}-{counter}"
+        server.platform.add_key(key, counter, DEFAULT_DEPARTMENT)
     secrets = SecretStore(memory=True)
-    secrets.set(API_KEY, server.api_key)
-    services = bootstrap(root, {"platform_url": server.url, "counter_id": DEFAULT_COUNTER,
+    secrets.set(API_KEY, key)
+    services = bootstrap(root, {"platform_url": server.url, "counter_id": counter,
                                 "department": DEFAULT_DEPARTMENT, "clerk_id": CLERK,
                                 "default_items": "GOV_PROCUREMENT,FOOD_LICENCE"},
                          secrets=secrets)
@@ -69,4 +78,7 @@ def start_demo(subjects: int = DEMO_SUBJECTS, seed: int = DEMO_SEED,
     """Start platform and desk; the services act as ``CLERK``."""
     server = SandboxServer(seed=seed, subjects=subjects, db_url=db_url).start()
     root = Path(data_dir or tempfile.mkdtemp(prefix="creditdesk-demo-"))
+    fresh = not (root / FILE_NAME).exists()
+    if fresh:  # a new desk log: heads anchored by an earlier demo desk are not its own
+        server.platform.forget_counter(DEFAULT_COUNTER)
     return Demo(server, make_desk(server, root), root, fetch_samples(server))

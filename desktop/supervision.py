@@ -1,0 +1,115 @@
+"""What the supervisor's area decides, without a screen: who may enter (and that entering is
+logged), checking the log against the platform's anchors, importing another desk's bundle
+with the platform's keys, and the retention purge that runs on schedule.
+
+The window (``ui/supervisor_window.py``) and the ``creditdesk audit`` commands both call
+these, so a verdict reads the same in either place.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from desktop import audit_bundle
+from desktop.audit import VerifyResult, verify
+from desktop.bundle_import import ImportResult, import_bundle
+from desktop.platform_client import PlatformError
+from desktop.staff import Staff, StaffError
+from local_cache import store
+from local_cache.db import UnitOfWork
+from local_cache.tables import audit
+
+PURGE_EVERY = 86400.0  # the scheduled purge runs at most once a day
+
+
+@dataclass(frozen=True)
+class LogCheck:
+    """The log's verdict, and why the platform's anchors were not compared (if so)."""
+
+    result: VerifyResult
+    note: str = ""
+
+
+def enter(svc, person: Staff | None) -> None:
+    """Let ``person`` into the supervisor's area, logged as ``supervisor.open``.
+
+    A clerk is refused (and the refusal logged as ``supervisor.refused``): the area shows
+    every clerk's decisions and can reveal whole identifiers.
+    """
+    allowed = person is not None and person.is_supervisor
+    with UnitOfWork(svc.engine) as uow:
+        store.append_audit(uow.conn, svc.protector, counter=svc.settings["counter_id"],
+                           clerk=person.staff_id if person else "",
+                           event="supervisor.open" if allowed else "supervisor.refused")
+        uow.commit()
+    if not allowed:
+        raise StaffError("只有科室负责人可以进入监督审查", "only a supervisor may open the review")
+
+
+def verify_log(svc, local: bool = False) -> LogCheck:
+    """Walk the chain; unless ``local``, compare the heads the platform holds for this desk."""
+    anchors, note = None, ""
+    if not local:
+        try:
+            listed = svc.client.anchors(svc.settings["counter_id"]).anchors
+            anchors = {a.seq: a.head_hash for a in listed}
+        except PlatformError as exc:
+            note = f"未能与平台锚点比对 / anchors not compared: {exc}"
+    with svc.engine.connect() as conn:
+        return LogCheck(verify(conn, svc.protector, anchors), note)
+
+
+def import_bundle_file(svc, path: Path) -> ImportResult:
+    """Verify another desk's bundle with the keys and anchors the platform holds for it,
+    then store it; refused (nothing written) when it cannot be proven genuine."""
+    path = Path(path)
+    try:
+        header = audit_bundle.read_header(path)
+    except OSError as exc:
+        return ImportResult(False, f"无法读取文件 / cannot read the file: {exc.strerror}")
+    except ValueError as exc:
+        return ImportResult(False, str(exc))
+    counter = str(header.get("counter", ""))
+    try:
+        keys = {k.public_key for k in svc.client.desk_keys(counter).keys}
+        anchors = {a.seq: a.head_hash for a in svc.client.anchors(counter).anchors}
+    except PlatformError as exc:
+        return ImportResult(False, f"未能向平台核对密钥和锚点，未导入 / key and anchors could "
+                            f"not be checked with the platform, nothing imported: {exc}",
+                            counter)
+    return import_bundle(svc, path, keys, anchors)
+
+
+def purge(svc, clerk: str, now: float | None = None) -> int:
+    """Drop the personal fields of entries older than ``retention_days``; logged as
+    ``retention.purge`` (how many, the limit) even when nothing was old enough."""
+    now = time.time() if now is None else now
+    days = svc.settings["retention_days"]
+    with UnitOfWork(svc.engine) as uow:
+        purged = store.purge_personal(uow.conn, now - days * 86400)
+        store.append_audit(uow.conn, svc.protector, counter=svc.settings["counter_id"],
+                           clerk=clerk, event="retention.purge",
+                           details={"entries": purged, "days": days})
+        uow.commit()
+    return purged
+
+
+def last_purge(engine) -> float | None:
+    """When the purge last ran, or None."""
+    with engine.connect() as conn:
+        return conn.execute(select(audit.c.at).where(audit.c.event == "retention.purge")
+                            .order_by(audit.c.seq.desc()).limit(1)).scalar_one_or_none()
+
+
+def purge_if_due(svc, clerk: str, now: float | None = None) -> int | None:
+    """The scheduled purge: runs when the last one is a day old (or never ran); returns
+    how many entries it purged, or None when it was not due."""
+    now = time.time() if now is None else now
+    last = last_purge(svc.engine)
+    if last is not None and now - last < PURGE_EVERY:
+        return None
+    return purge(svc, clerk, now)
