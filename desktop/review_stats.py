@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select
@@ -59,7 +58,7 @@ class OverrideRow:
 
 @dataclass(frozen=True)
 class DistrictRow:
-    """Checks of one district."""
+    """Subjects checked in one district, and how many were on each list (see districts)."""
 
     district: str
     subjects: int
@@ -167,23 +166,28 @@ def add_override_note(svc, seq: int, note: str, supervisor: Staff) -> None:
 
 
 def districts(engine: Engine) -> list[DistrictRow]:
-    """Per district: distinct subjects checked, red-list, black-list hits, warnings."""
-    subjects: dict[str, set] = {}
-    counts: dict[str, Counter] = {}
+    """Per district: distinct subjects checked, and how many of them were found on the red
+    list, on the blacklist or serious-illegal list, or with a warning, in any of their
+    checks (a subject checked ten times counts once)."""
+    seen: dict[str, dict[str, set]] = {}
     with engine.connect() as conn:
         for key, text in conn.execute(select(audit.c.subject_key, audit.c.details)
                                       .where(audit.c.event == "check")):
             d = _details(text)
             if "district" not in d:
                 continue  # purged, or logged before districts were recorded
-            name, hits = d["district"], d.get("hits") or {}
-            subjects.setdefault(name, set()).add(key)
-            c = counts.setdefault(name, Counter())
-            c["red"] += hits.get("red_list", 0)
-            c["black"] += hits.get("blacklist", 0) + hits.get("serious_illegal", 0)
-            c["warn"] += len(d.get("warnings") or [])
-    return [DistrictRow(n, len(subjects[n]), counts[n]["red"], counts[n]["black"],
-                        counts[n]["warn"]) for n in sorted(subjects)]
+            hits = d.get("hits") or {}
+            sets = seen.setdefault(d["district"], {n: set() for n in
+                                                   ("all", "red", "black", "warn")})
+            sets["all"].add(key)
+            if hits.get("red_list", 0):
+                sets["red"].add(key)
+            if hits.get("blacklist", 0) or hits.get("serious_illegal", 0):
+                sets["black"].add(key)
+            if d.get("warnings"):
+                sets["warn"].add(key)
+    return [DistrictRow(n, len(s["all"]), len(s["red"]), len(s["black"]), len(s["warn"]))
+            for n, s in sorted(seen.items())]
 
 
 def purges(engine: Engine) -> list[dict]:
