@@ -128,6 +128,42 @@ def closed_loop(engine: Engine, period: str, start: dt.date | None = None,
     return [rows[k] for k in sorted(rows)]
 
 
+def _add(into: dict, more: dict) -> None:
+    for key, n in more.items():
+        into[key] = into.get(key, 0) + n
+
+
+def totals(rows: list[StatRow]) -> StatRow:
+    """Every row added up (period and item ``合计``)."""
+    total = StatRow("合计", "合计")
+    for r in rows:
+        total.checks += r.checks
+        total.overrides += r.overrides
+        total.fast_tracks += r.fast_tracks
+        total.commitments_kept += r.commitments_kept
+        total.commitments_breached += r.commitments_breached
+        for mine, theirs in ((total.measures, r.measures), (total.responses, r.responses),
+                             (total.feedback, r.feedback), (total.approvers, r.approvers)):
+            _add(mine, theirs)
+    return total
+
+
+def per_period(rows: list[StatRow]) -> tuple[list[str], dict[str, list[int]]]:
+    """Periods in order and, per chart series key, one value per period (items added)."""
+    periods = sorted({r.period for r in rows})
+    at = {p: n for n, p in enumerate(periods)}
+    values = {k: [0] * len(periods)
+              for k in ("checks", "measures", "overrides", "fast_tracks", "unsent")}
+    for r in rows:
+        n = at[r.period]
+        values["checks"][n] += r.checks
+        values["measures"][n] += sum(r.measures.values())
+        values["overrides"][n] += r.overrides
+        values["fast_tracks"][n] += r.fast_tracks
+        values["unsent"][n] += r.feedback.get("failed", 0) + r.feedback.get("pending", 0)
+    return periods, values
+
+
 def overrides(engine: Engine) -> list[OverrideRow]:
     """Every intercept override, newest first, with its latest note."""
     with engine.connect() as conn:
