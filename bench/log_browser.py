@@ -8,8 +8,10 @@ the chain fields ``salt``, ``commitment``, ``prev_hash`` and ``hash`` are DUMMY 
 the file does not verify: appending a million entries through ``append_audit`` one HMAC
 at a time would only slow the setup). Then times the first page and each filter's first
 page (median of ``--repeat`` runs) against a bare ``SELECT ... WHERE ... ORDER BY seq DESC
-LIMIT 200`` on the same file, prints a table and writes it to docs/BENCHMARKS.md under
-"Log browser". Targets: first page < 300 ms, a filtered first page < 500 ms.
+LIMIT 200`` on the same file, and the same through the real log browser widget
+(``bench.log_browser_window``: opening it, applying a filter, until the rows are in the
+table), prints a table and writes it to docs/BENCHMARKS.md under "Log browser".
+Targets: first page shown < 300 ms, a filter applied < 500 ms.
 """
 
 from __future__ import annotations
@@ -142,13 +144,18 @@ def table(rows: list[dict], entries: int) -> str:
         "parsing, the day-to-seq lookup, row conversion) against a bare `SELECT ... WHERE "
         "... ORDER BY seq DESC LIMIT 200` on the same file, run on "
         f"{dt.date.today().isoformat()}.", "",
-        "| figure | ours ms | baseline ms | ratio | target ms | met |",
-        "|---|---|---|---|---|---|",
+        "\"window\" is what the supervisor waits for: from opening the browser (first page) "
+        "or applying a filter (`LogBrowser.apply_filter`) to the page's rows in the table, "
+        "through the window's task runner (offscreen Qt; opening also starts the count and "
+        "the filter lists' queries on the runner). The ratio is window / baseline.", "",
+        "| figure | window ms | query ms | baseline ms | ratio | target ms | met |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in rows:
-        lines.append(f"| {r['figure']} | {r['ours']:.1f} | {r['baseline']:.1f} | "
-                     f"{r['ratio']:.2f} | < {r['target']} | "
-                     f"{'yes' if r['ours'] < r['target'] else 'NO'} |")
+        window = r.get("window", r["ours"])
+        lines.append(f"| {r['figure']} | {window:.1f} | {r['ours']:.1f} | "
+                     f"{r['baseline']:.1f} | {window / r['baseline']:.1f} | < {r['target']} | "
+                     f"{'yes' if window < r['target'] else 'NO'} |")
     return "\n".join(lines) + "\n"
 
 
@@ -165,6 +172,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-write", action="store_true", help="do not touch the docs")
+    parser.add_argument("--no-window", action="store_true", help="only the query layer")
     args = parser.parse_args(argv)
     protector = Protector(DATA_KEY)
     with tempfile.TemporaryDirectory(prefix="creditdesk-logbench-") as tmp:
@@ -172,6 +180,14 @@ def main(argv: list[str] | None = None) -> None:
         facts = generate(Path(tmp), args.entries, protector)
         print(f"generated {args.entries:,} entries in {time.perf_counter() - t0:.1f} s")
         rows = measure(Path(tmp), protector, facts, args.repeat)
+        if not args.no_window:
+            from bench.log_browser_window import measure_window
+
+            shown = measure_window(Path(tmp), protector,
+                                   [(f, flt) for f, flt, _, _ in cases(facts)[1:]],
+                                   args.repeat)
+            for row in rows:
+                row["window"] = shown[row["figure"]]
     section = table(rows, args.entries)
     print(section)
     if not args.no_write:

@@ -146,8 +146,10 @@ def _prepare_desk(data_dir: Path | None) -> Services:
 def _start_demo():
     from desktop import session
     from ui.demo import CLERK, CLERK_PASSWORD, start_demo
+    from ui.demo_history import write_history
 
     demo = start_demo()
+    write_history(demo)  # two weeks of counter work, for the supervisor's area
     return demo, session.sign_in(demo.services, CLERK, CLERK_PASSWORD)
 
 

@@ -26,9 +26,9 @@ class DistrictModel(_ListModel):
     LABELS = (  # marked for lupdate, translated when shown (headerData)
         QT_TRANSLATE_NOOP("DistrictModel", "区县"),
         QT_TRANSLATE_NOOP("DistrictModel", "核查主体数"),
-        QT_TRANSLATE_NOOP("DistrictModel", "红名单"),
-        QT_TRANSLATE_NOOP("DistrictModel", "黑名单/严重失信"),
-        QT_TRANSLATE_NOOP("DistrictModel", "预警"),
+        QT_TRANSLATE_NOOP("DistrictModel", "红名单主体"),
+        QT_TRANSLATE_NOOP("DistrictModel", "黑名单/严重失信主体"),
+        QT_TRANSLATE_NOOP("DistrictModel", "有预警主体"),
     )
 
     def set_rows(self, rows: list[DistrictRow]) -> None:
@@ -99,9 +99,9 @@ class DistrictView(ListPanel):
         rows = [self.model.district(r) for r in range(self.model.rowCount())]
         self.chart.set_data([d.district for d in rows], [
             (self.tr("核查主体数"), [d.subjects for d in rows]),
-            (self.tr("红名单"), [d.red_list for d in rows]),
-            (self.tr("黑名单/严重失信"), [d.black_list for d in rows]),
-            (self.tr("预警"), [d.warnings for d in rows])])
+            (self.tr("红名单主体"), [d.red_list for d in rows]),
+            (self.tr("黑名单/严重失信主体"), [d.black_list for d in rows]),
+            (self.tr("有预警主体"), [d.warnings for d in rows])])
 
     def _load_failed(self, exc: BaseException) -> None:
         self._loading = self._again = False

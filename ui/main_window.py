@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import flows, session
+from desktop import flows, session, supervision
 from desktop.check_service import CheckOutcome
 from desktop.identifiers import IdentifierError, mask, parse_identifier
 from ui.context import DeskContext
@@ -35,6 +35,8 @@ from ui.printing import ReportPrinter
 from ui.status_card import StatusCard
 
 VERDICTS = ("prohibit", "restrict", "alert", "incentive", "clear")
+RETENTION_FIRST_MS = 60_000  # the scheduled purge: a minute after start, then hourly
+RETENTION_TICK_MS = 3_600_000
 _SYMBOL = {"prohibit": "✖", "restrict": "⚠", "alert": "ℹ", "incentive": "★", "clear": "✔"}
 
 
@@ -56,6 +58,7 @@ class MainWindow(QMainWindow):
         self.idle_lock = None  # ui.idle_lock.IdleLock, set by ui.app
         self.docks: dict[str, QDockWidget] = {}
         self.batch_window = None
+        self.review_window = None
         self._stop = threading.Event()
         self.printer = ReportPrinter(ctx, self)
         title = self.tr("一窗受理信用核查 CreditDesk")
@@ -65,6 +68,11 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_menus()
         ctx.runner.submit(run_outbox_sender, ctx, self._stop)
+        self.retention_timer = QTimer(self)
+        self.retention_timer.setInterval(RETENTION_TICK_MS)
+        self.retention_timer.timeout.connect(self._retention_tick)
+        self.retention_timer.start()
+        QTimer.singleShot(RETENTION_FIRST_MS, self, self._retention_tick)
         self.resize(960, 760)
         self.lookup.setFocus()
 
@@ -160,6 +168,8 @@ class MainWindow(QMainWindow):
                                                lambda: self.toggle_dock("commitments"))
         self.alerts_action = self._action(w, self.tr("变动提醒"), "Ctrl+L",
                                           lambda: self.toggle_dock("alerts"))
+        self.review_action = self._action(w, self.tr("监督审查…"), "Ctrl+Shift+R",
+                                          self.open_review)
         w.addSeparator()
         self.settings_action = self._action(w, self.tr("设置…"), "Ctrl+,", self.open_settings)
         self.lock_action = self._action(w, self.tr("锁定"), "Ctrl+Shift+L", self.lock)
@@ -372,6 +382,25 @@ class MainWindow(QMainWindow):
         self.batch_window.show()
         self.batch_window.activateWindow()
 
+    def open_review(self) -> None:
+        """Ctrl+Shift+R: the supervisor's review area (a supervisor signs in if need be)."""
+        from ui.supervisor_window import open_review
+
+        if self.review_window is not None and self.review_window.isVisible():
+            self.review_window.activateWindow()
+            return
+        open_review(self.ctx, self, self._review_opened)
+
+    def _review_opened(self, window, text: str) -> None:
+        self.review_window = window
+        if window is None and text:
+            self._say(text, "#b00020")
+
+    def _retention_tick(self) -> None:
+        """The scheduled retention purge (at most once a day, on the runner)."""
+        self.ctx.runner.submit(supervision.purge_if_due, self.ctx.services, "system",
+                               failed=lambda exc: None)  # tried again at the next tick
+
     def open_settings(self) -> None:
         """Ctrl+,: the settings dialog."""
         from ui.settings_dialog import SettingsDialog
@@ -427,6 +456,8 @@ class MainWindow(QMainWindow):
         """Stop the sender and timers; wait for nothing."""
         self._stop.set()
         self.status.stop()
-        if self.batch_window is not None:
-            self.batch_window.close()
+        self.retention_timer.stop()
+        for window in (self.batch_window, self.review_window):
+            if window is not None:
+                window.close()
         super().closeEvent(event)

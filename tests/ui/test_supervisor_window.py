@@ -1,0 +1,200 @@
+"""The supervisor's area as a supervisor uses it, against the real platform on loopback:
+getting in (a clerk cannot; a supervisor signs in at the counter; every attempt logged),
+the integrity verdict on an intact and on a tampered log (with the platform's anchors),
+importing another desk's bundle (genuine: stored and browsable beside the local log;
+tampered: refused, nothing stored), and retention (scheduled and by hand).
+
+Each desk here has a counter of its own at the platform: anchors and signing keys are kept
+per counter, and the session's platform is shared with other tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from desktop import staff, supervision
+from desktop.audit_export import CST, export
+from desktop.bundle_import import list_imports
+from local_cache import store
+from local_cache.db import FILE_NAME, UnitOfWork
+from local_cache.tables import audit
+from tests.ui.test_main_window import open_window
+from ui.context import DeskContext
+from ui.demo import CLERK, CLERK_PASSWORD, SUPERVISOR, SUPERVISOR_PASSWORD, make_desk
+from ui.supervisor_window import SupervisorGate, SupervisorWindow
+from ui.tasks import TaskRunner
+
+WAIT = 30000
+
+
+def _desk(platform, root) -> DeskContext:
+    services = make_desk(platform, root, counter=f"SX-T-{uuid.uuid4().hex[:8]}")
+    return DeskContext(services, TaskRunner())
+
+
+@pytest.fixture
+def desk(qtbot, platform, tmp_path):
+    """A desk with a counter of its own, nobody signed in yet."""
+    ctx = _desk(platform, tmp_path / "desk")
+    yield ctx
+    ctx.runner.wait(WAIT)
+    ctx.services.close()
+
+
+def _as(ctx: DeskContext, who: str, password: str) -> DeskContext:
+    ctx.sign_in(staff.authenticate(ctx.services.engine, who, password))
+    return ctx
+
+
+def _events(ctx: DeskContext) -> list[tuple[str, str]]:
+    with ctx.services.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(select(audit.c.event, audit.c.clerk)
+                                               .order_by(audit.c.seq))]
+
+
+def _checked_and_anchored(ctx: DeskContext, samples) -> None:
+    """Two real checks, and the log's head anchored at the platform."""
+    svc = ctx.services
+    for sample in (samples.prohibit[0], samples.clear[0]):
+        svc.checks.check(sample.id, sample.item)
+    with UnitOfWork(svc.engine) as uow:
+        seq, head = store.audit_head(uow.conn)
+        store.queue_anchor(uow.conn, svc.protector, svc.settings["counter_id"], seq, head)
+        uow.commit()
+    assert svc.outbox.flush(svc.client).sent >= 1
+
+
+def _open(qtbot, ctx: DeskContext) -> SupervisorWindow:
+    """The window as Ctrl+Shift+R opens it for a signed-in supervisor."""
+    supervision.enter(ctx.services, ctx.user)
+    window = SupervisorWindow(ctx)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.integrity.sig_verified, timeout=WAIT):
+        window.show()
+    return window
+
+
+def test_a_clerk_is_refused_and_a_supervisor_signs_in_at_the_counter(qtbot, desk):
+    _as(desk, CLERK, CLERK_PASSWORD)
+    main = open_window(qtbot, desk)
+    main.review_action.trigger()
+    qtbot.waitUntil(lambda: main.findChild(SupervisorGate) is not None, timeout=WAIT)
+    gate = main.findChild(SupervisorGate)
+    assert ("supervisor.refused", CLERK) in _events(desk)
+    gate.approval.staff_id.setText(SUPERVISOR)
+    gate.approval.password.setText("wrong-password")
+    gate.approval.approve()
+    qtbot.waitUntil(lambda: gate.approval.error.text() != "", timeout=WAIT)
+    assert main.review_window is None  # a wrong password opens nothing
+    gate.approval.password.setText(SUPERVISOR_PASSWORD)
+    gate.approval.approve()
+    qtbot.waitUntil(lambda: main.review_window is not None, timeout=WAIT)
+    review = main.review_window
+    assert review.ctx.user.staff_id == SUPERVISOR and desk.user.staff_id == CLERK
+    assert SUPERVISOR in review.windowTitle()
+    assert ("supervisor.open", SUPERVISOR) in _events(desk)
+    qtbot.waitUntil(lambda: review.integrity.check is not None, timeout=WAIT)  # ran on opening
+    review.close()
+
+
+def test_a_signed_in_supervisor_opens_it_directly_and_the_log_says_so(qtbot, desk):
+    _as(desk, SUPERVISOR, SUPERVISOR_PASSWORD)
+    main = open_window(qtbot, desk)
+    main.review_action.trigger()
+    qtbot.waitUntil(lambda: main.review_window is not None, timeout=WAIT)
+    assert main.findChild(SupervisorGate) is None
+    assert _events(desk)[-1] == ("supervisor.open", SUPERVISOR)
+    main.review_window.close()
+
+
+def test_integrity_intact_then_tampered(qtbot, desk, samples):
+    _as(desk, SUPERVISOR, SUPERVISOR_PASSWORD)
+    _checked_and_anchored(desk, samples)
+    window = _open(qtbot, desk)
+    check = window.integrity.check
+    assert check.result.ok and check.result.anchors_checked == 1 and check.note == ""
+    assert "日志完整" in window.integrity.verdict.text()
+    assert "比对 1 处" in window.integrity.facts.text()
+    # someone edits the second entry's details in the file
+    with sqlite3.connect(desk.services.settings.data_dir / FILE_NAME) as db:
+        db.execute("UPDATE audit SET details = '{}' WHERE seq = 2")
+    with qtbot.waitSignal(window.integrity.sig_verified, timeout=WAIT):
+        window.integrity.run_button.click()
+    assert not window.integrity.check.result.ok
+    assert "已被改动：第 2 条" in window.integrity.verdict.text()
+    assert "entry 2" in window.integrity.facts.text()
+
+
+def test_integrity_without_the_platform_says_the_anchors_were_not_compared(qtbot, desk):
+    _as(desk, SUPERVISOR, SUPERVISOR_PASSWORD)
+    desk.services.settings.set_override("platform_url", "http://127.0.0.1:9")  # nobody there
+    window = _open(qtbot, desk)
+    assert window.integrity.check.result.ok
+    assert "anchors not compared" in window.integrity.note.text()
+
+
+@pytest.fixture
+def bundle(platform, samples, tmp_path, qtbot):
+    """Desk A (a counter of its own): two checks, anchored, exported as a signed bundle."""
+    a = _desk(platform, tmp_path / "deskA")
+    try:
+        _checked_and_anchored(a, samples)
+        today = dt.datetime.now(CST).date().isoformat()
+        path = tmp_path / "deskA.jsonl"
+        export(a.services.engine, a.services.protector, path, today, today,
+               counter=a.services.settings["counter_id"], clerk=CLERK)
+        a.services.outbox.flush(a.services.client)  # the signing key
+        yield path, a.services.settings["counter_id"]
+    finally:
+        a.services.close()
+
+
+def test_bundle_import_genuine_is_browsable_beside_the_local_log_tampered_is_refused(
+        qtbot, desk, bundle, tmp_path):
+    path, counter = bundle
+    _as(desk, SUPERVISOR, SUPERVISOR_PASSWORD)
+    window = _open(qtbot, desk)
+    view = window.show_tab("bundles")
+    tampered = tmp_path / "cut.jsonl"
+    tampered.write_bytes(path.read_bytes().replace(b'"event":"check"', b'"event":"chek"', 1))
+    with qtbot.waitSignal(view.sig_imported, timeout=WAIT) as refused:
+        view.import_file(tampered)
+    assert not refused.args[0].stored and "未导入" in view.message.text()
+    assert list_imports(desk.services.engine) == []
+    with qtbot.waitSignal(view.sig_loaded, timeout=WAIT) as loaded:
+        view.import_file(path)
+    assert [b["counter"] for b in loaded.args[0]] == [counter]
+    assert "已核验并导入" in view.message.text() and counter in view.message.text()
+    assert view.table.item(0, 0).text() == counter
+    qtbot.waitUntil(lambda: view.other.model.rowCount() > 0, timeout=WAIT)
+    rows = [view.other.model.log_row(i) for i in range(view.other.model.rowCount())]
+    assert {r.desk for r in rows} == {counter}
+    assert sum(r.event == "check" for r in rows) == 2
+    assert counter in view.other_label.text()
+    qtbot.waitUntil(lambda: view.local.model.rowCount() > 0, timeout=WAIT)
+    local = [view.local.model.log_row(i) for i in range(view.local.model.rowCount())]
+    assert {r.desk for r in local} == {"local"}
+
+
+def test_retention_runs_on_schedule_and_by_hand_and_is_listed(qtbot, desk, samples):
+    _as(desk, SUPERVISOR, SUPERVISOR_PASSWORD)
+    desk.services.checks.check(samples.clear[0].id, samples.clear[0].item)
+    main = open_window(qtbot, desk)
+    main._retention_tick()  # what the hourly timer does
+    qtbot.waitUntil(lambda: ("retention.purge", "system") in _events(desk), timeout=WAIT)
+    main._retention_tick()  # not due again within the day
+    desk.runner.wait(WAIT)
+    assert _events(desk).count(("retention.purge", "system")) == 1
+    window = _open(qtbot, desk)
+    view = window.retention
+    window.show_tab("retention")
+    qtbot.waitUntil(lambda: view.table.rowCount() == 1, timeout=WAIT)
+    assert "180 天" in view.summary.text() and "上次清除" in view.summary.text()
+    view.purge_button.click()
+    qtbot.waitUntil(lambda: view.table.rowCount() == 2, timeout=WAIT)
+    assert ("retention.purge", SUPERVISOR) in _events(desk)

@@ -1,0 +1,121 @@
+"""The supervisor's integrity tab: is the desk's log as it was written?
+
+"立即核验" runs ``desktop.supervision.verify_log`` (the same walk as ``creditdesk audit
+verify``, with the heads the platform holds) on the runner and says the answer plainly:
+intact, with how many entries and anchors; or not, with the first bad entry and what is
+wrong with it. The supervisor window runs it once each time it opens.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from desktop.supervision import LogCheck, verify_log
+from ui.approval import error_text
+from ui.context import DeskContext
+
+_STYLE = {
+    "ok": "background:#e8f5e9; color:#1b5e20; border:2px solid #1b5e20;",
+    "bad": "background:#fdecea; color:#b00020; border:2px solid #b00020;",
+    "busy": "background:#f5f5f5; color:#444; border:2px solid #999;",
+}
+
+
+class IntegrityView(QWidget):
+    """The verdict on the log, and a button to ask again."""
+
+    sig_verified = Signal(object)
+    """A LogCheck arrived."""
+    sig_failed = Signal(str)
+    """The check could not run (the message shown)."""
+
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.check: LogCheck | None = None
+        self.running = False
+        self.verdict = QLabel()
+        self.verdict.setWordWrap(True)
+        self.verdict.setMinimumHeight(72)
+        font = self.verdict.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        self.verdict.setFont(font)
+        self.facts = QLabel()
+        self.facts.setWordWrap(True)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color:#8d6e00;")
+        self.explain = QLabel()
+        self.explain.setWordWrap(True)
+        self.explain.setStyleSheet("color:#555;")
+        self.run_button = QPushButton()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.run_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.verdict)
+        layout.addWidget(self.facts)
+        layout.addWidget(self.note)
+        layout.addLayout(buttons)
+        layout.addWidget(self.explain)
+        layout.addStretch(1)
+        self.run_button.clicked.connect(self.run)
+        self._retranslate()
+        self._show(None)
+
+    def _retranslate(self) -> None:
+        self.run_button.setText(self.tr("立即核验(&V)"))
+        self.explain.setText(self.tr(
+            "每条日志都以密钥链接上一条；日志头每 50 条登记到信用平台。核验逐条重算这条链，"
+            "并与平台登记的日志头比对：任何一条被修改、删除、调换或整条链被重建，都会在这里指出。"))
+
+    def run(self) -> None:
+        """Verify the whole log on the runner (a second click while running is ignored)."""
+        if self.running:
+            return
+        self.running = True
+        self.run_button.setEnabled(False)
+        self._show(None)
+        self.ctx.runner.submit(verify_log, self.ctx.services, done=self._done,
+                               failed=self._failed)
+
+    def _done(self, check: LogCheck) -> None:
+        self.running = False
+        self.run_button.setEnabled(True)
+        self.check = check
+        self._show(check)
+        self.sig_verified.emit(check)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.running = False
+        self.run_button.setEnabled(True)
+        self.verdict.setText(error_text(exc))
+        self.verdict.setStyleSheet(_STYLE["bad"] + "padding:8px;")
+        self.sig_failed.emit(str(exc))
+
+    def _show(self, check: LogCheck | None) -> None:
+        if check is None:
+            self.verdict.setText(self.tr("正在核验日志…"))
+            self.verdict.setStyleSheet(_STYLE["busy"] + "padding:8px;")
+            self.facts.clear()
+            self.note.clear()
+            return
+        r = check.result
+        if r.ok:
+            self.verdict.setText(self.tr("✔ 日志完整，未被改动"))
+            self.verdict.setStyleSheet(_STYLE["ok"] + "padding:8px;")
+        else:
+            self.verdict.setText(self.tr("✘ 日志已被改动：第 %1 条").replace(
+                "%1", str(r.first_bad)))
+            self.verdict.setStyleSheet(_STYLE["bad"] + "padding:8px;")
+        lines = [self.tr("核验时间：%1").replace("%1", time.strftime("%Y-%m-%d %H:%M:%S")),
+                 self.tr("已核验 %1 条日志，与平台登记的日志头比对 %2 处").replace(
+                     "%1", str(r.entries)).replace("%2", str(r.anchors_checked))]
+        if not r.ok:
+            lines.append(self.tr("问题：%1").replace("%1", r.problem))
+        self.facts.setText("\n".join(lines))
+        self.note.setText(check.note)
