@@ -39,8 +39,10 @@ from desktop.identifiers import IdentifierError, parse_identifier
 from ui.approval import error_text
 from ui.context import DeskContext
 from ui.log_model import LogModel
+from ui.log_words import event_word, verdict_word
 
 _COMBO_COLUMNS = ("clerk", "item", "verdict", "event")
+_WORDS = {"verdict": verdict_word, "event": event_word}
 
 
 def _distinct(engine, desk: str | None) -> dict[str, list[str]]:
@@ -65,6 +67,7 @@ class LogBrowser(QWidget):
         self._count_generation = 0
         self._total: int | None = None
         self._unmasked: tuple[int, str] | None = None  # (seq, whole identifier)
+        self._sized = False
         self.model = LogModel(ctx, self)
         self.start_check, self.end_check = QCheckBox(), QCheckBox()
         self.start_date, self.end_date = QDateEdit(), QDateEdit()
@@ -152,6 +155,7 @@ class LogBrowser(QWidget):
         self.export_button.clicked.connect(self.choose_export)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.model.sig_page_loaded.connect(self._show_status)
+        self.model.sig_page_loaded.connect(self._size_columns)
         self.model.sig_failed.connect(self._failed)
         self.model.modelReset.connect(self._selection_changed)
         self.ctx.events.signed_in.connect(self._update_buttons)
@@ -193,6 +197,12 @@ class LogBrowser(QWidget):
         self.message.setAccessibleName(self.tr("提示信息"))
         self._show_status()
 
+    def _size_columns(self, loaded: int) -> None:
+        """Fit the columns to the first page shown, once; the supervisor's widths stay."""
+        if loaded and not self._sized:
+            self._sized = True
+            self.view.resizeColumnsToContents()
+
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
@@ -213,13 +223,18 @@ class LogBrowser(QWidget):
         for column, combo in zip(_COMBO_COLUMNS, self.combos, strict=False):
             for value in values.get(column, []):
                 if combo.findData(value) < 0:
-                    combo.addItem(value, value)
+                    combo.addItem(_WORDS.get(column, str)(value), value)
 
     # -- filtering
     @property
     def busy(self) -> bool:
         """True while the page or the count of the shown filter is still being read."""
         return self.model.fetching or self._total is None
+
+    @property
+    def total(self) -> int | None:
+        """How many entries match the shown filter (None until counted)."""
+        return self._total
 
     def current_filter(self) -> aq.LogFilter:
         """The filter whose entries are shown."""

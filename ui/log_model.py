@@ -26,6 +26,7 @@ from desktop import audit_query as aq
 from desktop.review_export import when
 from ui.approval import error_text
 from ui.context import DeskContext
+from ui.log_words import event_word, verdict_word
 
 PAGE = 200
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the LogRow of the line
@@ -156,6 +157,9 @@ class LogModel(QAbstractTableModel):
         r = self._rows[index.row()]
         if role == ROW_ROLE:
             return r
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (EVENT, VERDICT):
+            code = r.event if index.column() == EVENT else r.verdict
+            return f"{self._text(r, index.column())} ({code})" if code else None
         if role in _TEXT_ROLES:
             return self._text(r, index.column())
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == SEQ:
@@ -185,6 +189,6 @@ class LogModel(QAbstractTableModel):
             return _tr(_SOURCES[r.source]) if r.source in _SOURCES else (r.source or "")
         if column == SUBJECT:
             return r.subject_masked or ""
-        values = {DESK: r.counter, CLERK: r.clerk, EVENT: r.event, ITEM: r.item,
-                  VERDICT: r.verdict}
+        values = {DESK: r.counter, CLERK: r.clerk, EVENT: event_word(r.event), ITEM: r.item,
+                  VERDICT: verdict_word(r.verdict)}
         return (values[column] or "") if column in values else None

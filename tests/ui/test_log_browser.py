@@ -98,8 +98,8 @@ def test_model_passes_the_model_tester(qtbot, qtmodeltester, ctx, seqs):
     assert model.rowCount() == 4 and model.columnCount() == 9
     qtbot.waitUntil(lambda: model.exhausted, timeout=10000)  # a fetch the tester started
     row = [model.index(3, c).data() for c in range(9)]
-    assert row == [str(seqs[0]), "2030-01-10 09:00:00", "C1", "alice", "check", "FOOD",
-                   "prohibit", "平台", PERSON_MASKED]
+    assert row == [str(seqs[0]), "2030-01-10 09:00:00", "C1", "alice", "信用核查", "FOOD",
+                   "禁止受理", "平台", PERSON_MASKED]
     assert model.headerData(8, Qt.Orientation.Horizontal) == "对象"
 
 
