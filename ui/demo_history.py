@@ -78,7 +78,7 @@ def _decide(svc, outcome, n: int, boss, letters: Path) -> None:
         flows.intercept_shown(svc, outcome)
         if n % 4 == 1:
             flows.override(svc, outcome, REASONS[n % len(REASONS)],
-                           GROUNDS[n % len(GROUNDS)], boss)
+                           GROUNDS[(n // 4) % len(GROUNDS)], boss)
         else:
             flows.terminate(svc, outcome)
     elif step == flows.Step.CONFIRM:
