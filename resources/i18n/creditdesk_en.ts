@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
     <name>AlertsModel</name>
@@ -60,6 +61,17 @@
     <message>
         <source>已阅 %1 条提醒。</source>
         <translation>%1 alerts marked as read.</translation>
+    </message>
+</context>
+<context>
+    <name>BarChart</name>
+    <message>
+        <source>无数据</source>
+        <translation>No data</translation>
+    </message>
+    <message>
+        <source>仅显示最后 %1 项（共 %2 项）</source>
+        <translation>Showing the last %1 of %2</translation>
     </message>
 </context>
 <context>
@@ -193,11 +205,11 @@
     </message>
     <message>
         <source>%1：%2 行，证件号码列“%3”</source>
-        <translation>%1: %2 rows, identifier column "%3"</translation>
+        <translation>%1: %2 rows, identifier column &quot;%3&quot;</translation>
     </message>
     <message>
         <source>已读取名单，选择办理事项后按“开始核查”。</source>
-        <translation>List read: choose the business item, then press "Start checks".</translation>
+        <translation>List read: choose the business item, then press &quot;Start checks&quot;.</translation>
     </message>
     <message>
         <source>✖ 无法读取名单：%1</source>
@@ -314,6 +326,69 @@
     <message>
         <source>已导出：%1</source>
         <translation>Exported: %1</translation>
+    </message>
+</context>
+<context>
+    <name>BundleView</name>
+    <message>
+        <source>导入其他窗口的日志包…</source>
+        <translation>Import another desk&apos;s log bundle…</translation>
+    </message>
+    <message>
+        <source>窗口</source>
+        <translation>Desk</translation>
+    </message>
+    <message>
+        <source>起止日期</source>
+        <translation>Days</translation>
+    </message>
+    <message>
+        <source>条数</source>
+        <translation>Entries</translation>
+    </message>
+    <message>
+        <source>导入时间</source>
+        <translation>Imported</translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <source>本窗口日志</source>
+        <translation>This desk&apos;s log</translation>
+    </message>
+    <message>
+        <source>请在上方选择一个已导入的日志包</source>
+        <translation>Choose an imported bundle above</translation>
+    </message>
+    <message>
+        <source>选择日志包</source>
+        <translation>Choose a log bundle</translation>
+    </message>
+    <message>
+        <source>日志包 (*.jsonl);;所有文件 (*)</source>
+        <translation>Log bundles (*.jsonl);;All files (*)</translation>
+    </message>
+    <message>
+        <source>正在向平台核对签名密钥和日志头…</source>
+        <translation>Checking the signing key and log heads with the platform…</translation>
+    </message>
+    <message>
+        <source>✔ 已核验并导入窗口 %1 的 %2 条日志</source>
+        <translation>✔ Verified and imported %2 entries of desk %1</translation>
+    </message>
+    <message>
+        <source>✘ 未导入：%1</source>
+        <translation>✘ Not imported: %1</translation>
+    </message>
+    <message>
+        <source>窗口 %1 的日志（导入）</source>
+        <translation>Log of desk %1 (imported)</translation>
     </message>
 </context>
 <context>
@@ -569,6 +644,68 @@ ID number: %2    Item: %3</translation>
     </message>
 </context>
 <context>
+    <name>DistrictModel</name>
+    <message>
+        <source>区县</source>
+        <translation>District</translation>
+    </message>
+    <message>
+        <source>核查主体数</source>
+        <translation>Subjects checked</translation>
+    </message>
+    <message>
+        <source>红名单主体</source>
+        <translation>On the red list</translation>
+    </message>
+    <message>
+        <source>黑名单/严重失信主体</source>
+        <translation>Blacklisted / serious illegal</translation>
+    </message>
+    <message>
+        <source>有预警主体</source>
+        <translation>With warnings</translation>
+    </message>
+</context>
+<context>
+    <name>DistrictView</name>
+    <message>
+        <source>筛选区县…</source>
+        <translation>Filter districts…</translation>
+    </message>
+    <message>
+        <source>筛选区县</source>
+        <translation>Filter districts</translation>
+    </message>
+    <message>
+        <source>区县概况</source>
+        <translation>Districts</translation>
+    </message>
+    <message>
+        <source>各区县核查主体与名单情况</source>
+        <translation>Subjects checked and list hits by district</translation>
+    </message>
+    <message>
+        <source>共 %1 个区县，核查主体 %2 个</source>
+        <translation>%1 districts, %2 subjects checked</translation>
+    </message>
+    <message>
+        <source>核查主体数</source>
+        <translation>Subjects checked</translation>
+    </message>
+    <message>
+        <source>红名单主体</source>
+        <translation>On the red list</translation>
+    </message>
+    <message>
+        <source>黑名单/严重失信主体</source>
+        <translation>Blacklisted / serious illegal</translation>
+    </message>
+    <message>
+        <source>有预警主体</source>
+        <translation>With warnings</translation>
+    </message>
+</context>
+<context>
     <name>FastTrackDialog</name>
     <message>
         <source>守信激励 — 容缺受理</source>
@@ -716,6 +853,41 @@ The applicant signs it and supplies the materials by %4.</translation>
     </message>
 </context>
 <context>
+    <name>IntegrityView</name>
+    <message>
+        <source>立即核验(&amp;V)</source>
+        <translation>&amp;Verify now</translation>
+    </message>
+    <message>
+        <source>每条日志都以密钥链接上一条；日志头每 50 条登记到信用平台。核验逐条重算这条链，并与平台登记的日志头比对：任何一条被修改、删除、调换或整条链被重建，都会在这里指出。</source>
+        <translation>Every log entry is linked to the one before it with a key; every 50 entries the head is registered at the credit platform. Verifying recomputes the chain entry by entry and compares it with the heads the platform holds: any entry edited, deleted or swapped, or a rebuilt chain, is pointed out here.</translation>
+    </message>
+    <message>
+        <source>正在核验日志…</source>
+        <translation>Verifying the log…</translation>
+    </message>
+    <message>
+        <source>✔ 日志完整，未被改动</source>
+        <translation>✔ The log is intact</translation>
+    </message>
+    <message>
+        <source>✘ 日志已被改动：第 %1 条</source>
+        <translation>✘ The log was altered: entry %1</translation>
+    </message>
+    <message>
+        <source>核验时间：%1</source>
+        <translation>Verified at: %1</translation>
+    </message>
+    <message>
+        <source>已核验 %1 条日志，与平台登记的日志头比对 %2 处</source>
+        <translation>%1 entries verified, %2 heads compared with the platform</translation>
+    </message>
+    <message>
+        <source>问题：%1</source>
+        <translation>Problem: %1</translation>
+    </message>
+</context>
+<context>
     <name>InterceptDialog</name>
     <message>
         <source>禁止受理 — 信用核查拦截</source>
@@ -813,7 +985,7 @@ ID number: %2    Item: %3</translation>
     </message>
     <message>
         <source>依法继续办理需填写理由与法律依据，并由科室负责人当场批准。</source>
-        <translation>An override needs a reason and a legal basis, and a supervisor's approval on the spot.</translation>
+        <translation>An override needs a reason and a legal basis, and a supervisor&apos;s approval on the spot.</translation>
     </message>
     <message>
         <source>提示</source>
@@ -825,7 +997,7 @@ ID number: %2    Item: %3</translation>
     </message>
     <message>
         <source>ⓘ 请选择：终止受理，或依法继续办理（需负责人批准）。</source>
-        <translation>ⓘ Choose: terminate, or override by law (needs a supervisor's approval).</translation>
+        <translation>ⓘ Choose: terminate, or override by law (needs a supervisor&apos;s approval).</translation>
     </message>
 </context>
 <context>
@@ -904,6 +1076,355 @@ Signed in before locking: %2 (%3). They or a supervisor can unlock.</translation
     <message>
         <source>密码(&amp;W)：</source>
         <translation>Pass&amp;word:</translation>
+    </message>
+</context>
+<context>
+    <name>LogBrowser</name>
+    <message>
+        <source>从</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>至</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <source>不勾选：开始日期不限</source>
+        <translation>Unticked: no first day</translation>
+    </message>
+    <message>
+        <source>不勾选：结束日期不限</source>
+        <translation>Unticked: no last day</translation>
+    </message>
+    <message>
+        <source>工作人员</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>事项</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <source>结论</source>
+        <translation>Verdict</translation>
+    </message>
+    <message>
+        <source>事件</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <source>来源</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>对象证件号</source>
+        <translation>Subject ID</translation>
+    </message>
+    <message>
+        <source>（全部）</source>
+        <translation>(all)</translation>
+    </message>
+    <message>
+        <source>所有处理 action.*</source>
+        <translation>All responses action.*</translation>
+    </message>
+    <message>
+        <source>所有拦截 intercept.*</source>
+        <translation>All intercepts intercept.*</translation>
+    </message>
+    <message>
+        <source>所有查阅导出 review.*</source>
+        <translation>All review exports review.*</translation>
+    </message>
+    <message>
+        <source>所有负责人操作 supervisor.*</source>
+        <translation>All supervisor actions supervisor.*</translation>
+    </message>
+    <message>
+        <source>平台</source>
+        <translation>Platform</translation>
+    </message>
+    <message>
+        <source>离线</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>身份证号或统一社会信用代码</source>
+        <translation>Resident ID or unified social credit code</translation>
+    </message>
+    <message>
+        <source>查询(&amp;Q)</source>
+        <translation>&amp;Query</translation>
+    </message>
+    <message>
+        <source>重置(&amp;R)</source>
+        <translation>&amp;Reset</translation>
+    </message>
+    <message>
+        <source>显示完整证件号码</source>
+        <translation>Show whole ID number</translation>
+    </message>
+    <message>
+        <source>仅科室负责人；查看将记入日志</source>
+        <translation>Supervisors only; viewing is logged</translation>
+    </message>
+    <message>
+        <source>导出…</source>
+        <translation>Export…</translation>
+    </message>
+    <message>
+        <source>日志列表</source>
+        <translation>Log entries</translation>
+    </message>
+    <message>
+        <source>日志详情</source>
+        <translation>Entry details</translation>
+    </message>
+    <message>
+        <source>提示信息</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <source>对象证件号码有误：%1</source>
+        <translation>The subject ID is wrong: %1</translation>
+    </message>
+    <message>
+        <source>已显示 %1 条 / 共 %2 条</source>
+        <translation>Showing %1 of %2</translation>
+    </message>
+    <message>
+        <source>请先选择一条日志</source>
+        <translation>Select an entry first</translation>
+    </message>
+    <message>
+        <source>导入的其他窗口日志不能在本窗口显示完整证件号码</source>
+        <translation>Whole ID numbers of another desk&apos;s imported log cannot be shown here</translation>
+    </message>
+    <message>
+        <source>已显示完整证件号码，并已记入日志</source>
+        <translation>Whole ID number shown; this was logged</translation>
+    </message>
+    <message>
+        <source>CSV 表格 (*.csv)</source>
+        <translation>CSV table (*.csv)</translation>
+    </message>
+    <message>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>PDF 摘要 (*.pdf)</source>
+        <translation>PDF summary (*.pdf)</translation>
+    </message>
+    <message>
+        <source>导出日志</source>
+        <translation>Export log</translation>
+    </message>
+    <message>
+        <source>正在导出…</source>
+        <translation>Exporting…</translation>
+    </message>
+    <message>
+        <source>审计日志查阅导出</source>
+        <translation>Audit log review export</translation>
+    </message>
+    <message>
+        <source>已导出 %1 条</source>
+        <translation>%1 entries exported</translation>
+    </message>
+</context>
+<context>
+    <name>LogModel</name>
+    <message>
+        <source>序号</source>
+        <translation>Seq</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>窗口</source>
+        <translation>Desk</translation>
+    </message>
+    <message>
+        <source>工作人员</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>事件</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <source>事项</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <source>结论</source>
+        <translation>Verdict</translation>
+    </message>
+    <message>
+        <source>来源</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>对象</source>
+        <translation>Subject</translation>
+    </message>
+    <message>
+        <source>平台</source>
+        <translation>Platform</translation>
+    </message>
+    <message>
+        <source>离线</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>日志来源</source>
+        <translation>Log of</translation>
+    </message>
+    <message>
+        <source>本窗口</source>
+        <translation>This desk</translation>
+    </message>
+    <message>
+        <source>导入：%1</source>
+        <translation>Imported: %1</translation>
+    </message>
+    <message>
+        <source>完整证件号码</source>
+        <translation>Whole ID number</translation>
+    </message>
+    <message>
+        <source>个人信息</source>
+        <translation>Personal data</translation>
+    </message>
+    <message>
+        <source>已按保存期限清除</source>
+        <translation>Purged (retention)</translation>
+    </message>
+</context>
+<context>
+    <name>LogWords</name>
+    <message>
+        <source>信用核查</source>
+        <translation>Credit check</translation>
+    </message>
+    <message>
+        <source>终止受理</source>
+        <translation>Terminated</translation>
+    </message>
+    <message>
+        <source>依法继续办理（反馈）</source>
+        <translation>Overridden by law (feedback)</translation>
+    </message>
+    <message>
+        <source>限制下继续办理</source>
+        <translation>Proceeded under restriction</translation>
+    </message>
+    <message>
+        <source>容缺受理</source>
+        <translation>Fast-track</translation>
+    </message>
+    <message>
+        <source>承诺已履行</source>
+        <translation>Commitment kept</translation>
+    </message>
+    <message>
+        <source>承诺未履行</source>
+        <translation>Commitment breached</translation>
+    </message>
+    <message>
+        <source>弹出拦截</source>
+        <translation>Intercept shown</translation>
+    </message>
+    <message>
+        <source>依法继续办理（批准）</source>
+        <translation>Overridden by law (approval)</translation>
+    </message>
+    <message>
+        <source>提示已阅</source>
+        <translation>Alert acknowledged</translation>
+    </message>
+    <message>
+        <source>打印报告或承诺书</source>
+        <translation>Report or letter printed</translation>
+    </message>
+    <message>
+        <source>登录</source>
+        <translation>Signed in</translation>
+    </message>
+    <message>
+        <source>登录失败</source>
+        <translation>Sign-in failed</translation>
+    </message>
+    <message>
+        <source>注销</source>
+        <translation>Signed out</translation>
+    </message>
+    <message>
+        <source>锁定</source>
+        <translation>Locked</translation>
+    </message>
+    <message>
+        <source>解锁</source>
+        <translation>Unlocked</translation>
+    </message>
+    <message>
+        <source>导出日志</source>
+        <translation>Export log</translation>
+    </message>
+    <message>
+        <source>导出审查视图</source>
+        <translation>Review view exported</translation>
+    </message>
+    <message>
+        <source>查看完整证件号码</source>
+        <translation>Whole ID number viewed</translation>
+    </message>
+    <message>
+        <source>进入监督审查</source>
+        <translation>Review opened</translation>
+    </message>
+    <message>
+        <source>拒绝进入监督审查</source>
+        <translation>Review refused</translation>
+    </message>
+    <message>
+        <source>填写跟进意见</source>
+        <translation>Follow-up note</translation>
+    </message>
+    <message>
+        <source>清除到期个人信息</source>
+        <translation>Retention purge</translation>
+    </message>
+    <message>
+        <source>导入其他窗口日志</source>
+        <translation>Bundle imported</translation>
+    </message>
+    <message>
+        <source>新增工作人员</source>
+        <translation>Staff added</translation>
+    </message>
+    <message>
+        <source>禁止受理</source>
+        <translation>Prohibited</translation>
+    </message>
+    <message>
+        <source>限制受理</source>
+        <translation>Restricted</translation>
+    </message>
+    <message>
+        <source>提示</source>
+        <translation>Alert</translation>
+    </message>
+    <message>
+        <source>守信激励</source>
+        <translation>Incentive</translation>
+    </message>
+    <message>
+        <source>未发现信用记录</source>
+        <translation>No credit records</translation>
     </message>
 </context>
 <context>
@@ -993,6 +1514,10 @@ Signed in before locking: %2 (%3). They or a supervisor can unlock.</translation
         <translation>Change alerts</translation>
     </message>
     <message>
+        <source>监督审查…</source>
+        <translation>Supervisor &amp;review…</translation>
+    </message>
+    <message>
         <source>设置…</source>
         <translation>Settings…</translation>
     </message>
@@ -1066,6 +1591,88 @@ Signed in before locking: %2 (%3). They or a supervisor can unlock.</translation
     </message>
 </context>
 <context>
+    <name>OverrideModel</name>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>工作人员</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>批准人</source>
+        <translation>Approver</translation>
+    </message>
+    <message>
+        <source>理由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>法律依据</source>
+        <translation>Legal ground</translation>
+    </message>
+    <message>
+        <source>事项</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <source>对象</source>
+        <translation>Subject</translation>
+    </message>
+    <message>
+        <source>跟进意见</source>
+        <translation>Follow-up note</translation>
+    </message>
+</context>
+<context>
+    <name>OverrideReview</name>
+    <message>
+        <source>⚠ 请先选择一条依法继续办理记录</source>
+        <translation>⚠ Select an override first</translation>
+    </message>
+    <message>
+        <source>筛选：工作人员、批准人、理由、事项…</source>
+        <translation>Filter: clerk, approver, reason, item…</translation>
+    </message>
+    <message>
+        <source>筛选依法继续办理记录</source>
+        <translation>Filter overrides</translation>
+    </message>
+    <message>
+        <source>依法继续办理记录</source>
+        <translation>Overrides</translation>
+    </message>
+    <message>
+        <source>跟进意见(&amp;N)：</source>
+        <translation>Follow-up &amp;note:</translation>
+    </message>
+    <message>
+        <source>跟进意见</source>
+        <translation>Follow-up note</translation>
+    </message>
+    <message>
+        <source>科室负责人填写复核或整改意见（不超过1000字）</source>
+        <translation>The supervisor&apos;s review or corrective note (up to 1000 characters)</translation>
+    </message>
+    <message>
+        <source>保存跟进意见(&amp;S)</source>
+        <translation>&amp;Save note</translation>
+    </message>
+    <message>
+        <source>保存跟进意见</source>
+        <translation>Save note</translation>
+    </message>
+    <message>
+        <source>依法继续办理 %1 次，其中 %2 次尚无跟进意见</source>
+        <translation>%1 overrides, %2 without a follow-up note</translation>
+    </message>
+    <message>
+        <source>✔ 已保存跟进意见</source>
+        <translation>✔ Note saved</translation>
+    </message>
+</context>
+<context>
     <name>ReportPrinter</name>
     <message>
         <source>保存信用报告为 PDF</source>
@@ -1096,6 +1703,45 @@ Verification code %3</translation>
     <message>
         <source>无法生成报告</source>
         <translation>Cannot create the report</translation>
+    </message>
+</context>
+<context>
+    <name>RetentionView</name>
+    <message>
+        <source>立即清除到期的个人信息</source>
+        <translation>Purge expired personal data now</translation>
+    </message>
+    <message>
+        <source>执行时间</source>
+        <translation>Run at</translation>
+    </message>
+    <message>
+        <source>清除条数</source>
+        <translation>Entries purged</translation>
+    </message>
+    <message>
+        <source>保存期限（天）</source>
+        <translation>Retention (days)</translation>
+    </message>
+    <message>
+        <source>⚠ 只有科室负责人可以执行清除</source>
+        <translation>⚠ Only a supervisor may purge</translation>
+    </message>
+    <message>
+        <source>已清除 %1 条日志的个人信息</source>
+        <translation>Personal data of %1 entries purged</translation>
+    </message>
+    <message>
+        <source>日志中的个人信息（主体、详情）保存 %1 天，到期自动清除（每天一次）；清除后日志链仍可核验。</source>
+        <translation>Personal data in the log (subject, details) is kept for %1 days and purged automatically when due (once a day); the chain still verifies after a purge.</translation>
+    </message>
+    <message>
+        <source>尚未执行过清除。</source>
+        <translation>No purge has run yet.</translation>
+    </message>
+    <message>
+        <source>上次清除：%1。</source>
+        <translation>Last purge: %1.</translation>
     </message>
 </context>
 <context>
@@ -1345,11 +1991,11 @@ Verification code %3</translation>
     </message>
     <message>
         <source>负责人工号</source>
-        <translation>Supervisor's staff ID</translation>
+        <translation>Supervisor&apos;s staff ID</translation>
     </message>
     <message>
         <source>负责人姓名</source>
-        <translation>Supervisor's name</translation>
+        <translation>Supervisor&apos;s name</translation>
     </message>
     <message>
         <source>再次输入密码</source>
@@ -1410,6 +2056,216 @@ Verification code %3</translation>
     <message>
         <source>两次输入的密码不一致 / the two passwords differ</source>
         <translation>The two passwords differ</translation>
+    </message>
+</context>
+<context>
+    <name>StatsModel</name>
+    <message>
+        <source>禁止</source>
+        <translation>Prohibit</translation>
+    </message>
+    <message>
+        <source>限制</source>
+        <translation>Restrict</translation>
+    </message>
+    <message>
+        <source>提示</source>
+        <translation>Alert</translation>
+    </message>
+    <message>
+        <source>激励</source>
+        <translation>Incentive</translation>
+    </message>
+    <message>
+        <source>终止办理</source>
+        <translation>Terminated</translation>
+    </message>
+    <message>
+        <source>依法继续办理</source>
+        <translation>Overridden by law</translation>
+    </message>
+    <message>
+        <source>继续办理</source>
+        <translation>Proceeded</translation>
+    </message>
+    <message>
+        <source>容缺受理</source>
+        <translation>Fast-tracks</translation>
+    </message>
+    <message>
+        <source>承诺履行</source>
+        <translation>Commitment kept</translation>
+    </message>
+    <message>
+        <source>承诺违约</source>
+        <translation>Commitment breached</translation>
+    </message>
+    <message>
+        <source>周期</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>事项</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <source>核查</source>
+        <translation>Checks</translation>
+    </message>
+    <message>
+        <source>触发措施</source>
+        <translation>Measures</translation>
+    </message>
+    <message>
+        <source>处理</source>
+        <translation>Responses</translation>
+    </message>
+    <message>
+        <source>反馈已送达/失败/待发</source>
+        <translation>Feedback sent/failed/pending</translation>
+    </message>
+    <message>
+        <source>批准人</source>
+        <translation>Approver</translation>
+    </message>
+</context>
+<context>
+    <name>StatsView</name>
+    <message>
+        <source>按日</source>
+        <translation>By day</translation>
+    </message>
+    <message>
+        <source>按周</source>
+        <translation>By week</translation>
+    </message>
+    <message>
+        <source>按月</source>
+        <translation>By month</translation>
+    </message>
+    <message>
+        <source>全部事项</source>
+        <translation>All items</translation>
+    </message>
+    <message>
+        <source>周期(&amp;D)：</source>
+        <translation>Perio&amp;d:</translation>
+    </message>
+    <message>
+        <source>事项(&amp;I)：</source>
+        <translation>&amp;Item:</translation>
+    </message>
+    <message>
+        <source>统计周期</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>事项</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <source>从</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>至</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <source>起始日期</source>
+        <translation>First day</translation>
+    </message>
+    <message>
+        <source>截止日期</source>
+        <translation>Last day</translation>
+    </message>
+    <message>
+        <source>打印(&amp;P)…</source>
+        <translation>&amp;Print…</translation>
+    </message>
+    <message>
+        <source>另存为 PDF(&amp;S)…</source>
+        <translation>&amp;Save as PDF…</translation>
+    </message>
+    <message>
+        <source>闭环统计表</source>
+        <translation>Closed-loop table</translation>
+    </message>
+    <message>
+        <source>合计</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>各周期核查与处理情况</source>
+        <translation>Checks and responses per period</translation>
+    </message>
+    <message>
+        <source>%1 至 %2</source>
+        <translation>%1 to %2</translation>
+    </message>
+    <message>
+        <source>最早</source>
+        <translation>earliest</translation>
+    </message>
+    <message>
+        <source>最新</source>
+        <translation>latest</translation>
+    </message>
+    <message>
+        <source>周期：%1&#x3000;日期：%2&#x3000;事项：%3</source>
+        <translation>Period: %1   Days: %2   Item: %3</translation>
+    </message>
+    <message>
+        <source>核查</source>
+        <translation>Checks</translation>
+    </message>
+    <message>
+        <source>触发措施</source>
+        <translation>Measures</translation>
+    </message>
+    <message>
+        <source>依法继续办理</source>
+        <translation>Overrides</translation>
+    </message>
+    <message>
+        <source>容缺受理</source>
+        <translation>Fast-tracks</translation>
+    </message>
+    <message>
+        <source>反馈失败或待发</source>
+        <translation>Feedback failed or pending</translation>
+    </message>
+    <message>
+        <source>合计：核查 %1；触发措施 %2；处理 %3；反馈 已送达 %4 / 失败 %5 / 待发 %6；依法继续办理 %7；容缺受理 %8；承诺履行 %9；承诺违约 %10</source>
+        <translation>Total: checks %1; measures %2; responses %3; feedback sent %4 / failed %5 / pending %6; overrides %7; fast-tracks %8; commitments kept %9; commitments breached %10</translation>
+    </message>
+    <message>
+        <source>信用核查闭环统计</source>
+        <translation>Credit check closed loop</translation>
+    </message>
+    <message>
+        <source>生成：%1&#x3000;操作员：%2</source>
+        <translation>Made: %1   By: %2</translation>
+    </message>
+    <message>
+        <source>打印预览 — 闭环统计</source>
+        <translation>Print preview — closed loop</translation>
+    </message>
+    <message>
+        <source>保存闭环统计为 PDF</source>
+        <translation>Save the closed loop as PDF</translation>
+    </message>
+    <message>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <source>✔ 已保存：%1</source>
+        <translation>✔ Saved: %1</translation>
+    </message>
+    <message>
+        <source>✖ 无法保存：%1</source>
+        <translation>✖ Could not save: %1</translation>
     </message>
 </context>
 <context>
@@ -1631,15 +2487,15 @@ Verification code %3</translation>
     <name>SupervisorApproval</name>
     <message>
         <source>科室负责人当场批准</source>
-        <translation>Supervisor's approval on the spot</translation>
+        <translation>Supervisor&apos;s approval on the spot</translation>
     </message>
     <message>
         <source>负责人工号</source>
-        <translation>Supervisor's staff ID</translation>
+        <translation>Supervisor&apos;s staff ID</translation>
     </message>
     <message>
         <source>负责人密码</source>
-        <translation>Supervisor's password</translation>
+        <translation>Supervisor&apos;s password</translation>
     </message>
     <message>
         <source>批准(&amp;A)</source>
@@ -1659,11 +2515,11 @@ Verification code %3</translation>
     </message>
     <message>
         <source>负责人工号(&amp;I)：</source>
-        <translation>Supervisor's staff &amp;ID:</translation>
+        <translation>Supervisor&apos;s staff &amp;ID:</translation>
     </message>
     <message>
         <source>负责人密码(&amp;W)：</source>
-        <translation>Supervisor's pass&amp;word:</translation>
+        <translation>Supervisor&apos;s pass&amp;word:</translation>
     </message>
     <message>
         <source>正在核验…</source>
@@ -1676,6 +2532,48 @@ Verification code %3</translation>
     <message>
         <source>○ 尚未批准</source>
         <translation>○ Not approved yet</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorGate</name>
+    <message>
+        <source>监督审查：需要科室负责人</source>
+        <translation>Supervisor review: a supervisor is needed</translation>
+    </message>
+    <message>
+        <source>监督审查只对科室负责人开放。请科室负责人在此输入工号和密码；本次进入会记入日志。</source>
+        <translation>The supervisor review is open to supervisors only. A supervisor enters their staff ID and password here; this entry is logged.</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorWindow</name>
+    <message>
+        <source>监督审查 — %1（%2）</source>
+        <translation>Supervisor review — %1 (%2)</translation>
+    </message>
+    <message>
+        <source>日志(&amp;1)</source>
+        <translation>Log (&amp;1)</translation>
+    </message>
+    <message>
+        <source>闭环统计(&amp;2)</source>
+        <translation>Closed loop (&amp;2)</translation>
+    </message>
+    <message>
+        <source>依法继续办理复核(&amp;3)</source>
+        <translation>Overrides (&amp;3)</translation>
+    </message>
+    <message>
+        <source>完整性与保存期限(&amp;4)</source>
+        <translation>Integrity and retention (&amp;4)</translation>
+    </message>
+    <message>
+        <source>其他窗口日志(&amp;5)</source>
+        <translation>Other desks (&amp;5)</translation>
+    </message>
+    <message>
+        <source>信用地图(&amp;6)</source>
+        <translation>Credit map (&amp;6)</translation>
     </message>
 </context>
 </TS>
