@@ -218,7 +218,7 @@ def _open_window(ctx: DeskContext):
     from ui.main_window import MainWindow
 
     window = MainWindow(ctx)
-    window.idle_lock = IdleLock(ctx, window)
+    window.set_idle_lock(IdleLock(ctx, window))
     return window
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -386,7 +387,7 @@ class MainWindow(QMainWindow):
         """Ctrl+Shift+R: the supervisor's review area (a supervisor signs in if need be)."""
         from ui.supervisor_window import open_review
 
-        if self.review_window is not None and self.review_window.isVisible():
+        if self.review_window is not None and shiboken6.isValid(self.review_window):
             self.review_window.activateWindow()
             return
         open_review(self.ctx, self, self._review_opened)
@@ -412,18 +413,31 @@ class MainWindow(QMainWindow):
             self.status.poll_health()
         self.lookup.setFocus()
 
+    def set_idle_lock(self, lock) -> None:
+        """Use ``lock`` (ui.idle_lock.IdleLock); locking closes the review window."""
+        self.idle_lock = lock
+        lock.locked.connect(self.close_review)
+
+    def close_review(self) -> None:
+        """Close the supervisor's area: it acts as the supervisor, so it must not stay open
+        for whoever unlocks or signs in next."""
+        if self.review_window is not None and shiboken6.isValid(self.review_window):
+            self.review_window.close()  # deletes itself (WA_DeleteOnClose)
+        self.review_window = None
+
     def lock(self) -> None:
         """Ctrl+Shift+L: lock the window now."""
         if self.idle_lock is None:
             from ui.idle_lock import IdleLock
 
-            self.idle_lock = IdleLock(self.ctx, self)
+            self.set_idle_lock(IdleLock(self.ctx, self))
         self.idle_lock.lock_now()
 
     def sign_out(self) -> None:
         """Log the sign-out, then ask who signs in next; nobody closes the window."""
         from ui.sign_in_dialog import SignInDialog
 
+        self.close_review()
         person = self.ctx.user
         if person is not None:
             self.ctx.runner.submit(session.sign_out, self.ctx.services, person)
@@ -457,7 +471,7 @@ class MainWindow(QMainWindow):
         self._stop.set()
         self.status.stop()
         self.retention_timer.stop()
-        for window in (self.batch_window, self.review_window):
-            if window is not None:
-                window.close()
+        self.close_review()
+        if self.batch_window is not None:
+            self.batch_window.close()
         super().closeEvent(event)

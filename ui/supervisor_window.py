@@ -71,6 +71,7 @@ class SupervisorWindow(QMainWindow):
         from ui.stats_view import StatsView
 
         self.ctx = ctx
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # nothing of it outlives a close
         person = ctx.user
         self.setWindowTitle(self.tr("监督审查 — %1（%2）").replace("%1", person.name)
                             .replace("%2", person.staff_id))

@@ -15,6 +15,7 @@ import sqlite3
 import uuid
 
 import pytest
+import shiboken6
 from sqlalchemy import select
 
 from desktop import staff, supervision
@@ -109,7 +110,12 @@ def test_a_signed_in_supervisor_opens_it_directly_and_the_log_says_so(qtbot, des
     qtbot.waitUntil(lambda: main.review_window is not None, timeout=WAIT)
     assert main.findChild(SupervisorGate) is None
     assert _events(desk)[-1] == ("supervisor.open", SUPERVISOR)
-    main.review_window.close()
+    review = main.review_window
+    main.review_action.trigger()  # again: the open window comes forward, no second one
+    assert main.review_window is review
+    main.lock()  # locking closes it: whoever unlocks must not find the supervisor's area
+    assert main.review_window is None
+    qtbot.waitUntil(lambda: not shiboken6.isValid(review), timeout=WAIT)
 
 
 def test_integrity_intact_then_tampered(qtbot, desk, samples):
