@@ -14,3 +14,17 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=100)
 settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def pytest_configure(config):
+    """``pytest -m full`` runs the tests marked ``full`` at their full sizes (the same as
+    ``CREDITDESK_FULL=1``); a plain ``pytest`` runs everything at the small sizes."""
+    config.addinivalue_line(
+        "markers", "full: has a full size (CREDITDESK_FULL=1 or -m full); small by default")
+    if (config.getoption("markexpr", "") or "").strip() == "full":
+        os.environ["CREDITDESK_FULL"] = "1"
+
+
+def full_size() -> bool:
+    """True when the full sizes were asked for."""
+    return os.environ.get("CREDITDESK_FULL") == "1"

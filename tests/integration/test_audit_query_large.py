@@ -17,6 +17,8 @@ from desktop.audit_query import LogFilter, count, page
 from local_cache.db import FILE_NAME, open_engine
 from local_cache.protect import Protector
 
+pytestmark = pytest.mark.full
+
 ENTRIES = 1_000_000 if os.environ.get("CREDITDESK_FULL") == "1" else 100_000
 
 

@@ -20,8 +20,11 @@ import sys
 import time
 
 import httpx
+import pytest
 
 from sandbox.process import spawn
+
+pytestmark = pytest.mark.full
 
 KEY = "crash-test-key-0123456789"
 ACTIONS = 1000

@@ -25,6 +25,8 @@ from ui.log_browser import LogBrowser
 from ui.log_model import PAGE
 from ui.tasks import TaskRunner
 
+pytestmark = pytest.mark.full
+
 ENTRIES = 1_000_000 if os.environ.get("CREDITDESK_FULL") == "1" else 100_000
 WAIT = 60000
 
