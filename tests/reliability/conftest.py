@@ -5,6 +5,8 @@ its full size with ``pytest -m full`` (or ``CREDITDESK_FULL=1``); ``sized`` pick
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -24,3 +26,21 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if HERE in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.full)
+
+
+@pytest.fixture
+def tally(request):
+    """``tally(lost=0, duplicated=0, ...)``: a test's counts, printed (``-s`` shows them)
+    and appended as a JSON line to ``$CREDITDESK_TALLY`` when set; docs/RELIABILITY.md is
+    written from them."""
+
+    def record(**counts) -> None:
+        line = {"test": request.node.nodeid, "size": "full" if full_size() else "small",
+                **counts}
+        print("TALLY", json.dumps(line, ensure_ascii=False))
+        out = os.environ.get("CREDITDESK_TALLY")
+        if out:
+            with open(out, "a", encoding="utf-8") as stream:
+                stream.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+    return record
