@@ -23,7 +23,7 @@ from sqlalchemy import Connection, select
 from desktop import audit_bundle
 from desktop.batch_files import write_table
 from desktop.identifiers import mask_in_text
-from desktop.staff import Staff, StaffError
+from desktop.staff import Staff, StaffError, has_control
 from local_cache import store
 from local_cache.db import UnitOfWork
 from local_cache.protect import Protector, SealError
@@ -50,6 +50,15 @@ class Exported:
     format: str
     entries: int
     masked: bool
+
+
+def one_line(value: object) -> object:
+    """A cell as exported: any character that could break or hide a line in a viewer
+    (``staff.has_control``: line feeds, CR, escapes, U+2028, NEL, bidi overrides...) is
+    written as its ``\\uXXXX`` escape, so one entry stays one line. Not text: unchanged."""
+    if not isinstance(value, str) or not has_control(value):
+        return value
+    return "".join(f"\\u{ord(c):04x}" if has_control(c) else c for c in value)
 
 
 def day_range(start: str, end: str) -> tuple[float, float]:
@@ -111,9 +120,10 @@ def export(engine, protector: Protector, path: Path, start: str, end: str, *, co
                           approver=approver, start=start, end=end)
             _queue_key(uow.conn, protector, counter)
         else:
-            write_table(path, HEADER, [[e["seq"], e["at"], e["counter"], e["clerk"], e["event"],
-                                        e["item"] or "", e["verdict"] or "", e["source"] or "",
-                                        e["subject"] or "", e["details"]] for e in entries])
+            write_table(path, HEADER, [[one_line(v) for v in (
+                e["seq"], e["at"], e["counter"], e["clerk"], e["event"], e["item"] or "",
+                e["verdict"] or "", e["source"] or "", e["subject"] or "", e["details"])]
+                for e in entries])
         try:
             store.append_audit(uow.conn, protector, counter=counter, clerk=clerk,
                                event="export", details={

@@ -4,7 +4,10 @@
 answer (``source: platform``). When the platform is unreachable, failing or its circuit
 is open, the verdict is computed from the local list snapshot with the same domain
 rules the platform uses (``source: offline``), with the snapshot's age and a stale flag
-past the configured limit. A prohibit found offline is still a prohibit.
+past the configured limit. A prohibit found offline is still a prohibit. An answer that
+contradicts itself counts as no answer. A refused TLS certificate is not answered offline:
+the check fails with the certificate message (a configuration error or an interception,
+like a 401, not an outage).
 """
 
 from __future__ import annotations
@@ -22,7 +25,12 @@ from sqlalchemy import Engine
 from desktop import schemas
 from desktop.domain import Measure, SubjectKind
 from desktop.identifiers import IdentifierKind, SubjectId, parse_identifier
-from desktop.platform_client import PlatformClient, PlatformProtocolError, PlatformUnavailable
+from desktop.platform_client import (
+    PlatformClient,
+    PlatformProtocolError,
+    PlatformUnavailable,
+    PlatformUntrusted,
+)
 from desktop.verdict import decide
 from local_cache import store
 from local_cache.db import UnitOfWork
@@ -111,7 +119,8 @@ class CheckService:
     def check(
         self, raw: str, item: str, *, offline: bool = False, kind: str | None = None
     ) -> CheckOutcome:
-        """Check ``raw`` for ``item``; raises IdentifierError, PlatformRejected or NoAnswer."""
+        """Check ``raw`` for ``item``; raises IdentifierError, PlatformRejected,
+        PlatformUntrusted or NoAnswer."""
         subject = parse_identifier(raw, kind=kind)
         outcome = None
         reason = ""
@@ -119,6 +128,10 @@ class CheckService:
             try:
                 result = self._client.credit(subject.normalized, item, kind)
                 outcome = CheckOutcome(**result.model_dump(), source="platform")
+            except PlatformUntrusted:
+                # A refused certificate is a wrong trust setting or an interception, not an
+                # outage: an offline answer would hide it behind the routine offline banner.
+                raise
             except (PlatformUnavailable, PlatformProtocolError) as exc:
                 reason = str(exc)
         if outcome is None:

@@ -16,12 +16,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import Connection
+
 from desktop import schemas
 from desktop.bootstrap import Services
 from desktop.check_service import CheckOutcome
 from desktop.identifiers import mask
 from desktop.report_service import add_working_days
-from desktop.staff import Staff
+from desktop.staff import Staff, has_control
 from local_cache import store
 from local_cache.db import UnitOfWork
 from local_cache.tables import commitments
@@ -61,21 +63,26 @@ def _reason(text: str, what_zh: str, what_en: str) -> str:
     if len(text) < MIN_REASON:
         raise FlowError(f"请填写{what_zh}（至少 {MIN_REASON} 个字）",
                         f"{what_en} is required ({MIN_REASON}+ characters)")
-    if any(ord(c) < 32 and c not in "\n\t" for c in text) or len(text) > 1000:
+    if has_control(text, allow="\n\t") or len(text) > 1000:
         raise FlowError(f"{what_zh}含控制字符或超过1000字", f"{what_en} has control "
                         "characters or is over 1000 characters")
     return text
 
 
-def _audit(svc: Services, event: str, outcome: CheckOutcome, details: dict) -> None:
-    with UnitOfWork(svc.engine) as uow:
-        store.append_audit(uow.conn, svc.protector, counter=svc.settings["counter_id"],
-                           clerk=svc.settings["clerk_id"], event=event,
-                           subject_id=outcome.subject.id, masked=mask(outcome.subject.id),
-                           item=outcome.item, verdict=str(outcome.verdict),
-                           source=outcome.source,
-                           details={"check_id": outcome.check_id, **details})
-        uow.commit()
+def _audit(svc: Services, event: str, outcome: CheckOutcome, details: dict,
+           conn: Connection | None = None) -> None:
+    """Log ``event`` on ``conn`` (the caller's unit of work) or in a unit of its own."""
+    if conn is None:
+        with UnitOfWork(svc.engine) as uow:
+            _audit(svc, event, outcome, details, uow.conn)
+            uow.commit()
+        return
+    store.append_audit(conn, svc.protector, counter=svc.settings["counter_id"],
+                       clerk=svc.settings["clerk_id"], event=event,
+                       subject_id=outcome.subject.id, masked=mask(outcome.subject.id),
+                       item=outcome.item, verdict=str(outcome.verdict),
+                       source=outcome.source,
+                       details={"check_id": outcome.check_id, **details})
 
 
 # ---------------------------------------------------------------------------- intercept
@@ -106,11 +113,13 @@ def override(svc: Services, outcome: CheckOutcome, reason: str, legal_ground: st
     if approver.staff_id == svc.settings["clerk_id"]:
         raise FlowError("批准人不能是经办人本人", "the approver cannot be the clerk at the desk")
     text = f"{reason}｜依据 / ground: {ground}｜批准 / approved by: {approver.staff_id}"
-    row = svc.outbox.record(outcome.model_dump_json(), action="overridden", reason=text)
-    _audit(svc, "intercept.override", outcome,
-           {"reason": reason, "legal_ground": ground, "approved_by": approver.staff_id,
-            "outbox_id": row})
-    return row
+    # One unit of work: feedback, its entry and the override entry land together.
+    return svc.outbox.record(
+        outcome.model_dump_json(), action="overridden", reason=text,
+        also=lambda conn, row: _audit(svc, "intercept.override", outcome,
+                                      {"reason": reason, "legal_ground": ground,
+                                       "approved_by": approver.staff_id, "outbox_id": row},
+                                      conn))
 
 
 # ---------------------------------------------------------------------------- restrict, alert

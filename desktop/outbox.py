@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from desktop import schemas
 from desktop.identifiers import mask
@@ -69,8 +69,12 @@ class Outbox:
         action: schemas.FeedbackAction,
         reason: str = "",
         case_no: str = "",
+        also: Callable[[Connection, int], None] | None = None,
     ) -> int:
-        """Queue feedback on a kept check (its JSON); returns the outbox row id."""
+        """Queue feedback on a kept check (its JSON); returns the outbox row id.
+
+        ``also(conn, row_id)`` writes more in the same unit of work (a flow's own audit
+        entry), so the decision lands whole or not at all, e.g. on a full disk."""
         outcome = json.loads(outcome_json)
         body = schemas.FeedbackIn(
             check_id=outcome["check_id"],
@@ -112,6 +116,8 @@ class Outbox:
                     "case_no": case_no,
                 },
             )
+            if also is not None:
+                also(uow.conn, row_id)
             uow.commit()
         return row_id
 

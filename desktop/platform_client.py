@@ -22,6 +22,7 @@ from __future__ import annotations
 import email.utils
 import logging
 import random
+import re
 import ssl
 import threading
 import time
@@ -35,14 +36,32 @@ import truststore
 from pydantic import BaseModel, ValidationError
 
 from desktop import __version__, schemas
+from desktop.identifiers import IdentifierError, parse_identifier
 
 __all__ = [
     "CircuitOpen", "ClientSettings", "PlatformClient", "PlatformError", "PlatformProtocolError",
-    "PlatformRejected", "PlatformUnavailable", "VersionUnknown",
+    "PlatformRejected", "PlatformUnavailable", "PlatformUntrusted", "VersionUnknown",
 ]
 
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
+# A resident number in a URL (18 digits, or 15 in the old form), as httpx logs it.
+_RESIDENT_IN_URL = re.compile(r"(?<![0-9])([0-9]{6})([0-9]{8}|[0-9]{5})([0-9]{3}[0-9Xx])(?![0-9])")
+
+
+class _MaskResidentNumbers(logging.Filter):
+    """httpx logs every request's URL at INFO, and a subject's URL carries its identifier:
+    mask resident numbers (first six and last four kept) before any handler sees the line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        masked = _RESIDENT_IN_URL.sub(lambda m: m[1] + "*" * len(m[2]) + m[3], text)
+        if masked != text:
+            record.msg, record.args = masked, None
+        return True
+
+
+logging.getLogger("httpx").addFilter(_MaskResidentNumbers())
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MAX_BODY = 64 * 1024 * 1024  # a batch of 1,000 full results is a few MB; more is not an answer
@@ -110,6 +129,22 @@ class PlatformProtocolError(PlatformError):
     def __init__(self, detail: str) -> None:
         super().__init__(f"平台返回的数据无法解析：{detail}",
                          f"the platform's answer could not be read: {detail}")
+
+
+class PlatformUntrusted(PlatformUnavailable):
+    """The platform's TLS certificate was refused (unknown CA, expired, another host name).
+
+    No answer, like any unavailability (the outbox keeps its messages for later), but not an
+    outage: either the desk's trust settings are wrong or someone is in between. Never
+    retried (the same certificate would be refused again, and there is no insecure second
+    try), not counted by the circuit breaker, and not answered from the snapshot by the
+    check service: the clerk must see that the platform was not trusted.
+    """
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"平台证书未通过验证，已拒绝连接：{detail}。请检查 CA 证书设置",
+                         f"the platform's certificate was refused: {detail}; "
+                         "check the CA bundle setting")
 
 
 @dataclass
@@ -198,7 +233,8 @@ class PlatformClient:
     def credit(self, subject_id: str, item: str, kind: str | None = None) -> schemas.CreditResult:
         params = {"item": item, **({"kind": kind} if kind else {})}
         return self._call("credit", f"/v1/subjects/{_segment(subject_id)}/credit",
-                          schemas.CreditResult, params=params)
+                          schemas.CreditResult, params=params,
+                          check=lambda result: _consistent(result, subject_id, item, kind))
 
     def tolerance(self, subject_id: str, item: str) -> schemas.ToleranceResult:
         body = schemas.ToleranceRequest(subject_id=subject_id, item=item)
@@ -304,7 +340,8 @@ class PlatformClient:
     # --- one call: deadline, attempts, retries ----------------------------------------------
 
     def _call(self, call: str, path: str, model: type[M], *, params: dict | None = None,
-              body: BaseModel | None = None, headers: dict | None = None) -> M:
+              body: BaseModel | None = None, headers: dict | None = None,
+              check: Callable[[M], None] | None = None) -> M:
         method, retryable = CALLS[call]
         content = None
         if body is not None:
@@ -315,11 +352,14 @@ class PlatformClient:
         try:
             result = self._attempts(call, method, retryable, path, model, params, content,
                                     headers)
+            if check is not None:  # an answer that contradicts itself counts as a failure
+                check(result)
             ok = True
             return result
         except PlatformError as exc:
-            # A rejection means the platform is up and answering: no failure for the breaker.
-            ok = isinstance(exc, PlatformRejected)
+            # A rejection means the platform is up and answering: no failure for the breaker;
+            # a refused certificate is neither an answer nor an outage: the breaker stays.
+            ok = None if isinstance(exc, PlatformUntrusted) else isinstance(exc, PlatformRejected)
             self._redact(exc)
             raise
         finally:
@@ -334,6 +374,9 @@ class PlatformClient:
             try:
                 response, data = self._exchange(method, path, params, content, headers, deadline)
             except httpx.TransportError as exc:
+                refusal = _certificate_refusal(exc)
+                if refusal:
+                    raise PlatformUntrusted(refusal) from exc
                 if self._clock() >= deadline:
                     raise self._too_late() from exc
                 failure = PlatformUnavailable("无法连接平台：" + _describe(exc),
@@ -430,6 +473,34 @@ def _describe(exc: Exception) -> str:
     """An httpx error in a few words: its type and text (no URL, no headers)."""
     text = str(exc)
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _certificate_refusal(exc: BaseException) -> str:
+    """Why the platform's certificate was refused, or "" when ``exc`` is no such failure."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return f"{seen.verify_message or 'certificate verify failed'} ({seen.reason})"
+        seen = seen.__cause__ or seen.__context__
+    return ""
+
+
+def _consistent(result: schemas.CreditResult, subject_id: str, item: str,
+                kind: str | None) -> None:
+    """An answer that contradicts itself or the question is no answer (PlatformProtocolError):
+    shown as live, a "clear" beside a prohibit measure would let a listed applicant through."""
+    try:
+        asked = parse_identifier(subject_id, kind=kind).normalized  # as the platform keys it
+    except IdentifierError:
+        asked = subject_id
+    if result.subject.id != asked or result.item != item:
+        raise PlatformProtocolError("the answer is about another subject or item")
+    strongest = max((m.kind for m in result.measures), key=lambda k: schemas.Verdict(k).strength,
+                    default=None)
+    expected = schemas.Verdict(strongest.value) if strongest else schemas.Verdict.CLEAR
+    if result.verdict != expected:
+        raise PlatformProtocolError(
+            f"verdict {result.verdict.value} contradicts the measures ({expected.value})")
 
 
 def _parse(model: type[M], response: httpx.Response, data: bytes) -> M:

@@ -148,7 +148,6 @@ class ReportService:
     def _finish(self, uow: UnitOfWork, number: str, code: str, pdf: bytes, path: Path,
                 kind: str, masked: str, check_id: str) -> Printed:
         digest = hashlib.sha256(pdf).hexdigest()
-        _write_atomically(path, pdf)
         body = schemas.ReportIn(report_no=number, digest=digest, kind=kind, subject_id=masked,
                                 issued_at=dt.datetime.now(dt.UTC))
         store.add_outbox(uow.conn, self._protector, idempotency_key=f"report-{number}",
@@ -158,7 +157,15 @@ class ReportService:
                            event="report.printed", masked=masked,
                            details={"report_no": number, "kind": kind, "sha256": digest,
                                     "check_id": check_id})
-        uow.commit()
+        # The file goes in place only once its registration and log entry are written, and
+        # is taken away again if the commit fails (a full disk): no printed report that the
+        # log and the platform will never know.
+        _write_atomically(path, pdf)
+        try:
+            uow.commit()
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
         return Printed(number, code, digest, path)
 
 

@@ -27,7 +27,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from reportlab.platypus import Paragraph, Spacer
 
 from desktop import audit_query as aq
-from desktop.audit_export import CST, HEADER, ExportError
+from desktop.audit_export import CST, HEADER, ExportError, one_line
 from desktop.batch_files import neutralise
 from desktop.identifiers import mask, mask_in_text, parse_identifier
 from desktop.report_fonts import build_pdf, grid, styles
@@ -96,9 +96,10 @@ def when(at: float) -> str:
 
 
 def _cells(r: aq.LogRow) -> list[object]:
-    return [r.seq, when(r.at), r.counter, r.clerk, r.event, r.item or "", r.verdict or "",
-            r.source or "", r.subject_masked or "",
-            json.dumps(r.details, ensure_ascii=False, sort_keys=True)]
+    return [one_line(c) for c in (
+        r.seq, when(r.at), r.counter, r.clerk, r.event, r.item or "", r.verdict or "",
+        r.source or "", r.subject_masked or "",
+        json.dumps(r.details, ensure_ascii=False, sort_keys=True))]
 
 
 def export_view(engine, protector: Protector, flt: aq.LogFilter, path: Path, *, counter: str,
@@ -191,7 +192,7 @@ def _write_xlsx(temp: Path, entries: Iterator[aq.LogRow], flt, counter: str, tit
 
 
 def _p(text: object, style) -> Paragraph:
-    return Paragraph(escape(mask_in_text("" if text is None else str(text))), style)
+    return Paragraph(escape(one_line(mask_in_text("" if text is None else str(text)))), style)
 
 
 def _write_pdf(temp: Path, entries: Iterator[aq.LogRow], flt, counter: str, title: str) -> int:

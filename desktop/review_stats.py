@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select
 
 from desktop.audit_export import CST
 from desktop.audit_query import QueryError
-from desktop.staff import Staff, StaffError
+from desktop.staff import Staff, StaffError, has_control
 from local_cache import store
 from local_cache.db import UnitOfWork
 from local_cache.tables import audit, outbox, override_notes
@@ -187,6 +187,8 @@ def add_override_note(svc, seq: int, note: str, supervisor: Staff) -> None:
     note = (note or "").strip()
     if not note or len(note) > 1000:
         raise QueryError("请填写跟进意见（不超过1000字）", "write a note (up to 1000 characters)")
+    if has_control(note, allow="\n\t"):
+        raise QueryError("跟进意见含控制字符", "the note has control characters")
     with UnitOfWork(svc.engine) as uow:
         event = uow.conn.execute(select(audit.c.event).where(audit.c.seq == seq)
                                  ).scalar_one_or_none()

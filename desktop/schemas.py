@@ -419,6 +419,9 @@ class FaultsIn(_Model):
     drip_seconds: float = Field(0.0, ge=0, le=600, description="spread each body over this")
     drip_rate: float = Field(1.0, ge=0, le=1, description="share of responses drip-fed")
     wrong_content_type_rate: float = Field(0.0, ge=0, le=1)
+    contradict_rate: float = Field(
+        0.0, ge=0, le=1,
+        description="share of answers whose verdict contradicts their own measures")
 
 
 class FaultsOut(FaultsIn):

@@ -15,6 +15,7 @@ import hmac
 import os
 import re
 import time
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -26,9 +27,18 @@ from local_cache.tables import staff
 Role = Literal["clerk", "supervisor"]
 ROLES: tuple[Role, ...] = ("clerk", "supervisor")
 MIN_PASSWORD = 8
-_ID = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
+# \Z, not $: "$" also matches before a final line feed, which would let "clerk\n" in.
+_ID = re.compile(r"[A-Za-z0-9_.-]{2,64}\Z")
 # scrypt cost: 2**14 x 8 takes ~50 ms here and 16 MB; the parameters travel in the hash.
 _N, _R, _P = 2**14, 8, 1
+
+
+def has_control(text: str, allow: str = "") -> bool:
+    """True when ``text`` holds a character that can break or hide a log line when shown:
+    C0/C1 controls and DEL (Cc), line and paragraph separators (Zl, Zp), and invisible
+    format characters such as bidi overrides (Cf); ``allow`` names exceptions ("\n\t")."""
+    return any(unicodedata.category(c) in ("Cc", "Zl", "Zp", "Cf") and c not in allow
+               for c in text)
 
 
 class StaffError(ValueError):
@@ -147,7 +157,7 @@ def add(engine: Engine, staff_id: str, name: str, role: str, password: str,
         raise StaffError("工号只能由2-64位字母、数字、_.- 组成",
                          "a staff id is 2-64 letters, digits or _.-")
     name = name.strip()
-    if not name or len(name) > 64 or any(ord(c) < 32 for c in name):
+    if not name or len(name) > 64 or has_control(name):
         raise StaffError("姓名不能为空、不超过64字且不含控制字符",
                          "a name must be 1-64 characters without control characters")
     if role not in ROLES:

@@ -18,6 +18,25 @@ FILE_NAME = "creditdesk.sqlite"
 BUSY_TIMEOUT_MS = 15_000
 
 
+class DiskFullError(OSError):
+    """The cache file cannot grow (the disk or the file's page cap is full); the
+    transaction was rolled back, so nothing of the operation was written."""
+
+    zh = "本机磁盘空间已满，本次操作未保存，请清理磁盘后重试"
+    en = "the disk is full: nothing of this operation was saved; free some space and retry"
+
+    def __init__(self) -> None:
+        super().__init__(f"{self.zh} / {self.en}")
+
+
+_SQLITE_FULL = 13
+
+
+def _is_full(exc: BaseException | None) -> bool:
+    return getattr(exc, "sqlite_errorcode", None) == _SQLITE_FULL or (
+        "database or disk is full" in str(exc or ""))
+
+
 def open_engine(data_dir: Path) -> Engine:
     """The engine for the cache in ``data_dir``, migrated to the newest schema."""
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -43,6 +62,12 @@ def open_engine(data_dir: Path) -> Engine:
         # readers in WAL mode never wait.
         write = conn.get_execution_options().get("write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    @event.listens_for(engine, "handle_error")
+    def _disk_full(context) -> DiskFullError | None:
+        # SQLite says "database or disk is full" with the statement attached; the clerk
+        # needs to hear what happened and that nothing was saved, in both languages.
+        return DiskFullError() if _is_full(context.original_exception) else None
 
     migrate(engine)
     return engine

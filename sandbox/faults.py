@@ -50,13 +50,14 @@ class FaultPlan:
     truncated: bool = False
     wrong_content_type: bool = False
     drip: float = 0.0
+    contradict: bool = False
 
     @property
     def touches_response(self) -> bool:
         """Whether the app's response must be buffered and rewritten."""
         return self.drop or self.malformed or self.truncated or self.wrong_content_type or (
             self.drip > 0
-        )
+        ) or self.contradict
 
 
 class FaultInjector:
@@ -103,6 +104,7 @@ class FaultInjector:
             # Garbage replaces the body, so truncating it as well would be pointless.
             malformed = roll(f.malformed_rate)
             truncated = not malformed and roll(f.truncated_rate)
+            contradict = not malformed and not truncated and roll(f.contradict_rate)
             return FaultPlan(
                 latency=latency,
                 drop=drop,
@@ -110,7 +112,23 @@ class FaultInjector:
                 truncated=truncated,
                 wrong_content_type=roll(f.wrong_content_type_rate),
                 drip=f.drip_seconds if f.drip_seconds > 0 and roll(f.drip_rate) else 0.0,
+                contradict=contradict,
             )
+
+
+def contradict(body: bytes) -> bytes:
+    """An answer that still validates but contradicts itself: its verdict is flipped against
+    its own measures (``clear`` although a measure applies, ``prohibit`` although none does),
+    the answer a platform with a bug between its rules and its serialiser would give. Bodies
+    without a verdict (health, catalogue, lists) pass unchanged."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body
+    if not isinstance(data, dict) or "verdict" not in data:
+        return body
+    data["verdict"] = "clear" if data.get("measures") else "prohibit"
+    return json.dumps(data, ensure_ascii=False).encode()
 
 
 def _with_header(headers: list, name: bytes, value: bytes) -> list:
@@ -175,6 +193,8 @@ class FaultMiddleware:
                         "more_body": True})
             raise InjectedDrop(f"injected drop on {scope['path']}")
 
+        if plan.contradict and 200 <= status < 300:
+            body = contradict(body)
         if plan.malformed:
             body = GARBAGE
         elif plan.truncated and len(body) > 1:

@@ -151,6 +151,21 @@ class ListVersions:
             list_version=version,
         )
 
+    def mark(self, record_id: str, state: RecordState, on: dt.date) -> int:
+        """Mark one record ``repaired`` (信用修复) or ``expired`` (today) with a new version,
+        as the platform's departments do; test control for the reliability suite. Returns
+        the new list version; raises LookupError for an unknown record."""
+        if state not in (RecordState.REPAIRED, RecordState.EXPIRED):
+            raise ValueError(f"a record is marked repaired or expired, not {state.value}")
+        values = {"state": state.value}
+        if state == RecordState.EXPIRED:
+            values["expires_on"] = on.isoformat()
+        with self._lock, self._engine.begin() as conn:
+            found = conn.execute(select(records.c.id).where(records.c.id == record_id)).first()
+            if found is None:
+                raise LookupError(record_id)
+            return self._bump(conn, [(record_id, values)])
+
     def _bump(self, conn, changes: list[tuple[str, dict]]) -> int:
         """Apply ``changes`` giving each record the next version; returns the newest."""
         version = self._newest(conn)

@@ -44,6 +44,8 @@ class SandboxServer:
         port: int = 0,
         progress: Callable[[int, int], None] | None = None,
         log_level: str = "warning",
+        ssl_certfile: str | None = None,
+        ssl_keyfile: str | None = None,
     ) -> None:
         self.db_url = db_url or default_db_url(seed, subjects)
         self.seed, self.subjects = seed, subjects
@@ -52,6 +54,8 @@ class SandboxServer:
         self.host, self.port = host, port
         self._progress = progress
         self._log_level = log_level
+        # HTTPS when a certificate is given (tests of the desk's TLS checks); HTTP otherwise.
+        self.ssl_certfile, self.ssl_keyfile = ssl_certfile, ssl_keyfile
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self.summary: GenerationSummary | None = None
@@ -59,8 +63,9 @@ class SandboxServer:
 
     @property
     def url(self) -> str:
-        """Base URL, e.g. ``http://127.0.0.1:8765``."""
-        return f"http://{self.host}:{self.port}"
+        """Base URL, e.g. ``http://127.0.0.1:8765`` (``https://`` with a certificate)."""
+        scheme = "https" if self.ssl_certfile else "http"
+        return f"{scheme}://{self.host}:{self.port}"
 
     def prepare(self) -> None:
         """Generate (or reuse) the data set and build the app; binds nothing yet."""
@@ -100,6 +105,8 @@ class SandboxServer:
             log_level=self._log_level,
             access_log=False,
             timeout_graceful_shutdown=2,
+            ssl_certfile=self.ssl_certfile,
+            ssl_keyfile=self.ssl_keyfile,
         )
         return uvicorn.Server(config), sock
 

@@ -9,6 +9,7 @@ ticked (keyboard: Tab/Space or Alt+number), Enter prints the commitment letter t
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
@@ -36,8 +37,13 @@ GREEN = "#1b5e20"
 
 
 def default_letter_path(ctx: DeskContext, outcome: CheckOutcome) -> Path:
-    """``<data_dir>/letters/<check_id>.pdf``."""
-    return Path(ctx.services.settings.data_dir) / "letters" / f"{outcome.check_id}.pdf"
+    """``<system temp>/creditdesk-letters/<check_id>.pdf``, outside the data directory.
+
+    The letter carries the applicant's name and resident number in plain text; the data
+    directory keeps personal data sealed only (docs/ARCHITECTURE.md), so a printed letter is
+    not kept there. The platform holds the letter's registered hash.
+    """
+    return Path(tempfile.gettempdir()) / "creditdesk-letters" / f"{outcome.check_id}.pdf"
 
 
 class FastTrackDialog(QDialog):

@@ -3,6 +3,7 @@ commitment letter that exists and carries its number, an outbox row and a commit
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -41,8 +42,11 @@ def test_the_keyboard_path_prints_the_letter_and_opens_a_commitment(qtbot, ctx, 
     qtbot.waitUntil(lambda: dialog.decision is not None, timeout=WAIT)
 
     done = dialog.decision
-    expected = Path(ctx.services.settings.data_dir) / "letters" / f"{outcome.check_id}.pdf"
+    expected = Path(tempfile.gettempdir()) / "creditdesk-letters" / f"{outcome.check_id}.pdf"
     assert done.path == expected and expected.exists()
+    # The letter (name and resident number in plain text) is not left in the data directory.
+    data_dir = Path(ctx.services.settings.data_dir)
+    assert data_dir not in expected.parents and not list(data_dir.rglob("*.pdf"))
     assert done.letter_no in extract_text(expected.read_bytes())
     assert done.letter_no in dialog.letter.text()
     assert dialog.done_button.isVisible() and not dialog.print_button.isVisible()
