@@ -36,6 +36,7 @@ class DeskStatus(QObject):
         super().__init__(bar)
         self.ctx = ctx
         self._health_busy = self._state_busy = False
+        self._evidence = 0  # bumped by every platform state shown; stale health answers lose
         self._outbox_counts: dict[str, int] | None = None
         self.platform_status, self.outbox_status = QLabel(), QLabel()
         self.sync_status, self.user_status = QLabel(), QLabel()
@@ -79,16 +80,23 @@ class DeskStatus(QObject):
             return
         self._health_busy = True
         svc = self.ctx.services
+        asked = self._evidence
 
         def settle(ok: bool) -> None:
             self._health_busy = False
-            self.set_platform(ok)
+            if asked == self._evidence:  # no check answered while the poll was out
+                self.set_platform(ok)
 
         self.ctx.runner.submit(lambda: svc.client.health(), done=lambda _h: settle(True),
                                failed=lambda _e: settle(False))
 
     def set_platform(self, reachable: bool) -> None:
-        """Show the platform as reachable or not (symbol and words, then colour)."""
+        """Show the platform as reachable or not (symbol and words, then colour).
+
+        A health answer asked before a check's answer arrived is older news than that
+        check and is dropped (a check answered offline must not be shown beside "在线").
+        """
+        self._evidence += 1
         self.platform_status.setText(self.tr("● 平台在线") if reachable
                                      else self.tr("○ 平台不可达（离线核查）"))
         self.platform_status.setStyleSheet("color:#2e7d32" if reachable

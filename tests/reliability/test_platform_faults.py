@@ -243,6 +243,7 @@ def test_every_fault_ends_in_time_offline_and_marked_with_the_gui_alive(
     counts = dict(checks=0, online=0, offline_marked=0, unmarked=0, clear_error=0,
                   over_deadline=0, wrong_answers=0, wrong_live=0)
     took: list[float] = []
+    missing: list[list[str]] = []  # which offline marks an unmarked answer lacked
     retry_gaps: list[float] = []
     breaker_opens, state = 0, "closed"
     client = ctx.services.client
@@ -278,10 +279,13 @@ def test_every_fault_ends_in_time_offline_and_marked_with_the_gui_alive(
                 counts["wrong_live"] += outcome.verdict != truth
             else:
                 shown = window.card.source_line.text()
-                marked = ("离线快照" in shown
-                          and "离线" in window.status.platform_status.text()
-                          and "offline" in outcome.notice)
+                marks = {"card": "离线快照" in shown,
+                         "status_bar": "离线" in window.status.platform_status.text(),
+                         "notice": "offline" in outcome.notice}
+                marked = all(marks.values())
                 counts["offline_marked" if marked else "unmarked"] += 1
+                if not marked:
+                    missing.append([k for k, ok in marks.items() if not ok])
             counts["wrong_answers"] += outcome.verdict != truth
             times = relay.requests_to("/credit")[asked_before:]
             retry_gaps += [b - a for a, b in zip(times, times[1:], strict=False)]
@@ -307,7 +311,7 @@ def test_every_fault_ends_in_time_offline_and_marked_with_the_gui_alive(
           max_check_s=round(max(took), 2), max_stall_ms=stall_ms)
 
     assert counts["checks"] == n
-    assert counts["offline_marked"] == n, counts  # every answer offline, and marked so
+    assert counts["offline_marked"] == n, (counts, missing)  # every answer offline, marked
     assert counts["online"] == counts["wrong_live"] == counts["unmarked"] == 0
     assert counts["wrong_answers"] == 0  # a fresh snapshot gives the platform's verdict
     assert dialogs[0] == 0
