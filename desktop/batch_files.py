@@ -39,6 +39,12 @@ __all__ = [
     "write_table",
 ]
 
+# One batch's limits (decided here; README and docs/RELIABILITY.md): a tender or subsidy list
+# is hundreds to thousands of rows, a district-wide list tens of thousands. A larger file
+# is refused before it is read whole, so a stray export cannot exhaust an old desk's memory.
+MAX_ROWS = 100_000
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
 _CSV_SUFFIXES = (".csv", ".txt")
 _XLSX_SUFFIXES = (".xlsx",)
 _SNIFF_CHARS = 16_384
@@ -114,17 +120,53 @@ def read_table(path: Path) -> InputTable:
     is_xlsx = _xlsx_by_suffix(path)
     if not path.is_file():
         raise BatchFileError(f"找不到文件：{path}", f"file not found: {path}")
+    _check_size(path)
     if is_xlsx:
         grid, encoding = _read_xlsx(path), "xlsx"
     else:
         grid, encoding = _read_csv(path)
-    rows = [cells for cells in ([_cell_text(v) for v in row] for row in grid) if any(cells)]
+    rows = _bounded(cells for cells in ([_cell_text(v) for v in row] for row in grid)
+                    if any(cells))
     if not rows:
         raise BatchFileError("文件为空", "the file is empty")
     width = max(max(i for i, cell in enumerate(row) if cell) + 1 for row in rows)
     rows = [(row + [""] * width)[:width] for row in rows]
     header, data, id_column = _split_header(rows)
     return InputTable(header, data, id_column, encoding)
+
+
+def _too_many() -> BatchFileError:
+    return BatchFileError(
+        f"文件超过单批上限 {MAX_ROWS:,} 行，请拆分为多个文件后分批核查",
+        f"the file has more than {MAX_ROWS:,} rows, the limit of one batch: "
+        "split it into several files",
+    )
+
+
+def _check_size(path: Path) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise BatchFileError(
+            f"无法读取文件 {path.name}：{exc.strerror}", f"cannot read {path.name}: {exc.strerror}"
+        ) from exc
+    if size > MAX_FILE_BYTES:
+        mb = MAX_FILE_BYTES // (1024 * 1024)
+        raise BatchFileError(
+            f"文件大于单批上限 {mb} MB，请拆分为多个文件后分批核查",
+            f"the file is larger than {mb} MB, the limit of one batch: split it into "
+            "several files",
+        )
+
+
+def _bounded(rows) -> list[list[str]]:
+    """The non-empty rows, refusing once there are more than a header and MAX_ROWS."""
+    kept: list[list[str]] = []
+    for row in rows:
+        if len(kept) > MAX_ROWS:
+            raise _too_many()
+        kept.append(row)
+    return kept
 
 
 def validate_rows(table: InputTable) -> list[RowCheck]:
@@ -239,8 +281,13 @@ def _read_csv(path: Path) -> tuple[list[list[str]], str]:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",\t;").delimiter
     except csv.Error:  # one column, or nothing to go by
         delimiter = ","
+    return _csv_rows(text, delimiter), encoding
+
+
+def _csv_rows(text: str, delimiter: str):
+    """The CSV's rows one at a time (the caller stops early at the row limit)."""
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)), encoding
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     except csv.Error as exc:
         raise BatchFileError(f"CSV 格式错误：{exc}", f"malformed CSV: {exc}") from exc
 
@@ -276,18 +323,21 @@ def _decode(data: bytes) -> tuple[str, str]:
     return str(best), best.encoding
 
 
-def _read_xlsx(path: Path) -> list[tuple[object, ...]]:
+def _read_xlsx(path: Path):
+    """The first sheet's rows one at a time (read-only mode streams the XML)."""
     try:
         # data_only: the values Excel last computed, never formula text.
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
             if not workbook.worksheets:
-                return []
+                return
             sheet = workbook.worksheets[0]
             sheet.reset_dimensions()  # some exporters record a wrong used range
-            return list(sheet.iter_rows(values_only=True))
+            yield from sheet.iter_rows(values_only=True)
         finally:
             workbook.close()
+    except BatchFileError:
+        raise
     except Exception as exc:  # a foreign file can fail in any layer (zip, XML, styles)
         raise BatchFileError(
             f"无法读取 Excel 文件 {path.name}（文件是否损坏或加密？）：{exc}",

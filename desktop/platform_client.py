@@ -242,7 +242,8 @@ class PlatformClient:
 
     def batch(self, item: str, subject_ids: list[str]) -> schemas.BatchResult:
         body = schemas.BatchRequest(item=item, subject_ids=subject_ids)
-        return self._call("batch", "/v1/batch", schemas.BatchResult, body=body)
+        return self._call("batch", "/v1/batch", schemas.BatchResult, body=body,
+                          check=lambda result: _consistent_batch(result, subject_ids, item))
 
     def supervision(self, subject_id: str) -> schemas.SupervisionOut:
         return self._call("supervision", f"/v1/subjects/{_segment(subject_id)}/supervision",
@@ -501,6 +502,22 @@ def _consistent(result: schemas.CreditResult, subject_id: str, item: str,
     if result.verdict != expected:
         raise PlatformProtocolError(
             f"verdict {result.verdict.value} contradicts the measures ({expected.value})")
+
+
+def _consistent_batch(result: schemas.BatchResult, subject_ids: list[str], item: str) -> None:
+    """A batch answer is one row per identifier asked, in order, each consistent in itself;
+    one contradicting row makes the whole answer suspect (PlatformProtocolError)."""
+    if len(result.results) != len(subject_ids):
+        raise PlatformProtocolError(
+            f"{len(result.results)} rows answered for {len(subject_ids)} asked")
+    for position, (row, asked) in enumerate(zip(result.results, subject_ids, strict=True)):
+        if row.index != position:
+            raise PlatformProtocolError(f"row {position} answered as row {row.index}")
+        if row.result is not None:
+            try:
+                _consistent(row.result, asked, item, None)
+            except PlatformProtocolError as exc:
+                raise PlatformProtocolError(f"row {position}: {exc}") from None
 
 
 def _parse(model: type[M], response: httpx.Response, data: bytes) -> M:

@@ -118,17 +118,29 @@ class FaultInjector:
 
 def contradict(body: bytes) -> bytes:
     """An answer that still validates but contradicts itself: its verdict is flipped against
-    its own measures (``clear`` although a measure applies, ``prohibit`` although none does),
-    the answer a platform with a bug between its rules and its serialiser would give. Bodies
-    without a verdict (health, catalogue, lists) pass unchanged."""
+    its own measures (``clear`` although a measure applies, ``prohibit`` although none does;
+    in a batch answer, every row's), the answer a platform with a bug between its rules and
+    its serialiser would give. Bodies without a verdict (health, catalogue, lists) pass
+    unchanged."""
     try:
         data = json.loads(body)
     except ValueError:
         return body
-    if not isinstance(data, dict) or "verdict" not in data:
+    if not isinstance(data, dict):
         return body
-    data["verdict"] = "clear" if data.get("measures") else "prohibit"
+    if isinstance(data.get("results"), list):  # a batch answer: every row's verdict flipped
+        for row in data["results"]:
+            if isinstance(row, dict) and isinstance(row.get("result"), dict):
+                _flip(row["result"])
+    elif "verdict" in data:
+        _flip(data)
+    else:
+        return body
     return json.dumps(data, ensure_ascii=False).encode()
+
+
+def _flip(answer: dict) -> None:
+    answer["verdict"] = "clear" if answer.get("measures") else "prohibit"
 
 
 def _with_header(headers: list, name: bytes, value: bytes) -> list:

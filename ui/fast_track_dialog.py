@@ -9,7 +9,6 @@ ticked (keyboard: Tab/Space or Alt+number), Enter prints the commitment letter t
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import flows
+from desktop import flows, temp_letters
 from desktop.check_service import CheckOutcome
 from ui.approval import ERROR_STYLE, error_text
 from ui.context import DeskContext
@@ -37,13 +36,9 @@ GREEN = "#1b5e20"
 
 
 def default_letter_path(ctx: DeskContext, outcome: CheckOutcome) -> Path:
-    """``<system temp>/creditdesk-letters/<check_id>.pdf``, outside the data directory.
-
-    The letter carries the applicant's name and resident number in plain text; the data
-    directory keeps personal data sealed only (docs/ARCHITECTURE.md), so a printed letter is
-    not kept there. The platform holds the letter's registered hash.
-    """
-    return Path(tempfile.gettempdir()) / "creditdesk-letters" / f"{outcome.check_id}.pdf"
+    """``<system temp>/creditdesk-letters/<check_id>.pdf``, outside the data directory and
+    deleted a day later (``desktop.temp_letters``)."""
+    return temp_letters.letter_path(outcome.check_id)
 
 
 class FastTrackDialog(QDialog):

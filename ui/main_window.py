@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import flows, session, supervision
+from desktop import flows, session, supervision, temp_letters
 from desktop.check_service import CheckOutcome
 from desktop.identifiers import IdentifierError, mask, parse_identifier
 from ui.context import DeskContext
@@ -398,9 +398,11 @@ class MainWindow(QMainWindow):
             self._say(text, "#b00020")
 
     def _retention_tick(self) -> None:
-        """The scheduled retention purge (at most once a day, on the runner)."""
+        """The scheduled retention purge (at most once a day) and the sweep of printed
+    commitment letters older than a day, on the runner."""
         self.ctx.runner.submit(supervision.purge_if_due, self.ctx.services, "system",
                                failed=lambda exc: None)  # tried again at the next tick
+        self.ctx.runner.submit(temp_letters.sweep, failed=lambda exc: None)
 
     def open_settings(self) -> None:
         """Ctrl+,: the settings dialog."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import csv
 import os
+import sqlite3
 import subprocess
 
 import httpx
@@ -128,3 +129,30 @@ def test_an_unreadable_input_is_refused_in_both_languages(platform, tmp_path):
     assert done.returncode == 2
     assert ".xlsx" in done.stderr and "支持" in done.stderr
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_a_self_contradicting_batch_answer_is_never_written_as_a_verdict(platform, cases,
+                                                                         tmp_path):
+    # Every row's verdict flipped against its own measures: no row may carry a verdict,
+    # each says it was not checked and why, and no check is logged as answered.
+    header, rows = table(cases)
+    source = tmp_path / "list.csv"
+    with source.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, *rows])
+    auth = {"Authorization": f"Bearer {KEY}"}
+    httpx.post(f"{platform.url}/sandbox/faults", headers=auth, json={"contradict_rate": 1.0})
+    try:
+        done = run_batch(platform, tmp_path, source, tmp_path / "out.csv")
+    finally:
+        httpx.post(f"{platform.url}/sandbox/faults", headers=auth, json={})
+    out = read_output(tmp_path / "out.csv")
+    valid = [got for got, given in zip(out[1:], rows, strict=True)
+             if given[2] in {subject for subject, *_ in cases}]
+    assert valid and all(got[5] == "" for got in valid), valid[:2]
+    assert all("未核查" in got[3] and "contradicts" in got[3] for got in valid), valid[0]
+    # The file is written (exit 0, as for any batch); the summary counts the rows not checked.
+    assert done.returncode == 0, done.stderr
+    assert f"未核查 {len(valid)}" in done.stdout, done.stdout
+    with sqlite3.connect(tmp_path / "desk" / "creditdesk.sqlite") as db:
+        logged = db.execute("SELECT count(*) FROM audit WHERE event='check'").fetchone()[0]
+    assert logged == 0

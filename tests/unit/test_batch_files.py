@@ -393,3 +393,41 @@ def test_errors_never_show_a_whole_resident_number(tmp_path):
         assert not re.search(r"\d{17}[\dXx]", message), message
     assert RIC[:6] + "********" + RIC[14:] in messages[0]
     assert LEGACY_15 not in messages[-1]
+
+
+def test_one_row_over_the_batch_limit_is_refused_clearly(tmp_path):
+    from desktop.batch_files import MAX_ROWS
+
+    rows = [["证件号码"]] + [[RIC]] * (MAX_ROWS + 1)
+    with pytest.raises(BatchFileError) as refused:
+        read_table(write_csv(tmp_path / "big.csv", rows))
+    assert is_bilingual(str(refused.value))
+    assert f"{MAX_ROWS:,}" in str(refused.value) and "拆分" in str(refused.value)
+    at_limit = read_table(write_csv(tmp_path / "ok.csv", rows[:-1]))
+    assert len(at_limit.rows) == MAX_ROWS
+
+
+def test_workbook_over_the_row_limit_is_refused_while_streaming(tmp_path, monkeypatch):
+    # The limit is lowered here so the workbook stays small; the CSV test above uses the
+    # real limit.
+    import desktop.batch_files as batch_files
+
+    monkeypatch.setattr(batch_files, "MAX_ROWS", 50)
+    path = write_xlsx(tmp_path / "big.xlsx", [["统一社会信用代码"]] + [[USCC]] * 51)
+    with pytest.raises(BatchFileError) as refused:
+        read_table(path)
+    assert is_bilingual(str(refused.value)) and "50" in str(refused.value)
+    ok = write_xlsx(tmp_path / "ok.xlsx", [["统一社会信用代码"]] + [[USCC]] * 50)
+    assert len(read_table(ok).rows) == 50
+
+
+def test_a_file_over_the_size_limit_is_refused_before_reading(tmp_path):
+    from desktop.batch_files import MAX_FILE_BYTES
+
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as out:  # sparse: costs no disk
+        out.write("证件号码\n".encode())
+        out.truncate(MAX_FILE_BYTES + 1)
+    with pytest.raises(BatchFileError) as refused:
+        read_table(path)
+    assert is_bilingual(str(refused.value)) and "MB" in str(refused.value)
