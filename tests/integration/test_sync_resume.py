@@ -90,6 +90,7 @@ def test_interrupted_sync_resumes_to_an_identical_snapshot_then_alerts(tmp_path)
         for subject in watched:
             svc.checks.check(subject, "GOV_PROCUREMENT")
         changed = httpx.post(f"{platform.url}/sandbox/changes", json={"n": 20_000, "seed": 4},
+                             timeout=300,
                              headers={"Authorization": f"Bearer {KEY}"}).json()
         report = svc.sync.sync()
         with svc.engine.connect() as conn:

@@ -394,7 +394,9 @@ def test_warnings_and_related_parties_show_words_colour_and_masked_ids(qtbot, wi
     texts = [w.text() for w in lines]
     for warning in outcome.warnings:
         words = {"red": "红色预警", "yellow": "黄色预警", "blue": "蓝色预警"}[str(warning.level)]
-        line = next(w for w in lines if warning.point in w.text() and words in w.text())
+        found = [w for w in lines if warning.point in w.text() and words in w.text()]
+        assert found, (outcome.source, str(warning.level), warning.point, texts)
+        line = found[0]
         assert "color:" in line.styleSheet()  # colour as well as the words
     for party in outcome.related:
         assert any(party.name in t and mask(party.subject_id) in t for t in texts)
