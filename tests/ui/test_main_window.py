@@ -390,14 +390,20 @@ def test_warnings_and_related_parties_show_words_colour_and_masked_ids(qtbot, wi
         if window.outcome.warnings and window.outcome.related:
             break
     outcome = window.outcome
-    lines = [w for w in window.card.findChildren(QLabel) if w.isVisibleTo(window)]
-    texts = [w.text() for w in lines]
+
+    def visible_lines() -> list[QLabel]:
+        return [w for w in window.card.findChildren(QLabel) if w.isVisibleTo(window)]
+
+    # A label added to a shown layout is shown by a queued call: wait for the event loop.
     for warning in outcome.warnings:
         words = {"red": "红色预警", "yellow": "黄色预警", "blue": "蓝色预警"}[str(warning.level)]
-        found = [w for w in lines if warning.point in w.text() and words in w.text()]
-        assert found, (outcome.source, str(warning.level), warning.point, texts)
-        line = found[0]
-        assert "color:" in line.styleSheet()  # colour as well as the words
+
+        def found(point=warning.point, words=words) -> list[QLabel]:
+            return [w for w in visible_lines() if point in w.text() and words in w.text()]
+
+        qtbot.waitUntil(lambda f=found: bool(f()), timeout=WAIT)
+        assert "color:" in found()[0].styleSheet()  # colour as well as the words
+    texts = [w.text() for w in visible_lines()]
     for party in outcome.related:
         assert any(party.name in t and mask(party.subject_id) in t for t in texts)
 
