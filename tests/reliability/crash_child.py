@@ -1,9 +1,11 @@
-"""Child process of the crash test: records N feedback actions, flushing as it goes.
+"""Child process of the feedback crash test: records N feedback actions, flushing as it goes.
 
-``python -m tests.integration.crash_child DATA_DIR PLATFORM_URL N``. Safe to kill at any
+``python -m tests.reliability.crash_child DATA_DIR PLATFORM_URL N``. Safe to kill at any
 moment and start again: action i is recorded only if the outbox has no row for its
 check id yet, and every recorded row is sent until the platform acknowledges it.
-Prints ``done`` when all N are recorded and sent.
+Prints ``ready`` once the desk is open (the test times its kill from there, so kills land
+while the desk works, not while Python imports) and ``done`` when all N are recorded and
+sent.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ def main() -> None:
     svc = bootstrap(data_dir, {"platform_url": url, "deadline": 3.0, "read_timeout": 1.0})
     with svc.engine.connect() as conn:
         done = set(conn.execute(select(outbox.c.check_id)).scalars())
+    print("ready", flush=True)
     for i in range(total):
         if f"crash-{i:04d}" in done:
             continue
