@@ -1,0 +1,139 @@
+"""What every figure of the benchmark suite shares: rows, sizes, timing, the run's places.
+
+A figure is a function ``figure(bench: Bench) -> list[Row]``: it measures ours and a
+baseline doing the bare minimum of the same work, in the same run, and says whether its
+target holds. ``Bench`` hands out what figures need (sizes for ``--quick`` or the full
+run, a temp folder, reference platforms on loopback started once and shared, desks) and
+cleans up after the run.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+KEY = "bench-key-0123456789"
+ITEM = "GOV_PROCUREMENT"
+
+
+@dataclass
+class Row:
+    """One line of the table (and one object of ``--json``).
+
+    ``ours`` and ``baseline`` are in ``unit``; ``ratio`` is ours / baseline unless the
+    figure says otherwise in ``target``; ``passed`` is None where the figure has no target.
+    """
+
+    figure: str
+    ours: float
+    baseline: float | None
+    unit: str
+    target: str
+    passed: bool | None
+    ratio: float | None = None
+    note: str = ""
+    key: str = ""  # the --only name of the figure that made the row
+
+    def __post_init__(self) -> None:
+        if self.ratio is None and self.baseline:
+            self.ratio = round(self.ours / self.baseline, 2)
+
+    def as_json(self) -> dict:
+        """``figure``, ``ours``, ``baseline``, ``ratio``, ``target``, ``pass`` (+ unit, note)."""
+        data = asdict(self)
+        data["pass"] = data.pop("passed")
+        return data
+
+
+def percentile(samples: list[float], q: float) -> float:
+    """The ``q`` quantile (0..1) of ``samples``, nearest rank."""
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def timed(fn: Callable, items: Iterable) -> list[float]:
+    """Seconds ``fn(item)`` took, per item."""
+    out = []
+    for item in items:
+        started = time.perf_counter()
+        fn(item)
+        out.append(time.perf_counter() - started)
+    return out
+
+
+def best_of(fn: Callable[[], object], repeat: int) -> float:
+    """The median of ``repeat`` timed calls of ``fn`` (seconds), after one warm-up call."""
+    fn()
+    runs = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs)
+
+
+def ms(seconds: float) -> float:
+    """Seconds to milliseconds, rounded for the table."""
+    return round(seconds * 1000, 3)
+
+
+@dataclass
+class Bench:
+    """One run of the suite: sizes, temp folder, shared platforms, cleanup."""
+
+    quick: bool
+    work: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="creditdesk-bench-")))
+    _platforms: dict = field(default_factory=dict)
+    _closers: list = field(default_factory=list)
+
+    def size(self, quick, full):
+        """``quick`` for ``--quick``, else ``full``."""
+        return quick if self.quick else full
+
+    def platform(self, subjects: int, seed: int = 1):
+        """A reference platform process on loopback with ``subjects`` subjects, started once
+        per run (its data file is kept in the temp folder between runs: see
+        ``sandbox.server.default_db_url``)."""
+        from sandbox.process import spawn
+        from sandbox.server import default_db_url
+
+        if (seed, subjects) not in self._platforms:
+            child = spawn(default_db_url(seed, subjects), seed=seed, subjects=subjects,
+                          api_key=KEY, timeout=1800)
+            self._platforms[seed, subjects] = child
+            self._closers.append(child.stop)
+        return self._platforms[seed, subjects]
+
+    def secrets(self):
+        """Key stand-ins for a desk of this run (the keyring is not used by benchmarks)."""
+        from desktop.credentials import SecretStore
+
+        data_key = base64.b64encode(os.urandom(32)).decode()
+        return SecretStore(environ={"CREDITDESK_API_KEY": KEY, "CREDITDESK_DATA_KEY": data_key})
+
+    def desk(self, name: str, platform_url: str, **settings):
+        """A desk's services on a new data directory of this run, closed at the end."""
+        from desktop.bootstrap import bootstrap
+
+        svc = bootstrap(self.work / name, {"platform_url": platform_url, "deadline": 30.0,
+                                           **settings}, secrets=self.secrets())
+        self._closers.append(svc.close)
+        return svc
+
+    def close(self) -> None:
+        """Stop what the run started and remove its temp folder."""
+        for close in reversed(self._closers):
+            try:
+                close()
+            except Exception:  # noqa: BLE001 - cleanup goes on whatever one closer does
+                pass
+        self._closers.clear()
+        self._platforms.clear()
+        shutil.rmtree(self.work, ignore_errors=True)
