@@ -20,6 +20,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -259,37 +260,73 @@ def _xlsx_by_suffix(path: Path) -> bool:
     )
 
 
-def _read_csv(path: Path) -> tuple[list[list[str]], str]:
+def _read_csv(path: Path) -> tuple[Iterator[list[str]], str]:
+    """The rows of a text table, read as a stream (the caller stops at the row limit)."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as raw:
+            head = raw.read(8)
+        if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+            # A workbook saved under a .csv name, or an old/encrypted .xls: decoding it as
+            # text would yield a confusing "no identifier column".
+            raise BatchFileError(
+                "该文件是 Excel 工作簿而不是文本，请另存为 .xlsx 或 CSV",
+                "this is an Excel workbook, not text: save it as .xlsx or CSV",
+            )
+        encoding = _stream_encoding(path, head)
+        if encoding is None:  # rare: guessed from the whole file, held in memory
+            text, encoding = _decode(path.read_bytes())
+            stream: io.TextIOBase = io.StringIO(text, newline="")
+        else:
+            stream = path.open(encoding=encoding, newline="")
     except OSError as exc:
         raise BatchFileError(
             f"无法读取文件 {path.name}：{exc.strerror}", f"cannot read {path.name}: {exc.strerror}"
         ) from exc
-    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        # A workbook saved under a .csv name, or an old/encrypted .xls: decoding it as
-        # text would yield a confusing "no identifier column".
-        raise BatchFileError(
-            "该文件是 Excel 工作簿而不是文本，请另存为 .xlsx 或 CSV",
-            "this is an Excel workbook, not text: save it as .xlsx or CSV",
-        )
-    text, encoding = _decode(data)
-    sample = text[:_SNIFF_CHARS]
-    if len(text) > _SNIFF_CHARS and "\n" in sample:
+    sample = stream.read(_SNIFF_CHARS)
+    if stream.read(1) and "\n" in sample:
         sample = sample[: sample.rindex("\n")]  # a cut-off last line skews the sniffer
+    stream.seek(0)
     try:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",\t;").delimiter
     except csv.Error:  # one column, or nothing to go by
         delimiter = ","
-    return _csv_rows(text, delimiter), encoding
+    return _csv_rows(stream, delimiter, path.name), encoding
 
 
-def _csv_rows(text: str, delimiter: str):
-    """The CSV's rows one at a time (the caller stops early at the row limit)."""
+def _csv_rows(stream: io.TextIOBase, delimiter: str, name: str):
+    """The CSV's rows one at a time; the stream is closed when they end or are dropped."""
     try:
-        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        yield from csv.reader(stream, delimiter=delimiter)
     except csv.Error as exc:
         raise BatchFileError(f"CSV 格式错误：{exc}", f"malformed CSV: {exc}") from exc
+    except OSError as exc:
+        raise BatchFileError(
+            f"无法读取文件 {name}：{exc.strerror}", f"cannot read {name}: {exc.strerror}"
+        ) from exc
+    finally:
+        stream.close()
+
+
+def _stream_encoding(path: Path, head: bytes) -> str | None:
+    """The encoding :func:`_decode` would choose, found by decoding the file in pieces
+    without keeping it; None when only a statistical guess over the whole file will do."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    elif head.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    else:
+        candidates = ["utf-8", "gb18030"]
+    for encoding in candidates:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with path.open("rb") as raw:
+                while piece := raw.read(1 << 20):
+                    decoder.decode(piece)
+                decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    return None
 
 
 def _decode(data: bytes) -> tuple[str, str]:
