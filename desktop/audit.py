@@ -12,11 +12,17 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from local_cache import chain
 from local_cache.protect import Protector
 from local_cache.tables import audit
+
+# Every column the chain covers, in the order ``verify`` unpacks them.
+_WALK = (f"SELECT seq, at, counter, clerk, event, item, verdict, source, subject_key, "
+         f"subject_masked, details, salt, commitment, prev_hash, hash, purged "
+         f"FROM {audit.name} ORDER BY seq")
+_BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -46,64 +52,46 @@ def verify(
     known = anchors is not None
     anchors = anchors or {}
     expected_seq, prev, checked, count = 1, "", 0, 0
-    rows = conn.execution_options(stream_results=True, yield_per=2000).execute(
-        select(audit).order_by(audit.c.seq)
-    )
-    for row in rows:
-        count += 1
-        if row.seq != expected_seq:
-            return _bad(
-                count,
-                expected_seq,
-                f"第 {expected_seq} 条记录缺失（被删除）",
-                f"entry {expected_seq} is missing (deleted)",
-                checked,
-                known,
-            )
-        if row.prev_hash != prev:
-            return _bad(
-                count,
-                row.seq,
-                f"第 {row.seq} 条记录与前一条不衔接（被修改或调换顺序）",
-                f"entry {row.seq} does not follow the one before it (edited or reordered)",
-                checked,
-                known,
-            )
-        if not row.purged:
-            personal = {k: getattr(row, k) for k in chain.PERSONAL}
-            if chain.commitment(row.salt or "", personal) != row.commitment:
-                return _bad(
-                    count,
-                    row.seq,
-                    f"第 {row.seq} 条记录的主体或详情被修改",
-                    f"entry {row.seq}: subject or details were edited",
-                    checked,
-                    known,
-                )
-        public = {k: getattr(row, k) for k in chain.PUBLIC} | {"at": repr(row.at)}
-        if chain.entry_hash(protector.chain_key, prev, public, row.commitment) != row.hash:
-            return _bad(
-                count,
-                row.seq,
-                f"第 {row.seq} 条记录被修改（或链被无密钥重建）",
-                f"entry {row.seq} was edited (or the chain rebuilt without the key)",
-                checked,
-                known,
-            )
-        if row.seq in anchors:
-            checked += 1
-            if anchors[row.seq] != row.hash:
-                return _bad(
-                    count,
-                    row.seq,
-                    f"第 {row.seq} 条记录与平台锚定的链头不符（日志被重写）",
-                    f"entry {row.seq} differs from the head anchored at the platform "
-                    "(log rewritten)",
-                    checked,
-                    known,
-                )
-        prev = row.hash
-        expected_seq += 1
+    key = protector.chain_key
+    commitment_of, entry_hash_of = chain.commitment_of, chain.entry_hash_of
+    # A plain DB-API cursor on the caller's connection (its transaction, if any): tuples,
+    # not result-row objects, for a walk over every entry; fetched in batches (streaming).
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(_WALK)
+        while batch := cursor.fetchmany(_BATCH):
+            for (seq, at, counter, clerk, event, item, verdict, source, subject_key,
+                 subject_masked, details, salt, commit, prev_hash, digest, purged) in batch:
+                count += 1
+                if seq != expected_seq:
+                    return _bad(count, expected_seq,
+                                f"第 {expected_seq} 条记录缺失（被删除）",
+                                f"entry {expected_seq} is missing (deleted)", checked, known)
+                if prev_hash != prev:
+                    return _bad(count, seq,
+                                f"第 {seq} 条记录与前一条不衔接（被修改或调换顺序）",
+                                f"entry {seq} does not follow the one before it "
+                                "(edited or reordered)", checked, known)
+                if not purged and commitment_of(salt or "", subject_key, subject_masked,
+                                                details) != commit:
+                    return _bad(count, seq, f"第 {seq} 条记录的主体或详情被修改",
+                                f"entry {seq}: subject or details were edited", checked, known)
+                if entry_hash_of(key, prev, commit, seq, repr(at), counter, clerk, event,
+                                 item, verdict, source) != digest:
+                    return _bad(count, seq, f"第 {seq} 条记录被修改（或链被无密钥重建）",
+                                f"entry {seq} was edited (or the chain rebuilt without the "
+                                "key)", checked, known)
+                if seq in anchors:
+                    checked += 1
+                    if anchors[seq] != digest:
+                        return _bad(count, seq,
+                                    f"第 {seq} 条记录与平台锚定的链头不符（日志被重写）",
+                                    f"entry {seq} differs from the head anchored at the "
+                                    "platform (log rewritten)", checked, known)
+                prev = digest
+                expected_seq += 1
+    finally:
+        cursor.close()
     last = expected_seq - 1
     newest_anchor = max(anchors, default=0)
     if newest_anchor > last:

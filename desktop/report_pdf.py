@@ -6,9 +6,9 @@
 Input is plain data; nothing here reads the database or the network. Labels are Simplified
 Chinese (``lang="zh_CN"``, default) or English (``lang="en"``); data (names, departments,
 legal bases, the platform's commitment text) is printed as given. Every page carries
-``第 x 页 / 共 y 页`` (``Page x of y``) and the document number; a QR code drawn with
-reportlab's ``QrCodeWidget`` encodes the caller's ``qr_payload``, the verification code
-printed under it.
+``第 x 页 / 共 y 页`` (``Page x of y``) and the document number; a QR code encoded by
+reportlab's ``QrCodeWidget`` (level M) and drawn as filled rectangles, as the widget
+draws it, carries the caller's ``qr_payload``, the verification code printed under it.
 
 Privacy: callers pass masked identifiers. As a second line of defence every printed
 string goes through ``desktop.identifiers.mask`` for anything shaped like an 18-character
@@ -28,16 +28,17 @@ from xml.sax.saxutils import escape
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
 
+from desktop import report_fonts
 from desktop.domain import FIELD_LABELS_ZH
 from desktop.identifiers import mask, mask_in_text
 from desktop.report_fonts import (
+    QR_COLUMN,
     banner,
     build_pdf,
     grid,
     heading_block,
-    qr_block,
     signature_lines,
     styles,
 )
@@ -255,8 +256,8 @@ class _Doc:
 
     def top(self, rows: list[tuple[str, str]], payload: str, code: str) -> Table:
         """Label/value lines with the QR code and verification code beside them."""
-        qr = qr_block(payload, [self.p(f"{self.t('code')} {code}", self.s.small),
-                                self.p(self.t("scan"), self.s.small)])
+        qr = _qr_block(payload, [self.p(f"{self.t('code')} {code}", self.s.small),
+                                 self.p(self.t("scan"), self.s.small)])
         return heading_block([[self.p(k, self.s.label), self.p(v, self.s.cell)]
                               for k, v in rows], qr)
 
@@ -265,6 +266,56 @@ class _Doc:
         return build_pdf(story, title=f"{title}  {number}", lang=("zh-CN", "en")[self.i],
                          footer_left=f"{self.t(number_key)}{sep}{number}",
                          page_label=lambda x, y: self.t("page", x=x, y=y))
+
+
+class _QrSquares(Flowable):
+    """A QR code drawn as reportlab's ``QrCodeWidget`` draws it (the same dark runs of
+    modules as filled rectangles, a 4-module quiet zone, ``size`` square), encoded once
+    and drawn straight on the canvas as one filled path: the widget inside a ``Drawing``
+    encodes twice (bounds, then drawing), makes a shape object per run of dark modules and
+    formats every coordinate through reportlab's number formatting."""
+
+    def __init__(self, payload: str, size: float) -> None:
+        super().__init__()
+        self.width = self.height = size
+        self.qr = report_fonts.QrCodeWidget(payload, barLevel="M").qr
+        self.qr.make()
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        # In module units (scaled by the size of a module), every corner is an integer:
+        # the runs go into the page as literal "x y w 1 re" operators, filled at once.
+        border, n = 4, self.qr.getModuleCount()  # QrCodeWidget.barBorder
+        runs = []
+        for r, row in enumerate(self.qr.modules):
+            y, c = n + border - r - 1, 0
+            while c < n:
+                if row[c]:
+                    start = c
+                    while c < n and row[c]:
+                        c += 1
+                    runs.append(f"{start + border} {y} {c - start} 1 re")
+                else:
+                    c += 1
+        canv = self.canv
+        canv.saveState()
+        box = self.height / (n + 2 * border)
+        canv.scale(box, box)
+        canv.setFillColorRGB(0, 0, 0)
+        canv.addLiteral("\n".join(runs) + "\nf")
+        canv.restoreState()
+
+
+def _qr_block(payload: str, captions: list[Flowable], size: float = 30 * mm) -> Table:
+    """``report_fonts.qr_block`` with the QR code drawn by ``_QrSquares``."""
+    block = Table([[_QrSquares(payload, size)], *([c] for c in captions)],
+                  colWidths=[QR_COLUMN - 4 * mm])
+    block.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                               ("TOPPADDING", (0, 0), (-1, -1), 0),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+    return block
 
 
 def _clean(value: object) -> str:
