@@ -18,8 +18,6 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -194,21 +192,6 @@ def grid(rows: list[list[Flowable]], weights: list[float]) -> Table:
         ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]))
     return table
-
-
-def qr_block(payload: str, captions: list[Flowable], size: float = 30 * mm) -> Table:
-    """A QR code of ``payload`` (reportlab's ``QrCodeWidget``, drawn as vector squares,
-    error correction level M) with caption paragraphs under it."""
-    widget = QrCodeWidget(payload, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    sx, sy = size / (x1 - x0), size / (y1 - y0)
-    drawing = Drawing(size, size, transform=[sx, 0, 0, sy, -x0 * sx, -y0 * sy])
-    drawing.add(widget)
-    block = Table([[drawing], *([c] for c in captions)], colWidths=[QR_COLUMN - 4 * mm])
-    block.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"),
-                               ("TOPPADDING", (0, 0), (-1, -1), 0),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
-    return block
 
 
 def heading_block(rows: list[list[Flowable]], qr: Table) -> Table:

@@ -28,13 +28,12 @@ from xml.sax.saxutils import escape
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table
 
-from desktop import report_fonts
+from desktop import report_qr
 from desktop.domain import FIELD_LABELS_ZH
 from desktop.identifiers import mask, mask_in_text
 from desktop.report_fonts import (
-    QR_COLUMN,
     banner,
     build_pdf,
     grid,
@@ -256,7 +255,7 @@ class _Doc:
 
     def top(self, rows: list[tuple[str, str]], payload: str, code: str) -> Table:
         """Label/value lines with the QR code and verification code beside them."""
-        qr = _qr_block(payload, [self.p(f"{self.t('code')} {code}", self.s.small),
+        qr = report_qr.qr_block(payload, [self.p(f"{self.t('code')} {code}", self.s.small),
                                  self.p(self.t("scan"), self.s.small)])
         return heading_block([[self.p(k, self.s.label), self.p(v, self.s.cell)]
                               for k, v in rows], qr)
@@ -266,56 +265,6 @@ class _Doc:
         return build_pdf(story, title=f"{title}  {number}", lang=("zh-CN", "en")[self.i],
                          footer_left=f"{self.t(number_key)}{sep}{number}",
                          page_label=lambda x, y: self.t("page", x=x, y=y))
-
-
-class _QrSquares(Flowable):
-    """A QR code drawn as reportlab's ``QrCodeWidget`` draws it (the same dark runs of
-    modules as filled rectangles, a 4-module quiet zone, ``size`` square), encoded once
-    and drawn straight on the canvas as one filled path: the widget inside a ``Drawing``
-    encodes twice (bounds, then drawing), makes a shape object per run of dark modules and
-    formats every coordinate through reportlab's number formatting."""
-
-    def __init__(self, payload: str, size: float) -> None:
-        super().__init__()
-        self.width = self.height = size
-        self.qr = report_fonts.QrCodeWidget(payload, barLevel="M").qr
-        self.qr.make()
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        return self.width, self.height
-
-    def draw(self) -> None:
-        # In module units (scaled by the size of a module), every corner is an integer:
-        # the runs go into the page as literal "x y w 1 re" operators, filled at once.
-        border, n = 4, self.qr.getModuleCount()  # QrCodeWidget.barBorder
-        runs = []
-        for r, row in enumerate(self.qr.modules):
-            y, c = n + border - r - 1, 0
-            while c < n:
-                if row[c]:
-                    start = c
-                    while c < n and row[c]:
-                        c += 1
-                    runs.append(f"{start + border} {y} {c - start} 1 re")
-                else:
-                    c += 1
-        canv = self.canv
-        canv.saveState()
-        box = self.height / (n + 2 * border)
-        canv.scale(box, box)
-        canv.setFillColorRGB(0, 0, 0)
-        canv.addLiteral("\n".join(runs) + "\nf")
-        canv.restoreState()
-
-
-def _qr_block(payload: str, captions: list[Flowable], size: float = 30 * mm) -> Table:
-    """``report_fonts.qr_block`` with the QR code drawn by ``_QrSquares``."""
-    block = Table([[_QrSquares(payload, size)], *([c] for c in captions)],
-                  colWidths=[QR_COLUMN - 4 * mm])
-    block.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"),
-                               ("TOPPADDING", (0, 0), (-1, -1), 0),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
-    return block
 
 
 def _clean(value: object) -> str:

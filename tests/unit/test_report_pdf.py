@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from desktop import report_fonts
+from desktop import report_fonts, report_qr
 from desktop.report_fonts import register_cjk_font
 from desktop.report_pdf import (
     CommitmentData,
@@ -330,12 +330,12 @@ def test_the_qr_widget_encodes_the_payload_and_the_code_is_printed(
         monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[str] = []
 
-    class SpyWidget(report_fonts.QrCodeWidget):
+    class SpyWidget(report_qr.QrCodeWidget):
         def __init__(self, value: str = "", **kw) -> None:
             seen.append(value)
             super().__init__(value, **kw)
 
-    monkeypatch.setattr(report_fonts, "QrCodeWidget", SpyWidget)
+    monkeypatch.setattr(report_qr, "QrCodeWidget", SpyWidget)
     data = sample_report()
     pdf = render_credit_report(data)
     assert seen == [data.qr_payload]
