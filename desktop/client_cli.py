@@ -4,7 +4,8 @@ Each command builds the services through ``bootstrap`` with the global options
 (``--data-dir``, ``--platform``, ``--counter``) and prints plain text, or JSON with
 ``--json``. Resident numbers are printed masked, in JSON as well. Exit codes: 0 done
 (whatever the verdict), 2 invalid input, 3 no answer (neither platform nor snapshot),
-4 refused (not signed in, no keyring, the platform rejected the call).
+4 refused (not signed in, no keyring, the platform rejected the call), 5 not saved (the
+disk is full, or another program held the cache's write lock too long; try again).
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from desktop.credentials import API_KEY, SecretsUnavailable
 from desktop.identifiers import IdentifierError, mask
 from desktop.platform_client import PlatformError
 from desktop.settings import SettingsError
+from local_cache.db import DatabaseBusyError, DiskFullError
 
-EXIT_OK, EXIT_INVALID, EXIT_NO_ANSWER, EXIT_REFUSED = 0, 2, 3, 4
+EXIT_OK, EXIT_INVALID, EXIT_NO_ANSWER, EXIT_REFUSED, EXIT_NOT_SAVED = 0, 2, 3, 4, 5
 ACTIONS = list(schemas.FeedbackAction.__args__)
 
 
@@ -53,6 +55,9 @@ def guarded(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Name
             return fail(exc, EXIT_NO_ANSWER)
         except (SecretsUnavailable, PlatformError, SettingsError) as exc:
             return fail(exc, EXIT_REFUSED)
+        except (DiskFullError, DatabaseBusyError) as exc:
+            # Bilingual and without the SQL: what happened, and that nothing was saved.
+            return fail(exc, EXIT_NOT_SAVED)
 
     return wrapper
 

@@ -3,19 +3,36 @@
 SQLite in WAL mode with ``synchronous=FULL``: a decision the clerk made (outbox row and
 its audit entry) is on disk when the commit returns, even if the power goes a moment
 later. A busy timeout lets the window and a CLI command share the file without "database
-is locked" reaching a person.
+is locked" reaching a person; a writer keeps asking for the write lock for
+``WRITE_PATIENCE_S`` (another program's long write, e.g. a big batch's log, may hold it
+longer than one busy timeout), and only then gives up with a bilingual
+``DatabaseBusyError``, nothing written.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 
 FILE_NAME = "creditdesk.sqlite"
 BUSY_TIMEOUT_MS = 15_000
+# How long a writer waits for the write lock in all (several busy timeouts). It waits on a
+# worker thread or in a command, never on the GUI thread; giving up loses the clerk's work.
+WRITE_PATIENCE_S = 180.0
+# Taking turns. SQLite's busy handler polls at up to 100 ms intervals, so a program that
+# writes unit after unit (a batch's log, a sync's pages) would keep the lock from a waiting
+# writer for as long as it runs: the waiter polls every few ms (POLL_MS per attempt), and
+# a unit that held the lock LONG_HOLD_S or more leaves it free for YIELD_S before the same
+# engine takes it again.
+POLL_MS = 20
+LONG_HOLD_S = 0.2
+YIELD_S = 0.025
 
 
 class DiskFullError(OSError):
@@ -29,12 +46,63 @@ class DiskFullError(OSError):
         super().__init__(f"{self.zh} / {self.en}")
 
 
+class DatabaseBusyError(RuntimeError):
+    """Another program (a batch, a command) held the cache file's write lock for longer
+    than ``WRITE_PATIENCE_S``; the operation was rolled back, nothing of it was written."""
+
+    zh = "本机缓存被另一个程序（如批量核查或命令行）占用过久，本次操作未保存，请稍后重试"
+    en = ("the desk's cache was held by another program (a batch run or a command) for too "
+          "long: nothing of this operation was saved; try again shortly")
+
+    def __init__(self) -> None:
+        super().__init__(f"{self.zh} / {self.en}")
+
+
 _SQLITE_FULL = 13
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6  # primary codes (extended codes keep them in the low byte)
 
 
 def _is_full(exc: BaseException | None) -> bool:
     return getattr(exc, "sqlite_errorcode", None) == _SQLITE_FULL or (
         "database or disk is full" in str(exc or ""))
+
+
+def _is_busy(exc: BaseException | None) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
+    return "database is locked" in str(exc or "")
+
+
+class _Turns:
+    """When this engine may take the write lock again after a long unit of work."""
+
+    def __init__(self) -> None:
+        self.free_until = 0.0
+
+
+def _begin_immediate(conn: Connection, turns: _Turns) -> None:
+    """BEGIN IMMEDIATE, asked again every few ms while another program holds the lock.
+
+    Each attempt waits ``POLL_MS`` inside SQLite; retrying is safe, nothing of the unit of
+    work has run yet. Gives up with ``DatabaseBusyError`` after ``WRITE_PATIENCE_S``.
+    """
+    pause = turns.free_until - time.monotonic()
+    if pause > 0:
+        time.sleep(pause)  # our last unit was long: another program's turn first
+    deadline = time.monotonic() + WRITE_PATIENCE_S
+    conn.exec_driver_sql(f"PRAGMA busy_timeout={POLL_MS}")
+    try:
+        while True:
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                break
+            except DatabaseBusyError:
+                if time.monotonic() >= deadline:
+                    raise
+    finally:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    conn.info["write_since"] = time.monotonic()
 
 
 def open_engine(data_dir: Path) -> Engine:
@@ -55,29 +123,56 @@ def open_engine(data_dir: Path) -> Engine:
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.close()
 
+    turns = _Turns()
+
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
         # A writer takes the write lock up front (BEGIN IMMEDIATE), so two writers queue
-        # on the busy timeout instead of one failing half-way with "database is locked";
-        # readers in WAL mode never wait.
-        write = conn.get_execution_options().get("write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        # instead of one failing half-way with "database is locked"; readers in WAL mode
+        # never wait.
+        if conn.get_execution_options().get("write", False):
+            _begin_immediate(conn, turns)
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _end(conn: Connection) -> None:
+        since = conn.info.pop("write_since", None)
+        now = time.monotonic()
+        if since is not None and now - since >= LONG_HOLD_S:
+            turns.free_until = now + YIELD_S
 
     @event.listens_for(engine, "handle_error")
-    def _disk_full(context) -> DiskFullError | None:
-        # SQLite says "database or disk is full" with the statement attached; the clerk
-        # needs to hear what happened and that nothing was saved, in both languages.
-        return DiskFullError() if _is_full(context.original_exception) else None
+    def _plain_words(context) -> OSError | DatabaseBusyError | None:
+        # SQLite says "database or disk is full" / "database is locked" with the statement
+        # attached; the clerk needs to hear what happened and that nothing was saved, in
+        # both languages.
+        if _is_full(context.original_exception):
+            return DiskFullError()
+        if _is_busy(context.original_exception):
+            return DatabaseBusyError()
+        return None
 
     migrate(engine)
     return engine
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the file to the newest schema (Alembic ``upgrade head``)."""
+    """Bring the file to the newest schema (Alembic ``upgrade head``).
+
+    A file already at the newest schema is only read (a command started while the window
+    writes does not queue for the write lock); otherwise the upgrade runs under the write
+    lock, so two programs opening an old file at once upgrade it once, one after the other,
+    instead of one failing on a read transaction turned writer.
+    """
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
-    with engine.begin() as conn:
+    heads = set(ScriptDirectory.from_config(cfg).get_heads())
+    with engine.connect() as conn:
+        if set(MigrationContext.configure(conn).get_current_heads()) == heads:
+            return
+    with engine.connect().execution_options(write=True) as conn, conn.begin():
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 
@@ -96,7 +191,11 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         self.conn = self._engine.connect().execution_options(write=True)
-        self._tx = self.conn.begin()
+        try:
+            self._tx = self.conn.begin()
+        except BaseException:
+            self.conn.close()  # __exit__ does not run when __enter__ fails
+            raise
         return self
 
     def commit(self) -> None:
