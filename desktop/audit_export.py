@@ -113,18 +113,23 @@ def export(engine, protector: Protector, path: Path, start: str, end: str, *, co
                          "only a supervisor may export unmasked resident numbers")
     lo, hi = day_range(start, end)
     unmasked = approver is not None
-    with UnitOfWork(engine) as uow:  # the write lock: no entry lands mid-export
-        entries = list(_entries(uow.conn, protector, lo, hi, unmasked))
-        if fmt == "bundle":
-            _write_bundle(path, entries, protector, counter=counter, clerk=clerk,
-                          approver=approver, start=start, end=end)
-            _queue_key(uow.conn, protector, counter)
-        else:
-            write_table(path, HEADER, [[one_line(v) for v in (
-                e["seq"], e["at"], e["counter"], e["clerk"], e["event"], e["item"] or "",
-                e["verdict"] or "", e["source"] or "", e["subject"] or "", e["details"])]
-                for e in entries])
-        try:
+    # Read in one read transaction (WAL: a consistent snapshot, while other programs keep
+    # writing); write the file; then log the export in a short unit of work. Holding the
+    # write lock for the whole export kept a window's checks waiting for seconds.
+    with engine.connect() as conn, conn.begin():
+        entries = list(_entries(conn, protector, lo, hi, unmasked))
+    if fmt == "bundle":
+        _write_bundle(path, entries, protector, counter=counter, clerk=clerk,
+                      approver=approver, start=start, end=end)
+    else:
+        write_table(path, HEADER, [[one_line(v) for v in (
+            e["seq"], e["at"], e["counter"], e["clerk"], e["event"], e["item"] or "",
+            e["verdict"] or "", e["source"] or "", e["subject"] or "", e["details"])]
+            for e in entries])
+    try:  # the file stays only if its export is logged
+        with UnitOfWork(engine) as uow:
+            if fmt == "bundle":
+                _queue_key(uow.conn, protector, counter)
             store.append_audit(uow.conn, protector, counter=counter, clerk=clerk,
                                event="export", details={
                                    "from": start, "to": end, "format": fmt,
@@ -132,9 +137,9 @@ def export(engine, protector: Protector, path: Path, start: str, end: str, *, co
                                    "approved_by": approver.staff_id if approver else None,
                                    "file": path.name})
             uow.commit()
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
     return Exported(path, fmt, len(entries), not unmasked)
 
 
