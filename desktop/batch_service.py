@@ -101,16 +101,19 @@ class BatchService:
             # Keep a few strings per row, not the parsed answer (dozens of objects a row).
             return [(c.index, _answer(row)) for c, row in zip(chunk, result.results, strict=True)]
 
+        by_index = {c.index: c for c in valid}
         with ThreadPoolExecutor(max_workers=self._workers) as pool:
             for part in pool.map(send, chunks):  # map keeps chunk order
                 answers.update(part)
                 if part and part[0][1] == CANCELLED:
                     continue  # not answered: progress stays where the run stopped
+                # Logged as each chunk comes back, while the platform answers the next
+                # ones: logging after the last answer doubled a batch's time.
+                self._log(item, part, by_index)
                 done += len(part)
                 if progress:
                     progress(done, len(valid))
         rows, failed = self._rows(table, checks, answers)
-        self._log(item, answers, checks)
         skipped = sum(1 for a in answers.values() if isinstance(a, str) and a == CANCELLED)
         failed -= skipped
         verdicts = Counter(a.verdict for a in answers.values() if isinstance(a, _Answer))
@@ -143,12 +146,14 @@ class BatchService:
             out.append(row)
         return out, failed
 
-    def _log(self, item: str, answers: dict, checks: list[RowCheck]) -> None:
-        """One audit entry per checked row, all in one transaction."""
-        by_index = {c.index: c for c in checks}
+    def _log(self, item: str, part: list[tuple[int, _Answer | str]],
+             by_index: dict[int, RowCheck]) -> None:
+        """One audit entry per checked row of one answered chunk, in one transaction."""
+        if not any(isinstance(answer, _Answer) for _index, answer in part):
+            return
         logged = 0
         with UnitOfWork(self._engine) as uow:
-            for index, answer in answers.items():
+            for index, answer in part:
                 if not isinstance(answer, _Answer):
                     continue
                 logged += 1

@@ -15,8 +15,9 @@ from typing import Annotated, Literal
 
 from fastapi import Body, Depends, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
 from sqlalchemy import Engine, delete, func, insert, select
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -172,13 +173,13 @@ def create_app(platform: Platform) -> FastAPI:
         _: Auth,
         item: Annotated[str, Query(max_length=64, description="business item code")],
         kind: Literal["uscc", "resident_id"] | None = None,
-    ) -> schemas.CreditResult:
+    ) -> Response:
         sid = _subject(subject_id, kind)
         _item(item)
         on = credit.today()
-        return credit.credit_result(
+        return _json(credit.credit_result(
             credit.load_facts(platform.engine, [sid], on)[sid.normalized], item, on
-        )
+        ))
 
     @app.post(
         "/v1/tolerance",
@@ -194,7 +195,7 @@ def create_app(platform: Platform) -> FastAPI:
         return credit.tolerance(facts, item, on)
 
     @app.post("/v1/batch", response_model=schemas.BatchResult, responses=_ERRORS, tags=["批量查询"])
-    def post_batch(body: schemas.BatchRequest, _: Auth) -> schemas.BatchResult:
+    def post_batch(body: schemas.BatchRequest, _: Auth) -> Response:
         _item(body.item)
         on = credit.today()
         parsed: list[SubjectId | schemas.ErrorDetail] = []
@@ -222,7 +223,7 @@ def create_app(platform: Platform) -> FastAPI:
                         result=credit.credit_result(facts[p.normalized], body.item, on),
                     )
                 )
-        return schemas.BatchResult(results=rows)
+        return _json(schemas.BatchResult(results=rows))
 
     @app.get(
         "/v1/subjects/{subject_id}/supervision",
@@ -274,10 +275,10 @@ def create_app(platform: Platform) -> FastAPI:
         _: Auth,
         since: Annotated[int, Query(ge=0)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1000,
-    ) -> schemas.ChangesOut:
+    ) -> Response:
         platform.sweep()
         try:
-            return platform.versions.changes(since, limit, credit.today())
+            return _json(platform.versions.changes(since, limit, credit.today()))
         except VersionUnknown:
             raise ApiError(
                 410,
@@ -418,6 +419,17 @@ def _add_sandbox_routes(app: FastAPI, platform: Platform) -> None:
     def mutate(_: Auth, body: schemas.MutateIn) -> schemas.MutateOut:
         platform.sweep()
         return platform.versions.mutate(body.n, body.seed, credit.today())
+
+
+def _json(model: BaseModel) -> Response:
+    """A response model built (so validated) by the route, serialized once.
+
+    Returned as is, FastAPI would dump it to a dict, validate that again against the
+    response model and serialize it: three passes where one does, which was most of the
+    time of a 1,000-row batch or a 10,000-entry changes page. The declared
+    ``response_model`` still documents the route.
+    """
+    return Response(model.model_dump_json(), media_type="application/json")
 
 
 def _subject(raw: str, kind: str | None = None) -> SubjectId:
