@@ -1,0 +1,197 @@
+"""Window figures: cold start, event-loop stalls, memory. Every window runs in a child
+process with ``QT_QPA_PLATFORM=offscreen``, so the bench's own process (its imports, the
+other figures' data) never pollutes a time or a peak.
+
+- ``cold_start``: from spawning the process to the counter window shown with keyboard
+  focus in its lookup field and the event loop running (``bench/gui_start.py`` prints
+  the line; the parent times spawn to that line), median of N runs after one warm-up
+  each (quick 3, full 10; the demo row quick 1 without warm-up, full 5). Two rows:
+  ``creditdesk gui`` on a desk (key stand-ins ``CREDITDESK_API_KEY`` /
+  ``CREDITDESK_DATA_KEY`` in the environment, the sign-in dialog filled the moment its
+  staff-id field has focus, as no keyring is assumed) and ``creditdesk gui --demo`` (the
+  demo platform in-process plus two weeks of demo history). Baseline: a bare PySide6
+  process, QApplication and a QMainWindow with one focused QLineEdit, shown, timed the
+  same way. Target: ratio <= 3.
+- ``gui_stall``: the longest gap of a 10 ms PreciseTimer on the GUI thread
+  (``bench/gui_session.py``) during (a) a batch of 10,000 rows in the batch window
+  (quick 2,000), (b) F5's sync from empty of the platform's list (about 1,000,000
+  entries on 6,500,000 subjects; quick 100,000 subjects, about 15,000 entries), (c) a
+  check while the platform holds every answer 5 s. Target: < 50 ms each; no baseline.
+  The window's longest gap while idle for 2 s (the machine's own noise) is in each note.
+- ``memory``: peak RSS (``ru_maxrss`` in the child) of that same window process after the
+  sync and the batch (and the delayed check) vs the bare PySide6 process above, at ready.
+  Target: ratio <= 3.
+
+The platform is the run's shared sandbox (``bench.platform``) with ``bench.big_subjects``
+subjects when set (the client figures' size), else 6,500,000 (quick 100,000). The window
+session runs once per bench run and serves both ``gui_stall`` and ``memory``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.core import KEY, Bench, Row
+
+ROOT = Path(__file__).resolve().parent.parent
+STAFF, PASSWORD = "bench-clerk", "bench-clerk-pass"
+LATENCY_MS = 5000
+STALL_MS = 50
+
+
+def _subjects(bench: Bench) -> int:
+    return getattr(bench, "big_subjects", None) or bench.size(100_000, 6_500_000)
+
+
+def _settings(bench: Bench) -> dict:
+    """A desk of the shared platform: its URL, the counter and department of its key."""
+    from sandbox.server import DEFAULT_COUNTER, DEFAULT_DEPARTMENT
+
+    return {"platform_url": bench.platform(_subjects(bench)).url, "counter_id": DEFAULT_COUNTER,
+            "department": DEFAULT_DEPARTMENT, "default_items": "GOV_PROCUREMENT,FOOD_LICENCE"}
+
+
+def _env(**extra: str) -> dict:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("CREDITDESK_API_KEY", None)
+    env.pop("CREDITDESK_DATA_KEY", None)
+    return {**env, **extra}
+
+
+def _start(args: list[str], env: dict, timeout: float = 300) -> dict:
+    """Spawn ``python -m bench.gui_start ARGS``; seconds to SIGNIN and READY, ru_maxrss."""
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "bench.gui_start", *args], cwd=ROOT,
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, encoding="utf-8")
+    out: dict = {}
+    try:
+        for line in child.stdout:
+            now = time.perf_counter() - started
+            if line.startswith("SIGNIN"):
+                out["signin"] = now
+            elif line.startswith("READY"):
+                out["ready"], out["maxrss"] = now, int(line.split()[1])
+                break
+        child.wait(timeout=timeout)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    if "ready" not in out:
+        raise RuntimeError(f"gui_start {args} never got ready: {child.stderr.read()[-2000:]}")
+    return out
+
+
+def _desk(bench: Bench) -> tuple[list[str], dict]:
+    """A desk data directory with settings and a clerk; its key stand-ins."""
+    from desktop import staff
+    from desktop.bootstrap import bootstrap
+    from desktop.credentials import SecretStore
+
+    keys = {"CREDITDESK_API_KEY": KEY,
+            "CREDITDESK_DATA_KEY": base64.b64encode(os.urandom(32)).decode()}
+    root = bench.work / "gui-desk"
+    svc = bootstrap(root, secrets=SecretStore(environ=keys))
+    try:
+        svc.settings.save(**_settings(bench))
+        boss = staff.add(svc.engine, "bench-sup", "基准科长", "supervisor", PASSWORD, None)
+        staff.add(svc.engine, STAFF, "基准受理员", "clerk", PASSWORD, boss)
+    finally:
+        svc.close()
+    return ["desk", str(root)], _env(BENCH_STAFF=STAFF, BENCH_PASSWORD=PASSWORD, **keys)
+
+
+def _runs(bench: Bench, args: list[str], env: dict, n: int, warm: bool = True) -> list[dict]:
+    if warm:
+        _start(args, env)  # warm-up: file caches, the demo's platform data
+    return [_start(args, env) for _ in range(n)]
+
+
+def _bare(bench: Bench) -> list[dict]:
+    """Runs of the bare PySide6 window (kept for the memory figure)."""
+    if getattr(bench, "_gui_bare", None) is None:
+        bench._gui_bare = _runs(bench, ["bare"], _env(), bench.size(3, 10))
+    return bench._gui_bare
+
+
+def cold_start(bench: Bench) -> list[Row]:
+    n = bench.size(3, 10)
+    base = statistics.median(r["ready"] for r in _bare(bench))
+    args, env = _desk(bench)
+    desk = _runs(bench, args, env, n)
+    demo = _runs(bench, ["demo"], _env(), bench.size(1, 5), warm=not bench.quick)
+    ours = statistics.median(r["ready"] for r in desk)
+    signin = statistics.median(r["signin"] for r in desk)
+    ours_demo = statistics.median(r["ready"] for r in demo)
+    note = f"median of {n}; bare window {base * 1000:.0f} ms"
+    return [
+        Row("cold start: creditdesk gui to the counter window", round(ours * 1000), round(
+            base * 1000), "ms", "ratio <= 3", ours / base <= 3,
+            note=f"{note}; sign-in dialog ready at {signin * 1000:.0f} ms, filled at once"),
+        Row("cold start: creditdesk gui --demo to the counter window", round(ours_demo * 1000),
+            round(base * 1000), "ms", "ratio <= 3", ours_demo / base <= 3,
+            note=f"median of {len(demo)}; demo platform and history in-process"),
+    ]
+
+
+def _session(bench: Bench) -> dict:
+    """The window session of ``bench/gui_session.py``, once per run."""
+    if getattr(bench, "_gui_session", None) is None:
+        work = bench.work / "gui-session"
+        work.mkdir(parents=True, exist_ok=True)
+        rows = bench.size(2_000, 10_000)
+        started = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.gui_session", json.dumps(_settings(bench)), KEY,
+             str(work), str(rows), str(LATENCY_MS)], cwd=ROOT, env=_env(), capture_output=True,
+            text=True, encoding="utf-8", timeout=3600)
+        lines = [x for x in done.stdout.splitlines() if x.startswith("RESULT ")]
+        if done.returncode or not lines:
+            raise RuntimeError(f"gui_session failed ({done.returncode}): {done.stderr[-3000:]}")
+        bench._gui_session = json.loads(lines[-1][len("RESULT "):])
+        bench._gui_session["rows"] = rows
+        bench._gui_session["wall"] = time.perf_counter() - started
+    return bench._gui_session
+
+
+def gui_stall(bench: Bench) -> list[Row]:
+    got = _session(bench)
+    phases = {p["phase"]: p for p in got["phases"]}
+    titles = {
+        "batch": f"GUI stall: batch of {got['rows']:,} rows",
+        "sync": f"GUI stall: sync of {phases['sync'].get('entries') or 0:,} entries",
+        "check": f"GUI stall: check, platform {LATENCY_MS / 1000:g} s slow",
+    }
+    idle = phases["idle"]
+    rows = []
+    for name, title in titles.items():
+        p = phases[name]
+        extra = (f"; answered by the {p['source']} after {p['seconds']} s (read timeout "
+                 f"5 s, deadline 10 s)" if name == "check" else "")
+        rows.append(Row(title, p["max_ms"], None, "ms", f"< {STALL_MS} ms",
+                        p["max_ms"] < STALL_MS,
+                        note=f"10 ms heartbeat: {p['ticks']} ticks in {p['seconds']} s, "
+                             f"p99 gap {p['p99_ms']} ms{extra}; idle window's longest gap "
+                             f"{idle['max_ms']} ms"))
+    return rows
+
+
+def memory(bench: Bench) -> list[Row]:
+    got = _session(bench)
+    base = statistics.median(r["maxrss"] for r in _bare(bench)) / 1024
+    ours = max([got["end_maxrss"]] + [p["maxrss"] for p in got["phases"]]) / 1024
+    phases = {p["phase"]: p["maxrss"] / 1024 for p in got["phases"]}
+    entries = next(p.get("entries") for p in got["phases"] if p["phase"] == "sync")
+    return [Row(f"memory: window after a sync of {entries or 0:,} entries and a "
+                f"{got['rows']:,}-row batch", round(ours), round(base), "MiB", "ratio <= 3",
+                ours / base <= 3,
+                note=f"peak RSS; after start-up {got['start_maxrss'] / 1024:.0f}, batch "
+                     f"{phases['batch']:.0f}, sync {phases['sync']:.0f} MiB")]

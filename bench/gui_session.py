@@ -1,0 +1,225 @@
+"""Child process of the ``gui_stall`` and ``memory`` figures: a counter window at work.
+
+``python -m bench.gui_session SETTINGS_JSON API_KEY WORK_DIR ROWS LATENCY_MS``
+
+Offscreen Qt, a fresh desk in ``WORK_DIR`` with SETTINGS (``platform_url`` the sandbox,
+its counter and department), the API key in memory, a supervisor and a clerk account,
+the clerk signed in (``desktop.session``, as the sign-in dialog does); nothing of the
+sandbox or the demo is imported, so the peak is the window's own. The counter window as
+``ui.app`` opens it (idle lock, garbage collection on the GUI thread, start-up objects
+frozen). A 10 ms PreciseTimer on the GUI thread records every gap between its ticks
+while the window does, in turn:
+
+- ``idle``: nothing, for 2 s (what the machine's load alone does to the heartbeat);
+- ``batch``: Ctrl+B's batch window checks a ROWS-row CSV file (sample subjects over and
+  over) for GOV_PROCUREMENT, from ``start()`` to the result drawn (+300 ms);
+- ``sync``: F5 (``sync_now``) from an empty snapshot, to the report shown (+300 ms);
+- ``check``: a check of a clear sample subject while the platform holds every ``/v1/``
+  answer LATENCY_MS (``POST /sandbox/faults {"latency_ms": ...}``), to the card (+300 ms).
+
+The event loop runs throughout (a nested ``QEventLoop``, as ``ui.app`` does at start-up),
+never ``processEvents`` with sleeps. Prints one JSON line: per phase the longest gap, the
+99th percentile gap, ticks, seconds, and ``ru_maxrss`` (KiB) after start-up and each phase.
+With ``BENCH_GUI_TRACE=1`` it also writes to stderr each phase's worst gaps and every GUI-
+thread Python call over 20 ms (for finding a stall's cause; the hook slows that thread).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+ITEM = "GOV_PROCUREMENT"
+CLERK, PASSWORD = "bench-clerk", "bench-clerk-pass"
+_BASE = [0]  # the profiler's stack depth inside run_until's loop.exec (see _trace_slow)
+
+
+def _maxrss() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _trace_slow(threshold: float = 0.02) -> list:
+    """With ``BENCH_GUI_TRACE=1``: every Python call the event loop makes on this (the GUI)
+    thread that takes longer than ``threshold`` s, as (start, seconds, where). Slows the
+    GUI thread's Python code (a profiler hook), so only for finding a stall's cause."""
+    slow: list = []
+    stack: list = []
+    base = _BASE
+
+    def hook(frame, event, _arg) -> None:
+        if event == "call":
+            stack.append((time.perf_counter(), frame))
+        elif event == "return" and stack:
+            began, called = stack.pop()
+            if len(stack) == base[0] and time.perf_counter() - began > threshold:
+                code = called.f_code
+                slow.append((began, round(time.perf_counter() - began, 4),
+                             f"{code.co_filename.split('/work/main/')[-1]}:"
+                             f"{code.co_firstlineno}:{code.co_name}"))
+
+    sys.setprofile(hook)
+    _BASE.append(stack)  # run_until reads the depth it waits at
+    return slow
+
+
+def main(settings: dict, api_key: str, work: Path, rows: int, latency_ms: int) -> dict:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import httpx
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop import schemas, session, staff
+    from desktop.bootstrap import bootstrap
+    from desktop.credentials import API_KEY, SecretStore
+    from ui.app import GuiThreadCollector
+    from ui.context import DeskContext
+    from ui.idle_lock import IdleLock
+    from ui.main_window import MainWindow
+    from ui.tasks import TaskRunner
+
+    app = QApplication(sys.argv[:1])
+    collector = GuiThreadCollector(app)
+    url = settings["platform_url"]
+    headers = {"Authorization": f"Bearer {api_key}"}
+    answer = httpx.get(f"{url}/sandbox/samples", headers=headers, timeout=600)
+    samples = schemas.SamplesOut.model_validate_json(answer.raise_for_status().content)
+    subjects = [(s.id, s.name) for v in ("prohibit", "restrict", "alert", "incentive", "clear")
+                for s in getattr(samples, v)]
+    path = work / "batch.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["序号", "名称", "统一社会信用代码/身份证号"])
+        out.writerows([str(i + 1), subjects[i % len(subjects)][1], subjects[i % len(subjects)][0]]
+                      for i in range(rows))
+
+    secrets = SecretStore(memory=True)
+    secrets.set(API_KEY, api_key)
+    services = bootstrap(work / "desk", settings, secrets=secrets)
+    boss = staff.add(services.engine, "bench-sup", "基准科长", "supervisor", PASSWORD, None)
+    staff.add(services.engine, CLERK, "基准受理员", "clerk", PASSWORD, boss)
+    runner = TaskRunner()
+    ctx = DeskContext(services, runner)
+    ctx.sign_in(session.sign_in(services, CLERK, PASSWORD))
+    window = MainWindow(ctx)
+    window.set_idle_lock(IdleLock(ctx, window))
+    window.show()
+    QTimer.singleShot(0, collector.freeze)
+
+    slow = _trace_slow() if os.environ.get("BENCH_GUI_TRACE") else None
+    ticks: list[float] = []
+    heartbeat = QTimer()
+    heartbeat.setInterval(10)
+    heartbeat.setTimerType(Qt.TimerType.PreciseTimer)
+    heartbeat.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    heartbeat.start()
+
+    def run_until(done, timeout: float, then_ms: int = 0) -> None:
+        """Run the event loop until ``done()``, then ``then_ms`` more."""
+        loop = QEventLoop()
+        deadline = time.monotonic() + timeout
+        state = {"until": None}
+
+        def poll() -> None:
+            if state["until"] is None and (done() or time.monotonic() > deadline):
+                state["until"] = time.monotonic() + then_ms / 1000
+            if state["until"] is not None and time.monotonic() >= state["until"]:
+                loop.quit()
+
+        watch = QTimer()
+        watch.timeout.connect(poll)
+        watch.start(20)
+        if len(_BASE) > 1:
+            _BASE[0] = len(_BASE[1])
+        loop.exec()
+        watch.stop()
+        if not done():
+            raise TimeoutError(f"gave up waiting after {timeout} s")
+
+    def phase(name: str, begin, done, timeout: float) -> dict:
+        ticks.clear()
+        ticks.append(time.perf_counter())
+        started = time.perf_counter()
+        begin()
+        run_until(done, timeout)
+        seconds = time.perf_counter() - started
+        if slow is not None:
+            sys.stderr.write(f"{name}: done after {seconds:.2f} s\n")
+        run_until(lambda: True, 5, then_ms=300)  # the result drawn
+        gaps = sorted(b - a for a, b in zip(ticks, ticks[1:], strict=False))
+        if slow is not None:
+            worst = sorted(zip(ticks, ticks[1:], strict=False), key=lambda t: t[0] - t[1])[:5]
+            where = [(round(a - started, 3), round((b - a) * 1000)) for a, b in worst]
+            sys.stderr.write(f"{name}: worst gaps (s after start, ms): {where}\n")
+            for began, took, where in slow:
+                if began >= started:
+                    sys.stderr.write(f"  slow call at {began - started:.3f} s: "
+                                     f"{took * 1000:.0f} ms {where}\n")
+            slow.clear()
+        return {"phase": name, "max_ms": round(gaps[-1] * 1000, 1),
+                "p99_ms": round(gaps[int(0.99 * (len(gaps) - 1))] * 1000, 1),
+                "ticks": len(gaps), "seconds": round(seconds, 2), "maxrss": _maxrss()}
+
+    result: dict = {"start_maxrss": 0, "phases": []}
+    run_until(lambda: window.item_picker.count() > 0, 60, then_ms=500)
+    result["start_maxrss"] = _maxrss()
+
+    # the machine's own noise: the window doing nothing for 2 s
+    idle_until = time.monotonic() + 2
+    result["phases"].append(phase("idle", lambda: None, lambda: time.monotonic() > idle_until,
+                                  10))
+
+    # (a) the batch window
+    window.open_batch()
+    batch = window.batch_window
+    run_until(lambda: batch.item_picker.count() > 0, 60)
+    batch.item_picker.set_code(ITEM)
+    loaded = []
+    batch.loaded.connect(loaded.append)
+    batch.load(path)
+    run_until(lambda: bool(loaded), 120)
+    finished = []
+    batch.finished.connect(finished.append)
+    info = phase("batch", batch.start, lambda: bool(finished), 1200)
+    info["checked"] = finished[0].checked
+    result["phases"].append(info)
+    batch.close()
+
+    # (b) F5: sync from an empty snapshot
+    synced: list = []
+    ctx.events.synced.connect(synced.append)
+    info = phase("sync", window.sync_now,
+                 lambda: window.sync_action.isEnabled(), 3600)
+    info["entries"] = synced[0].entries if synced else None
+    result["phases"].append(info)
+
+    # (c) a check while the platform takes LATENCY_MS to answer
+    httpx.post(f"{url}/sandbox/faults", json={"latency_ms": latency_ms}, headers=headers,
+               timeout=30).raise_for_status()
+    try:
+        info = phase("check", lambda: window.run_check(samples.clear[0].id, ITEM),
+                     lambda: not window.checking, 120)
+    finally:
+        httpx.post(f"{url}/sandbox/faults", json={}, headers=headers,
+                   timeout=30).raise_for_status()
+    info["source"] = window.outcome.source if window.outcome else None
+    result["phases"].append(info)
+
+    heartbeat.stop()
+    window.close()
+    runner.wait(30000)
+    services.close()
+    collector.stop()
+    result["end_maxrss"] = _maxrss()
+    return result
+
+
+if __name__ == "__main__":
+    got = main(json.loads(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), int(sys.argv[4]),
+               int(sys.argv[5]))
+    sys.stdout.write("RESULT " + json.dumps(got) + "\n")
+    sys.stdout.flush()
