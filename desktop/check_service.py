@@ -141,9 +141,11 @@ class CheckService:
 
     def _offline(self, subject: SubjectId, item: str, reason: str) -> CheckOutcome:
         with self._engine.connect() as conn:
-            version = int(store.get_meta(conn, "list_version", "0"))
-            synced_at = store.get_meta(conn, "last_sync_at")
-            catalog_json = store.get_meta(conn, "catalog_json")
+            # One query for the three, read fresh on every check: a sync changes them.
+            meta = store.get_metas(conn, "list_version", "last_sync_at", "catalog_json")
+            version = int(meta.get("list_version") or "0")
+            synced_at = meta.get("last_sync_at")
+            catalog_json = meta.get("catalog_json")
             if not version or not synced_at or not catalog_json:
                 raise NoAnswer(
                     "平台不可用，且本机没有名单快照，无法核查。请在网络恢复后同步"

@@ -41,6 +41,9 @@ class Protector:
             raise ValueError("data key must be at least 32 bytes")
         self._aead = AESGCM(_derive(data_key, b"seal"))
         self._index_key = _derive(data_key, b"index")
+        # Keyed once: each index() copies this prepared HMAC (its key already absorbed)
+        # rather than keying a new one, for the same digest.
+        self._index_mac = hmac.new(self._index_key, digestmod=hashlib.sha256)
         self.chain_key = _derive(data_key, b"audit-chain")
         # Signs exported log bundles; its public half is registered at the platform, so
         # another desk can check a bundle without any of this desk's secrets.
@@ -55,7 +58,9 @@ class Protector:
 
     def index(self, identifier: str) -> str:
         """The lookup key for a normalised identifier (hex HMAC-SHA256)."""
-        return hmac.new(self._index_key, identifier.encode(), hashlib.sha256).hexdigest()
+        mac = self._index_mac.copy()
+        mac.update(identifier.encode())
+        return mac.hexdigest()
 
     def seal(self, text: str) -> str:
         """Encrypt ``text``; the result is ASCII and differs on every call."""

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from local_cache import chain
@@ -30,20 +30,52 @@ from local_cache.tables import (
     snapshot_subjects,
 )
 
+# Statements built once and executed with their parameters passed separately: building
+# one per call (``insert(t).values(**kw)``) made SQLAlchemy generate its cache key and
+# match every value to a column again each time, most of a short write's cost. A built
+# statement keeps its cache key, so its compiled form is found at once.
+
+
+def _upsert(table, key: str, update_columns: Iterable[str]):
+    stmt = sqlite_insert(table)
+    return stmt.on_conflict_do_update(index_elements=[key],
+                                      set_={c: stmt.excluded[c] for c in update_columns})
+
+
+_GET_META = select(meta.c.value).where(meta.c.key == bindparam("key"))
+_GET_METAS = select(meta.c.key, meta.c.value).where(
+    meta.c.key.in_(bindparam("keys", expanding=True)))
+_SET_META = _upsert(meta, "key", ["value"])
+_UPSERT_SUBJECTS = _upsert(snapshot_subjects, "subject_key",
+                           ["kind", "district", "id_sealed", "name_sealed"])
+_UPSERT_RECORDS = _upsert(snapshot_records, "record_id",
+                          [c.name for c in snapshot_records.c if c.name != "record_id"])
+_DELETE_RECORDS = delete(snapshot_records).where(
+    snapshot_records.c.record_id.in_(bindparam("ids", expanding=True)))
+_INSERT_RESULT = insert(results)
+_INSERT_AUDIT = insert(audit)
+_AUDIT_HEAD = select(audit.c.seq, audit.c.hash).order_by(audit.c.seq.desc()).limit(1)
+_MARK_CHECKED = _upsert(checked, "subject_key", ["last_checked_at"])
+_INSERT_OUTBOX = insert(outbox)
+
 # ---------------------------------------------------------------------------- meta
 
 
 def get_meta(conn: Connection, key: str, default: str | None = None) -> str | None:
     """A stored value of the ``meta`` table."""
-    value = conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar_one_or_none()
+    value = conn.execute(_GET_META, {"key": key}).scalar_one_or_none()
     return default if value is None else value
+
+
+def get_metas(conn: Connection, *keys: str) -> dict[str, str]:
+    """Several stored ``meta`` values in one query; keys not stored are left out."""
+    return dict(conn.execute(_GET_METAS, {"keys": list(keys)}).all())
 
 
 def set_meta(conn: Connection, **values: object) -> None:
     """Store several ``meta`` values."""
-    for key, value in values.items():
-        stmt = sqlite_insert(meta).values(key=key, value=str(value))
-        conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": str(value)}))
+    if values:
+        conn.execute(_SET_META, [{"key": k, "value": str(v)} for k, v in values.items()])
 
 
 # ---------------------------------------------------------------------------- snapshot
@@ -114,31 +146,11 @@ def apply_changes(conn: Connection, protector: Protector, entries: Iterable[dict
             }
         )
     if deletes:
-        conn.execute(delete(snapshot_records).where(snapshot_records.c.record_id.in_(deletes)))
+        conn.execute(_DELETE_RECORDS, {"ids": deletes})
     if subject_rows:
-        stmt = sqlite_insert(snapshot_subjects)
-        conn.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["subject_key"],
-                set_={
-                    c: stmt.excluded[c] for c in ("kind", "district", "id_sealed", "name_sealed")
-                },
-            ),
-            list(subject_rows.values()),
-        )
+        conn.execute(_UPSERT_SUBJECTS, list(subject_rows.values()))
     if upserts:
-        stmt = sqlite_insert(snapshot_records)
-        conn.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["record_id"],
-                set_={
-                    c.name: stmt.excluded[c.name]
-                    for c in snapshot_records.c
-                    if c.name != "record_id"
-                },
-            ),
-            upserts,
-        )
+        conn.execute(_UPSERT_RECORDS, upserts)
     return touched
 
 
@@ -195,15 +207,16 @@ def save_result(
 ) -> None:
     """Keep an answer, sealed whole."""
     conn.execute(
-        insert(results).values(
-            check_id=check_id,
-            subject_key=protector.index(subject_id),
-            item=item,
-            verdict=verdict,
-            source=source,
-            checked_at=time.time(),
-            body_sealed=protector.seal(body),
-        )
+        _INSERT_RESULT,
+        {
+            "check_id": check_id,
+            "subject_key": protector.index(subject_id),
+            "item": item,
+            "verdict": verdict,
+            "source": source,
+            "checked_at": time.time(),
+            "body_sealed": protector.seal(body),
+        },
     )
 
 
@@ -229,24 +242,56 @@ def append_audit(conn: Connection, protector: Protector, *, counter: str, clerk:
     ``ANCHOR_EVERY`` entries the new head is queued for the platform (outbox, kind
     ``anchor``) so it survives offline periods.
     """
-    last = conn.execute(select(audit.c.seq, audit.c.hash).order_by(audit.c.seq.desc())
-                        .limit(1)).first()
-    seq, prev = (last.seq + 1, last.hash) if last else (1, "")
-    public = {"seq": seq, "at": repr(time.time()), "counter": counter, "clerk": clerk,
-              "event": event, "item": item, "verdict": verdict, "source": source}
-    personal = {"subject_key": protector.index(subject_id) if subject_id else None,
-                "subject_masked": masked,
-                "details": json.dumps(details or {}, ensure_ascii=False, sort_keys=True)}
-    salt = os.urandom(16).hex()
-    commit = chain.commitment(salt, personal)
-    digest = chain.entry_hash(protector.chain_key, prev, public, commit)
-    conn.execute(insert(audit).values(
-        **public | {"at": float(public["at"])}, **personal, salt=salt, commitment=commit,
-        prev_hash=prev, hash=digest, purged=0,
-    ))
-    if seq % ANCHOR_EVERY == 0:
-        queue_anchor(conn, protector, counter, seq, digest)
+    seq, prev = audit_head(conn)
+    row = _audit_row(protector, seq + 1, prev, counter, clerk, event, subject_id, masked,
+                     item, verdict, source, details)
+    conn.execute(_INSERT_AUDIT, row)
+    if row["seq"] % ANCHOR_EVERY == 0:
+        queue_anchor(conn, protector, counter, row["seq"], row["hash"])
+    return row["seq"]
+
+
+def append_audit_many(conn: Connection, protector: Protector, entries: Iterable[dict]) -> int:
+    """``append_audit`` for several entries (each a dict of its keyword arguments), in order.
+
+    Reads the chain head once and inserts every entry in one statement; the entries, their
+    hashes and the anchors queued are those ``append_audit`` called once per entry would
+    make. Same transaction rule. Returns the last entry's sequence number (the head's when
+    ``entries`` is empty).
+    """
+    seq, prev = audit_head(conn)
+    key = protector.chain_key
+    rows: list[dict] = []
+    for e in entries:
+        row = _audit_row(protector, seq + 1, prev, e["counter"], e["clerk"], e["event"],
+                         e.get("subject_id"), e.get("masked"), e.get("item"),
+                         e.get("verdict"), e.get("source"), e.get("details"), key)
+        rows.append(row)
+        seq, prev = row["seq"], row["hash"]
+    if rows:
+        conn.execute(_INSERT_AUDIT, rows)
+        for row in rows:
+            if row["seq"] % ANCHOR_EVERY == 0:
+                queue_anchor(conn, protector, row["counter"], row["seq"], row["hash"])
     return seq
+
+
+def _audit_row(protector: Protector, seq: int, prev: str, counter: str, clerk: str,
+               event: str, subject_id: str | None, masked: str | None, item: str | None,
+               verdict: str | None, source: str | None, details: dict | None,
+               key: bytes | None = None) -> dict:
+    """One chained entry as stored: its fields, salt, commitment and hashes."""
+    at = repr(time.time())
+    subject_key = protector.index(subject_id) if subject_id else None
+    text = json.dumps(details or {}, ensure_ascii=False, sort_keys=True)
+    salt = os.urandom(16).hex()
+    commit = chain.commitment_of(salt, subject_key, masked, text)
+    digest = chain.entry_hash_of(protector.chain_key if key is None else key, prev, commit,
+                                 seq, at, counter, clerk, event, item, verdict, source)
+    return {"seq": seq, "at": float(at), "counter": counter, "clerk": clerk, "event": event,
+            "item": item, "verdict": verdict, "source": source, "subject_key": subject_key,
+            "subject_masked": masked, "details": text, "salt": salt, "commitment": commit,
+            "prev_hash": prev, "hash": digest, "purged": 0}
 
 
 def queue_anchor(conn: Connection, protector: Protector, counter: str, seq: int,
@@ -275,24 +320,20 @@ def purge_personal(conn: Connection, before: float) -> int:
 
 def audit_head(conn: Connection) -> tuple[int, str]:
     """The newest entry's sequence number and hash (0, "") for an empty log."""
-    last = conn.execute(select(audit.c.seq, audit.c.hash).order_by(audit.c.seq.desc())
-                        .limit(1)).first()
+    last = conn.execute(_AUDIT_HEAD).first()
     return (last.seq, last.hash) if last else (0, "")
 
 
 def mark_checked(conn: Connection, protector: Protector, subject_id: str, masked: str) -> None:
     """Remember that this desk checked the subject now (for change alerts)."""
-    stmt = sqlite_insert(checked).values(
-        subject_key=protector.index(subject_id),
-        id_sealed=protector.seal(subject_id),
-        masked=masked,
-        last_checked_at=time.time(),
-    )
     conn.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["subject_key"],
-            set_={"last_checked_at": stmt.excluded.last_checked_at},
-        )
+        _MARK_CHECKED,
+        {
+            "subject_key": protector.index(subject_id),
+            "id_sealed": protector.seal(subject_id),
+            "masked": masked,
+            "last_checked_at": time.time(),
+        },
     )
 
 
@@ -373,18 +414,19 @@ def add_outbox(
     """Queue a message for the platform (feedback, anchor, report); the payload is sealed."""
     now = time.time()
     return conn.execute(
-        insert(outbox).values(
-            idempotency_key=idempotency_key,
-            check_id=check_id,
-            subject_key=protector.index(subject_id) if subject_id else "",
-            action=action,
-            kind=kind,
-            payload_sealed=protector.seal(payload),
-            state="pending",
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
-        )
+        _INSERT_OUTBOX,
+        {
+            "idempotency_key": idempotency_key,
+            "check_id": check_id,
+            "subject_key": protector.index(subject_id) if subject_id else "",
+            "action": action,
+            "kind": kind,
+            "payload_sealed": protector.seal(payload),
+            "state": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        },
     ).inserted_primary_key[0]
 
 
