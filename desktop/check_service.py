@@ -142,10 +142,20 @@ class CheckService:
     def _offline(self, subject: SubjectId, item: str, reason: str) -> CheckOutcome:
         with self._engine.connect() as conn:
             # One query for the three, read fresh on every check: a sync changes them.
-            meta = store.get_metas(conn, "list_version", "last_sync_at", "catalog_json")
+            meta = store.get_metas(conn, "list_version", "last_sync_at", "catalog_json",
+                                   "snapshot_rebuilding")
             version = int(meta.get("list_version") or "0")
             synced_at = meta.get("last_sync_at")
             catalog_json = meta.get("catalog_json")
+            if meta.get("snapshot_rebuilding"):
+                # A full resync emptied the snapshot and is refilling it: a subject whose
+                # records are not back yet would look clear.
+                raise NoAnswer(
+                    "平台不可用，且本机名单快照正在全量重建，暂不能离线核查，请稍后重试"
+                    + (f"。原因：{reason}" if reason else "")
+                    + " / the platform cannot be reached and the desk's list snapshot is "
+                    "being rebuilt by a full sync: try again when the sync has finished"
+                )
             if not version or not synced_at or not catalog_json:
                 raise NoAnswer(
                     "平台不可用，且本机没有名单快照，无法核查。请在网络恢复后同步"

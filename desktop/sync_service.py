@@ -126,7 +126,7 @@ class SyncService:
                             catalog_json=catalog.model_dump_json(),
                         )
                     if not page.more:
-                        values["last_sync_at"] = self._now()
+                        values.update(last_sync_at=self._now(), snapshot_rebuilding="")
                     store.set_meta(uow.conn, **values)
                     if not page.more or time.monotonic() - group_started >= GROUP_SECONDS:
                         uow.commit()
@@ -146,7 +146,8 @@ class SyncService:
     def _reset(self) -> None:
         with UnitOfWork(self._engine) as uow:
             store.clear_snapshot(uow.conn)
-            store.set_meta(uow.conn, list_version=0)
+            # Until the last page is in, the snapshot is partial: no offline answers from it.
+            store.set_meta(uow.conn, list_version=0, snapshot_rebuilding="1")
             uow.commit()
 
     def _new_catalog(self, catalog_version: int):

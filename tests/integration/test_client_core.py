@@ -219,3 +219,35 @@ def test_background_sender_drains_the_outbox_and_a_rejection_is_parked(tmp_path,
     assert len(failed) == 1 and "校验位错误" in failed[0]["reason"]
     assert svc.outbox.retry(failed[0]["id"]) and svc.outbox.counts()["pending"] == 1
     svc.close()
+
+
+def test_no_offline_answer_from_a_snapshot_a_full_resync_has_half_rebuilt(tmp_path, platform,
+                                                                          monkeypatch):
+    # A full resync empties the snapshot and refills it; cut short after its first page,
+    # the snapshot is partial, and a listed subject whose records are not back would look
+    # clear. Until the resync ends, offline checks are refused, plainly.
+    from desktop import sync_service
+
+    monkeypatch.setattr(sync_service, "GROUP_SECONDS", 0.0)  # commit every page
+    cases = [s for kind in ("prohibit", "restrict") for s in samples(platform.url)[kind]]
+    svc = desk(tmp_path, platform.url, sync_page=50)
+    svc.sync.sync()
+    before = {(s["id"], s["item"]): svc.checks.check(s["id"], s["item"], offline=True).verdict
+              for s in cases}
+
+    class Cut(Exception):
+        pass
+
+    def cut_after_first_page(entries, version):
+        raise Cut
+
+    with pytest.raises(Cut):
+        svc.sync.sync(full=True, progress=cut_after_first_page)
+    for subject, item in before:
+        with pytest.raises(NoAnswer) as refused:
+            svc.checks.check(subject, item, offline=True)
+        assert "正在全量重建" in str(refused.value) and "being rebuilt" in str(refused.value)
+    svc.sync.sync()  # resumes the resync to its end
+    after = {key: svc.checks.check(*key, offline=True).verdict for key in before}
+    assert after == before
+    svc.close()
