@@ -5,6 +5,7 @@ its full size with ``pytest -m full`` (or ``CREDITDESK_FULL=1``); ``sized`` pick
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from pathlib import Path
@@ -44,3 +45,26 @@ def tally(request):
                 stream.write(json.dumps(line, ensure_ascii=False) + "\n")
 
     return record
+
+
+def demo_platform(tmp_path_factory, name: str, api_key: str):
+    """A real sandbox process on the demo data set (own interpreter and event loop) with a
+    fresh SQLite file; the caller stops it."""
+    from sandbox.process import spawn
+    from ui.demo import DEMO_SEED, DEMO_SUBJECTS
+
+    db = tmp_path_factory.mktemp(name) / "platform.sqlite"
+    return spawn(f"sqlite:///{db}", seed=DEMO_SEED, subjects=DEMO_SUBJECTS, api_key=api_key)
+
+
+@pytest.fixture
+def collected_on_the_gui_thread(qapp):
+    """As ui.app does: no automatic collection on a worker thread while windows live.
+    Window tests use it with ``pytestmark = pytest.mark.usefixtures(...)``."""
+    from ui.app import install_language
+
+    install_language(qapp, "zh_CN")
+    gc.disable()
+    yield
+    gc.collect()
+    gc.enable()

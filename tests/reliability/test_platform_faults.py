@@ -15,7 +15,6 @@ between desk and platform and notes every request line and when it arrived, so
 
 from __future__ import annotations
 
-import gc
 import re
 import socket
 import threading
@@ -30,13 +29,13 @@ from PySide6.QtWidgets import QApplication
 from desktop import staff
 from desktop.check_service import CheckService
 from desktop.platform_client import ClientSettings, PlatformClient
-from sandbox.process import spawn
-from tests.reliability.conftest import sized
-from ui.app import install_language
+from tests.reliability.conftest import demo_platform, sized
 from ui.context import DeskContext
-from ui.demo import CLERK, CLERK_PASSWORD, DEMO_SEED, DEMO_SUBJECTS, fetch_samples, make_desk
+from ui.demo import CLERK, CLERK_PASSWORD, fetch_samples, make_desk
 from ui.main_window import MainWindow
 from ui.tasks import TaskRunner
+
+pytestmark = pytest.mark.usefixtures("collected_on_the_gui_thread")
 
 KEY = "reliability-faults-key-0123456789"
 DEADLINE = 4.0  # the desk's per-call deadline here (setting ``deadline``; 10 s by default)
@@ -136,8 +135,7 @@ class Relay:
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory):
     """A real sandbox process (own interpreter and event loop), fresh SQLite file."""
-    db = tmp_path_factory.mktemp("faults-platform") / "platform.sqlite"
-    child = spawn(f"sqlite:///{db}", seed=DEMO_SEED, subjects=DEMO_SUBJECTS, api_key=KEY)
+    child = demo_platform(tmp_path_factory, "faults-platform", KEY)
     yield child
     child.stop()
 
@@ -165,16 +163,6 @@ def relay(platform):
     box = Relay(int(platform.url.rsplit(":", 1)[1]))
     yield box
     box.close()
-
-
-@pytest.fixture(autouse=True)
-def collected_on_the_gui_thread(qapp):
-    """As ui.app does: no automatic collection on a worker thread while windows live."""
-    install_language(qapp, "zh_CN")
-    gc.disable()
-    yield
-    gc.collect()
-    gc.enable()
 
 
 def synced_desk(relay: Relay, root) -> DeskContext:

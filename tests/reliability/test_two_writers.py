@@ -44,7 +44,6 @@ longest GUI-thread stall are recorded, not asserted.
 from __future__ import annotations
 
 import csv
-import gc
 import json
 import logging
 import os
@@ -66,14 +65,15 @@ from desktop import staff
 from desktop.credentials import DATA_KEY
 from local_cache import db
 from local_cache.db import FILE_NAME, DatabaseBusyError
-from sandbox.process import creditdesk_script, spawn
+from sandbox.process import creditdesk_script
 from sandbox.server import DEFAULT_COUNTER
-from tests.reliability.conftest import sized
-from ui.app import install_language
+from tests.reliability.conftest import demo_platform, sized
+from tests.ui.test_main_window import open_window
 from ui.context import DeskContext
-from ui.demo import CLERK, CLERK_PASSWORD, DEMO_SEED, DEMO_SUBJECTS, fetch_samples, make_desk
-from ui.main_window import MainWindow
+from ui.demo import CLERK, CLERK_PASSWORD, fetch_samples, make_desk
 from ui.tasks import TaskRunner
+
+pytestmark = pytest.mark.usefixtures("collected_on_the_gui_thread")
 
 KEY = "reliability-two-writers-key-0123456789"
 WAIT = 120_000  # ms: only a hang reaches this
@@ -91,20 +91,9 @@ BIG_BATCH = sized(300, 30_000)  # rows of the first CLI batch
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory):
     """A real sandbox process, fresh SQLite file (only this module talks to it)."""
-    db = tmp_path_factory.mktemp("two-writers-platform") / "platform.sqlite"
-    child = spawn(f"sqlite:///{db}", seed=DEMO_SEED, subjects=DEMO_SUBJECTS, api_key=KEY)
+    child = demo_platform(tmp_path_factory, "two-writers-platform", KEY)
     yield child
     child.stop()
-
-
-@pytest.fixture(autouse=True)
-def collected_on_the_gui_thread(qapp):
-    """As ui.app does: no automatic collection on a worker thread while windows live."""
-    install_language(qapp, "zh_CN")
-    gc.disable()
-    yield
-    gc.collect()
-    gc.enable()
 
 
 class RecordingRunner(TaskRunner):
@@ -326,12 +315,7 @@ def test_window_and_cli_write_the_same_data_directory_at_once(qtbot, platform, t
     event.listen(engine, "before_cursor_execute", on_execute)
     event.listen(engine, "handle_error", on_error)
 
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: window.item_picker.count() > 0, timeout=WAIT)
+    window = open_window(qtbot, ctx)
     pool = [s for kind in ("alert", "incentive", "clear") for s in getattr(samples, kind)]
 
     seen: set[str] = set()
