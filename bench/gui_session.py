@@ -19,7 +19,7 @@ while the window does, in turn:
 
 The event loop runs throughout (a nested ``QEventLoop``, as ``ui.app`` does at start-up),
 never ``processEvents`` with sleeps. Prints one JSON line: per phase the longest gap, the
-99th percentile gap, ticks, seconds, and ``ru_maxrss`` (KiB) after start-up and each phase.
+99th percentile gap, ticks, seconds, and the peak RSS (KiB) after start-up and each phase.
 With ``BENCH_GUI_TRACE=1`` it also writes to stderr each phase's worst gaps and every GUI-
 thread Python call over 20 ms (for finding a stall's cause; the hook slows that thread).
 """
@@ -40,6 +40,16 @@ _BASE = [0]  # the profiler's stack depth inside run_until's loop.exec (see _tra
 
 
 def _maxrss() -> int:
+    """Peak resident set of this process in KiB: ``VmHWM``, which starts afresh at exec.
+    (``ru_maxrss`` survives exec on Linux: a child forked from a bench process that had
+    grown would report the parent's size.)"""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
