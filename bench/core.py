@@ -43,7 +43,8 @@ class Row:
 
     def __post_init__(self) -> None:
         if self.ratio is None and self.baseline:
-            self.ratio = round(self.ours / self.baseline, 2)
+            ratio = self.ours / self.baseline
+            self.ratio = round(ratio, 3 if ratio < 1 else 2)  # 0.103 is not 0.1
 
     def as_json(self) -> dict:
         """``figure``, ``ours``, ``baseline``, ``ratio``, ``target``, ``pass`` (+ unit, note)."""
