@@ -3,7 +3,8 @@
 ``creditdesk`` with no arguments opens the counter window (what a clerk's desktop
 shortcut runs); ``creditdesk --help`` still prints the commands. Qt is imported only when
 a window is asked for, so headless commands (``creditdesk id`` on a server, in CI) start
-without it: the single-instance options (``--check``, ``--item``, links) come from
+without it (``creditdesk --self-test`` checks an installation, see ``ui.self_test``): the
+single-instance options (``--check``, ``--item``, links) come from
 ``ui.single_instance``, which loads Qt, so they are added to the parser only when the
 command line asks for the window.
 """
@@ -60,6 +61,10 @@ def _gui_command(window: bool) -> cli.Command:
 def main(argv: Sequence[str] | None = None) -> int:
     """``creditdesk``: the CLI, with ``gui`` added; no arguments at all opens the window."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["--self-test"]:  # what an installer runs: is this installation whole?
+        from ui.self_test import main as self_test
+
+        return self_test()
     if not args:
         args = ["gui"]
     window = args[0] == "gui"
