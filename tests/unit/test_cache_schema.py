@@ -47,3 +47,55 @@ def test_a_first_release_file_upgrades_keeping_its_rows(tmp_path):
         assert tuple(row) == ("k1", "feedback", "pending")
         assert conn.exec_driver_sql("SELECT count(*) FROM audit").scalar() == 1
     engine.dispose()
+
+
+def test_a_previous_release_desk_upgrades_with_its_outbox_and_a_verifying_log(tmp_path):
+    # A desk written at the previous schema (0004) by the real store functions: three
+    # pending feedback rows, 120 chained log entries (two anchors queued). Opening it with this
+    # release migrates it; every row stays and the chain still verifies.
+    import json
+    import os
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, text
+
+    import local_cache.db as db
+    from desktop import audit
+    from local_cache import store
+    from local_cache.protect import Protector
+
+    protector = Protector(os.urandom(32))
+    old = create_engine(f"sqlite:///{tmp_path / db.FILE_NAME}")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(db.Path(db.__file__).with_name("migrations")))
+    with old.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0004")
+        for i in range(3):
+            store.add_outbox(conn, protector, idempotency_key=f"key-{i}", check_id=f"chk-{i}",
+                             subject_id="330602199001011234", action="terminated",
+                             payload=json.dumps({"check_id": f"chk-{i}"}))
+        for i in range(120):
+            store.append_audit(conn, protector, counter="SX-01", clerk="clerk01",
+                               event="check", subject_id="330602199001011234",
+                               masked="330602********1234", item="GOV_PROCUREMENT",
+                               verdict="clear", source="platform", details={"n": i})
+        before = {
+            "outbox": conn.execute(text("SELECT id, idempotency_key, kind, state, "
+                                        "payload_sealed FROM outbox ORDER BY id")).all(),
+            "audit": conn.execute(text("SELECT * FROM audit ORDER BY seq")).all(),
+        }
+    old.dispose()
+
+    engine = db.open_engine(tmp_path)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
+        assert conn.execute(text("SELECT id, idempotency_key, kind, state, payload_sealed "
+                                 "FROM outbox ORDER BY id")).all() == before["outbox"]
+        assert conn.execute(text("SELECT * FROM audit ORDER BY seq")).all() == before["audit"]
+        kinds = conn.execute(text("SELECT kind, count(*) FROM outbox GROUP BY kind")).all()
+        assert dict(kinds) == {"feedback": 3, "anchor": 2}
+        result = audit.verify(conn, protector)
+    engine.dispose()
+    assert result.ok and result.entries == 120, result
