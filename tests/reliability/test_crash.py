@@ -13,8 +13,9 @@ directory written by a real child process that is killed with SIGKILL and restar
   (lost 0, duplicated 0, also by the platform's own count), and the desk's log one
   ``action.terminated`` entry per action.
 - ``test_sync_survives_sigkill_and_ends_equal_to_the_platform``: the real ``creditdesk
-  sync`` command against a platform of sized(80,000, 1,300,000) subjects (about 13,000 /
-  216,000 list entries, 9,600 / 154,000 records in force), killed sized(5, 30) times:
+  sync`` command against a platform of sized(400,000, 1,300,000) subjects (about 66,000
+  / 216,000 list entries, 47,700 / 154,000 records in force; the small size must outlast
+  a few of the sync's half-second commit groups), killed sized(5, 30) times:
   every other kill at a random moment after the start, the others at a random moment
   after the run applied its first page (so kills land mid-sync however slow the start
   is; at least one must). Should the desk catch up before the kills are done, the
@@ -254,7 +255,7 @@ def _wait_first_page(desk: Path, before: int, child: subprocess.Popen) -> None:
 def test_sync_survives_sigkill_and_ends_equal_to_the_platform(tmp_path, tally):
     kills_wanted = sized(5, 30)
     db_path = tmp_path / "platform.sqlite"
-    platform = spawn(f"sqlite:///{db_path}", seed=13, subjects=sized(80_000, 1_300_000),
+    platform = spawn(f"sqlite:///{db_path}", seed=13, subjects=sized(400_000, 1_300_000),
                      api_key=KEY, timeout=900)
     env, data_key = _env()
     desk = tmp_path / "desk"
