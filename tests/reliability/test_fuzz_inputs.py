@@ -22,7 +22,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from desktop import schemas
 from desktop.batch_files import MAX_ROWS, BatchFileError, read_table, validate_rows
 from desktop.identifiers import IdentifierError, SubjectId, parse_identifier
-from desktop.platform_client import PlatformError, _parse, _rejected
+from desktop.platform_answers import PlatformError, parse, rejected
 from tests.reliability.conftest import sized
 from tests.strategies import credit_codes, noisy, resident_ids, ric_check
 
@@ -256,7 +256,7 @@ def test_response_parser_turns_every_malformed_body_into_a_platform_error(tally)
     def run(body, model, ctype, status):
         counts["bodies"] += 1
         try:
-            _parse(model, _response(200, body, ctype), body)
+            parse(model, _response(200, body, ctype), body)
             counts["parsed"] += 1
         except PlatformError as exc:
             counts["platform_errors"] += 1
@@ -266,9 +266,9 @@ def test_response_parser_turns_every_malformed_body_into_a_platform_error(tally)
             counts["crashed"] += 1
             raise
         # An error answer (4xx) with any body is read as PlatformRejected, never a crash.
-        rejected = _rejected(_response(status, body, ctype), body)
-        assert isinstance(rejected, PlatformError) and bilingual(rejected)
-        assert str(status) in str(rejected)
+        refused = rejected(_response(status, body, ctype), body)
+        assert isinstance(refused, PlatformError) and bilingual(refused)
+        assert str(status) in str(refused)
 
     run()
     tally(**counts)
@@ -279,7 +279,7 @@ def test_response_parser_turns_every_malformed_body_into_a_platform_error(tally)
 @pytest.mark.parametrize("body", [b"", b"null", b"[]", b"{", b"\xff\xfe", b'{"verdict": 1}'])
 def test_known_malformed_answers_are_platform_errors(body):
     with pytest.raises(PlatformError) as caught:
-        _parse(schemas.CreditResult, _response(200, body), body)
+        parse(schemas.CreditResult, _response(200, body), body)
     assert bilingual(caught.value)
 
 
