@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import Connection, select
 
 from desktop import audit_bundle
-from desktop.batch_files import write_table
+from desktop.batch_output import write_table
 from desktop.identifiers import mask_in_text
 from desktop.staff import Staff, StaffError, has_control
 from local_cache import store

@@ -1,10 +1,9 @@
-"""The file side of a batch check (批量查询): read the applicants' table, write the result.
+"""The file side of a batch check (批量查询): read the applicants' table.
 
 A clerk brings a spreadsheet (all bidders of a tender, a list of subsidy applicants) as
 CSV or XLSX. This module reads it whatever Chinese Excel or WPS did to it, finds the
-column holding the identifiers, validates every row locally, and writes the result file
-so that it is safe to open: no cell is ever evaluated as a formula and a crash never
-leaves half a file. Sending the rows to the platform is someone else's job.
+column holding the identifiers and validates every row locally. Writing the result file
+is :mod:`desktop.batch_output`; sending the rows to the platform is someone else's job.
 
 Resident identity numbers are personal information (PIPL): rows keep them (the platform
 needs them), but reprs and error messages never show one whole.
@@ -16,17 +15,13 @@ import codecs
 import csv
 import datetime as dt
 import io
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from desktop.identifiers import IdentifierError, SubjectId, parse_identifier
 
@@ -34,10 +29,8 @@ __all__ = [
     "BatchFileError",
     "InputTable",
     "RowCheck",
-    "neutralise",
     "read_table",
     "validate_rows",
-    "write_table",
 ]
 
 # One batch's limits (decided here; README and docs/RELIABILITY.md): a tender or subsidy list
@@ -180,71 +173,6 @@ def validate_rows(table: InputTable) -> list[RowCheck]:
         except IdentifierError as exc:
             checks.append(RowCheck(index, raw, None, _explain(raw, exc)))
     return checks
-
-
-def neutralise(cell: object) -> object:
-    """Make a cell safe from formula injection when the output is opened in Excel or WPS.
-
-    Text starting with ``=``, ``+``, ``-`` or ``@`` (also after leading spaces), or with
-    a tab or carriage return, gets a leading apostrophe (OWASP CSV injection guidance), so
-    an applicant named ``=HYPERLINK(...)`` is shown, never run. Numbers and ``None`` pass
-    unchanged; other objects become text. Trade-off: text ``"-5"`` or ``"+86 575..."``
-    also gets the apostrophe; a caller who wants a negative number passes a number.
-    """
-    if cell is None or isinstance(cell, int | float | Decimal):  # bool is an int
-        return cell
-    text = cell if isinstance(cell, str) else str(cell)
-    if text.startswith(("\t", "\r")) or text.lstrip().startswith(("=", "+", "-", "@")):
-        return "'" + text
-    return text
-
-
-def write_table(path: Path, header: list[str], rows: list[list[object]]) -> None:
-    """Write a result file, CSV/TXT or XLSX by suffix, every cell through :func:`neutralise`.
-
-    CSV is UTF-8 with a BOM, without which Excel reads Chinese as GBK mojibake. XLSX cells
-    are all text, so an identifier never becomes a number. The file is written beside the
-    target and moved into place, so a crash leaves the old file or none, never half of one.
-    The parent directory must exist: a mistyped path should fail, not grow directories.
-    """
-    path = Path(path)
-    is_xlsx = _xlsx_by_suffix(path)
-    if not path.parent.is_dir():
-        raise BatchFileError(
-            f"保存位置不存在：{path.parent}", f"the output folder does not exist: {path.parent}"
-        )
-    try:
-        # Same directory, so os.replace is a rename on one file system. mkstemp makes the
-        # file readable by its owner only, fitting for personal data.
-        handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    except OSError as exc:
-        raise _save_error(path, exc) from exc
-    temp = Path(temp_name)
-    try:
-        if is_xlsx:
-            os.close(handle)
-            _write_xlsx(temp, header, rows)
-        else:
-            with open(handle, "w", encoding="utf-8-sig", newline="") as stream:
-                writer = csv.writer(stream)
-                for values in [header, *rows]:
-                    writer.writerow([neutralise(value) for value in values])
-        with open(temp, "rb+") as stream:
-            os.fsync(stream.fileno())  # the bytes are on disk before the name points at them
-        os.replace(temp, path)
-    except BaseException as exc:
-        temp.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise _save_error(path, exc) from exc
-        raise
-
-
-def _save_error(path: Path, exc: OSError) -> BatchFileError:
-    # On Windows the usual cause: the previous result is still open in Excel or WPS.
-    return BatchFileError(
-        f"无法保存 {path.name}（文件是否正在被 Excel 或 WPS 打开？）：{exc.strerror}",
-        f"cannot save {path.name} (is it open in Excel or WPS?): {exc.strerror}",
-    )
 
 
 def _xlsx_by_suffix(path: Path) -> bool:
@@ -487,21 +415,3 @@ def _scrub(text: str) -> str:
         return digits[:6] + "*" * (len(digits) - 6 - tail) + digits[-tail:]
 
     return _PERSONAL_NUMBER.sub(masked, text)
-
-
-def _write_xlsx(path: Path, header: list[str], rows: list[list[object]]) -> None:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "批量查询结果"
-    for r, values in enumerate([header, *rows], start=1):
-        for c, value in enumerate(values, start=1):
-            if value is None:
-                continue
-            if not isinstance(value, int | float | Decimal):
-                # Drop control characters XML cannot hold *before* neutralising, so
-                # that "\x01=1" cannot turn back into a formula.
-                value = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-            text = str(neutralise(value))
-            cell = sheet.cell(row=r, column=c, value=text)
-            cell.data_type = "s"  # also stops "#N/A" becoming an error cell
-    workbook.save(path)

@@ -287,7 +287,8 @@ def configure_batch(p: argparse.ArgumentParser) -> None:
 @guarded
 def run_batch(args: argparse.Namespace) -> int:
     """Check every row of a table; one result row per input row, in input order."""
-    from desktop.batch_files import BatchFileError, read_table, write_table
+    from desktop.batch_files import BatchFileError, read_table
+    from desktop.batch_output import write_table
 
     try:
         table = read_table(args.input)

@@ -3,7 +3,7 @@
 The entries are those of a :class:`desktop.audit_query.LogFilter`, read page by page
 (newest first, keyset by ``seq``) so a million-entry log is streamed, never held whole.
 Subjects are always masked (the log's masked form; details are masked by
-``audit_query``). Cells go through ``batch_files.neutralise`` so a clerk named
+``audit_query``). Cells go through ``batch_output.neutralise`` so a clerk named
 ``=HYPERLINK(...)`` is shown, never run. The file is written beside the target and moved
 into place; the export is logged (``review.export``) in the transaction that does so.
 """
@@ -28,7 +28,7 @@ from reportlab.platypus import Paragraph, Spacer
 
 from desktop import audit_query as aq
 from desktop.audit_export import CST, HEADER, ExportError, one_line
-from desktop.batch_files import neutralise
+from desktop.batch_output import neutralise
 from desktop.identifiers import mask, mask_in_text, parse_identifier
 from desktop.report_fonts import build_pdf, grid, styles
 from local_cache import store

@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.batch_files import BatchFileError, InputTable, read_table, write_table
+from desktop.batch_files import BatchFileError, InputTable, read_table
+from desktop.batch_output import write_table
 from desktop.batch_service import BatchReport, ProgressThrottle, heap_frozen
 from desktop.bootstrap import Services
 from ui.context import DeskContext

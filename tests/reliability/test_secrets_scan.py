@@ -20,7 +20,8 @@ from types import SimpleNamespace
 import pytest
 
 from desktop import audit_export, flows, staff
-from desktop.batch_files import read_table, write_table
+from desktop.batch_files import read_table
+from desktop.batch_output import write_table
 from desktop.credentials import DATA_KEY
 from desktop.identifiers import IdentifierError
 from tests.reliability.conftest import sized

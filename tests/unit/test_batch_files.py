@@ -8,14 +8,8 @@ import re
 import openpyxl
 import pytest
 
-from desktop.batch_files import (
-    BatchFileError,
-    InputTable,
-    neutralise,
-    read_table,
-    validate_rows,
-    write_table,
-)
+from desktop.batch_files import BatchFileError, InputTable, read_table, validate_rows
+from desktop.batch_output import neutralise, write_table
 from desktop.identifiers import IdentifierKind
 from tests.strategies import ric_check, uscc_check
 
