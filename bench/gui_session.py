@@ -29,28 +29,15 @@ from __future__ import annotations
 import csv
 import json
 import os
-import resource
 import sys
 import time
 from pathlib import Path
 
+from bench.gui_start import peak_rss_kib
+
 ITEM = "GOV_PROCUREMENT"
 CLERK, PASSWORD = "bench-clerk", "bench-clerk-pass"
 _BASE = [0]  # the profiler's stack depth inside run_until's loop.exec (see _trace_slow)
-
-
-def _maxrss() -> int:
-    """Peak resident set of this process in KiB: ``VmHWM``, which starts afresh at exec.
-    (``ru_maxrss`` survives exec on Linux: a child forked from a bench process that had
-    grown would report the parent's size.)"""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _trace_slow(threshold: float = 0.02) -> list:
@@ -172,11 +159,11 @@ def main(settings: dict, api_key: str, work: Path, rows: int, latency_ms: int) -
             slow.clear()
         return {"phase": name, "max_ms": round(gaps[-1] * 1000, 1),
                 "p99_ms": round(gaps[int(0.99 * (len(gaps) - 1))] * 1000, 1),
-                "ticks": len(gaps), "seconds": round(seconds, 2), "maxrss": _maxrss()}
+                "ticks": len(gaps), "seconds": round(seconds, 2), "maxrss": peak_rss_kib()}
 
     result: dict = {"start_maxrss": 0, "phases": []}
     run_until(lambda: window.item_picker.count() > 0, 60, then_ms=500)
-    result["start_maxrss"] = _maxrss()
+    result["start_maxrss"] = peak_rss_kib()
 
     # the machine's own noise: the window doing nothing for 2 s
     idle_until = time.monotonic() + 2
@@ -224,7 +211,7 @@ def main(settings: dict, api_key: str, work: Path, rows: int, latency_ms: int) -
     runner.wait(30000)
     services.close()
     collector.stop()
-    result["end_maxrss"] = _maxrss()
+    result["end_maxrss"] = peak_rss_kib()
     return result
 
 

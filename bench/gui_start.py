@@ -32,7 +32,7 @@ def _say(line: str) -> None:
     sys.stdout.flush()
 
 
-def _maxrss() -> int:
+def peak_rss_kib() -> int:
     """Peak resident set of this process in KiB: ``VmHWM``, which starts afresh at exec.
     (``ru_maxrss`` survives exec on Linux: a child forked from a bench process that had
     grown would report the parent's size.)"""
@@ -56,7 +56,7 @@ def _watch(app, is_ready, on_sign_in=None) -> None:
         if done:
             return
         done.append(1)
-        _say(f"READY {_maxrss()}")
+        _say(f"READY {peak_rss_kib()}")
         window.close()
 
     def changed(_old, new) -> None:
