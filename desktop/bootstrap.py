@@ -120,7 +120,9 @@ class Services:
         from desktop.report_service import ReportService
 
         return ReportService(self.engine, self.protector, counter=self.settings["counter_id"],
-                             clerk=self.settings["clerk_id"])
+                             clerk=self.settings["clerk_id"],
+                             verify_base=self.settings["verify_url"]
+                             or self.settings["platform_url"])
 
     def sign_in(self, clerk_id: str) -> None:
         """Act as ``clerk_id`` from now on: services that stamp the clerk are rebuilt."""

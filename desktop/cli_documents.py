@@ -12,6 +12,7 @@ from desktop import schemas
 from desktop.bootstrap import Services
 from desktop.client_cli import (
     EXIT_INVALID,
+    EXIT_NO_ANSWER,
     EXIT_OK,
     EXIT_REFUSED,
     common,
@@ -27,8 +28,9 @@ from desktop.platform_client import PlatformError
 
 
 def configure_report(p: argparse.ArgumentParser) -> None:
-    """``report ID --item CODE -o FILE.pdf`` or ``report verify REPORT_NO_OR_PDF``."""
-    p.add_argument("target", nargs="+", metavar="ID | verify NUMBER_OR_PDF")
+    """``report ID --item CODE -o FILE.pdf`` or ``report verify NUMBER --code CODE | URL | PDF``."""
+    p.add_argument("target", nargs="+", metavar="ID | verify NUMBER|QR-URL|FILE.pdf")
+    p.add_argument("--code", help="verification code printed on the paper (核验码)")
     p.add_argument("--item", help="business item code")
     p.add_argument("-o", "--output", type=Path, help="PDF to write")
     p.add_argument("--lang", choices=["zh_CN", "en"], default="zh_CN")
@@ -38,17 +40,16 @@ def configure_report(p: argparse.ArgumentParser) -> None:
 
 @guarded
 def run_report(args: argparse.Namespace) -> int:
-    """Print a verifiable credit report, or verify one."""
-    from desktop.report_service import verify_document
+    """Print a verifiable credit report, or verify one.
 
+    ``report verify`` exits 0 for genuine, 4 for altered or unknown (the first word of the
+    output, or ``status`` with ``--json``, tells which), 2 for input that cannot be
+    verified (a number without ``--code`` above all), 3 when the platform cannot answer.
+    """
+    if args.target[0] == "verify":
+        return _verify(args)
     svc = services(args)
     try:
-        if args.target[0] == "verify":
-            if len(args.target) != 2:
-                return fail(ValueError("用法 / usage: report verify NUMBER_OR_PDF"), EXIT_INVALID)
-            result = verify_document(svc.client, args.target[1])
-            emit(args, result.__dict__, lambda: print(f"{result.status}: {result.message}"))
-            return EXIT_OK if result.status == "genuine" else EXIT_REFUSED
         if not args.item or not args.output:
             return fail(ValueError("需要 --item 和 -o / --item and -o are required"), EXIT_INVALID)
         outcome = svc.checks.check(args.target[0], args.item, offline=args.offline)
@@ -75,6 +76,26 @@ def run_report(args: argparse.Namespace) -> int:
         ),
     )
     return EXIT_OK
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from desktop.report_code import VerifyInputError
+    from desktop.report_verify import verify
+
+    if len(args.target) != 2:
+        return fail(ValueError("用法 / usage: report verify NUMBER --code CODE | QR-URL | "
+                               "FILE.pdf"), EXIT_INVALID)
+    svc = services(args)
+    try:
+        result = verify(svc.client, args.target[1], args.code)
+    except VerifyInputError as exc:
+        return fail(exc, EXIT_INVALID)
+    except PlatformError as exc:  # no answer is not an answer: not "unknown"
+        return fail(exc, EXIT_NO_ANSWER)
+    finally:
+        svc.close()
+    emit(args, result.as_dict(), lambda: print(f"{result.status}: {result.message}"))
+    return EXIT_OK if result.status == "genuine" else EXIT_REFUSED
 
 
 def configure_commitment(p: argparse.ArgumentParser) -> None:

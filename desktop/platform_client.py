@@ -90,6 +90,7 @@ CALLS: dict[str, tuple[str, bool]] = {
     "supervision": ("GET", True),
     "changes": ("GET", True),
     "find_report": ("GET", True),
+    "verify_report": ("GET", True),
     "tolerance": ("POST", True),  # a query sent as POST: it changes nothing on the platform
     "batch": ("POST", True),  # a query sent as POST (the id list is too long for a URL)
     "feedback": ("POST", True),  # carries Idempotency-Key: a replay is stored once
@@ -245,6 +246,11 @@ class PlatformClient:
             if exc.status == 404 and exc.code == "report_not_found":
                 return None
             raise  # e.g. a 404 from a wrong base URL is not "no such report"
+
+    def verify_report(self, report_no: str, code: str) -> schemas.ReportVerifyOut:
+        """Whether ``code`` is the verification code registered with ``report_no``."""
+        return self._call("verify_report", f"/v1/reports/{_segment(report_no)}/verify",
+                          schemas.ReportVerifyOut, params={"code": code})
 
     # --- circuit breaker --------------------------------------------------------------------
 

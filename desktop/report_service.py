@@ -1,11 +1,12 @@
-"""Printed documents that can be verified: numbering, digests, registration, verification.
+"""Printed documents that can be verified: numbering, codes, digests, registration.
 
-A report number is unique per desk and day (``COUNTER-TAG-YYYYMMDD-NNNN``). The QR code and
-the short verification code printed on the page carry the number and a digest of the
-report's content; the SHA-256 of the finished PDF file is registered with the platform
-(``POST /v1/reports``) through the outbox, so printing works offline and registration
-follows when the platform is back. Verifying a PDF compares its SHA-256 with the
-registered one: any changed byte reads as altered.
+A report number is unique per desk and day (``COUNTER-TAG-YYYYMMDD-NNNN``). Each document
+gets a random verification code (核验码, ``desktop.report_code``) printed under a QR code
+that holds the verification URL (``{verify_url}/verify/{number}?code={code}``). The number,
+the SHA-256 of the finished PDF, the SHA-256 of the code and the public facts the
+verification page shows are registered with the platform (``POST /v1/reports``) through the
+outbox, so printing works offline and registration follows when the platform is back.
+Verifying is ``desktop.report_verify``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import json
 import os
 import tempfile
 from dataclasses import dataclass
@@ -24,11 +24,10 @@ from sqlalchemy import Engine
 from desktop import schemas
 from desktop.check_service import CheckOutcome
 from desktop.identifiers import mask
-from desktop.platform_client import PlatformClient
+from desktop.report_code import code_digest, masked_name, new_code, verification_url
 from desktop.report_pdf import (
     CommitmentData,
     ReportData,
-    extract_text,
     render_commitment_letter,
     render_credit_report,
 )
@@ -47,30 +46,14 @@ class Printed:
     path: Path
 
 
-@dataclass(frozen=True)
-class Verification:
-    """What the platform says about a report."""
-
-    number: str
-    status: str  # genuine | altered | unknown
-    message: str  # "中文 / English"
-
-
-def verification_code(content: dict) -> str:
-    """A short code over the report's content: 12 base32 characters in three groups."""
-    digest = hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True,
-                                       default=str).encode()).digest()
-    code = base64.b32encode(digest).decode()[:12]
-    return f"{code[:4]}-{code[4:8]}-{code[8:]}"
-
-
 class ReportService:
     """Numbers, renders, records and verifies the documents of this desk."""
 
     def __init__(self, engine: Engine, protector: Protector, *, counter: str,
-                 clerk: str) -> None:
+                 clerk: str, verify_base: str = "http://127.0.0.1:8765") -> None:
         self._engine, self._protector = engine, protector
         self._counter, self._clerk = counter, clerk
+        self._verify_base = verify_base  # where the QR code sends a reader
 
     def next_number(self, uow: UnitOfWork, on: dt.date) -> str:
         """The next number of the day, inside the caller's transaction.
@@ -93,11 +76,10 @@ class ReportService:
         """Render the credit report of a check to ``path`` and queue its registration."""
         with UnitOfWork(self._engine) as uow:
             number = self.next_number(uow, dt.date.today())
-            content = {"number": number, "check": outcome.model_dump(mode="json")}
-            code = verification_code(content)
+            code = new_code()
             data = ReportData(
                 report_no=number, verification_code=code,
-                qr_payload=f"CREDITDESK-REPORT {number} {code}",
+                qr_payload=verification_url(self._verify_base, number, code),
                 checked_at=outcome.as_of, item_code=outcome.item, item_name=item_name,
                 subject_name=outcome.subject.name or "（平台无记录）",
                 subject_masked_id=mask(outcome.subject.id),
@@ -114,7 +96,8 @@ class ReportService:
             )
             pdf = render_credit_report(data, lang)
             printed = self._finish(uow, number, code, pdf, path, "credit_report",
-                                   mask(outcome.subject.id), outcome.check_id)
+                                   mask(outcome.subject.id), outcome.check_id,
+                                   _facts(outcome, outcome.item, item_name))
         return printed
 
     def print_commitment(self, outcome: CheckOutcome, tolerance: schemas.ToleranceResult,
@@ -124,13 +107,10 @@ class ReportService:
         with UnitOfWork(self._engine) as uow:
             number = self.next_number(uow, today)
             due = add_working_days(today, tolerance.due_days)
-            content = {"number": number, "subject": outcome.subject.id, "item": item.code,
-                       "materials": [m.code for m in tolerance.tolerable_materials],
-                       "due": due.isoformat(), "text": tolerance.commitment_text}
-            code = verification_code(content)
+            code = new_code()
             data = CommitmentData(
                 letter_no=number, verification_code=code,
-                qr_payload=f"CREDITDESK-COMMITMENT {number} {code}",
+                qr_payload=verification_url(self._verify_base, number, code),
                 issued_at=dt.datetime.now(dt.UTC), applicant_name=outcome.subject.name,
                 applicant_masked_id=mask(outcome.subject.id),
                 applicant_kind=outcome.subject.kind.value, item_code=item.code,
@@ -142,14 +122,17 @@ class ReportService:
             )
             pdf = render_commitment_letter(data, lang)
             printed = self._finish(uow, number, code, pdf, path, "commitment_letter",
-                                   mask(outcome.subject.id), outcome.check_id)
+                                   mask(outcome.subject.id), outcome.check_id,
+                                   _facts(outcome, item.code, item.name))
         return printed
 
     def _finish(self, uow: UnitOfWork, number: str, code: str, pdf: bytes, path: Path,
-                kind: str, masked: str, check_id: str) -> Printed:
+                kind: str, masked: str, check_id: str, facts: dict) -> Printed:
         digest = hashlib.sha256(pdf).hexdigest()
+        # The code travels only as its digest: the platform can check it, never print it.
         body = schemas.ReportIn(report_no=number, digest=digest, kind=kind, subject_id=masked,
-                                issued_at=dt.datetime.now(dt.UTC))
+                                issued_at=dt.datetime.now(dt.UTC),
+                                code_sha256=code_digest(number, code), **facts)
         store.add_outbox(uow.conn, self._protector, idempotency_key=f"report-{number}",
                          check_id=check_id, subject_id=None, action=kind,
                          payload=body.model_dump_json(), kind="report")
@@ -169,54 +152,11 @@ class ReportService:
         return Printed(number, code, digest, path)
 
 
-def verify_document(client: PlatformClient, target: str) -> Verification:
-    """Ask the platform about a report number, or about a PDF file's content."""
-    path = Path(target)
-    if path.suffix.lower() == ".pdf" and path.exists():
-        pdf = path.read_bytes()
-        number = _number_in(pdf)
-        if number is None:
-            return Verification("", "unknown", "文件中没有报告编号 / no report number in file")
-        registered = client.find_report(number)
-        if registered is None:
-            return Verification(number, "unknown", "平台没有登记该编号 / not registered")
-        if registered.digest != hashlib.sha256(pdf).hexdigest():
-            return Verification(number, "altered",
-                                "文件内容与登记的摘要不符：已被修改 / the file does not match "
-                                "its registered digest: altered")
-        return Verification(number, "genuine", "与平台登记一致 / matches the registration")
-    registered = client.find_report(target)
-    if registered is None:
-        return Verification(target, "unknown", "平台没有登记该编号 / not registered")
-    return Verification(target, "genuine",
-                        f"已登记：{registered.kind}，{registered.issued_at:%Y-%m-%d %H:%M} / "
-                        f"registered: {registered.kind}, {registered.issued_at:%Y-%m-%d %H:%M}")
-
-
-def _number_in(pdf: bytes) -> str | None:
-    """The report number: from the document information (its title), which survives a
-    damaged content stream, else from the text."""
-    import io
-    import re
-
-    import pypdf
-
-    pattern = re.compile(r"[A-Za-z0-9._:\-]+-\d{8}-\d{4}")
-    sources: list[str] = []
-    try:
-        reader = pypdf.PdfReader(io.BytesIO(pdf))
-        sources.append(str((reader.metadata or {}).get("/Title", "")))
-    except Exception:  # noqa: BLE001 - a damaged file: try the text next
-        pass
-    try:
-        sources.append(extract_text(pdf))
-    except Exception:  # noqa: BLE001
-        pass
-    for text in sources:
-        found = pattern.search(text)
-        if found:
-            return found.group(0)
-    return None
+def _facts(outcome: CheckOutcome, item_code: str, item_name: str) -> dict:
+    """The public facts a verification page shows, as registered with the report."""
+    return {"verdict": outcome.verdict, "item_code": item_code, "item_name": item_name[:128],
+            "subject_name": masked_name(outcome.subject.name or "", outcome.subject.kind.value)
+            [:128]}
 
 
 def add_working_days(start: dt.date, days: int) -> dt.date:

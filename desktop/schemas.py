@@ -302,15 +302,28 @@ class ChangesOut(_Model):
 
 
 class ReportIn(_Model):
-    """``POST /v1/reports``: register a printed report's number and digest."""
+    """``POST /v1/reports``: register a printed report's number, digest and verification code.
+
+    The platform keeps only the SHA-256 of the code (``code_sha256``): it can tell a right
+    code from a wrong one, but it cannot print the code on new paper, and no API answer
+    carries it. The other fields are the public facts the verification page shows.
+    """
 
     report_no: Code
     digest: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16,128}$")] = Field(
         description="lower-case hex digest of the printed document"
     )
     kind: Code = "credit_report"
-    subject_id: Text(64) = ""
+    subject_id: Text(64) = Field("", description="the subject's identifier, masked")
     issued_at: dt.datetime
+    code_sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] = Field(
+        description="hex SHA-256 of 'REPORT_NO\\nCODE' (CODE: the printed verification code "
+        "in capitals without separators)")
+    subject_name: Text(128) = Field(
+        "", description="organisation name; for a person only the first character, masked")
+    verdict: Verdict
+    item_code: Code
+    item_name: Text(128) = ""
 
 
 class ReportOut(_Model):
@@ -441,3 +454,25 @@ class MutateOut(_Model):
     changed: int
     subject_ids: list[str]
     list_version: int
+
+
+# --- paper verifies by its code (issue 15, item 8) --------------------------------------
+
+
+class ReportVerifyOut(_Model):
+    """``GET /v1/reports/{report_no}/verify?code=``: what a number and code add up to.
+
+    ``genuine``: registered and the code matches (the public facts follow); ``altered``:
+    the number is registered but the code does not match; ``unknown``: not registered.
+    """
+
+    status: Literal["genuine", "altered", "unknown"]
+    report_no: str
+    kind: str | None = None
+    subject_id: str | None = Field(None, description="masked")
+    subject_name: str | None = None
+    verdict: Verdict | None = None
+    item_code: str | None = None
+    item_name: str | None = None
+    counter: str | None = None
+    issued_at: dt.datetime | None = None

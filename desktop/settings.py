@@ -29,6 +29,8 @@ class Setting:
 
 DECLARED: tuple[Setting, ...] = (
     Setting("platform_url", str, "http://127.0.0.1:8765", "credit platform base URL"),
+    Setting("verify_url", str, "", "base URL printed in report QR codes for verification "
+            "(empty: the platform URL)"),
     Setting("counter_id", str, "SX-COUNTER-01", "this counter's id at the platform"),
     Setting("clerk_id", str, "clerk", "the signed-in clerk"),
     Setting("stale_hours", float, 72.0, "snapshot age after which offline answers warn"),

@@ -29,6 +29,7 @@ from sandbox.feedback import AnchorStore, Conflict, Counters, DeskKeyStore, Feed
 from sandbox.lists import MAX_PAGE, ListVersions, VersionUnknown
 from sandbox.samples import find_samples
 from sandbox.storage import anchors, api_keys, desk_keys, records, subjects
+from sandbox.verify_page import add_verify_page
 
 
 class ApiError(Exception):
@@ -327,6 +328,20 @@ def create_app(platform: Platform) -> FastAPI:
             )
         return found
 
+    @app.get(
+        "/v1/reports/{report_no}/verify",
+        response_model=schemas.ReportVerifyOut,
+        responses=_ERRORS,
+        tags=["报告核验"],
+    )
+    def verify_report(
+        report_no: Annotated[str, Path(min_length=1, max_length=64)],
+        code: Annotated[str, Query(min_length=1, max_length=64,
+                                   description="the printed verification code")],
+        _: Auth,
+    ) -> schemas.ReportVerifyOut:
+        return platform.feedback.verify_report(report_no, code)
+
     @app.post(
         "/v1/audit/anchors",
         status_code=201,
@@ -367,6 +382,7 @@ def create_app(platform: Platform) -> FastAPI:
         return platform.desk_keys.list(counter)
 
     _add_sandbox_routes(app, platform)
+    add_verify_page(app, platform.feedback, platform.counters)
     # Outermost, so an injected fault also hides the platform's own error handling.
     app.add_middleware(FaultMiddleware, injector=platform.injector, prefix="/v1/")
     return app

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from desktop import schemas
+from desktop.report_code import code_digest
 from sandbox.storage import anchors, desk_keys, feedback, reports
 
 
@@ -100,6 +102,11 @@ class FeedbackStore:
             "counter_id": counter_id,
             "issued_at": body.issued_at.isoformat(),
             "registered_at": _now(),
+            "code_sha256": body.code_sha256,
+            "subject_name": body.subject_name,
+            "verdict": body.verdict.value,
+            "item_code": body.item_code,
+            "item_name": body.item_name,
         }
         try:
             with self._engine.begin() as conn:
@@ -107,16 +114,33 @@ class FeedbackStore:
             return self._report_out(row), True
         except IntegrityError:
             pass
-        existing = self.find_report(body.report_no)
-        if existing is None or existing.digest != body.digest:
+        with self._engine.connect() as conn:
+            first = conn.execute(select(reports.c.digest, reports.c.code_sha256)
+                                 .where(reports.c.report_no == body.report_no)).first()
+        if first is None or (first.digest, first.code_sha256) != (body.digest, body.code_sha256):
             raise Conflict(body.report_no)
-        return existing, False
+        return self.find_report(body.report_no), False
 
     def find_report(self, report_no: str) -> schemas.ReportOut | None:
         """The registered report, or None."""
         with self._engine.connect() as conn:
             row = conn.execute(select(reports).where(reports.c.report_no == report_no)).first()
         return self._report_out(row._asdict()) if row else None
+
+    def verify_report(self, report_no: str, code: str) -> schemas.ReportVerifyOut:
+        """Genuine when ``code`` is the one registered with ``report_no``, altered when the
+        number is registered with another code, unknown when it is not registered."""
+        with self._engine.connect() as conn:
+            row = conn.execute(select(reports).where(reports.c.report_no == report_no)).first()
+        if row is None:
+            return schemas.ReportVerifyOut(status="unknown", report_no=report_no)
+        if not hmac.compare_digest(row.code_sha256, code_digest(report_no, code)):
+            return schemas.ReportVerifyOut(status="altered", report_no=report_no)
+        return schemas.ReportVerifyOut(
+            status="genuine", report_no=report_no, kind=row.kind, subject_id=row.subject_id,
+            subject_name=row.subject_name, verdict=row.verdict, item_code=row.item_code,
+            item_name=row.item_name, counter=row.counter_id,
+            issued_at=dt.datetime.fromisoformat(row.issued_at))
 
     @staticmethod
     def _report_out(row: dict) -> schemas.ReportOut:

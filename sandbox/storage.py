@@ -103,6 +103,12 @@ reports = Table(
     Column("counter_id", String(64), nullable=False),
     Column("issued_at", String(32), nullable=False),
     Column("registered_at", String(32), nullable=False),
+    # SHA-256 of number and verification code: the code itself is never stored.
+    Column("code_sha256", String(64), nullable=False),
+    Column("subject_name", String(128), nullable=False),
+    Column("verdict", String(16), nullable=False),
+    Column("item_code", String(64), nullable=False),
+    Column("item_name", String(128), nullable=False),
 )
 
 

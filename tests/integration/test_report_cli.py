@@ -65,14 +65,16 @@ def test_report_is_printed_registered_and_verified(platform, env, tmp_path):
 
     genuine = cli(env, "report", "verify", str(out), *common)
     assert genuine.returncode == 0 and genuine.stdout.startswith("genuine"), genuine.stdout
-    by_number = cli(env, "report", "verify", printed["report_no"], *common)
+    by_number = cli(env, "report", "verify", printed["report_no"], "--code",
+                    printed["verification_code"], *common)
     assert by_number.returncode == 0 and by_number.stdout.startswith("genuine")
 
     altered_path = tmp_path / "altered.pdf"
     altered_path.write_bytes(flip_content_byte(pdf))
     altered = cli(env, "report", "verify", str(altered_path), *common)
     assert altered.returncode == 4 and altered.stdout.startswith("altered"), altered.stdout
-    unknown = cli(env, "report", "verify", "SX-NOPE-20260101-0001", *common)
+    unknown = cli(env, "report", "verify", "SX-NOPE-20260101-0001", "--code",
+                  printed["verification_code"], *common)
     assert unknown.returncode == 4 and unknown.stdout.startswith("unknown")
 
 
