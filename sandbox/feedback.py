@@ -132,7 +132,7 @@ class FeedbackStore:
         number is registered with another code, unknown when it is not registered."""
         with self._engine.connect() as conn:
             row = conn.execute(select(reports).where(reports.c.report_no == report_no)).first()
-        if row is None:
+        if row is None or not row.code_sha256:  # (registered before codes were: PDF only)
             return schemas.ReportVerifyOut(status="unknown", report_no=report_no)
         if not hmac.compare_digest(row.code_sha256, code_digest(report_no, code)):
             return schemas.ReportVerifyOut(status="altered", report_no=report_no)

@@ -17,6 +17,8 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    inspect,
+    text,
 )
 
 metadata = MetaData()
@@ -155,5 +157,24 @@ def make_engine(url: str) -> Engine:
 
 
 def create_all(engine: Engine) -> None:
-    """Create the tables that are missing."""
+    """Create the tables that are missing, and the columns later versions added."""
     metadata.create_all(engine)
+    _add_missing_columns(engine)
+
+
+# Columns added to existing tables after their first release: a platform database created
+# before them gets them empty. A report registered without a code hash can then be
+# verified by its PDF only (its code reads as unknown; see FeedbackStore.verify_report).
+_ADDED = {"reports": ("code_sha256", "subject_name", "verdict", "item_code", "item_name")}
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    for name, columns in _ADDED.items():
+        present = {c["name"] for c in inspect(engine).get_columns(name)}
+        table = metadata.tables[name]
+        with engine.begin() as conn:
+            for column in columns:
+                if column not in present:
+                    kind = table.c[column].type.compile(engine.dialect)
+                    conn.execute(text(f"ALTER TABLE {name} ADD COLUMN {column} {kind} "
+                                      "NOT NULL DEFAULT ''"))

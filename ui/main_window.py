@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.idle_lock = None  # ui.idle_lock.IdleLock, set by ui.app
         self.docks: dict[str, QDockWidget] = {}
         self.batch_window = None
+        self.verify_dialog = None
         self.review_window = None
         self._stop = threading.Event()
         self.printer = ReportPrinter(ctx, self)
@@ -155,6 +156,8 @@ class MainWindow(QMainWindow):
                                          self.print_report, False)
         self.save_pdf_action = self._action(m, self.tr("另存为 PDF…"), "Ctrl+Shift+S",
                                             self.save_report_as, False)
+        self.verify_action = self._action(m, self.tr("核验报告…"), "Ctrl+Shift+V",
+                                          self.open_verify)
         m.addSeparator()
         self.ack_action = self._action(m, self.tr("确认已阅"), "Ctrl+K", self.acknowledge, False)
         self.fast_track_action = self._action(m, self.tr("容缺受理…"), "F8", self.fast_track,
@@ -382,6 +385,17 @@ class MainWindow(QMainWindow):
             self.batch_window = BatchWindow(self.ctx, self)  # its own window, owned by this one
         self.batch_window.show()
         self.batch_window.activateWindow()
+
+    def open_verify(self) -> None:
+        """Ctrl+Shift+V: verify a printed report by its QR code, number and code, or PDF."""
+        from ui.verify_report_dialog import VerifyReportDialog
+
+        if self.verify_dialog is None:  # one dialog, kept: a check may still be answering
+            self.verify_dialog = VerifyReportDialog(self.ctx, self)
+            self.verify_dialog.finished.connect(lambda _r: self.lookup.setFocus())
+        self.verify_dialog.show()
+        self.verify_dialog.activateWindow()
+        self.verify_dialog.source.setFocus()
 
     def open_review(self) -> None:
         """Ctrl+Shift+R: the supervisor's review area (a supervisor signs in if need be)."""
