@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from desktop import schemas
+from desktop.report_code import code_digest
 from tests.strategies import ric_check, uscc_check
 
 VERDICTS = ("prohibit", "restrict", "alert", "incentive", "clear")
@@ -242,15 +243,24 @@ def test_an_unknown_version_asks_for_a_resync(api):
 def test_reports_register_and_verify(api):
     number = f"CR-{uuid.uuid4().hex[:12]}"
     body = {"report_no": number, "digest": "a" * 64, "kind": "credit_report",
-            "subject_id": UNKNOWN_ORG, "issued_at": dt.datetime.now(dt.UTC).isoformat()}
+            "subject_id": UNKNOWN_ORG, "issued_at": dt.datetime.now(dt.UTC).isoformat(),
+            "code_sha256": code_digest(number, "AAAA-BBBB-CCCC"), "verdict": "clear",
+            "item_code": "FOOD_LICENCE"}
     assert api.post("/v1/reports", json=body).status_code == 201
     assert api.post("/v1/reports", json=body).status_code == 201  # idempotent
     conflict = api.post("/v1/reports", json={**body, "digest": "b" * 64})
     assert conflict.status_code == 409
+    other_code = api.post("/v1/reports", json={**body, "code_sha256": "c" * 64})
+    assert other_code.status_code == 409  # nobody re-registers a number with their own code
     found = api.get(f"/v1/reports/{number}").json()
     assert (found["digest"], found["counter"]) == ("a" * 64, "SX-DEMO-01")
+    assert "code_sha256" not in found
     missing = api.get("/v1/reports/CR-none")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "report_not_found"
+    verify = [api.get(f"/v1/reports/{n}/verify", params={"code": c}).json()["status"]
+              for n, c in ((number, "aaaa bbbb cccc"), (number, "AAAA-BBBB-CCCD"),
+                           ("CR-none", "AAAA-BBBB-CCCC"))]
+    assert verify == ["genuine", "altered", "unknown"]
 
 
 def test_stats_count_requests(api):

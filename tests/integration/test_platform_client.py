@@ -35,6 +35,7 @@ from desktop.platform_client import (
     PlatformUnavailable,
     VersionUnknown,
 )
+from desktop.report_code import code_digest
 from sandbox.process import spawn
 
 KEY = "client-test-key-5f0c2a9e7d41"
@@ -221,9 +222,14 @@ def test_feedback_replay_with_the_same_key_is_stored_once(platform, client, samp
 
 
 def test_reports_register_find_and_missing(client):
-    report = schemas.ReportIn(report_no=f"CR-{uuid.uuid4().hex[:12]}", digest="ab" * 32,
-                              issued_at=dt.datetime.now(dt.UTC))
+    number = f"CR-{uuid.uuid4().hex[:12]}"
+    report = schemas.ReportIn(report_no=number, digest="ab" * 32,
+                              issued_at=dt.datetime.now(dt.UTC), verdict="clear",
+                              item_code="FOOD_LICENCE",
+                              code_sha256=code_digest(number, "AAAA-BBBB-CCCC"))
     registered = client.register_report(report)
+    assert client.verify_report(number, "AAAA-BBBB-CCCC").status == "genuine"
+    assert client.verify_report(number, "AAAA-BBBB-CCCD").status == "altered"
     assert client.register_report(report) == registered  # idempotent by number + digest
     assert client.find_report(report.report_no) == registered
     assert client.find_report("CR-never-issued") is None
