@@ -255,8 +255,11 @@ class _Doc:
 
     def top(self, rows: list[tuple[str, str]], payload: str, code: str) -> Table:
         """Label/value lines with the QR code and verification code beside them."""
-        qr = report_qr.qr_block(payload, [self.p(f"{self.t('code')} {code}", self.s.small),
-                                 self.p(self.t("scan"), self.s.small)])
+        # The code on a line of its own: wrapped after the label, a CJK line breaks inside
+        # it, and a code split in two cannot be typed or read back from the file.
+        qr = report_qr.qr_block(payload, [self.p(self.t("code"), self.s.small),
+                                          self.p(code, self.s.small),
+                                          self.p(self.t("scan"), self.s.small)])
         return heading_block([[self.p(k, self.s.label), self.p(v, self.s.cell)]
                               for k, v in rows], qr)
 

@@ -17,9 +17,8 @@ import datetime as dt
 import threading
 import time
 from html import escape
-from typing import Annotated
 
-from fastapi import FastAPI, Path, Query, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 
 from desktop import schemas
@@ -68,12 +67,19 @@ class FailureLimiter:
             self._recent(client, now).append(now)
 
 
+# Every answer is a page (no 422): input too long to be a number or code is "unknown".
+_RESPONSES = {
+    429: {"content": {"text/html": {}}, "description": "too many wrong or unknown look-ups"},
+}
+
+
 def add_verify_page(app: FastAPI, store: FeedbackStore, counters: Counters) -> None:
     """Serve ``GET /verify`` (the form) and ``GET /verify/{number}`` without an API key."""
     limiter = FailureLimiter()
 
     def answer(request: Request, number: str, code: str, action: str) -> HTMLResponse:
         counters.add("requests_served")
+        number, code = number.strip()[:65], code.strip()[:65]  # longer is no number or code
         if not number or not code:
             return _page(_form(number, action), 200)
         client = request.client.host if request.client else "?"
@@ -84,19 +90,16 @@ def add_verify_page(app: FastAPI, store: FeedbackStore, counters: Counters) -> N
             limiter.failed(client)
         return _page(_result(result) + _form("", action), 200)
 
-    @app.get("/verify", response_class=HTMLResponse, tags=["报告核验"],
+    @app.get("/verify", response_class=HTMLResponse, tags=["报告核验"], responses=_RESPONSES,
              summary="Public verification form (HTML, no API key)")
-    def verify_form(request: Request,
-                    number: Annotated[str, Query(max_length=64)] = "",
-                    code: Annotated[str, Query(max_length=64)] = "") -> HTMLResponse:
-        return answer(request, number.strip(), code.strip(), "verify")
+    def verify_form(request: Request, number: str = "", code: str = "") -> HTMLResponse:
+        return answer(request, number, code, "verify")
 
     @app.get("/verify/{number}", response_class=HTMLResponse, tags=["报告核验"],
+             responses=_RESPONSES,
              summary="Public verification page of one report (HTML, no API key)")
-    def verify_page(request: Request,
-                    number: Annotated[str, Path(min_length=1, max_length=64)],
-                    code: Annotated[str, Query(max_length=64)] = "") -> HTMLResponse:
-        return answer(request, number.strip(), code.strip(), "../verify")
+    def verify_page(request: Request, number: str, code: str = "") -> HTMLResponse:
+        return answer(request, number, code, "../verify")
 
 
 _TOO_MANY = ("<p><strong>⏸ 查询过于频繁 / Too many attempts</strong>：请稍后再试 / "

@@ -77,7 +77,7 @@ def sample_report(**kw) -> ReportData:
                expires_on="2026-06-01", state="repaired"),
     ]
     base = dict(
-        report_no="SX-DEMO-01-20261128-0007", verification_code="7KQ2-M9XD-P4",
+        report_no="SX-DEMO-01-20261128-0007", verification_code="7KQ2-M6XD-P4AB",
         qr_payload="CREDITDESK-REPORT SX-DEMO-01-20261128-0007 7KQ2-M9XD-P4",
         checked_at=dt.datetime(2026, 11, 28, 6, 5, tzinfo=dt.UTC),
         item_code="330603-XK-0012", item_name="建设工程施工许可证核发",
@@ -125,7 +125,7 @@ def sample_person(**kw) -> ReportData:
 
 def sample_letter(**kw) -> CommitmentData:
     base = dict(
-        letter_no="SX-DEMO-01-20261128-0008", verification_code="Q3HT-7WZC-2M",
+        letter_no="SX-DEMO-01-20261128-0008", verification_code="Q3HT-7WZC-2MNE",
         qr_payload="CREDITDESK-COMMITMENT SX-DEMO-01-20261128-0008 Q3HT-7WZC-2M",
         issued_at=dt.datetime(2026, 11, 28, 6, 20, tzinfo=dt.UTC),
         applicant_name="绍兴市柯桥区华锦纺织有限公司", applicant_masked_id="91330621MA2BX3KQ7W",
@@ -342,7 +342,20 @@ def test_the_qr_widget_encodes_the_payload_and_the_code_is_printed(
     first = PdfReader(io.BytesIO(pdf)).pages[0]
     content = first.get_contents().get_data().decode("latin-1")
     assert len(re.findall(r"\bre\b", content)) > 100  # the QR's dark modules, as rectangles
-    assert f"核验码 {data.verification_code}" in first.extract_text()
+    assert re.search(rf"核验码\s+{data.verification_code}", first.extract_text())
+
+
+def test_the_code_is_printed_whole_and_read_back_from_the_file():
+    """Printed beside its label, a code was sometimes broken across two lines (a CJK line
+    breaks anywhere), and then neither a person nor ``report verify FILE`` could read it."""
+    from desktop.report_code import new_code, normalize_code
+    from desktop.report_verify import read_number_and_code
+
+    for lang in ("zh_CN", "en"):
+        for _ in range(12):
+            data = replace(sample_report(), verification_code=new_code())
+            number, code = read_number_and_code(render_credit_report(data, lang))
+            assert (number, code) == (data.report_no, normalize_code(data.verification_code))
 
 
 # -- commitment letter -------------------------------------------------------------------
