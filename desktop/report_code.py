@@ -1,7 +1,7 @@
 """Verification codes (核验码) of printed documents, the URL their QR code holds, and what a
 person hands the desk to verify one.
 
-A code is 60 random bits written as 12 base32 characters in three groups (``7KQ2-M9XD-P4AB``
+A code is 60 random bits written as 12 base32 characters in three groups (``7KQ2-M6XD-P4AB``
 style). It is printed on the paper only; the platform keeps ``code_digest(number, code)``,
 so it can tell a right code from a wrong one but can neither print it on new paper nor hand
 it to an API reader. Nothing here reads the network, the database or the PDF renderer: the
@@ -47,8 +47,8 @@ def normalize_code(code: str) -> str:
     """The code in capitals without separators; raises VerifyInputError when it cannot be one."""
     text = re.sub(r"[\s\-_.]", "", code or "").upper().translate(_LOOKALIKES)
     if not _CODE.match(text):
-        raise VerifyInputError("核验码应为 12 位字母和数字（如 7KQ2-M9XD-P4AB）/ the verification "
-                               "code is 12 letters and digits (e.g. 7KQ2-M9XD-P4AB)")
+        raise VerifyInputError("核验码应为 12 位字母和数字（如 7KQ2-M6XD-P4AB）/ the verification "
+                               "code is 12 letters and digits (e.g. 7KQ2-M6XD-P4AB)")
     return text
 
 

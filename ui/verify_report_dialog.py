@@ -46,7 +46,7 @@ class VerifyReportDialog(QDialog):
         self.source.setMaxLength(1000)
         self.code = QLineEdit()
         self.code.setAccessibleName(self.tr("核验码"))
-        self.code.setPlaceholderText(self.tr("报告上印的核验码，如 7KQ2-M9XD-P4AB"))
+        self.code.setPlaceholderText(self.tr("报告上印的核验码，如 7KQ2-M6XD-P4AB"))
         self.code.setMaxLength(64)
         self.open_pdf = QPushButton(self.tr("打开 PDF(&O)…"))
         self.verify_button = QPushButton(self.tr("核验(&V)"))

@@ -1482,6 +1482,10 @@ Signed in before locking: %2 (%3). They or a supervisor can unlock.</translation
         <translation>Save as PDF…</translation>
     </message>
     <message>
+        <source>核验报告…</source>
+        <translation>Verify a report…</translation>
+    </message>
+    <message>
         <source>确认已阅</source>
         <translation>Acknowledge</translation>
     </message>
@@ -2574,6 +2578,77 @@ Verification code %3</translation>
     <message>
         <source>信用地图(&amp;6)</source>
         <translation>Credit map (&amp;6)</translation>
+    </message>
+</context>
+<context>
+    <name>VerifyReportDialog</name>
+    <message>
+        <source>核验报告</source>
+        <translation>Verify a report</translation>
+    </message>
+    <message>
+        <source>二维码内容或报告编号</source>
+        <translation>QR code text or report number</translation>
+    </message>
+    <message>
+        <source>扫描二维码，或输入报告编号</source>
+        <translation>Scan the QR code, or type the report number</translation>
+    </message>
+    <message>
+        <source>核验码</source>
+        <translation>Verification code</translation>
+    </message>
+    <message>
+        <source>报告上印的核验码，如 7KQ2-M6XD-P4AB</source>
+        <translation>The verification code printed on the report, e.g. 7KQ2-M6XD-P4AB</translation>
+    </message>
+    <message>
+        <source>打开 PDF(&amp;O)…</source>
+        <translation>&amp;Open PDF…</translation>
+    </message>
+    <message>
+        <source>核验(&amp;V)</source>
+        <translation>&amp;Verify</translation>
+    </message>
+    <message>
+        <source>扫描报告上的二维码，或输入报告编号和核验码。</source>
+        <translation>Scan the QR code on the report, or type the report number and verification code.</translation>
+    </message>
+    <message>
+        <source>核验结果</source>
+        <translation>Verification result</translation>
+    </message>
+    <message>
+        <source>二维码 / 编号(&amp;N)：</source>
+        <translation>QR code / &amp;number:</translation>
+    </message>
+    <message>
+        <source>核验码(&amp;C)：</source>
+        <translation>Verification &amp;code:</translation>
+    </message>
+    <message>
+        <source>打开要核验的 PDF</source>
+        <translation>Open the PDF to verify</translation>
+    </message>
+    <message>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <source>正在向平台核验…</source>
+        <translation>Asking the platform…</translation>
+    </message>
+    <message>
+        <source>✔ 真实：与平台登记一致</source>
+        <translation>✔ Genuine: matches the platform's registration</translation>
+    </message>
+    <message>
+        <source>✘ 不符：报告已被修改或伪造</source>
+        <translation>✘ Does not match: the report was altered or forged</translation>
+    </message>
+    <message>
+        <source>？ 未登记：平台没有这份报告</source>
+        <translation>? Unknown: the platform has no such report</translation>
     </message>
 </context>
 </TS>
