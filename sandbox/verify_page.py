@@ -64,6 +64,9 @@ class FailureLimiter:
         """Count one wrong or unknown look-up."""
         with self._lock:
             now = time.monotonic()
+            if len(self._seen) > 10_000:  # forget addresses whose failures have aged out
+                for other in [c for c in self._seen if not self._recent(c, now)]:
+                    del self._seen[other]
             self._recent(client, now).append(now)
 
 

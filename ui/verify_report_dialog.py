@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.report_verify import Verification, verify
+from desktop.report_verify import CodeNeeded, Verification, verify
 from ui.approval import ERROR_STYLE, error_text
 from ui.context import DeskContext
 
@@ -123,4 +123,4 @@ class VerifyReportDialog(QDialog):
         self.result = None
         self.answer.setStyleSheet(ERROR_STYLE)
         self.answer.setText(error_text(exc))
-        (self.code if "核验码" in str(exc) else self.source).setFocus()
+        (self.code if isinstance(exc, CodeNeeded) else self.source).setFocus()

@@ -65,6 +65,23 @@ def test_typed_number_and_code_then_a_scanned_qr(qtbot, ctx, samples, tmp_path):
     assert printed.number in dialog.details.text()
 
 
+def test_an_opened_pdf_and_a_changed_one(qtbot, ctx, samples, tmp_path, monkeypatch):
+    from tests.integration.test_report_cli import flip_content_byte
+    from ui import verify_report_dialog
+
+    printed = printed_report(ctx, samples, tmp_path)
+    altered = tmp_path / "altered.pdf"
+    altered.write_bytes(flip_content_byte(printed.path.read_bytes()))
+    dialog = show(qtbot, VerifyReportDialog(ctx))
+    for path, status, symbol in ((printed.path, "genuine", "✔"), (altered, "altered", "✘")):
+        monkeypatch.setattr(verify_report_dialog.QFileDialog, "getOpenFileName",
+                            lambda *a, p=path: (str(p), "PDF (*.pdf)"))
+        dialog.result = None
+        qtbot.mouseClick(dialog.open_pdf, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.result is not None, timeout=WAIT)
+        assert dialog.result.status == status and dialog.answer.text().startswith(symbol)
+
+
 def test_the_window_opens_it_from_the_check_menu(qtbot, ctx):
     window = open_window(qtbot, ctx)
     try:
