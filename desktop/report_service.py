@@ -47,7 +47,7 @@ class Printed:
 
 
 class ReportService:
-    """Numbers, renders, records and verifies the documents of this desk."""
+    """Numbers, renders and registers the documents of this desk."""
 
     def __init__(self, engine: Engine, protector: Protector, *, counter: str,
                  clerk: str, verify_base: str = "http://127.0.0.1:8765") -> None:
