@@ -205,3 +205,13 @@ def test_a_commitment_letter_verifies_by_its_qr_text(platform, env, tmp_path):
     assert answer.returncode == 0, answer.stderr
     facts = json.loads(answer.stdout)["facts"]
     assert facts["kind"] == "commitment_letter" and facts["subject_name"] == good["name"]
+
+
+def test_no_answer_is_not_unknown(printed, env):
+    """A platform that does not answer says nothing about the paper: exit 3, not 4."""
+    common = [a if a != printed["common"][-1] else "http://127.0.0.1:9"  # nobody listens
+              for a in printed["common"]]
+    done = cli(env, "report", "verify", printed["report_no"], "--code",
+               printed["verification_code"], *common)
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert not done.stdout.startswith(("genuine", "altered", "unknown"))
