@@ -1,7 +1,6 @@
 """What the supervisor's area decides, without a screen: who may enter (and that entering is
 logged), checking the log against the platform's anchors, importing another desk's bundle
-with the platform's keys. The retention purge moved to ``desktop.retention`` (re-exported
-here for the window's callers).
+with the platform's keys. (The retention purge is ``desktop.retention``.)
 
 The window (``ui/supervisor_window.py``) and the ``creditdesk audit`` commands both call
 these, so a verdict reads the same in either place.
@@ -16,7 +15,6 @@ from desktop import audit_bundle
 from desktop.audit import VerifyResult, verify
 from desktop.bundle_import import ImportResult, import_bundle
 from desktop.platform_client import PlatformError
-from desktop.retention import PURGE_EVERY, last_purge, purge, purge_if_due  # noqa: F401 - moved
 from desktop.staff import Staff, StaffError
 from local_cache import store
 from local_cache.db import UnitOfWork
