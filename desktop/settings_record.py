@@ -6,8 +6,10 @@ land together. Changing ``retention_days`` needs a supervisor and is refused bel
 floor (``desktop.retention.floor_days``).
 
 The desk remembers, in the ``meta`` table, the file as it last wrote or accepted it: the
-JSON itself (so a difference can be shown) and an HMAC of it under a key derived from the
-data key (so whoever edits the file cannot also rewrite that memory unnoticed). At start
+JSON as it may be shown (so a difference can be shown; a URL's password blanked) and
+HMACs, under a key derived from the data key, of that JSON and of the whole file state
+(so whoever edits the file cannot also rewrite that memory unnoticed, and a change of the
+blanked part is noticed as well). At start
 (:func:`notice_outside_changes`, called by the CLI's ``services()`` and by the window) a
 file that differs is logged once as ``settings.tampered`` with the old and new values,
 and becomes the known state.
@@ -38,6 +40,7 @@ from local_cache.tables import audit
 
 KNOWN = "settings_known"
 KNOWN_MAC = "settings_known_mac"
+KNOWN_FULL = "settings_known_full_mac"
 QUIET = frozenset({"recent_items"})  # remembered, not logged (see the module's text)
 BLANK = "***"
 
@@ -77,27 +80,34 @@ def _canonical(state: dict) -> str:
     return json.dumps(state, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _mac(protector: Protector, text: str) -> str:
-    return hmac.new(protector.settings_key, text.encode(), hashlib.sha256).hexdigest()
+def _mac(protector: Protector, purpose: str, text: str) -> str:
+    return hmac.new(protector.settings_key, f"{purpose}\0{text}".encode(),
+                    hashlib.sha256).hexdigest()
 
 
 def _remember(conn: Connection, protector: Protector, state: dict) -> None:
-    text = _canonical(state)
-    store.set_meta(conn, **{KNOWN: text, KNOWN_MAC: _mac(protector, text)})
+    """Remember ``state`` as the file the desk knows: the JSON as it may be shown (a URL's
+    password blanked: the cache holds no copy of it) with its MAC, and a MAC of the whole
+    state (so a change of the blanked part is noticed too)."""
+    text = _canonical({k: shown(v) for k, v in state.items()})
+    store.set_meta(conn, **{KNOWN: text, KNOWN_MAC: _mac(protector, "shown", text),
+                            KNOWN_FULL: _mac(protector, "full", _canonical(state))})
 
 
-def _known(conn: Connection, protector: Protector) -> tuple[dict | None, bool]:
-    """The remembered file state and whether its MAC holds; (None, True) when none yet."""
-    stored = store.get_metas(conn, KNOWN, KNOWN_MAC)
-    text, mac = stored.get(KNOWN), stored.get(KNOWN_MAC)
+def _known(conn: Connection, protector: Protector) -> tuple[dict | None, bool, str]:
+    """The remembered file state (as shown), whether its MAC holds, and the MAC of the
+    whole state; (None, True, "") when the desk remembers nothing yet."""
+    stored = store.get_metas(conn, KNOWN, KNOWN_MAC, KNOWN_FULL)
+    text, mac, full = stored.get(KNOWN), stored.get(KNOWN_MAC), stored.get(KNOWN_FULL, "")
     if text is None and mac is None:
-        return None, True
-    if text is None or mac is None or not hmac.compare_digest(_mac(protector, text), mac):
-        return {}, False
+        return None, True, ""
+    if text is None or mac is None or not hmac.compare_digest(_mac(protector, "shown", text),
+                                                              mac):
+        return {}, False, ""
     try:
-        return json.loads(text), True
+        return json.loads(text), True, full
     except ValueError:
-        return {}, False
+        return {}, False, ""
 
 
 def save_settings(svc, who: str, *, approver: Staff | None = None, source: str = "desk",
@@ -142,27 +152,33 @@ def notice_outside_changes(svc) -> dict[str, list] | None:
 
     Logged once as ``settings.tampered`` (``{"changes": {key: [old, new]}, "source":
     "file"}``; ``"known_state": "altered"`` when the desk's own memory of the file fails
-    its MAC, and then every value is shown as new). On a desk that has no memory yet
-    (first start, or first start of this version) a file holding values is logged as
+    its MAC, and then every value is shown as new; ``"hidden": true`` when only a blanked
+    part, a URL's password, changed). On a desk that remembers nothing yet (first start,
+    or first start of this version) a file holding values is logged as
     ``settings.adopted``. Returns the changes logged, or None when the file is as known.
     """
     state = json.loads(_canonical(svc.settings.file_state()))  # JSON types, as remembered
+    full = _mac(svc.protector, "full", _canonical(state))
+
+    def as_known(known: dict | None, trusted: bool, known_full: str) -> bool:
+        return known is not None and trusted and hmac.compare_digest(known_full, full)
+
     with svc.engine.connect() as conn:
-        known, trusted = _known(conn, svc.protector)
-    if known == state and trusted:
-        return None
+        if as_known(*_known(conn, svc.protector)):
+            return None
     with UnitOfWork(svc.engine) as uow:
-        known, trusted = _known(uow.conn, svc.protector)  # again, under the write lock
-        if known == state and trusted:
+        known, trusted, known_full = _known(uow.conn, svc.protector)  # under the write lock
+        if as_known(known, trusted, known_full):
             return None
         event, details = "settings.tampered", {"source": "file"}
         if known is None:
-            event = "settings.adopted"
-            known = {}
+            event, known = "settings.adopted", {}
         elif not trusted:
             details["known_state"] = "altered"
-        changes = _diff(known, state)
+        changes = _diff(known, {k: shown(v) for k, v in state.items()})
         details["changes"] = changes
+        if not changes and event == "settings.tampered" and trusted:
+            details["hidden"] = True  # only a blanked part (a URL's password) differs
         if changes or event == "settings.tampered":
             store.append_audit(uow.conn, svc.protector, counter=svc.settings["counter_id"],
                                clerk="system", event=event, details=details)
@@ -173,7 +189,7 @@ def notice_outside_changes(svc) -> dict[str, list] | None:
 
 def outside_changes(engine: Engine, limit: int = 20) -> list[dict]:
     """The newest settings changes made outside the desk (``settings.tampered``): each
-    ``{"seq", "at", "changes", "known_state"}``, newest first."""
+    ``{"seq", "at", "changes", "known_state", "hidden"}``, newest first."""
     with engine.connect() as conn:
         rows = conn.execute(select(audit.c.seq, audit.c.at, audit.c.details)
                             .where(audit.c.event == "settings.tampered")
@@ -185,5 +201,6 @@ def outside_changes(engine: Engine, limit: int = 20) -> list[dict]:
         except ValueError:
             d = {}
         out.append({"seq": seq, "at": at, "changes": d.get("changes", {}),
-                    "known_state": d.get("known_state", "")})
+                    "known_state": d.get("known_state", ""),
+                    "hidden": bool(d.get("hidden"))})
     return out

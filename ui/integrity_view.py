@@ -101,6 +101,8 @@ class IntegrityView(QWidget):
         lines = [self.tr("⚠ 设置文件曾在本程序之外被改动（启动时发现并记入日志）：")]
         for row in rows:
             what = "; ".join(f"{k}: {old!r} → {new!r}" for k, (old, new) in row["changes"].items())
+            if row["hidden"]:
+                what = self.tr("地址中不记录的部分（密码）被改动")
             if row["known_state"]:
                 what = self.tr("本程序记录的设置状态也被改动。") + " " + what
             lines.append(self.tr("%1（第 %2 条）：%3").replace("%1", time.strftime(

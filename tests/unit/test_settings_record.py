@@ -43,6 +43,13 @@ def entries(data_dir) -> list[tuple[str, str, dict]]:
                 db.execute("SELECT event, clerk, details FROM audit ORDER BY seq")]
 
 
+def assert_no_copy_of(secret: str, data_dir) -> None:
+    """Only settings.json (the person's own file) may hold it: not the cache, not its WAL."""
+    for path in data_dir.rglob("*"):
+        if path.is_file() and path.name != SETTINGS_FILE:
+            assert secret.encode() not in path.read_bytes(), path
+
+
 def settings_file(data_dir) -> dict:
     return json.loads((data_dir / SETTINGS_FILE).read_text(encoding="utf-8"))
 
@@ -59,8 +66,7 @@ def test_a_change_is_written_and_logged_with_old_and_new_values(svc):
     assert entries(data_dir) == [("settings.changed", "alice",
                                   {"changes": logged, "source": "desk"})]
     assert settings_file(data_dir)["platform_url"] == "https://credit.example.gov.cn"
-    with open(data_dir / FILE_NAME, "rb") as cache:
-        assert PROXY_PASSWORD.encode() not in cache.read()
+    assert_no_copy_of(PROXY_PASSWORD, data_dir)
     assert settings_record.notice_outside_changes(svc) is None  # the desk's own write
 
 
@@ -119,9 +125,16 @@ def test_settings_json_edited_by_hand_is_logged_at_the_next_start_once(svc):
         "counter_id": ["SX-COUNTER-07", "SX-COUNTER-99"],
         "proxy": ["", "http://x:***@10.9.9.9:8080"],
         "retention_days": [180, 365]}})]
-    with open(data_dir / FILE_NAME, "rb") as cache:
-        assert PROXY_PASSWORD.encode() not in cache.read()
+    assert_no_copy_of(PROXY_PASSWORD, data_dir)
     assert [r["seq"] for r in settings_record.outside_changes(svc.engine)] == [before + 1]
+    # Only the blanked part changes: still noticed, and still not copied.
+    (data_dir / SETTINGS_FILE).write_text(json.dumps({
+        "counter_id": "SX-COUNTER-99", "retention_days": 365,
+        "proxy": "http://x:An0ther-pw-55@10.9.9.9:8080"}), encoding="utf-8")
+    assert cli(data_dir, "audit", "verify", "--local").returncode == 0
+    assert entries(data_dir)[-1] == ("settings.tampered", "system",
+                                     {"source": "file", "changes": {}, "hidden": True})
+    assert_no_copy_of("An0ther-pw-55", data_dir)
 
 
 def test_the_desks_memory_of_the_file_rewritten_too_is_still_noticed(svc):
