@@ -152,7 +152,22 @@ def test_the_desks_memory_of_the_file_rewritten_too_is_still_noticed(svc):
 
 def test_an_unusable_settings_json_is_refused_before_anything_is_logged(svc):
     data_dir = svc.settings.data_dir
+    assert settings_record.notice_outside_changes(svc) == {}  # a start: no file, known
     (data_dir / SETTINGS_FILE).write_text(json.dumps({"retention_days": 0}))
     done = cli(data_dir, "audit", "verify", "--local")
     assert done.returncode == 4 and "below the floor" in done.stderr
     assert entries(data_dir) == []
+    # Fixed by hand: the next start logs the difference from what the desk knew.
+    (data_dir / SETTINGS_FILE).write_text(json.dumps({"retention_days": 365}))
+    assert cli(data_dir, "audit", "verify", "--local").returncode == 0
+    assert entries(data_dir) == [("settings.tampered", "system", {
+        "source": "file", "changes": {"retention_days": [180, 365]}})]
+
+
+def test_a_desk_with_a_settings_file_but_no_memory_of_it_adopts_it_logged(svc):
+    data_dir = svc.settings.data_dir
+    (data_dir / SETTINGS_FILE).write_text(json.dumps({"department": "市场监管局"}))
+    assert cli(data_dir, "outbox", "status").returncode == 0
+    assert cli(data_dir, "outbox", "status").returncode == 0
+    assert entries(data_dir) == [("settings.adopted", "system", {
+        "source": "file", "changes": {"department": ["", "市场监管局"]}})]
