@@ -4,16 +4,27 @@
 never held in memory), and stops at the first entry that is wrong, saying what is wrong:
 a missing sequence number (deleted), a previous-hash link that does not match (edited
 before it, or reordered), a commitment that does not match its personal fields or a hash
-that does not match its entry (edited), a head that differs from the platform's anchor
-(rewritten), or a log that ends before the newest anchor (truncated).
+that does not match its entry (edited), an entry marked purged that no retention purge
+covers (its personal fields dropped or rewritten by hand), a head that differs from the
+platform's anchor (rewritten), or a log that ends before the newest anchor (truncated).
+
+Purged entries: the ``purged`` flag is not covered by the hash, so it proves nothing by
+itself. An entry may be purged (and then holds no subject, no salt and details ``{}``)
+only when a later ``retention.purge`` entry covers it: the entry is older than that
+purge's cutoff, and the cutoff lies at least ``LEGAL_FLOOR_DAYS`` before the purge ran.
+The purge entries are read first; they are never purged themselves, so the walk checks
+their details (the cutoffs) against their commitments like any other entry's.
 """
 
 from __future__ import annotations
 
+import json
+from bisect import bisect_right
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import Connection
 
+from desktop.settings import LEGAL_FLOOR_DAYS
 from local_cache import chain
 from local_cache.protect import Protector
 from local_cache.tables import audit
@@ -23,6 +34,34 @@ _WALK = (f"SELECT seq, at, counter, clerk, event, item, verdict, source, subject
          f"subject_masked, details, salt, commitment, prev_hash, hash, purged "
          f"FROM {audit.name} ORDER BY seq")
 _BATCH = 2000
+_PURGES = (f"SELECT seq, at, details FROM {audit.name} "
+           "WHERE event = 'retention.purge' AND purged = 0 ORDER BY seq")
+_NEVER = float("-inf")
+
+
+def purge_cutoffs(conn: Connection) -> tuple[list[int], list[float]]:
+    """The retention purges in the log: their sequence numbers, and for each the newest
+    cutoff any purge from there on applied (so ``bisect`` finds what covers an entry).
+
+    A purge's cutoff is its ``before`` (older purges, which did not record it: its time
+    less ``days``); a cutoff closer than ``LEGAL_FLOOR_DAYS`` to the purge's own time
+    covers nothing, since no honest purge could have made it.
+    """
+    seqs: list[int] = []
+    cutoffs: list[float] = []
+    for seq, at, details in conn.exec_driver_sql(_PURGES):
+        try:
+            d = json.loads(details)
+            before = float(d["before"]) if "before" in d else at - int(d["days"]) * 86400
+        except (TypeError, ValueError, KeyError):
+            before = _NEVER  # unreadable: the walk finds its commitment broken
+        if before > at - LEGAL_FLOOR_DAYS * 86400:
+            before = _NEVER
+        seqs.append(seq)
+        cutoffs.append(before)
+    for i in range(len(cutoffs) - 2, -1, -1):
+        cutoffs[i] = max(cutoffs[i], cutoffs[i + 1])
+    return seqs, cutoffs
 
 
 @dataclass(frozen=True)
@@ -54,6 +93,7 @@ def verify(
     expected_seq, prev, checked, count = 1, "", 0, 0
     key = protector.chain_key
     commitment_of, entry_hash_of = chain.commitment_of, chain.entry_hash_of
+    purge_seqs, covered_before = purge_cutoffs(conn)
     # A plain DB-API cursor on the caller's connection (its transaction, if any): tuples,
     # not result-row objects, for a walk over every entry; fetched in batches (streaming).
     cursor = conn.connection.cursor()
@@ -72,8 +112,18 @@ def verify(
                                 f"第 {seq} 条记录与前一条不衔接（被修改或调换顺序）",
                                 f"entry {seq} does not follow the one before it "
                                 "(edited or reordered)", checked, known)
-                if not purged and commitment_of(salt or "", subject_key, subject_masked,
-                                                details) != commit:
+                if purged:
+                    # Only a later purge whose cutoff is past this entry may have emptied it.
+                    after = bisect_right(purge_seqs, seq)
+                    if (after == len(purge_seqs) or not at < covered_before[after]
+                            or event == "retention.purge"
+                            or subject_key is not None or subject_masked is not None
+                            or salt is not None or details != "{}"):
+                        return _bad(count, seq,
+                                    f"第 {seq} 条记录被标记为已清除，但没有覆盖它的到期清除记录",
+                                    f"entry {seq} marked purged without a retention purge "
+                                    "covering it", checked, known)
+                elif commitment_of(salt or "", subject_key, subject_masked, details) != commit:
                     return _bad(count, seq, f"第 {seq} 条记录的主体或详情被修改",
                                 f"entry {seq}: subject or details were edited", checked, known)
                 if entry_hash_of(key, prev, commit, seq, repr(at), counter, clerk, event,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from desktop import audit_bundle, staff, supervision
+from desktop import audit_bundle, retention, staff, supervision
 from desktop.audit_export import ExportError, export
 from desktop.batch_files import BatchFileError
 from desktop.bootstrap import Services
@@ -66,7 +66,8 @@ def configure_audit(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", type=Path, help="export: .csv, .xlsx or .jsonl (bundle)")
     p.add_argument("--unmasked", action="store_true",
                    help="export whole resident numbers (needs --supervisor)")
-    p.add_argument("--supervisor", metavar="STAFF_ID", help="the approving supervisor")
+    p.add_argument("--supervisor", metavar="STAFF_ID",
+                   help="the approving supervisor (purge, unmasked export)")
     p.add_argument("--password-stdin", action="store_true", help="read passwords from stdin")
     common(p)
 
@@ -201,11 +202,19 @@ def _anchor(args: argparse.Namespace, svc: Services) -> int:
 
 
 def _purge(args: argparse.Namespace, svc: Services) -> int:
+    """Purge on demand: a supervisor's password, typed here (four eyes), names the approver."""
+    if not args.supervisor:
+        return fail(staff.StaffError("立即清除个人信息需要 --supervisor 科室负责人批准",
+                                     "purging needs --supervisor (a supervisor's approval)"),
+                    EXIT_REFUSED)
+    (password,) = _passwords(args, [f"{args.supervisor} 的密码 / password: "])
+    approver = staff.require_supervisor(svc.engine, args.supervisor, password)
     days = svc.settings["retention_days"]
-    purged = supervision.purge(svc, svc.settings["clerk_id"])
-    emit(args, {"purged": purged, "days": days},
-         lambda: print(f"已清除 {purged} 条记录的个人信息（超过 {days} 天）/ personal fields of "
-                       f"{purged} entries older than {days} days purged"))
+    purged = retention.purge(svc, approver)
+    emit(args, {"purged": purged, "days": days, "approved_by": approver.staff_id},
+         lambda: print(f"已清除 {purged} 条记录的个人信息（超过 {days} 天，{approver.staff_id} "
+                       f"批准）/ personal fields of {purged} entries older than {days} days "
+                       f"purged (approved by {approver.staff_id})"))
     return EXIT_OK
 
 

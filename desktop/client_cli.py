@@ -24,6 +24,7 @@ from desktop.credentials import API_KEY, SecretsUnavailable
 from desktop.identifiers import IdentifierError, mask
 from desktop.platform_client import PlatformError
 from desktop.settings import SettingsError
+from desktop.settings_record import notice_outside_changes
 from local_cache.db import DatabaseBusyError, DiskFullError
 
 EXIT_OK, EXIT_INVALID, EXIT_NO_ANSWER, EXIT_REFUSED, EXIT_NOT_SAVED = 0, 2, 3, 4, 5
@@ -39,8 +40,19 @@ def common(parser: argparse.ArgumentParser) -> None:
 
 
 def services(args: argparse.Namespace) -> Services:
-    """Services for the command's global options."""
-    return bootstrap(args.data_dir, {"platform_url": args.platform, "counter_id": args.counter})
+    """Services for the command's global options.
+
+    A settings.json edited behind the desk's back is logged here, once, before the
+    command runs (``desktop.settings_record``); one the desk cannot use (a retention below
+    the floor) was already refused while reading it, before anything could be logged.
+    """
+    svc = bootstrap(args.data_dir, {"platform_url": args.platform, "counter_id": args.counter})
+    try:
+        notice_outside_changes(svc)
+    except BaseException:
+        svc.close()
+        raise
+    return svc
 
 
 def guarded(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:

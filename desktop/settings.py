@@ -15,6 +15,10 @@ from typing import Any
 import platformdirs
 
 FILE_NAME = "settings.json"
+# The least number of days log entries keep their personal fields: the six months the
+# Cybersecurity Law (art. 21) asks network logs to be kept. The platform may demand more
+# (``desktop.retention.floor_days``); less is refused wherever a value enters.
+LEGAL_FLOOR_DAYS = 180
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,22 @@ class SettingsError(ValueError):
     """A settings file or override that cannot be used; message in Chinese and English."""
 
 
+def default_of(key: str) -> Any:
+    """A declared setting's default."""
+    return _BY_KEY[key].default
+
+
+def check_retention(days: int, floor: int, source: str = "") -> None:
+    """Refuse a retention shorter than ``floor`` days (0 and negative included)."""
+    if days < floor:
+        where = f"（{source}）" if source else ""
+        where_en = f" ({source})" if source else ""
+        raise SettingsError(
+            f"日志保存期限 {days} 天短于最低要求 {floor} 天{where}，未采用 / retention_days "
+            f"{days} is below the floor of {floor} days{where_en}; refused"
+        )
+
+
 def default_data_dir() -> Path:
     """Where the desk keeps its cache, outbox and log unless told otherwise."""
     return Path(platformdirs.user_data_dir("creditdesk", appauthor=False))
@@ -80,7 +100,10 @@ class Settings:
             self._persisted = {k: self._values[k] for k in stored}
         self._apply({k: v for k, v in (overrides or {}).items() if v is not None}, "override")
 
-    def _apply(self, values: dict[str, Any], source: str) -> None:
+    def typed(self, values: dict[str, Any], source: str) -> dict[str, Any]:
+        """``values`` checked and converted to their declared types (nothing is changed):
+        an unknown key, a bad value or a retention below the legal floor is refused."""
+        checked: dict[str, Any] = {}
         for key, value in values.items():
             setting = _BY_KEY.get(key)
             if setting is None:
@@ -88,25 +111,49 @@ class Settings:
                     f"未知设置项 {key}（{source}）/ unknown setting {key} ({source})"
                 )
             try:
-                self._values[key] = setting.type(value)
+                checked[key] = setting.type(value)
             except (TypeError, ValueError):
                 raise SettingsError(
                     f"设置项 {key} 的值无效（{source}）/ invalid value for {key} ({source})"
                 ) from None
+        if "retention_days" in checked:
+            check_retention(checked["retention_days"], LEGAL_FLOOR_DAYS, source)
+        return checked
+
+    def _apply(self, values: dict[str, Any], source: str) -> None:
+        # Every value is checked before any is taken: a refused change leaves none behind.
+        self._values.update(self.typed(values, source))
 
     def __getitem__(self, key: str) -> Any:
         return self._values[key]
+
+    @property
+    def persisted(self) -> dict[str, Any]:
+        """What settings.json holds (as read or last written), values typed."""
+        return dict(self._persisted)
+
+    def value_of(self, key: str) -> Any:
+        """The value settings.json gives ``key`` (its default when the file has none)."""
+        return self._persisted.get(key, _BY_KEY[key].default)
 
     def set_override(self, key: str, value: Any) -> None:
         """Change a value for this run only (not written to settings.json)."""
         self._apply({key: value}, "override")
 
+    def file_state(self) -> dict[str, Any]:
+        """settings.json as the desk compares it: the values that differ from defaults."""
+        return {k: v for k, v in sorted(self._persisted.items()) if v != _BY_KEY[k].default}
+
     def save(self, **changes: Any) -> None:
-        """Change settings and write settings.json (only values that differ from defaults)."""
+        """Change settings and write settings.json (only values that differ from defaults).
+
+        The desk's own changes go through ``desktop.settings_record.save_settings``, which
+        also logs them; this is the file write underneath.
+        """
         self._apply(changes, "save")
         self._persisted.update({k: self._values[k] for k in changes})
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        keep = {k: v for k, v in self._persisted.items() if v != _BY_KEY[k].default}
+        keep = self.file_state()
         tmp = self.data_dir / (FILE_NAME + ".tmp")
         tmp.write_text(json.dumps(keep, ensure_ascii=False, indent=2), encoding="utf-8")
         tmp.replace(self.data_dir / FILE_NAME)

@@ -1,6 +1,6 @@
 """What the supervisor's area decides, without a screen: who may enter (and that entering is
 logged), checking the log against the platform's anchors, importing another desk's bundle
-with the platform's keys, and the retention purge that runs on schedule.
+with the platform's keys. (The retention purge is ``desktop.retention``.)
 
 The window (``ui/supervisor_window.py``) and the ``creditdesk audit`` commands both call
 these, so a verdict reads the same in either place.
@@ -8,11 +8,8 @@ these, so a verdict reads the same in either place.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy import select
 
 from desktop import audit_bundle
 from desktop.audit import VerifyResult, verify
@@ -21,9 +18,6 @@ from desktop.platform_client import PlatformError
 from desktop.staff import Staff, StaffError
 from local_cache import store
 from local_cache.db import UnitOfWork
-from local_cache.tables import audit
-
-PURGE_EVERY = 86400.0  # the scheduled purge runs at most once a day
 
 
 @dataclass(frozen=True)
@@ -82,34 +76,3 @@ def import_bundle_file(svc, path: Path) -> ImportResult:
                             f"not be checked with the platform, nothing imported: {exc}",
                             counter)
     return import_bundle(svc, path, keys, anchors)
-
-
-def purge(svc, clerk: str, now: float | None = None) -> int:
-    """Drop the personal fields of entries older than ``retention_days``; logged as
-    ``retention.purge`` (how many, the limit) even when nothing was old enough."""
-    now = time.time() if now is None else now
-    days = svc.settings["retention_days"]
-    with UnitOfWork(svc.engine) as uow:
-        purged = store.purge_personal(uow.conn, now - days * 86400)
-        store.append_audit(uow.conn, svc.protector, counter=svc.settings["counter_id"],
-                           clerk=clerk, event="retention.purge",
-                           details={"entries": purged, "days": days})
-        uow.commit()
-    return purged
-
-
-def last_purge(engine) -> float | None:
-    """When the purge last ran, or None."""
-    with engine.connect() as conn:
-        return conn.execute(select(audit.c.at).where(audit.c.event == "retention.purge")
-                            .order_by(audit.c.seq.desc()).limit(1)).scalar_one_or_none()
-
-
-def purge_if_due(svc, clerk: str, now: float | None = None) -> int | None:
-    """The scheduled purge: runs when the last one is a day old (or never ran); returns
-    how many entries it purged, or None when it was not due."""
-    now = time.time() if now is None else now
-    last = last_purge(svc.engine)
-    if last is not None and now - last < PURGE_EVERY:
-        return None
-    return purge(svc, clerk, now)

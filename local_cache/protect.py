@@ -45,6 +45,9 @@ class Protector:
         # rather than keying a new one, for the same digest.
         self._index_mac = hmac.new(self._index_key, digestmod=hashlib.sha256)
         self.chain_key = _derive(data_key, b"audit-chain")
+        # Keys the desk's record of what it last wrote to settings.json (meta table), so
+        # an edit of the file and of that record together is still noticed.
+        self.settings_key = _derive(data_key, b"settings-record")
         # Signs exported log bundles; its public half is registered at the platform, so
         # another desk can check a bundle without any of this desk's secrets.
         self.signing_key = Ed25519PrivateKey.from_private_bytes(

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 from desktop.bootstrap import Services, bootstrap
 from desktop.credentials import SecretsUnavailable
 from desktop.settings import SettingsError
+from desktop.settings_record import notice_outside_changes
 from ui.context import DeskContext
 from ui.tasks import TaskRunner
 
@@ -138,8 +139,13 @@ def _refuse(message: str, code: int) -> int:
 def _prepare_desk(data_dir: Path | None) -> Services:
     """Open settings, cache and keyring before any window (a worker thread)."""
     services = bootstrap(data_dir)
-    services.engine  # noqa: B018 - opens and migrates the cache file here, not in a slot
-    services.protector  # noqa: B018 - reaches the keyring: SecretsUnavailable surfaces now
+    try:
+        services.engine  # noqa: B018 - opens and migrates the cache file here, not in a slot
+        services.protector  # noqa: B018 - reaches the keyring: SecretsUnavailable surfaces now
+        notice_outside_changes(services)  # settings.json edited behind the desk's back
+    except BaseException:
+        services.close()
+        raise
     return services
 
 

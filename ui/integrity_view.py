@@ -3,7 +3,9 @@
 "立即核验" runs ``desktop.supervision.verify_log`` (the same walk as ``creditdesk audit
 verify``, with the heads the platform holds) on the runner and says the answer plainly:
 intact, with how many entries and anchors; or not, with the first bad entry and what is
-wrong with it. The supervisor window runs it once each time it opens.
+wrong with it. The supervisor window runs it once each time it opens. Below the verdict:
+the settings changes made outside the desk (settings.json edited by hand, noticed at start
+and logged as ``settings.tampered`` by ``desktop.settings_record``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import time
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from desktop.settings_record import outside_changes
 from desktop.supervision import LogCheck, verify_log
 from ui.approval import error_text
 from ui.context import DeskContext
@@ -49,6 +52,8 @@ class IntegrityView(QWidget):
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color:#8d6e00;")
+        self.settings_changes = QLabel()
+        self.settings_changes.setWordWrap(True)
         self.explain = QLabel()
         self.explain.setWordWrap(True)
         self.explain.setStyleSheet("color:#555;")
@@ -60,6 +65,7 @@ class IntegrityView(QWidget):
         layout.addWidget(self.verdict)
         layout.addWidget(self.facts)
         layout.addWidget(self.note)
+        layout.addWidget(self.settings_changes)
         layout.addLayout(buttons)
         layout.addWidget(self.explain)
         layout.addStretch(1)
@@ -82,6 +88,28 @@ class IntegrityView(QWidget):
         self._show(None)
         self.ctx.runner.submit(verify_log, self.ctx.services, done=self._done,
                                failed=self._failed)
+        self.ctx.runner.submit(outside_changes, self.ctx.services.engine,
+                               done=self._show_settings,
+                               failed=lambda e: self.settings_changes.setText(error_text(e)))
+
+    def _show_settings(self, rows: list[dict]) -> None:
+        """The settings changes made outside the desk, newest first (or that there were none)."""
+        if not rows:
+            self.settings_changes.setText(self.tr("设置文件未在本程序之外被改动。"))
+            self.settings_changes.setStyleSheet("")
+            return
+        lines = [self.tr("⚠ 设置文件曾在本程序之外被改动（启动时发现并记入日志）：")]
+        for row in rows:
+            what = "; ".join(f"{k}: {old!r} → {new!r}" for k, (old, new) in row["changes"].items())
+            if row["hidden"]:
+                what = self.tr("地址中不记录的部分（密码）被改动")
+            if row["known_state"]:
+                what = self.tr("本程序记录的设置状态也被改动。") + " " + what
+            lines.append(self.tr("%1（第 %2 条）：%3").replace("%1", time.strftime(
+                "%Y-%m-%d %H:%M", time.localtime(row["at"]))).replace(
+                "%2", str(row["seq"])).replace("%3", what))
+        self.settings_changes.setText("\n".join(lines))
+        self.settings_changes.setStyleSheet("color:#b00020;")
 
     def _done(self, check: LogCheck) -> None:
         self.running = False

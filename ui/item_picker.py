@@ -13,7 +13,7 @@ import re
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
-from desktop import schemas
+from desktop import schemas, settings_record
 from ui.context import DeskContext
 
 MAX_RECENT = 8
@@ -137,4 +137,7 @@ class ItemPicker(QComboBox):
         if value == settings["recent_items"]:
             return
         settings.set_override("recent_items", value)  # the next fill sees it at once
-        self.ctx.runner.submit(settings.save, recent_items=value)
+        # Through the settings record: remembered as the desk's own write (so the next
+        # start does not take it for an outside edit), not logged as a change.
+        self.ctx.runner.submit(settings_record.save_settings, self.ctx.services,
+                               settings["clerk_id"], recent_items=value)

@@ -34,6 +34,9 @@ EVENTS = {
     "retention.purge": QT_TRANSLATE_NOOP("LogWords", "清除到期个人信息"),
     "bundle.import": QT_TRANSLATE_NOOP("LogWords", "导入其他窗口日志"),
     "settings.staff_added": QT_TRANSLATE_NOOP("LogWords", "新增工作人员"),
+    "settings.changed": QT_TRANSLATE_NOOP("LogWords", "更改设置"),
+    "settings.tampered": QT_TRANSLATE_NOOP("LogWords", "设置文件在程序外被改动"),
+    "settings.adopted": QT_TRANSLATE_NOOP("LogWords", "采用已有设置文件"),
 }
 VERDICTS = {
     "prohibit": QT_TRANSLATE_NOOP("LogWords", "禁止受理"),

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import flows, session, supervision, temp_letters
+from desktop import flows, retention, session, temp_letters
 from desktop.check_service import CheckOutcome
 from desktop.identifiers import IdentifierError, mask, parse_identifier
 from ui.context import DeskContext
@@ -414,7 +414,7 @@ class MainWindow(QMainWindow):
     def _retention_tick(self) -> None:
         """The scheduled retention purge (at most once a day) and the sweep of printed
     commitment letters older than a day, on the runner."""
-        self.ctx.runner.submit(supervision.purge_if_due, self.ctx.services, "system",
+        self.ctx.runner.submit(retention.purge_if_due, self.ctx.services, "system",
                                failed=lambda exc: None)  # tried again at the next tick
         self.ctx.runner.submit(temp_letters.sweep, failed=lambda exc: None)
 

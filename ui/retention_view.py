@@ -1,8 +1,11 @@
 """Retention, as the supervisor sees it: how long personal fields are kept, every purge that
-ran (when, how many entries), and "run now".
+ran (when, how many entries), "run now", and changing the number of days.
 
-The purge itself runs on schedule from the main window (``desktop.supervision.purge_if_due``
-at most once a day); the chain still verifies after it (the commitments stay).
+The purge itself runs on schedule from the main window (``desktop.retention.purge_if_due``
+at most once a day); the chain still verifies after it (the commitments stay). Purging now
+and changing ``retention_days`` happen here because both need a supervisor: the signed-in
+supervisor of this area is the approver named in the entry. The days are refused below
+the floor (180, or the platform's demand) by the core, with nothing written.
 """
 
 from __future__ import annotations
@@ -15,13 +18,14 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop import supervision
+from desktop import retention, settings_record
 from desktop.review_stats import purges
 from ui.approval import error_text
 from ui.context import DeskContext
@@ -33,7 +37,7 @@ def _when(at: float) -> str:
 
 def load(svc) -> tuple[list[dict], float | None]:
     """The purges and when the last ran (on the runner)."""
-    return purges(svc.engine), supervision.last_purge(svc.engine)
+    return purges(svc.engine), retention.last_purge(svc.engine)
 
 
 class RetentionView(QWidget):
@@ -53,12 +57,23 @@ class RetentionView(QWidget):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        supervisor = ctx.user is not None and ctx.user.is_supervisor
         self.purge_button = QPushButton()
-        self.purge_button.setEnabled(ctx.user is not None and ctx.user.is_supervisor)
+        self.purge_button.setEnabled(supervisor)
+        self.days = QSpinBox()
+        self.days.setRange(1, 3650)  # the core refuses below the floor, with the reason
+        self.days.setValue(int(ctx.services.settings["retention_days"]))
+        self.days_button = QPushButton()
+        self.days_button.setEnabled(supervisor)
         self.message = QLabel()
         self.message.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.purge_button)
+        buttons.addSpacing(24)
+        self.days_label = QLabel()
+        buttons.addWidget(self.days_label)
+        buttons.addWidget(self.days)
+        buttons.addWidget(self.days_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
@@ -66,7 +81,11 @@ class RetentionView(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.message)
         self.purge_button.clicked.connect(self.purge_now)
+        self.days_button.clicked.connect(self.save_days)
         self.purge_button.setText(self.tr("立即清除到期的个人信息"))
+        self.days_label.setText(self.tr("保存期限（天）："))
+        self.days.setAccessibleName(self.tr("保存期限（天）"))
+        self.days_button.setText(self.tr("更改保存期限"))
         self.table.setHorizontalHeaderLabels(
             [self.tr("执行时间"), self.tr("清除条数"), self.tr("保存期限（天）")])
 
@@ -82,8 +101,31 @@ class RetentionView(QWidget):
             self.message.setText(self.tr("⚠ 只有科室负责人可以执行清除"))
             return
         self.purge_button.setEnabled(False)
-        self.ctx.runner.submit(supervision.purge, self.ctx.services, user.staff_id,
+        self.ctx.runner.submit(retention.purge, self.ctx.services, user,
                                done=self._purged, failed=self._purge_failed)
+
+    def save_days(self) -> None:
+        """Change ``retention_days`` (this area's supervisor approves; logged with old and
+        new values); refused below the floor."""
+        user = self.ctx.user
+        if user is None or not user.is_supervisor:
+            self.message.setText(self.tr("⚠ 只有科室负责人可以更改保存期限"))
+            return
+        self.days_button.setEnabled(False)
+        self.ctx.runner.submit(settings_record.save_settings, self.ctx.services,
+                               user.staff_id, approver=user, retention_days=self.days.value(),
+                               done=self._days_saved, failed=self._days_failed)
+
+    def _days_saved(self, _changes: dict) -> None:
+        self.days_button.setEnabled(True)
+        self.message.setText(self.tr("保存期限已改为 %1 天").replace(
+            "%1", str(self.ctx.services.settings["retention_days"])))
+        self.reload()
+
+    def _days_failed(self, exc: BaseException) -> None:
+        self.days_button.setEnabled(True)
+        self.days.setValue(int(self.ctx.services.settings["retention_days"]))
+        self.message.setText(error_text(exc))
 
     def _purged(self, entries: int) -> None:
         self.purge_button.setEnabled(True)

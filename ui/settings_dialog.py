@@ -1,9 +1,11 @@
 """The desk's settings, edited by a person: platform, counter, display, idle lock, API key.
 
 Input is checked before anything is written (errors in Chinese and English); then
-``Settings.save`` writes ``settings.json`` on the runner. The API key is never a setting:
-a filled "更换接口密钥" field goes to the keyring (``SecretStore.set``), is never shown
-or prefilled, and the dialog only says whether a key is set.
+``desktop.settings_record.save_settings`` writes ``settings.json`` and logs the change
+(``settings.changed``, old and new values) on the runner. Retention is not here: changing
+it needs a supervisor, so it lives in the supervisor's retention tab. The API key is
+never a setting: a filled "更换接口密钥" field goes to the keyring (``SecretStore.set``),
+is never shown or prefilled, and the dialog only says whether a key is set.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import settings_record
 from desktop.bootstrap import Services
 from desktop.credentials import API_KEY
 from ui.approval import ERROR_STYLE, error_text
@@ -57,7 +60,7 @@ def save_settings(svc: Services, changes: dict[str, Any], api_key: str,
     if api_key:
         svc.secrets.set(API_KEY, api_key)
     if changes:
-        svc.settings.save(**changes)
+        settings_record.save_settings(svc, svc.settings["clerk_id"], **changes)
 
 
 class SettingsDialog(QDialog):

@@ -863,6 +863,26 @@ The applicant signs it and supplies the materials by %4.</translation>
         <translation>Every log entry is linked to the one before it with a key; every 50 entries the head is registered at the credit platform. Verifying recomputes the chain entry by entry and compares it with the heads the platform holds: any entry edited, deleted or swapped, or a rebuilt chain, is pointed out here.</translation>
     </message>
     <message>
+        <source>设置文件未在本程序之外被改动。</source>
+        <translation>The settings file has not been changed outside this program.</translation>
+    </message>
+    <message>
+        <source>⚠ 设置文件曾在本程序之外被改动（启动时发现并记入日志）：</source>
+        <translation>⚠ The settings file was changed outside this program (noticed at start and logged):</translation>
+    </message>
+    <message>
+        <source>地址中不记录的部分（密码）被改动</source>
+        <translation>a part of an address that is never logged (a password) changed</translation>
+    </message>
+    <message>
+        <source>本程序记录的设置状态也被改动。</source>
+        <translation>This program&apos;s record of the settings was altered too.</translation>
+    </message>
+    <message>
+        <source>%1（第 %2 条）：%3</source>
+        <translation>%1 (entry %2): %3</translation>
+    </message>
+    <message>
         <source>正在核验日志…</source>
         <translation>Verifying the log…</translation>
     </message>
@@ -1407,6 +1427,18 @@ Signed in before locking: %2 (%3). They or a supervisor can unlock.</translation
         <translation>Staff added</translation>
     </message>
     <message>
+        <source>更改设置</source>
+        <translation>Settings changed</translation>
+    </message>
+    <message>
+        <source>设置文件在程序外被改动</source>
+        <translation>Settings file changed outside the program</translation>
+    </message>
+    <message>
+        <source>采用已有设置文件</source>
+        <translation>Existing settings file adopted</translation>
+    </message>
+    <message>
         <source>禁止受理</source>
         <translation>Prohibited</translation>
     </message>
@@ -1728,8 +1760,24 @@ Verification code %3</translation>
         <translation>Retention (days)</translation>
     </message>
     <message>
+        <source>保存期限（天）：</source>
+        <translation>Retention (days):</translation>
+    </message>
+    <message>
+        <source>更改保存期限</source>
+        <translation>Change retention</translation>
+    </message>
+    <message>
         <source>⚠ 只有科室负责人可以执行清除</source>
         <translation>⚠ Only a supervisor may purge</translation>
+    </message>
+    <message>
+        <source>⚠ 只有科室负责人可以更改保存期限</source>
+        <translation>⚠ Only a supervisor may change the retention</translation>
+    </message>
+    <message>
+        <source>保存期限已改为 %1 天</source>
+        <translation>Retention changed to %1 days</translation>
     </message>
     <message>
         <source>已清除 %1 条日志的个人信息</source>

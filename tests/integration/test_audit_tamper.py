@@ -11,16 +11,20 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import os
 import shutil
 import sqlite3
+import time
 
 import pytest
 from sqlalchemy import create_engine
 
+from desktop import retention
 from desktop.audit import verify
 from desktop.bootstrap import bootstrap
 from desktop.credentials import SecretStore
+from desktop.staff import Staff
 from local_cache import chain, store
 from local_cache.db import FILE_NAME, UnitOfWork
 from local_cache.protect import Protector
@@ -154,20 +158,66 @@ def test_the_chain_key_is_not_the_data_key_itself():
     assert Protector(key).chain_key != hmac.new(key, b"", hashlib.sha256).digest()
 
 
+def purge_as_of(path, when: float) -> int:
+    """An honest purge of the copied log, run by a supervisor as if the clock said ``when``
+    (the log was written now; a purge 180 days on is what makes its entries purgeable)."""
+    real = time.time
+    time.time = lambda: when  # the clock store and retention both read
+    svc = bootstrap(path.parent, {"counter_id": COUNTER, "retention_days": 180},
+                    secrets=SecretStore(environ={"CREDITDESK_DATA_KEY": DATA_KEY}))
+    try:
+        return retention.purge(svc, Staff("boss", "科长", "supervisor"), when)
+    finally:
+        time.time = real
+        svc.close()
+
+
 def test_retention_purge_keeps_the_chain_verifiable(anchored_log, tmp_path):
     path, anchors = tampered(anchored_log, tmp_path)
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:
-        cutoff = conn.exec_driver_sql("SELECT at FROM audit WHERE seq = 60000").scalar()
-        purged = store.purge_personal(conn, cutoff)
-    engine.dispose()
+    with sqlite3.connect(path) as db:
+        (cutoff,) = db.execute("SELECT at FROM audit WHERE seq = 60000").fetchone()
+    purged = purge_as_of(path, cutoff + 180 * 86400)
     assert 59_000 < purged <= 59_999  # entries before seq 60,000 (same-instant ties aside)
     with sqlite3.connect(path) as db:
         left = db.execute("SELECT count(*) FROM audit WHERE subject_key IS NOT NULL").fetchone()
         assert left[0] == ENTRIES - purged  # the personal data of old entries is gone
+        (details,) = db.execute("SELECT details FROM audit WHERE event = 'retention.purge'"
+                                ).fetchone()
+    assert json.loads(details)["approved_by"] == "boss"
     assert run_verify(path, anchors).ok
     # A purged entry is still bound: editing its commitment or public fields is caught.
     with sqlite3.connect(path) as db:
         db.execute("UPDATE audit SET verdict='clear' WHERE seq = 10")
     result = run_verify(path, anchors)
     assert (result.ok, result.first_bad) == (False, 10)
+
+
+def test_a_purged_entry_given_personal_fields_again_is_found(anchored_log, tmp_path):
+    path, anchors = tampered(anchored_log, tmp_path)
+    with sqlite3.connect(path) as db:
+        (cutoff,) = db.execute("SELECT at FROM audit WHERE seq = 2000").fetchone()
+    purge_as_of(path, cutoff + 180 * 86400)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE audit SET subject_masked='110105********002X' WHERE seq = 77")
+    result = run_verify(path, anchors)
+    assert (result.ok, result.first_bad) == (False, 77)
+    assert "marked purged" in result.problem
+
+
+def test_a_purged_flag_forged_on_a_recent_entry_is_found(anchored_log, tmp_path):
+    # The defect: verification skipped the commitment of any entry flagged purged, so an
+    # entry emptied (or rewritten) by hand and flagged verified intact.
+    forge = ("UPDATE audit SET purged=1, subject_key=NULL, subject_masked=NULL, "
+             "details='{}', salt=NULL WHERE seq = 4321",)
+    result = run_verify(*tampered(anchored_log, tmp_path, forge))
+    assert (result.ok, result.first_bad) == (False, 4321)
+    assert "marked purged without a retention purge covering it" in result.problem
+    assert "已清除" in result.problem
+
+
+def test_a_purged_flag_with_rewritten_subject_and_details_is_found(anchored_log, tmp_path):
+    forge = ("UPDATE audit SET purged=1, subject_masked='999999****', details='{\"n\": -1}' "
+             "WHERE seq = 88888",)
+    result = run_verify(*tampered(anchored_log, tmp_path, forge))
+    assert (result.ok, result.first_bad) == (False, 88888)
+    assert "marked purged" in result.problem

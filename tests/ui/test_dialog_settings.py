@@ -1,5 +1,6 @@
 """The settings dialog: bad input is refused with nothing written; good input lands in
-settings.json, the API key only in the secret store (never in a file of the desk)."""
+settings.json and in the log (old and new values, a proxy password blanked), the API key
+only in the secret store (never in a file of the desk)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import json
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from sqlalchemy import select
 
 from desktop.credentials import API_KEY
 from desktop.settings import FILE_NAME
+from local_cache.tables import audit
 from tests.ui.test_dialogs import WAIT, on_modal, show
 from ui.settings_dialog import SettingsDialog
 
@@ -78,3 +81,23 @@ def test_edit_returns_whether_something_was_saved(qtbot, ctx):
     assert SettingsDialog.edit(ctx) is True
     assert not driver.isActive()
     assert ctx.services.settings["counter_id"] == "SX-COUNTER-07"
+
+
+def test_a_saved_change_is_logged_with_old_and_new_values(qtbot, ctx):
+    old_url = ctx.services.settings["platform_url"]
+    dialog = open_settings(qtbot, ctx)
+    dialog.department.setText("柯桥区行政服务中心")
+    dialog.proxy.setText("http://desk:Pr0xy-pw-77@10.0.0.1:3128")
+    dialog.platform_url.setText(old_url)  # unchanged: not logged
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.saved, timeout=WAIT)
+    with ctx.services.engine.connect() as conn:
+        rows = conn.execute(select(audit.c.clerk, audit.c.details)
+                            .where(audit.c.event == "settings.changed")).all()
+    assert [(clerk, json.loads(details)) for clerk, details in rows] == [
+        (ctx.services.settings["clerk_id"], {"source": "desk", "changes": {
+            # old: what settings.json held (the demo desk's department is a run override)
+            "department": ["", "柯桥区行政服务中心"],
+            "proxy": ["", "http://desk:***@10.0.0.1:3128"]}})]
+    for path in files_under(Path(ctx.services.settings.data_dir)):
+        assert b"Pr0xy-pw-77" not in path.read_bytes() or path.name == FILE_NAME, path

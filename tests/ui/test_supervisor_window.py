@@ -11,6 +11,7 @@ per counter, and the session's platform is shared with other tests.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 import uuid
 
@@ -20,7 +21,10 @@ from sqlalchemy import select
 
 from desktop import staff, supervision
 from desktop.audit_export import CST, export
+from desktop.bootstrap import bootstrap
 from desktop.bundle_import import list_imports
+from desktop.settings import FILE_NAME as SETTINGS_FILE
+from desktop.settings_record import notice_outside_changes
 from local_cache import store
 from local_cache.db import FILE_NAME, UnitOfWork
 from local_cache.tables import audit
@@ -204,3 +208,51 @@ def test_retention_runs_on_schedule_and_by_hand_and_is_listed(qtbot, desk, sampl
     view.purge_button.click()
     qtbot.waitUntil(lambda: view.table.rowCount() == 2, timeout=WAIT)
     assert ("retention.purge", SUPERVISOR) in _events(desk)
+
+
+def test_retention_days_change_here_needs_the_floor_and_is_logged(qtbot, desk):
+    _as(desk, SUPERVISOR, SUPERVISOR_PASSWORD)
+    window = _open(qtbot, desk)
+    view = window.retention
+    window.show_tab("retention")
+    settings_file = desk.services.settings.data_dir / SETTINGS_FILE
+    before = settings_file.read_bytes() if settings_file.exists() else None
+    view.days.setValue(30)
+    view.days_button.click()
+    qtbot.waitUntil(lambda: "below the floor" in view.message.text(), timeout=WAIT)
+    assert "最低要求" in view.message.text() and view.days.value() == 180
+    assert (settings_file.read_bytes() if settings_file.exists() else None) == before
+    assert "settings.changed" not in [e for e, _ in _events(desk)]
+    view.days.setValue(365)
+    view.days_button.click()
+    qtbot.waitUntil(lambda: "365" in view.message.text(), timeout=WAIT)
+    assert desk.services.settings["retention_days"] == 365
+    with desk.services.engine.connect() as conn:
+        details = conn.execute(select(audit.c.details).where(
+            audit.c.event == "settings.changed")).scalar_one()
+    assert json.loads(details) == {"changes": {"retention_days": [180, 365]},
+                                   "source": "desk", "approved_by": SUPERVISOR}
+
+
+def test_the_integrity_tab_lists_settings_changed_outside_the_desk(qtbot, desk):
+    _as(desk, SUPERVISOR, SUPERVISOR_PASSWORD)
+    notice_outside_changes(desk.services)  # the window's start: the file as it is, known
+    window = _open(qtbot, desk)
+    qtbot.waitUntil(lambda: "未在本程序之外被改动" in window.integrity.settings_changes.text(),
+                    timeout=WAIT)
+    window.close()
+    path = desk.services.settings.data_dir / SETTINGS_FILE
+    edited = (json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}) | {
+        "stale_hours": 720.0}
+    path.write_text(json.dumps(edited), encoding="utf-8")
+    # What the window does at start (ui/app.py), on a fresh reading of the file.
+    fresh = bootstrap(desk.services.settings.data_dir, secrets=desk.services.secrets)
+    try:
+        notice_outside_changes(fresh)
+    finally:
+        fresh.close()
+    window = _open(qtbot, desk)
+    qtbot.waitUntil(lambda: "stale_hours" in window.integrity.settings_changes.text(),
+                    timeout=WAIT)
+    assert "72.0 → 720.0" in window.integrity.settings_changes.text()
+    assert "本程序之外被改动" in window.integrity.settings_changes.text()

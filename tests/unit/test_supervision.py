@@ -1,5 +1,6 @@
 """The supervisor area's decisions (desktop/supervision.py): who may enter and that every
-attempt is logged; the retention purge running on schedule (once a day) and what it drops."""
+attempt is logged; the retention purge (desktop/retention.py) running on schedule (once a
+day) and what it drops."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import time
 import pytest
 
 from desktop import audit_query as aq
-from desktop import staff, supervision
+from desktop import retention, staff, supervision
 from desktop.bootstrap import bootstrap
 from desktop.credentials import SecretStore
 from local_cache import store
@@ -21,7 +22,7 @@ DAY = 86400
 @pytest.fixture
 def svc(tmp_path):
     services = bootstrap(tmp_path / "desk", {"counter_id": "C1", "clerk_id": "alice",
-                                             "retention_days": 10},
+                                             "retention_days": 180},
                          secrets=SecretStore(memory=True))
     boss = staff.add(services.engine, "boss", "科长", "supervisor", "pw-boss-123456", None)
     staff.add(services.engine, "alice", "受理员", "clerk", "pw-alice-123456", boss)
@@ -59,20 +60,23 @@ def _log_at(svc, at: float, monkeypatch) -> None:
 
 def test_scheduled_purge_runs_once_a_day_and_drops_only_old_personal_fields(svc, monkeypatch):
     now = time.time()
-    _log_at(svc, now - 20 * DAY, monkeypatch)  # older than the 10 retention days
+    _log_at(svc, now - 200 * DAY, monkeypatch)  # older than the 180 retention days
     _log_at(svc, now - 2 * DAY, monkeypatch)
-    assert supervision.last_purge(svc.engine) is None
-    assert supervision.purge_if_due(svc, "boss", now) == 1  # never ran: due
-    assert supervision.purge_if_due(svc, "boss", now + 3600) is None  # ran an hour ago
-    assert supervision.last_purge(svc.engine) == pytest.approx(now, abs=5)
+    assert retention.last_purge(svc.engine) is None
+    assert retention.purge_if_due(svc, "system", now) == 1  # never ran: due
+    assert retention.purge_if_due(svc, "system", now + 3600) is None  # ran an hour ago
+    assert retention.last_purge(svc.engine) == pytest.approx(now, abs=5)
     rows = {r.seq: r for r in aq.page(svc.engine, svc.protector, aq.LogFilter(event="check"))}
     assert rows[1].purged and rows[1].subject_masked is None and rows[1].details == {}
     assert not rows[2].purged and rows[2].subject_masked == "110105********002X"
-    # a day later it runs again; the entry that is now 12 days old goes too
-    monkeypatch.setattr(store.time, "time", lambda: now + 10.5 * DAY)
-    assert supervision.purge_if_due(svc, "boss", now + 10.5 * DAY) == 1
+    # 180 days on it runs again; the entry that is now 180.5 days old goes too
+    later = now + 178.5 * DAY
+    monkeypatch.setattr(store.time, "time", lambda: later)
+    assert retention.purge_if_due(svc, "system", later) == 1
     monkeypatch.undo()
     purges = aq.page(svc.engine, svc.protector, aq.LogFilter(event="retention.purge"))
-    assert [r.details for r in reversed(purges)] == [{"entries": 1, "days": 10}] * 2
+    assert [r.details for r in reversed(purges)] == [
+        {"entries": 1, "days": 180, "before": pytest.approx(at - 180 * DAY, abs=5),
+         "scheduled": True} for at in (now, later)]
     with svc.engine.connect() as conn:
         assert supervision.verify(conn, svc.protector).ok  # the chain still holds
