@@ -17,6 +17,7 @@ sent. Real platform on loopback (in-process), real cache file.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from contextlib import closing
 
 import pytest
@@ -142,3 +143,34 @@ def test_a_decision_whose_write_fails_leaves_none_of_its_parts(svc, samples, tmp
             decide()
         assert decisions(cache) == done  # refused, nothing sent twice
     assert _intact(svc)
+
+
+def test_two_closes_at_once_send_one_feedback(svc, samples, tmp_path):
+    """The double click kept: two closes of one commitment racing on two threads; the
+    claim under the write lock lets one through and refuses the other, nothing twice."""
+    sample = next(s for s in samples.incentive if s.kind == "organisation")
+    outcome = svc.checks.check(sample.id, sample.item)
+    plan = flows.plan_fast_track(svc, outcome)
+    flows.fast_track(svc, outcome, plan, sorted(plan.tolerable_codes)[:1], tmp_path / "l.pdf")
+    opened = commitments.list_commitments(svc)[0]
+    start = threading.Barrier(2)
+    results: list[object] = []
+
+    def click(fulfilled: bool) -> None:
+        start.wait()
+        try:
+            results.append(commitments.close(svc, opened.id, fulfilled=fulfilled))
+        except flows.FlowError as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=click, args=(f,)) for f in (True, False)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(type(r).__name__ for r in results) == ["FlowError", "int"]
+    refused = next(r for r in results if isinstance(r, flows.FlowError))
+    assert "已办结" in str(refused) and "is closed" in str(refused)
+    done = decisions(svc.settings.data_dir / FILE_NAME)
+    assert half_done(done) == {}
+    assert done[("close", outcome.check_id)] == {"closed": 1, "feedback": 1, "entry": 1}
