@@ -64,14 +64,21 @@ def close(svc: Services, commitment_id: int, fulfilled: bool, note: str = "") ->
         raise FlowError(f"承诺 {row.letter_no} 已办结", f"commitment {row.letter_no} is closed")
     outcome = CheckOutcome.model_validate_json(svc.protector.open(row.outcome_sealed))
     action = "commitment_fulfilled" if fulfilled else "commitment_breached"
-    with UnitOfWork(svc.engine) as uow:  # claim it first: a double click sends nothing twice
+    # One unit of work: the claim (state), the feedback row and its entry land together,
+    # so a crash leaves either an open commitment and nothing sent, or a closed one whose
+    # feedback is queued. The claim comes first under the write lock: a double click finds
+    # it closed, refuses and sends nothing twice.
+    with UnitOfWork(svc.engine) as uow:
         claimed = uow.conn.execute(
             update(commitments).where(commitments.c.id == commitment_id)
             .where(commitments.c.state == "open")
             .values(state="fulfilled" if fulfilled else "breached", closed_at=time.time())
         ).rowcount
+        if not claimed:
+            raise FlowError(f"承诺 {row.letter_no} 已办结",
+                            f"commitment {row.letter_no} is closed")
+        row_id = svc.outbox.record(outcome.model_dump_json(), action=action,
+                                   reason=note.strip() or row.letter_no,
+                                   case_no=row.letter_no, uow=uow)
         uow.commit()
-    if not claimed:
-        raise FlowError(f"承诺 {row.letter_no} 已办结", f"commitment {row.letter_no} is closed")
-    return svc.outbox.record(outcome.model_dump_json(), action=action,
-                             reason=note.strip() or row.letter_no, case_no=row.letter_no)
+    return row_id

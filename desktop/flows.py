@@ -3,7 +3,8 @@
 ``step_for`` names the dialog a verdict calls for. Each ``*_`` function below is what a
 dialog's buttons do: it validates the clerk's input (refusing in Chinese and English,
 with nothing written), then records the action (outbox row + audit entry in one
-transaction, see ``desktop.outbox``) and any extra audit entry the flow needs. The
+transaction, see ``desktop.outbox``) and any extra audit entry the flow needs: one
+decision, one unit of work (a fast-track's letter, feedback and commitment too). The
 window calls these on its task runner, never on the GUI thread.
 """
 
@@ -188,12 +189,17 @@ def fast_track(svc: Services, outcome: CheckOutcome, plan: FastTrackPlan,
         raise FlowError("请只勾选可容缺的材料（至少一项）",
                         "tick at least one material, and only tolerable ones")
     tolerance = plan.tolerance.model_copy(update={"tolerable_materials": chosen})
-    printed = svc.reports.print_commitment(outcome, tolerance, plan.item, path, lang)
     names = [m.name for m in chosen]
-    row = svc.outbox.record(outcome.model_dump_json(), action="fast_tracked",
-                            reason="容缺材料 / missing: " + "、".join(names),
-                            case_no=printed.number)
+    # One decision, one unit of work: the letter's number, registration row and
+    # ``report.printed`` entry, the feedback row and its entry, and the commitment land
+    # together or not at all (a crash or a full disk in between leaves none of them, and
+    # the letter's file is taken away again).
     with UnitOfWork(svc.engine) as uow:
+        printed = svc.reports.print_commitment(outcome, tolerance, plan.item, path, lang,
+                                               uow=uow)
+        row = svc.outbox.record(outcome.model_dump_json(), action="fast_tracked",
+                                reason="容缺材料 / missing: " + "、".join(names),
+                                case_no=printed.number, uow=uow)
         uow.conn.execute(commitments.insert().values(
             letter_no=printed.number, check_id=outcome.check_id,
             subject_key=svc.protector.index(outcome.subject.id),

@@ -70,11 +70,15 @@ class Outbox:
         reason: str = "",
         case_no: str = "",
         also: Callable[[Connection, int], None] | None = None,
+        uow: UnitOfWork | None = None,
     ) -> int:
         """Queue feedback on a kept check (its JSON); returns the outbox row id.
 
         ``also(conn, row_id)`` writes more in the same unit of work (a flow's own audit
-        entry), so the decision lands whole or not at all, e.g. on a full disk."""
+        entry), so the decision lands whole or not at all, e.g. on a full disk. With
+        ``uow`` (the caller's unit of work) the row and its entry are written there and
+        the caller commits them together with the rest of its decision (a fast-track's
+        letter and commitment, a commitment's closing state)."""
         outcome = json.loads(outcome_json)
         body = schemas.FeedbackIn(
             check_id=outcome["check_id"],
@@ -89,36 +93,45 @@ class Outbox:
         )
         # Made now and stored with the row: every resend carries the same key.
         key = str(uuid.uuid4())
-        with UnitOfWork(self._engine) as uow:
-            row_id = store.add_outbox(
-                uow.conn,
-                self._protector,
-                idempotency_key=key,
-                check_id=body.check_id,
-                subject_id=body.subject_id,
-                action=action,
-                payload=body.model_dump_json(),
-            )
-            store.append_audit(
-                uow.conn,
-                self._protector,
-                counter=self._counter,
-                clerk=self._clerk,
-                event=f"action.{action}",
-                subject_id=body.subject_id,
-                masked=mask(body.subject_id),
-                item=body.item,
-                verdict=body.verdict.value,
-                details={
-                    "check_id": body.check_id,
-                    "outbox_id": row_id,
-                    "reason": reason,
-                    "case_no": case_no,
-                },
-            )
-            if also is not None:
-                also(uow.conn, row_id)
-            uow.commit()
+        if uow is None:
+            with UnitOfWork(self._engine) as own:
+                row_id = self._write(own.conn, body, key, also)
+                own.commit()
+            return row_id
+        return self._write(uow.conn, body, key, also)
+
+    def _write(self, conn: Connection, body: schemas.FeedbackIn, key: str,
+               also: Callable[[Connection, int], None] | None) -> int:
+        """The outbox row, its ``action.*`` entry and ``also`` on ``conn``; no commit."""
+        action = str(body.action)
+        row_id = store.add_outbox(
+            conn,
+            self._protector,
+            idempotency_key=key,
+            check_id=body.check_id,
+            subject_id=body.subject_id,
+            action=action,
+            payload=body.model_dump_json(),
+        )
+        store.append_audit(
+            conn,
+            self._protector,
+            counter=self._counter,
+            clerk=self._clerk,
+            event=f"action.{action}",
+            subject_id=body.subject_id,
+            masked=mask(body.subject_id),
+            item=body.item,
+            verdict=body.verdict.value,
+            details={
+                "check_id": body.check_id,
+                "outbox_id": row_id,
+                "reason": body.reason,
+                "case_no": body.case_no,
+            },
+        )
+        if also is not None:
+            also(conn, row_id)
         return row_id
 
     def counts(self, kind: str | None = None) -> dict[str, int]:

@@ -16,6 +16,8 @@ import datetime as dt
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,10 +103,15 @@ class ReportService:
         return printed
 
     def print_commitment(self, outcome: CheckOutcome, tolerance: schemas.ToleranceResult,
-                         item: schemas.ItemOut, path: Path, lang: str = "zh_CN") -> Printed:
-        """Render the commitment letter for a tolerance acceptance and queue it."""
-        today = dt.date.today()
-        with UnitOfWork(self._engine) as uow:
+                         item: schemas.ItemOut, path: Path, lang: str = "zh_CN",
+                         uow: UnitOfWork | None = None) -> Printed:
+        """Render the commitment letter for a tolerance acceptance and queue it.
+
+        ``uow``: the caller's unit of work (a fast-track writes its feedback and
+        commitment in the same one); the caller commits, and the letter's file is taken
+        away again if that commit does not happen."""
+        today, own = dt.date.today(), uow is None
+        with _unit(self._engine, uow) as uow:
             number = self.next_number(uow, today)
             due = add_working_days(today, tolerance.due_days)
             code = new_code()
@@ -123,11 +130,12 @@ class ReportService:
             pdf = render_commitment_letter(data, lang)
             printed = self._finish(uow, number, code, pdf, path, "commitment_letter",
                                    mask(outcome.subject.id), outcome.check_id,
-                                   _facts(outcome, item.code, item.name))
+                                   _facts(outcome, item.code, item.name), commit=own)
         return printed
 
     def _finish(self, uow: UnitOfWork, number: str, code: str, pdf: bytes, path: Path,
-                kind: str, masked: str, check_id: str, facts: dict) -> Printed:
+                kind: str, masked: str, check_id: str, facts: dict,
+                commit: bool = True) -> Printed:
         digest = hashlib.sha256(pdf).hexdigest()
         # The code travels only as its digest: the platform can check it, never print it.
         body = schemas.ReportIn(report_no=number, digest=digest, kind=kind, subject_id=masked,
@@ -141,14 +149,13 @@ class ReportService:
                            details={"report_no": number, "kind": kind, "sha256": digest,
                                     "check_id": check_id})
         # The file goes in place only once its registration and log entry are written, and
-        # is taken away again if the commit fails (a full disk): no printed report that the
-        # log and the platform will never know.
+        # is taken away again if the unit of work is not committed (a full disk, or a later
+        # write of the caller's decision failing): no printed report that the log and the
+        # platform will never know.
         _write_atomically(path, pdf)
-        try:
+        uow.on_failure(lambda: path.unlink(missing_ok=True))
+        if commit:  # else the caller commits the unit, with the rest of its decision
             uow.commit()
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
         return Printed(number, code, digest, path)
 
 
@@ -168,6 +175,16 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
         if day.weekday() < 5:
             days -= 1
     return day
+
+
+@contextmanager
+def _unit(engine: Engine, uow: UnitOfWork | None) -> Iterator[UnitOfWork]:
+    """The caller's unit of work when given (left open for the caller), else a new one."""
+    if uow is not None:
+        yield uow
+        return
+    with UnitOfWork(engine) as uow:
+        yield uow
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -12,6 +12,7 @@ longer than one busy timeout), and only then gives up with a bilingual
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -181,13 +182,22 @@ class UnitOfWork:
     """One write transaction: commits only when told, rolls back otherwise.
 
     ``with UnitOfWork(engine) as uow: ...; uow.commit()``; ``uow.conn`` runs the
-    statements. Everything done in one unit lands together or not at all.
+    statements. Everything done in one unit lands together or not at all; what a unit put
+    outside the file (a printed PDF) is taken back by its ``on_failure`` hooks.
     """
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self.conn: Connection | None = None
         self._tx = None
+        self._committed = False
+        self._undo: list[Callable[[], None]] = []
+
+    def on_failure(self, undo: Callable[[], None]) -> None:
+        """Run ``undo`` when this unit ends without a successful commit (an error before
+        it, or the commit itself failing, e.g. on a full disk): for what the unit did
+        outside the database, such as a file put in place before the commit."""
+        self._undo.append(undo)
 
     def __enter__(self) -> UnitOfWork:
         self.conn = self._engine.connect().execution_options(write=True)
@@ -201,6 +211,7 @@ class UnitOfWork:
     def commit(self) -> None:
         """Make everything done in this unit permanent."""
         self._tx.commit()
+        self._committed = True
 
     def __exit__(self, *exc: object) -> None:
         try:
@@ -208,3 +219,6 @@ class UnitOfWork:
                 self._tx.rollback()
         finally:
             self.conn.close()
+            if not self._committed:
+                for undo in reversed(self._undo):
+                    undo()

@@ -35,6 +35,9 @@ directory written by a real child process that is killed with SIGKILL and restar
   anchors the platform holds: one per 50 entries, every one compared (a resent anchor
   counts once).
 
+The clerk's decisions (fast-track, override, terminate, proceed, closing a commitment)
+under SIGKILL: ``tests/reliability/test_crash_decisions.py``.
+
 Kill delays are random but seeded; the assertions are on counts, never on timings.
 A SIGKILL proves what survives the death of the process (everything a commit handed to
 the operating system); surviving a power cut also needs the fsync of every commit, which
