@@ -97,11 +97,11 @@ def parked_anchors(conn: Connection) -> list[dict]:
 def queue_head_anchor(svc, clerk: str = "") -> int:
     """Queue the chain head as an anchor unless it is queued already; returns its seq.
 
-    The timer of the window, sign-out, exit and ``creditdesk audit anchor`` call this; the
-    outbox sends it. ``clerk`` is who asked (kept for symmetry with the other decisions;
-    queuing an anchor writes no log entry, so the head it names stays the head).
+    The window's timer, sign-out, exit and ``creditdesk audit anchor`` call this; the
+    outbox sends it. ``clerk`` is who asked; queuing writes no log entry (one would move
+    the head past the anchor it queues), so it is not recorded.
     """
-    del clerk  # an anchor is no entry of the log: writing one would move the head again
+    del clerk
     counter = svc.settings["counter_id"]
     with UnitOfWork(svc.engine) as uow:
         seq, head = store.audit_head(uow.conn)
@@ -110,4 +110,18 @@ def queue_head_anchor(svc, clerk: str = "") -> int:
         if seq and queued.first() is None:
             store.queue_anchor(uow.conn, svc.protector, counter, seq, head)
         uow.commit()
+    return seq
+
+
+def anchor_now(svc, clerk: str = "") -> int:
+    """Queue the head (``queue_head_anchor``) and try once to send what the outbox holds;
+    an unreachable platform leaves it queued for the next start. Returns the seq."""
+    from desktop.credentials import SecretsUnavailable
+    from desktop.platform_client import PlatformError
+
+    seq = queue_head_anchor(svc, clerk)
+    try:
+        svc.outbox.flush(svc.client, limit=20)
+    except (PlatformError, SecretsUnavailable):
+        pass
     return seq

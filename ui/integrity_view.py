@@ -24,6 +24,16 @@ _STYLE = {
 }
 
 
+def witness_lines(check: LogCheck) -> list[str]:
+    """What the platform witnessed, and the anchors it refused (the core's bilingual text)."""
+    lines = []
+    if check.witness is not None and check.witness.ok:
+        lines.append(check.witness.summary())
+    for row in check.parked:
+        lines.append(f"⚠ 锚点被拒收 / anchor refused: {row['anchor']}: {row['reason']}")
+    return lines
+
+
 class IntegrityView(QWidget):
     """The verdict on the log, and a button to ask again."""
 
@@ -105,7 +115,11 @@ class IntegrityView(QWidget):
             self.note.clear()
             return
         r = check.result
-        if r.ok:
+        if r.ok and check.parked:  # the log is whole, but its head never reached the platform
+            self.verdict.setText(self.tr("⚠ 日志完整，但 %1 个日志锚点被平台拒收").replace(
+                "%1", str(len(check.parked))))
+            self.verdict.setStyleSheet(_STYLE["bad"] + "padding:8px;")
+        elif r.ok:
             self.verdict.setText(self.tr("✔ 日志完整，未被改动"))
             self.verdict.setStyleSheet(_STYLE["ok"] + "padding:8px;")
         else:
@@ -117,5 +131,6 @@ class IntegrityView(QWidget):
                      "%1", str(r.entries)).replace("%2", str(r.anchors_checked))]
         if not r.ok:
             lines.append(self.tr("问题：%1").replace("%1", r.problem))
+        lines.extend(witness_lines(check))
         self.facts.setText("\n".join(lines))
         self.note.setText(check.note)

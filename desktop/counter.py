@@ -1,0 +1,113 @@
+"""Which counter (窗口) this desk is: the platform says, the desk adopts it once, and refuses
+to run under another one afterwards.
+
+The platform knows which counter an API key belongs to (``GET /v1/whoami``), and refuses
+anchors signed for any other (422 ``wrong_counter``). A desk whose ``counter_id`` setting
+differs from its key's counter would park every anchor and print reports under a
+prefix that is not its own, so:
+
+- **Adoption.** When the platform first answers (``creditdesk login``, any online CLI
+  command, the window's start or a saved API key) the desk stores the key's counter in
+  ``meta`` (``platform_counter``, with ``platform_retention_floor_days``). When
+  ``counter_id`` was never set by anyone (not in settings.json, no ``--counter``) it
+  becomes the platform's: saved to settings.json and logged as ``settings.changed`` with
+  ``source: platform``.
+- **Refusal.** A ``counter_id`` set explicitly to another counter is refused, naming both
+  and how to fix it; so is, from then on and without asking the network, any
+  ``counter_id`` that differs from the adopted one.
+"""
+
+from __future__ import annotations
+
+from desktop.credentials import API_KEY, SecretsUnavailable
+from desktop.platform_client import PlatformError
+from desktop.settings import SettingsError
+from local_cache import store
+from local_cache.db import UnitOfWork
+
+META_COUNTER = "platform_counter"
+META_FLOOR = "platform_retention_floor_days"
+STAMPED = ("checks", "outbox", "batch", "reports")  # services that stamp the counter
+
+
+class CounterMismatch(SettingsError):
+    """The desk's counter id is not the counter its API key belongs to."""
+
+    def __init__(self, setting: str, platform: str, *, adopted: bool) -> None:
+        where = ("本机数据目录已归属窗口" if adopted else "平台登记本机接口密钥属于窗口",
+                 "this data directory belongs to counter" if adopted
+                 else "the platform says this desk's API key belongs to counter")
+        super().__init__(
+            f"窗口编号不一致：设置为 {setting}，而{where[0]} {platform}，日志锚点会被平台拒收。"
+            f"请把设置中的窗口编号改为 {platform}（或去掉 --counter），或为窗口 {setting} "
+            f"使用它自己的接口密钥和数据目录 / counter mismatch: counter_id is {setting} but "
+            f"{where[1]} {platform}, so the platform would refuse its anchors. Set counter_id "
+            f"to {platform} (or drop --counter), or give counter {setting} its own API key "
+            f"and data directory")
+        self.setting, self.platform = setting, platform
+
+
+def adopted(svc) -> str | None:
+    """The counter this data directory adopted from the platform, or None (not yet)."""
+    with svc.engine.connect() as conn:
+        return store.get_meta(conn, META_COUNTER)
+
+
+def check_adopted(svc) -> None:
+    """Refuse when ``counter_id`` differs from the adopted counter (no network)."""
+    known = adopted(svc)
+    if known is not None and known != svc.settings["counter_id"]:
+        raise CounterMismatch(svc.settings["counter_id"], known, adopted=True)
+
+
+def adopt(svc, counter: str, retention_floor_days: int) -> bool:
+    """Take ``counter`` (the key's, from whoami) as this desk's; True when the setting changed.
+
+    Raises ``CounterMismatch`` when ``counter_id`` was set explicitly to another counter,
+    or when this data directory already adopted another counter (a key of another
+    counter). Settings are written before the log entry: should the entry fail, the next
+    run finds the setting right and only stores the meta values.
+    """
+    known = adopted(svc)
+    if known is not None and known != counter:
+        raise CounterMismatch(counter, known, adopted=True)
+    old = svc.settings["counter_id"]
+    change = old != counter
+    if change and svc.settings.is_explicit("counter_id"):
+        with UnitOfWork(svc.engine) as uow:  # remembered: later runs refuse without asking
+            store.set_meta(uow.conn, **{META_COUNTER: counter, META_FLOOR: retention_floor_days})
+            uow.commit()
+        raise CounterMismatch(old, counter, adopted=False)
+    if change:
+        svc.settings.save(counter_id=counter)
+        for name in STAMPED:  # built with the old counter: rebuilt on next use
+            svc.__dict__.pop(name, None)
+    with UnitOfWork(svc.engine) as uow:
+        store.set_meta(uow.conn, **{META_COUNTER: counter, META_FLOOR: retention_floor_days})
+        if change:
+            store.append_audit(uow.conn, svc.protector, counter=counter,
+                               clerk=svc.settings["clerk_id"], event="settings.changed",
+                               details={"changes": {"counter_id": [old, counter]},
+                                        "source": "platform"})
+        uow.commit()
+    return change
+
+
+def ensure_counter(svc, *, online: bool = True, ask: bool = False) -> bool:
+    """Check the counter before a command or the window works; True when it was adopted now.
+
+    Always compares with the adopted counter (offline). When ``online`` and nothing was
+    adopted yet (or ``ask``: a new API key was just stored), asks the platform whoami and
+    adopts its answer; a platform that cannot be reached, or no API key, is no reason to
+    stop an offline check: the question waits for the next run.
+    """
+    check_adopted(svc)
+    if not online or (adopted(svc) is not None and not ask):
+        return False
+    try:
+        if not svc.secrets.get(API_KEY):
+            return False
+        who = svc.client.whoami()
+    except (PlatformError, SecretsUnavailable):
+        return False
+    return adopt(svc, who.counter, who.retention_floor_days)
