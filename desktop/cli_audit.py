@@ -119,10 +119,12 @@ def _verify(args: argparse.Namespace, svc: Services) -> int:
                   f"{result.problem}")
         elif seen is not None and seen.unwitnessed:
             # Not a plain "intact": these entries could still be rewritten without trace.
-            print(f"完整，但尚未经平台见证 / intact, but not yet witnessed: "
-                  f"{seen.unwitnessed} 条 entries since {seen.since_text()}（共 {result.entries} "
-                  f"条 of {result.entries} entries，平台见证到第 {seen.seq} 条 / witnessed up "
-                  f"to {seen.seq}，比对锚点 / anchors compared: {result.anchors_checked}）")
+            print(f"完整，但尚未经平台见证 {seen.unwitnessed} 条（自 {seen.since_text()} 起）/ "
+                  f"intact, but not yet witnessed: {seen.unwitnessed} entries since "
+                  f"{seen.since_text()}")
+            print(f"共 {result.entries} 条 / {result.entries} entries，"
+                  f"平台见证到第 {seen.seq} 条 / witnessed up to {seen.seq}，"
+                  f"比对锚点 / anchors compared: {result.anchors_checked}")
         else:
             print(f"完整 / intact: {result.entries} 条 entries，"
                   + (f"平台见证到第 {seen.seq} 条 / witnessed up to {seen.seq}，"

@@ -7,6 +7,7 @@ status, and every response model is declared so the OpenAPI document is complete
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import secrets
@@ -159,7 +160,16 @@ SubjectPath = Annotated[
 
 def create_app(platform: Platform) -> FastAPI:
     """The ASGI app for ``platform``, with fault injection on ``/v1/``."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        # Stopping (SIGTERM too: uvicorn shuts down, then lets the signal end the process):
+        # store the witnessed heads the writer has not stored yet.
+        platform.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="公共信用信息平台 · CreditDesk reference platform",
         version=f"{schemas.CONTRACT_VERSION} ({__version__})",
         description="Contract v1 between one-window counters and the public credit platform. "
