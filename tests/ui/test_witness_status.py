@@ -90,3 +90,41 @@ def test_the_anchor_timer_and_sign_out_queue_the_head(qtbot, desk):
     session.sign_out(desk.services, desk.user)  # the sign-out entry, then its head
     seq = desk.services.audit_head()[0]
     assert f"anchor-{counter}-{seq}" in [k for k, _s in _anchor_rows(desk)]
+
+
+def test_the_window_adopts_the_counter_its_key_belongs_to(qtbot, platform, tmp_path):
+    """A desk whose counter was never set: the window asks the platform on the runner at
+    start, and the key's counter becomes the desk's (settings.json, logged)."""
+    from desktop.bootstrap import bootstrap
+    from desktop.credentials import API_KEY, SecretStore
+    from local_cache.tables import audit
+
+    counter, key = f"SX-B-{uuid.uuid4().hex[:8]}", f"key-{uuid.uuid4().hex}"
+    platform.platform.add_key(key, counter, "绍兴市行政服务中心")
+    secrets = SecretStore(memory=True)
+    secrets.set(API_KEY, key)
+    services = bootstrap(tmp_path / "desk", {"platform_url": platform.url}, secrets=secrets)
+    boss = staff.add(services.engine, "boss", "科长", "supervisor", "boss-pass-1234", None)
+    staff.add(services.engine, CLERK, "受理员", "clerk", CLERK_PASSWORD, boss)
+    ctx = DeskContext(services, TaskRunner())
+    ctx.sign_in(staff.authenticate(services.engine, CLERK, CLERK_PASSWORD))
+    window = None
+
+    def changed() -> list:
+        with services.engine.connect() as conn:
+            return conn.execute(select(audit.c.counter, audit.c.details)
+                                .where(audit.c.event == "settings.changed")).all()
+
+    try:
+        assert services.settings["counter_id"] == "SX-COUNTER-01"
+        window = open_window(qtbot, ctx)
+        qtbot.waitUntil(lambda: len(changed()) == 1, timeout=WAIT)
+        assert services.settings["counter_id"] == counter
+        assert changed()[0][0] == counter and '"source": "platform"' in changed()[0][1]
+        saved = (tmp_path / "desk" / "settings.json").read_text(encoding="utf-8")
+        assert counter in saved
+    finally:
+        if window is not None:
+            window.close()  # stops the outbox sender, so the runner can finish
+        ctx.runner.wait(WAIT)
+        services.close()
