@@ -31,20 +31,33 @@ STAMPED = ("checks", "outbox", "batch", "reports")  # services that stamp the co
 
 
 class CounterMismatch(SettingsError):
-    """The desk's counter id is not the counter its API key belongs to."""
+    """The desk's counter id is not the counter its API key belongs to.
 
-    def __init__(self, setting: str, platform: str, *, adopted: bool) -> None:
-        where = ("本机数据目录已归属窗口" if adopted else "平台登记本机接口密钥属于窗口",
-                 "this data directory belongs to counter" if adopted
-                 else "the platform says this desk's API key belongs to counter")
-        super().__init__(
-            f"窗口编号不一致：设置为 {setting}，而{where[0]} {platform}，日志锚点会被平台拒收。"
-            f"请把设置中的窗口编号改为 {platform}（或去掉 --counter），或为窗口 {setting} "
-            f"使用它自己的接口密钥和数据目录 / counter mismatch: counter_id is {setting} but "
-            f"{where[1]} {platform}, so the platform would refuse its anchors. Set counter_id "
-            f"to {platform} (or drop --counter), or give counter {setting} its own API key "
-            f"and data directory")
-        self.setting, self.platform = setting, platform
+    ``case``: ``explicit`` (counter_id set to another counter than the key's), ``adopted``
+    (counter_id differs from the counter this data directory adopted) or ``key`` (the API
+    key belongs to another counter than the adopted one)."""
+
+    def __init__(self, mine: str, theirs: str, *, case: str) -> None:
+        zh, en = {
+            "explicit": (f"设置的窗口编号为 {mine}，而平台登记本机接口密钥属于窗口 {theirs}",
+                         f"counter_id is {mine} but the platform says this desk's API key "
+                         f"belongs to counter {theirs}"),
+            "adopted": (f"设置的窗口编号为 {mine}，而本机数据目录已归属窗口 {theirs}",
+                        f"counter_id is {mine} but this data directory belongs to counter "
+                        f"{theirs}"),
+            "key": (f"接口密钥属于窗口 {mine}，而本机数据目录已归属窗口 {theirs}",
+                    f"the API key belongs to counter {mine} but this data directory belongs "
+                    f"to counter {theirs}"),
+        }[case]
+        fix_zh = (f"请使用窗口 {theirs} 的接口密钥" if case == "key" else
+                  f"请把设置中的窗口编号改为 {theirs}（或去掉 --counter），或为窗口 {mine} "
+                  f"使用它自己的接口密钥和数据目录")
+        fix_en = (f"use counter {theirs}'s API key" if case == "key" else
+                  f"set counter_id to {theirs} (or drop --counter), or give counter {mine} "
+                  f"its own API key and data directory")
+        super().__init__(f"窗口编号不一致：{zh}，日志锚点会被平台拒收。{fix_zh} / counter "
+                         f"mismatch: {en}, so the platform would refuse its anchors. {fix_en}")
+        self.mine, self.theirs = mine, theirs
 
 
 def adopted(svc) -> str | None:
@@ -57,7 +70,7 @@ def check_adopted(svc) -> None:
     """Refuse when ``counter_id`` differs from the adopted counter (no network)."""
     known = adopted(svc)
     if known is not None and known != svc.settings["counter_id"]:
-        raise CounterMismatch(svc.settings["counter_id"], known, adopted=True)
+        raise CounterMismatch(svc.settings["counter_id"], known, case="adopted")
 
 
 def adopt(svc, counter: str, retention_floor_days: int) -> bool:
@@ -70,14 +83,14 @@ def adopt(svc, counter: str, retention_floor_days: int) -> bool:
     """
     known = adopted(svc)
     if known is not None and known != counter:
-        raise CounterMismatch(counter, known, adopted=True)
+        raise CounterMismatch(counter, known, case="key")
     old = svc.settings["counter_id"]
     change = old != counter
     if change and svc.settings.is_explicit("counter_id"):
         with UnitOfWork(svc.engine) as uow:  # remembered: later runs refuse without asking
             store.set_meta(uow.conn, **{META_COUNTER: counter, META_FLOOR: retention_floor_days})
             uow.commit()
-        raise CounterMismatch(old, counter, adopted=False)
+        raise CounterMismatch(old, counter, case="explicit")
     if change:
         svc.settings.save(counter_id=counter)
         for name in STAMPED:  # built with the old counter: rebuilt on next use

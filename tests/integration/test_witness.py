@@ -315,3 +315,33 @@ def test_the_readme_try_it_steps_work_without_a_counter(person, tmp_path):
         assert desk.run("outbox", "--json").stdout.count('"failed": 0') == 1
     finally:
         child.stop()
+
+
+def _login(desk: Desk, key: str, keyring: Path) -> subprocess.CompletedProcess[str]:
+    """``creditdesk login`` with the key typed on stdin (no terminal: getpass reads stdin)."""
+    env = {k: v for k, v in desk.env.items() if k != "CREDITDESK_API_KEY"}
+    env |= {"PYTHON_KEYRING_BACKEND": "tests.integration.file_keyring.FileKeyring",
+            "CREDITDESK_TEST_KEYRING": str(keyring),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parents[2]),
+                                                        env.get("PYTHONPATH")]))}
+    return subprocess.run([creditdesk_script(), "login", "--data-dir", str(desk.root),
+                           "--platform", desk.platform.url], input=key + "\n",
+                          capture_output=True, text=True, encoding="utf-8", env=env,
+                          timeout=120, start_new_session=True)
+
+
+def test_login_adopts_the_key_counter_and_refuses_another_counter_key(platform, tmp_path):
+    counter, key = new_counter(platform)
+    other, other_key = new_counter(platform)
+    desk = Desk(platform, tmp_path / "desk", key)
+    keyring = tmp_path / "keyring.json"
+    done = _login(desk, key, keyring)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert counter in done.stdout
+    settings = json.loads((desk.root / "settings.json").read_text(encoding="utf-8"))
+    assert settings["counter_id"] == counter
+    refused = _login(desk, other_key, keyring)  # a key of another counter for this desk
+    assert refused.returncode == 4, refused.stdout + refused.stderr
+    assert f"the API key belongs to counter {other}" in refused.stderr
+    assert f"this data directory belongs to counter {counter}" in refused.stderr
+    assert json.loads(keyring.read_text(encoding="utf-8"))["creditdesk/api-key"] == key
