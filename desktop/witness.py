@@ -20,10 +20,11 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import Connection, func, select
 
-from desktop.audit_export import CST
 from local_cache import store
 from local_cache.db import UnitOfWork
 from local_cache.tables import audit, outbox
+
+CST = dt.timezone(dt.timedelta(hours=8), "CST")  # desk time, as the audit export uses
 
 
 @dataclass(frozen=True)

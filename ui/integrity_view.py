@@ -80,8 +80,9 @@ class IntegrityView(QWidget):
     def _retranslate(self) -> None:
         self.run_button.setText(self.tr("立即核验(&V)"))
         self.explain.setText(self.tr(
-            "每条日志都以密钥链接上一条；日志头每 50 条登记到信用平台。核验逐条重算这条链，"
-            "并与平台登记的日志头比对：任何一条被修改、删除、调换或整条链被重建，都会在这里指出。"))
+            "每条日志都以密钥链接上一条；日志头每 50 条、定时以及注销和退出时登记到信用平台，"
+            "每次调用平台时还由平台见证。核验逐条重算这条链，并与平台登记和见证的日志头比对："
+            "任何一条被修改、删除、调换或整条链被重建，都会在这里指出；尚未见证的记录数也会写明。"))
 
     def run(self) -> None:
         """Verify the whole log on the runner (a second click while running is ignored)."""
