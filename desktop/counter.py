@@ -66,11 +66,13 @@ def adopted(svc) -> str | None:
         return store.get_meta(conn, META_COUNTER)
 
 
-def check_adopted(svc) -> None:
-    """Refuse when ``counter_id`` differs from the adopted counter (no network)."""
+def check_adopted(svc, counter: str | None = None) -> None:
+    """Refuse when ``counter_id`` (or ``counter``, a value about to be saved) differs from
+    the adopted counter; no network."""
     known = adopted(svc)
-    if known is not None and known != svc.settings["counter_id"]:
-        raise CounterMismatch(svc.settings["counter_id"], known, case="adopted")
+    mine = svc.settings["counter_id"] if counter is None else counter
+    if known is not None and known != mine:
+        raise CounterMismatch(mine, known, case="adopted")
 
 
 def adopt(svc, counter: str, retention_floor_days: int) -> bool:
@@ -99,7 +101,7 @@ def adopt(svc, counter: str, retention_floor_days: int) -> bool:
         store.set_meta(uow.conn, **{META_COUNTER: counter, META_FLOOR: retention_floor_days})
         if change:
             store.append_audit(uow.conn, svc.protector, counter=counter,
-                               clerk=svc.settings["clerk_id"], event="settings.changed",
+                               clerk="system", event="settings.changed",
                                details={"changes": {"counter_id": [old, counter]},
                                         "source": "platform"})
         uow.commit()

@@ -128,3 +128,17 @@ def test_the_window_adopts_the_counter_its_key_belongs_to(qtbot, platform, tmp_p
             window.close()  # stops the outbox sender, so the runner can finish
         ctx.runner.wait(WAIT)
         services.close()
+
+
+def test_the_settings_dialog_refuses_another_counter_than_the_adopted_one(desk):
+    from desktop.counter import CounterMismatch, ensure_counter
+    from ui.settings_dialog import save_settings
+
+    svc = desk.services
+    ensure_counter(svc)  # what the window does at start
+    mine = svc.settings["counter_id"]
+    with pytest.raises(CounterMismatch) as refused:
+        save_settings(svc, {"counter_id": "SX-SOMEWHERE-ELSE"}, "", "")
+    assert mine in str(refused.value) and "SX-SOMEWHERE-ELSE" in str(refused.value)
+    assert svc.settings["counter_id"] == mine
+    assert not (svc.settings.data_dir / "settings.json").exists()  # nothing written
