@@ -36,8 +36,9 @@ SEED, SUBJECTS = 11, 600
 
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory):
-    child = spawn(f"sqlite:///{tmp_path_factory.mktemp('wp') / 'p.sqlite'}", seed=SEED,
-                  subjects=SUBJECTS, api_key=KEY)
+    path = tmp_path_factory.mktemp("wp") / "p.sqlite"
+    child = spawn(f"sqlite:///{path}", seed=SEED, subjects=SUBJECTS, api_key=KEY)
+    child.db_path = path
     yield child
     child.stop()
 
@@ -123,6 +124,25 @@ def test_every_call_carries_the_head_and_the_platform_keeps_the_highest(platform
             "Authorization": f"Bearer {other_key}", "X-Audit-Head": bad})
         assert answer.status_code == 422, (bad, answer.text)
     assert witnessed(platform, other)["seq"] == 0
+
+
+def test_taking_a_head_writes_nothing_on_the_request_path(platform):
+    """Another writer holds the platform's database: calls carrying a head are answered
+    anyway and the head is witnessed at once (from memory); it is stored once the lock is
+    free (the writer thread waits, not the request)."""
+    counter, key = new_counter(platform)
+    holder = sqlite3.connect(platform.db_path, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        answer = httpx.get(f"{platform.url}/v1/catalog", timeout=10, headers={
+            "Authorization": f"Bearer {key}", "X-Audit-Head": "9:" + "e" * 64})
+        assert answer.status_code == 200
+        assert witnessed(platform, counter)["seq"] == 9
+        assert holder.execute("SELECT count(*) FROM witnessed_heads WHERE counter_id = ?",
+                              (counter,)).fetchone() == (0,)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
 
 
 def test_the_witness_survives_a_platform_restart(tmp_path):
