@@ -20,6 +20,8 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import Connection, func, select
 
+from desktop.credentials import SecretsUnavailable
+from desktop.platform_client import PlatformError
 from local_cache import store
 from local_cache.db import UnitOfWork
 from local_cache.tables import audit, outbox
@@ -117,9 +119,6 @@ def queue_head_anchor(svc, clerk: str = "") -> int:
 def anchor_now(svc, clerk: str = "") -> int:
     """Queue the head (``queue_head_anchor``) and try once to send what the outbox holds;
     an unreachable platform leaves it queued for the next start. Returns the seq."""
-    from desktop.credentials import SecretsUnavailable
-    from desktop.platform_client import PlatformError
-
     seq = queue_head_anchor(svc, clerk)
     try:
         svc.outbox.flush(svc.client, limit=20)
