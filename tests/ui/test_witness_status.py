@@ -142,3 +142,16 @@ def test_the_settings_dialog_refuses_another_counter_than_the_adopted_one(desk):
     assert mine in str(refused.value) and "SX-SOMEWHERE-ELSE" in str(refused.value)
     assert svc.settings["counter_id"] == mine
     assert not (svc.settings.data_dir / "settings.json").exists()  # nothing written
+
+
+def test_at_exit_the_head_is_anchored_at_the_platform(desk):
+    """What ``ui.app`` runs on the runner when the window closes (``anchor_now``)."""
+    from desktop.witness import anchor_now
+
+    svc = desk.services
+    session.sign_in(svc, CLERK, CLERK_PASSWORD)
+    seq = anchor_now(svc, CLERK)
+    counter = svc.settings["counter_id"]
+    assert (f"anchor-{counter}-{seq}", "sent") in _anchor_rows(desk)
+    assert seq in [a.seq for a in svc.client.anchors(counter).anchors]
+    assert svc.client.witness(counter).seq >= seq  # the anchor's own call carried the head
