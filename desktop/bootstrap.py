@@ -20,6 +20,7 @@ from desktop.outbox import Outbox
 from desktop.platform_client import ClientSettings, PlatformClient
 from desktop.settings import Settings, default_data_dir
 from desktop.sync_service import SyncService
+from local_cache import store
 from local_cache.db import open_engine
 from local_cache.protect import Protector
 
@@ -70,7 +71,8 @@ class Services:
                 ca_bundle=s["ca_bundle"] or None,
                 use_system_trust=s["use_system_trust"],
                 proxy=s["proxy"] or None,
-            )
+            ),
+            head=self.audit_head,
         )
         self._closers.append(client.close)
         return client
@@ -123,6 +125,14 @@ class Services:
                              clerk=self.settings["clerk_id"],
                              verify_base=self.settings["verify_url"]
                              or self.settings["platform_url"])
+
+    def audit_head(self) -> tuple[int, str]:
+        """The chain head ``(seq, hash)`` as committed now: every platform call carries it.
+
+        A fresh connection, so it never sees a unit of work still open elsewhere; one
+        indexed read of the newest row."""
+        with self.engine.connect() as conn:
+            return store.audit_head(conn)
 
     def sign_in(self, clerk_id: str) -> None:
         """Act as ``clerk_id`` from now on: services that stamp the clerk are rebuilt."""

@@ -13,8 +13,6 @@ import getpass
 import sys
 from pathlib import Path
 
-from sqlalchemy import select
-
 from desktop import audit_bundle, retention, staff, supervision
 from desktop.audit_export import ExportError, export
 from desktop.batch_files import BatchFileError
@@ -23,9 +21,9 @@ from desktop.client_cli import EXIT_INVALID, EXIT_OK, EXIT_REFUSED, common, emit
 from desktop.client_cli import services as make_services
 from desktop.credentials import SecretsUnavailable
 from desktop.platform_client import PlatformError
+from desktop.witness import queue_head_anchor
 from local_cache import store
 from local_cache.db import UnitOfWork
-from local_cache.tables import outbox
 
 
 def _passwords(args: argparse.Namespace, prompts: list[str]) -> list[str]:
@@ -114,20 +112,38 @@ def _verify(args: argparse.Namespace, svc: Services) -> int:
     if args.bundle:
         return _verify_bundle(args, svc)
     check = supervision.verify_log(svc, local=args.local)
-    result, note = check.result, check.note
+    result, note, seen = check.result, check.note, check.witness
 
     def plain() -> None:
-        if result.ok:
-            print(f"完整 / intact: {result.entries} 条 entries，"
-                  f"比对锚点 / anchors compared: {result.anchors_checked}")
-        else:
+        if not result.ok:
             print(f"已被篡改 / NOT intact: 第 {result.first_bad} 条 / entry {result.first_bad}: "
                   f"{result.problem}")
+        elif seen is not None and seen.unwitnessed:
+            # Not a plain "intact": these entries could still be rewritten without trace.
+            print(f"完整，但尚未经平台见证 {seen.unwitnessed} 条（自 {seen.since_text()} 起）/ "
+                  f"intact, but not yet witnessed: {seen.unwitnessed} entries since "
+                  f"{seen.since_text()}")
+            print(f"共 {result.entries} 条 / {result.entries} entries，"
+                  f"平台见证到第 {seen.seq} 条 / witnessed up to {seen.seq}，"
+                  f"比对锚点 / anchors compared: {result.anchors_checked}")
+        else:
+            print(f"完整 / intact: {result.entries} 条 entries，"
+                  + (f"平台见证到第 {seen.seq} 条 / witnessed up to {seen.seq}，"
+                     if seen is not None else "")
+                  + f"比对锚点 / anchors compared: {result.anchors_checked}")
+        if check.parked:
+            print(f"锚点被平台拒收，日志头未能登记 / anchors refused by the platform, the head "
+                  f"was not anchored: {len(check.parked)}")
+            for row in check.parked:
+                print(f"  #{row['id']} {row['anchor']}: {row['reason']}")
         if note:
             print(note)
 
-    emit(args, result.as_dict() | {"note": note}, plain)
-    return EXIT_OK if result.ok else EXIT_REFUSED
+    emit(args, result.as_dict() | {
+        "note": note, "witness": seen.as_dict() if seen is not None else None,
+        "not_yet_witnessed": seen.unwitnessed if seen is not None else None,
+        "parked_anchors": list(check.parked)}, plain)
+    return EXIT_OK if check.ok else EXIT_REFUSED
 
 
 def _verify_bundle(args: argparse.Namespace, svc: Services) -> int:
@@ -187,14 +203,7 @@ def _import(args: argparse.Namespace, svc: Services) -> int:
 
 
 def _anchor(args: argparse.Namespace, svc: Services) -> int:
-    counter = svc.settings["counter_id"]
-    with UnitOfWork(svc.engine) as uow:
-        seq, head = store.audit_head(uow.conn)
-        key = f"anchor-{counter}-{seq}"
-        queued = uow.conn.execute(select(outbox.c.id).where(outbox.c.idempotency_key == key))
-        if seq and queued.first() is None:
-            store.queue_anchor(uow.conn, svc.protector, counter, seq, head)
-        uow.commit()
+    seq = queue_head_anchor(svc, svc.settings["clerk_id"])
     report = svc.outbox.flush(svc.client)
     emit(args, {"seq": seq, "sent": report.sent},
          lambda: print(f"链头 / head: #{seq}，已发送 / sent {report.sent}"))

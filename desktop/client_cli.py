@@ -20,6 +20,7 @@ from pathlib import Path
 from desktop import schemas
 from desktop.bootstrap import Services, bootstrap
 from desktop.check_service import CheckOutcome, NoAnswer
+from desktop.counter import ensure_counter
 from desktop.credentials import API_KEY, SecretsUnavailable
 from desktop.identifiers import IdentifierError, mask
 from desktop.platform_client import PlatformError
@@ -39,16 +40,21 @@ def common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print data as JSON")
 
 
-def services(args: argparse.Namespace) -> Services:
-    """Services for the command's global options.
+def services(args: argparse.Namespace, *, adopt: bool = True) -> Services:
+    """Services for the command's global options, under the counter the platform knows.
 
-    A settings.json edited behind the desk's back is logged here, once, before the
-    command runs (``desktop.settings_record``); one the desk cannot use (a retention below
-    the floor) was already refused while reading it, before anything could be logged.
-    """
+    A settings.json edited behind the desk's back is logged first, once
+    (``desktop.settings_record``); one the desk cannot use (a retention below the floor)
+    was already refused while reading it, before anything could be logged. Then, before
+    any service is built, the counter is checked (``desktop.counter``): a counter id that
+    differs from the adopted one is refused; when none was adopted yet and an API key is
+    there, the platform is asked (not for ``--offline`` / ``--local``)."""
     svc = bootstrap(args.data_dir, {"platform_url": args.platform, "counter_id": args.counter})
     try:
         notice_outside_changes(svc)
+        if adopt:
+            online = not (getattr(args, "offline", False) or getattr(args, "local", False))
+            ensure_counter(svc, online=online)
     except BaseException:
         svc.close()
         raise
@@ -340,20 +346,33 @@ def configure_login(p: argparse.ArgumentParser) -> None:
 
 @guarded
 def run_login(args: argparse.Namespace) -> int:
-    """Store this counter's API key in the OS keyring (typed without echo)."""
-    svc = services(args)
+    """Store this counter's API key in the OS keyring (typed without echo); adopt its counter."""
+    svc = services(args, adopt=False)
     svc.secrets.data_key()  # fails now, before a key is typed, if no keyring is usable
     key = getpass.getpass("接口密钥 / API key: ").strip()
     if not key:
         return fail(ValueError("未输入密钥 / no key entered"), EXIT_INVALID)
+    previous = svc.secrets.get(API_KEY)
     svc.secrets.set(API_KEY, key)
+    try:
+        ensure_counter(svc, ask=True)  # the key's counter, adopted or refused now
+    except SettingsError:
+        # A key of another counter than this data directory's: the old key stays.
+        if previous and previous != key:
+            svc.secrets.set(API_KEY, previous)
+        else:
+            svc.secrets.delete(API_KEY)
+        raise
+    finally:
+        svc.close()
     print("已保存到系统密钥库 / stored in the OS keyring")
+    print(f"窗口 / counter: {svc.settings['counter_id']}")
     return EXIT_OK
 
 
 @guarded
 def run_logout(args: argparse.Namespace) -> int:
     """Remove the API key from the keyring."""
-    services(args).secrets.delete(API_KEY)
+    services(args, adopt=False).secrets.delete(API_KEY)
     print("已退出 / signed out")
     return EXIT_OK

@@ -99,7 +99,10 @@ CALLS: dict[str, tuple[str, bool]] = {
     "anchors": ("GET", True),
     "send_desk_key": ("POST", True),  # same key again -> 201 with the first registration
     "desk_keys": ("GET", True),
+    "whoami": ("GET", True),
+    "witness": ("GET", True),
 }
+HEAD_HEADER = "X-Audit-Head"  # the desk's audit chain head, witnessed by the platform
 
 
 @dataclass
@@ -152,12 +155,19 @@ def _segment(value: str) -> str:
 
 
 class PlatformClient:
-    """Thread-safe: the check service and the feedback outbox sender share one instance."""
+    """Thread-safe: the check service and the feedback outbox sender share one instance.
+
+    ``head`` returns the desk's audit chain head ``(seq, hash)``; every call then carries it
+    as ``X-Audit-Head`` and the platform keeps the highest one (docs/AUDIT.md). A head that
+    cannot be read is left out of that call, never a reason for the call to fail.
+    """
 
     def __init__(self, settings: ClientSettings, *, clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], None] = time.sleep,
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None,
+                 head: Callable[[], tuple[int, str]] | None = None) -> None:
         self._settings = settings
+        self._head = head
         self._clock, self._sleep = clock, sleep
         self._rng = rng or random.Random()
         self._http = httpx.Client(
@@ -237,6 +247,18 @@ class PlatformClient:
         return self._call("desk_keys", f"/v1/audit/keys/{_segment(counter)}",
                           schemas.DeskKeysOut)
 
+    def whoami(self) -> schemas.WhoAmI:
+        """The counter this desk's API key belongs to, and the platform's retention floor."""
+        return self._call("whoami", "/v1/whoami", schemas.WhoAmI)
+
+    def witness(self, counter: str) -> schemas.WitnessOut:
+        """The highest chain head the platform has witnessed for ``counter``.
+
+        Sent without this desk's own head: the answer is what the platform knew before it
+        was asked, which is what verification compares against."""
+        return self._call("witness", f"/v1/audit/witness/{_segment(counter)}",
+                          schemas.WitnessOut, send_head=False)
+
     def find_report(self, report_no: str) -> schemas.ReportOut | None:
         """The registered report, or None when the platform has no such number."""
         try:
@@ -302,8 +324,12 @@ class PlatformClient:
 
     def _call(self, call: str, path: str, model: type[M], *, params: dict | None = None,
               body: BaseModel | None = None, headers: dict | None = None,
-              check: Callable[[M], None] | None = None) -> M:
+              check: Callable[[M], None] | None = None, send_head: bool = True) -> M:
         method, retryable = CALLS[call]
+        if send_head and self._head is not None:
+            head = self._read_head()
+            if head:
+                headers = {**(headers or {}), HEAD_HEADER: head}
         content = None
         if body is not None:
             content = body.model_dump_json(by_alias=True).encode()
@@ -325,6 +351,15 @@ class PlatformClient:
             raise
         finally:
             self._settle(ok, trial)
+
+    def _read_head(self) -> str | None:
+        """``<seq>:<hash>`` of the chain head now, or None (empty log, or unreadable)."""
+        try:
+            seq, digest = self._head()
+        except Exception as exc:  # noqa: BLE001 - a call must not fail for want of a head
+            log.warning("audit head not read, call sent without it: %s", type(exc).__name__)
+            return None
+        return f"{seq}:{digest}" if seq > 0 and digest else None
 
     def _attempts(self, call, method, retryable, path, model, params, content, headers):
         s = self._settings

@@ -476,3 +476,37 @@ class ReportVerifyOut(_Model):
     item_name: str | None = None
     counter: str | None = None
     issued_at: dt.datetime | None = None
+
+
+# --- issue 15, the witnessed log head and the counter a key belongs to ---------------------
+
+
+class WhoAmI(_Model):
+    """``GET /v1/whoami``: the counter the calling key belongs to, and the platform's rules."""
+
+    counter: str
+    department: str
+    retention_floor_days: int = Field(ge=0, description="the least days a desk keeps its log")
+
+
+class WitnessOut(_Model):
+    """``GET /v1/audit/witness/{counter}``: the highest chain head the platform has seen in
+    the counter's ``X-Audit-Head`` headers (``seq`` 0 when it has seen none)."""
+
+    counter: str
+    seq: int = Field(ge=0)
+    head_hash: Annotated[str, StringConstraints(pattern=r"^([0-9a-f]{64})?$")]
+    seen_at: dt.datetime | None = None
+
+
+class CounterIn(_Model):
+    """``POST /sandbox/counters``: a new counter (window) with a fresh API key."""
+
+    counter: Code
+    department: str = Field("绍兴市行政服务中心", max_length=64)
+
+
+class CounterOut(CounterIn):
+    """The new counter and its key (shown once; the platform keeps only its SHA-256)."""
+
+    api_key: str

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from desktop import staff
 from desktop.bootstrap import Services
+from desktop.witness import queue_head_anchor
 from local_cache import store
 from local_cache.db import UnitOfWork
 
@@ -32,8 +33,9 @@ def sign_in(svc: Services, staff_id: str, password: str) -> staff.Staff:
 
 
 def sign_out(svc: Services, person: staff.Staff) -> None:
-    """Log the sign-out."""
+    """Log the sign-out, and queue the head (with that entry) as an anchor for the platform."""
     _log(svc, "sign_out", person.staff_id)
+    queue_head_anchor(svc, person.staff_id)
 
 
 def lock(svc: Services, person: staff.Staff, idle_minutes: float) -> None:

@@ -52,6 +52,7 @@ DECLARED: tuple[Setting, ...] = (
     Setting("recent_items", str, "", "item codes this desk used lately (kept by the window)"),
     Setting("language", str, "zh_CN", "window language: zh_CN or en"),
     Setting("idle_lock_minutes", int, 10, "lock the window after this many idle minutes"),
+    Setting("anchor_minutes", int, 10, "anchor the log head at the platform this often (window)"),
 )
 _BY_KEY = {s.key: s for s in DECLARED}
 
@@ -88,6 +89,7 @@ class Settings:
         self.data_dir = data_dir
         self._values = {s.key: s.default for s in DECLARED}
         self._persisted: dict[str, Any] = {}  # what settings.json holds
+        self._overridden: set[str] = set()
         path = data_dir / FILE_NAME
         if path.exists():
             try:
@@ -98,7 +100,9 @@ class Settings:
                 ) from None
             self._apply(stored, str(path))
             self._persisted = {k: self._values[k] for k in stored}
-        self._apply({k: v for k, v in (overrides or {}).items() if v is not None}, "override")
+        given = {k: v for k, v in (overrides or {}).items() if v is not None}
+        self._apply(given, "override")
+        self._overridden.update(given)
 
     def typed(self, values: dict[str, Any], source: str) -> dict[str, Any]:
         """``values`` checked and converted to their declared types (nothing is changed):
@@ -139,6 +143,11 @@ class Settings:
     def set_override(self, key: str, value: Any) -> None:
         """Change a value for this run only (not written to settings.json)."""
         self._apply({key: value}, "override")
+        self._overridden.add(key)
+
+    def is_explicit(self, key: str) -> bool:
+        """True when ``key`` was set by someone (settings.json or an override), not a default."""
+        return key in self._persisted or key in self._overridden
 
     def file_state(self) -> dict[str, Any]:
         """settings.json as the desk compares it: the values that differ from defaults."""

@@ -8,24 +8,39 @@ these, so a verdict reads the same in either place.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop import audit_bundle
+from desktop import audit_bundle, witness
 from desktop.audit import VerifyResult, verify
 from desktop.bundle_import import ImportResult, import_bundle
 from desktop.platform_client import PlatformError
 from desktop.staff import Staff, StaffError
+from desktop.witness import WitnessCheck
 from local_cache import store
 from local_cache.db import UnitOfWork
 
 
 @dataclass(frozen=True)
 class LogCheck:
-    """The log's verdict, and why the platform's anchors were not compared (if so)."""
+    """The log's verdict, and why the platform's anchors were not compared (if so).
+
+    ``result`` is the whole verdict: the chain, the anchors and the head the platform
+    witnessed (a witnessed entry missing or rewritten makes it not ok, naming the entry).
+    ``witness`` says what the platform has witnessed and what not yet (None when the
+    platform was not asked); ``parked`` lists anchors the platform refused.
+    """
 
     result: VerifyResult
     note: str = ""
+    witness: WitnessCheck | None = None
+    parked: tuple[dict, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Intact, and no anchor parked: nothing for a supervisor to look into."""
+        return self.result.ok and not self.parked
 
 
 def enter(svc, person: Staff | None) -> None:
@@ -45,16 +60,30 @@ def enter(svc, person: Staff | None) -> None:
 
 
 def verify_log(svc, local: bool = False) -> LogCheck:
-    """Walk the chain; unless ``local``, compare the heads the platform holds for this desk."""
-    anchors, note = None, ""
+    """Walk the chain; unless ``local``, compare the heads the platform holds for this desk:
+    its anchors, and the highest head it witnessed on the desk's calls."""
+    anchors, witnessed, note = None, None, ""
     if not local:
+        counter = svc.settings["counter_id"]
         try:
-            listed = svc.client.anchors(svc.settings["counter_id"]).anchors
+            # The witness first: asked without this desk's head, it says what the platform
+            # knew before this verification (the anchors call then witnesses the head).
+            witnessed = svc.client.witness(counter)
+            listed = svc.client.anchors(counter).anchors
             anchors = {a.seq: a.head_hash for a in listed}
         except PlatformError as exc:
+            witnessed = None
             note = f"未能与平台锚点比对 / anchors not compared: {exc}"
     with svc.engine.connect() as conn:
-        return LogCheck(verify(conn, svc.protector, anchors), note)
+        result = verify(conn, svc.protector, anchors)
+        seen = None
+        if witnessed is not None:
+            seen = witness.check(conn, witnessed.seq, witnessed.head_hash)
+            if result.ok and not seen.ok:
+                result = dataclasses.replace(result, ok=False, first_bad=seen.first_bad,
+                                             problem=seen.problem)
+        parked = tuple(witness.parked_anchors(conn))
+    return LogCheck(result, note, seen, parked)
 
 
 def import_bundle_file(svc, path: Path) -> ImportResult:

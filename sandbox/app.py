@@ -7,8 +7,10 @@ status, and every response model is declared so the OpenAPI document is complete
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import secrets
 import threading
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
@@ -30,6 +32,10 @@ from sandbox.lists import MAX_PAGE, ListVersions, VersionUnknown
 from sandbox.samples import find_samples
 from sandbox.storage import anchors, api_keys, desk_keys, records, subjects
 from sandbox.verify_page import add_verify_page
+from sandbox.witness import HEADER as HEAD_HEADER
+from sandbox.witness import PATTERN as HEAD_PATTERN
+from sandbox.witness import WitnessBook
+from sandbox.witness import parse as parse_head
 
 
 class ApiError(Exception):
@@ -55,12 +61,14 @@ class Platform:
     engine: Engine
     injector: FaultInjector = field(default_factory=FaultInjector)
     counters: Counters = field(default_factory=Counters)
+    retention_floor_days: int = 180  # the six months the Cybersecurity Law asks for
 
     def __post_init__(self) -> None:
         self.versions = ListVersions(self.engine)
         self.feedback = FeedbackStore(self.engine, self.counters)
         self.anchors = AnchorStore(self.engine)
         self.desk_keys = DeskKeyStore(self.engine)
+        self.witness = WitnessBook(self.engine)
         self._keys: dict[str, Counter] = {}
         self._swept_on: dt.date | None = None
         self._samples: schemas.SamplesOut | None = None
@@ -88,6 +96,11 @@ class Platform:
         with self.engine.begin() as conn:
             conn.execute(delete(anchors).where(anchors.c.counter_id == counter_id))
             conn.execute(delete(desk_keys).where(desk_keys.c.counter_id == counter_id))
+        self.witness.forget(counter_id)
+
+    def close(self) -> None:
+        """Store the witnessed heads not stored yet (the server is stopping)."""
+        self.witness.close()
 
     def counter_for(self, key: str) -> Counter | None:
         """The counter owning ``key``, or None."""
@@ -120,13 +133,23 @@ _ERRORS = {
 async def _counter(
     request: Request,
     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    x_audit_head: Annotated[str | None, Header(
+        alias=HEAD_HEADER, pattern=HEAD_PATTERN,
+        description="the desk's audit chain head as the call leaves it: <seq>:<hash>; the "
+        "platform keeps the highest one per counter (GET /v1/audit/witness/{counter})")] = None,
 ) -> Counter:
-    """The calling counter, from its bearer key; 401 otherwise."""
+    """The calling counter, from its bearer key; 401 otherwise. Witnesses the head it sent."""
     platform: Platform = request.app.state.platform
     platform.counters.add("requests_served")
     found = platform.counter_for(creds.credentials) if creds else None
     if found is None:
         raise ApiError(401, "unauthorized", "缺少或无效的接口密钥 / missing or unknown API key")
+    if x_audit_head is not None:
+        head = parse_head(x_audit_head)
+        if head is None:
+            raise ApiError(422, "invalid_audit_head",
+                           f"{HEAD_HEADER} 格式无效 / {HEAD_HEADER} is not <seq>:<hash>")
+        platform.witness.see(found.counter_id, *head)  # memory only: no write on this route
     return found
 
 
@@ -138,7 +161,16 @@ SubjectPath = Annotated[
 
 def create_app(platform: Platform) -> FastAPI:
     """The ASGI app for ``platform``, with fault injection on ``/v1/``."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        # Stopping (SIGTERM too: uvicorn shuts down, then lets the signal end the process):
+        # store the witnessed heads the writer has not stored yet.
+        platform.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="公共信用信息平台 · CreditDesk reference platform",
         version=f"{schemas.CONTRACT_VERSION} ({__version__})",
         description="Contract v1 between one-window counters and the public credit platform. "
@@ -381,6 +413,22 @@ def create_app(platform: Platform) -> FastAPI:
                       _: Auth) -> schemas.DeskKeysOut:
         return platform.desk_keys.list(counter)
 
+    @app.get("/v1/whoami", response_model=schemas.WhoAmI, responses=_ERRORS,
+             tags=["platform"])
+    async def whoami(who: Auth) -> schemas.WhoAmI:
+        return schemas.WhoAmI(counter=who.counter_id, department=who.department,
+                              retention_floor_days=platform.retention_floor_days)
+
+    @app.get("/v1/audit/witness/{counter}", response_model=schemas.WitnessOut,
+             responses=_ERRORS, tags=["审计锚定"])
+    async def get_witness(counter: Annotated[str, Path(min_length=1, max_length=64)],
+                          _: Auth) -> schemas.WitnessOut:
+        head = platform.witness.get(counter)
+        if head is None:
+            return schemas.WitnessOut(counter=counter, seq=0, head_hash="", seen_at=None)
+        return schemas.WitnessOut(counter=counter, seq=head.seq, head_hash=head.head_hash,
+                                  seen_at=head.seen_at)
+
     _add_sandbox_routes(app, platform)
     add_verify_page(app, platform.feedback, platform.counters)
     # Outermost, so an injected fault also hides the platform's own error handling.
@@ -428,6 +476,14 @@ def _add_sandbox_routes(app: FastAPI, platform: Platform) -> None:
         else:
             platform.injector.set(body)
         return schemas.FaultsOut(**platform.injector.current.model_dump())
+
+    @app.post("/sandbox/counters", status_code=201, response_model=schemas.CounterOut,
+              responses=_ERRORS, tags=["sandbox"])
+    def add_counter(_: Auth, body: schemas.CounterIn) -> schemas.CounterOut:
+        key = secrets.token_urlsafe(24)
+        platform.add_key(key, body.counter, body.department)
+        return schemas.CounterOut(counter=body.counter, department=body.department,
+                                  api_key=key)
 
     @app.post(
         "/sandbox/changes", response_model=schemas.MutateOut, responses=_ERRORS, tags=["sandbox"]

@@ -137,7 +137,10 @@ class SandboxServer:
                 on_ready(self)
 
         threading.Thread(target=_watch, daemon=True).start()
-        server.run(sockets=[sock])
+        try:
+            server.run(sockets=[sock])
+        finally:
+            self.platform.close()  # the witnessed heads not stored yet
 
     def stop(self) -> None:
         """Stop serving and wait for the thread."""
@@ -146,6 +149,7 @@ class SandboxServer:
         if self._thread is not None:
             self._thread.join(timeout=10)
         if self.platform is not None:
+            self.platform.close()
             self.platform.engine.dispose()
 
     def __enter__(self) -> SandboxServer:

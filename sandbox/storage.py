@@ -133,6 +133,17 @@ desk_keys = Table(
     Column("registered_at", String(32), nullable=False),
 )
 
+# The highest head of each counter's audit chain seen in the X-Audit-Head header of its
+# calls (sandbox/witness.py); only ever moves forward.
+witnessed_heads = Table(
+    "witnessed_heads",
+    metadata,
+    Column("counter_id", String(64), primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("head_hash", String(64), nullable=False),
+    Column("seen_at", String(32), nullable=False),
+)
+
 
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL and a busy timeout for concurrent readers."""

@@ -21,6 +21,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from desktop.bootstrap import Services, bootstrap
+from desktop.counter import CounterMismatch, check_adopted
 from desktop.credentials import SecretsUnavailable
 from desktop.settings import SettingsError
 from desktop.settings_record import notice_outside_changes
@@ -143,6 +144,7 @@ def _prepare_desk(data_dir: Path | None) -> Services:
         services.engine  # noqa: B018 - opens and migrates the cache file here, not in a slot
         services.protector  # noqa: B018 - reaches the keyring: SecretsUnavailable surfaces now
         notice_outside_changes(services)  # settings.json edited behind the desk's back
+        check_adopted(services)  # another counter than the adopted one: refused before a window
     except BaseException:
         services.close()
         raise
@@ -193,7 +195,7 @@ def _run(app: QApplication, demo: bool, data_dir: Path | None,
             services = _in_background(app, _tr("正在打开本机数据…"),
                                       lambda: _prepare_desk(data_dir))
             person = None
-    except SecretsUnavailable as exc:
+    except (SecretsUnavailable, CounterMismatch) as exc:
         return _refuse(str(exc), EXIT_REFUSED)
     except SettingsError as exc:
         return _refuse(str(exc), EXIT_INVALID)
@@ -275,6 +277,11 @@ def _run_window(app: QApplication, ctx: DeskContext, check: tuple[str, str] | No
         QTimer.singleShot(0, lambda: holder["window"].run_check(*check))
     app.setQuitOnLastWindowClosed(True)
     code = app.exec()
+    # At exit the head goes to the platform (or waits in the outbox for the next start);
+    # ``_run`` waits for the runner before closing the services.
+    from desktop.witness import anchor_now
+
+    ctx.runner.submit(anchor_now, ctx.services, ctx.user.staff_id if ctx.user else "system")
     ctx.events.language_changed.disconnect(rebuild)
     if listener is not None:
         listener.close()

@@ -19,13 +19,18 @@ HEALTH_SECONDS, DESK_STATE_SECONDS = 15, 10
 
 
 def desk_state(ctx: DeskContext) -> tuple[dict[str, int], float | None]:
-    """Outbox counts and the last completed sync (epoch seconds; meta ``last_sync_at``)."""
+    """Outbox counts and the last completed sync (epoch seconds; meta ``last_sync_at``).
+
+    ``counts["anchors_parked"]`` is how many anchors the platform refused: the log head
+    did not reach it, which verification reports as a failure (docs/AUDIT.md)."""
+    from desktop.witness import parked_anchors
     from local_cache import store
 
     svc = ctx.services
     counts = svc.outbox.counts()
     with svc.engine.connect() as conn:
         synced = store.get_meta(conn, "last_sync_at")
+        counts["anchors_parked"] = len(parked_anchors(conn))
     return counts, float(synced) if synced else None
 
 
@@ -40,7 +45,10 @@ class DeskStatus(QObject):
         self._outbox_counts: dict[str, int] | None = None
         self.platform_status, self.outbox_status = QLabel(), QLabel()
         self.sync_status, self.user_status = QLabel(), QLabel()
+        self.anchor_status = QLabel()
+        self.anchor_status.setVisible(False)
         for label, name in ((self.platform_status, self.tr("平台状态")),
+                            (self.anchor_status, self.tr("日志锚点")),
                             (self.outbox_status, self.tr("反馈队列")),
                             (self.sync_status, self.tr("上次同步")),
                             (self.user_status, self.tr("当前工作人员"))):
@@ -125,6 +133,11 @@ class DeskStatus(QObject):
             text += " · " + self.tr("⚠ 失败 %1").replace("%1", str(counts["failed"]))
         self.outbox_status.setText(text)
         self.outbox_status.setStyleSheet("color:#b71c1c" if counts.get("failed") else "")
+        parked = counts.get("anchors_parked", 0)
+        self.anchor_status.setText(self.tr("⚠ 日志锚点被平台拒收 %1，请科室负责人核验日志")
+                                   .replace("%1", str(parked)) if parked else "")
+        self.anchor_status.setStyleSheet("color:#b71c1c;font-weight:bold" if parked else "")
+        self.anchor_status.setVisible(bool(parked))
         if synced is None:
             self.sync_status.setText(self.tr("从未同步"))
         else:

@@ -27,6 +27,16 @@ _STYLE = {
 }
 
 
+def witness_lines(check: LogCheck) -> list[str]:
+    """What the platform witnessed, and the anchors it refused (the core's bilingual text)."""
+    lines = []
+    if check.witness is not None and check.witness.ok:
+        lines.append(check.witness.summary())
+    for row in check.parked:
+        lines.append(f"⚠ 锚点被拒收 / anchor refused: {row['anchor']}: {row['reason']}")
+    return lines
+
+
 class IntegrityView(QWidget):
     """The verdict on the log, and a button to ask again."""
 
@@ -76,8 +86,9 @@ class IntegrityView(QWidget):
     def _retranslate(self) -> None:
         self.run_button.setText(self.tr("立即核验(&V)"))
         self.explain.setText(self.tr(
-            "每条日志都以密钥链接上一条；日志头每 50 条登记到信用平台。核验逐条重算这条链，"
-            "并与平台登记的日志头比对：任何一条被修改、删除、调换或整条链被重建，都会在这里指出。"))
+            "每条日志都以密钥链接上一条；日志头每 50 条、定时以及注销和退出时登记到信用平台，"
+            "每次调用平台时还由平台见证。核验逐条重算这条链，并与平台登记和见证的日志头比对："
+            "任何一条被修改、删除、调换或整条链被重建，都会在这里指出；尚未见证的记录数也会写明。"))
 
     def run(self) -> None:
         """Verify the whole log on the runner (a second click while running is ignored)."""
@@ -133,7 +144,11 @@ class IntegrityView(QWidget):
             self.note.clear()
             return
         r = check.result
-        if r.ok:
+        if r.ok and check.parked:  # the log is whole, but its head never reached the platform
+            self.verdict.setText(self.tr("⚠ 日志完整，但 %1 个日志锚点被平台拒收").replace(
+                "%1", str(len(check.parked))))
+            self.verdict.setStyleSheet(_STYLE["bad"] + "padding:8px;")
+        elif r.ok:
             self.verdict.setText(self.tr("✔ 日志完整，未被改动"))
             self.verdict.setStyleSheet(_STYLE["ok"] + "padding:8px;")
         else:
@@ -145,5 +160,6 @@ class IntegrityView(QWidget):
                      "%1", str(r.entries)).replace("%2", str(r.anchors_checked))]
         if not r.ok:
             lines.append(self.tr("问题：%1").replace("%1", r.problem))
+        lines.extend(witness_lines(check))
         self.facts.setText("\n".join(lines))
         self.note.setText(check.note)

@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import flows, retention, session, temp_letters
+from desktop import flows, retention, session, temp_letters, witness
 from desktop.check_service import CheckOutcome
+from desktop.counter import ensure_counter
 from desktop.identifiers import IdentifierError, mask, parse_identifier
 from ui.context import DeskContext
 from ui.desk_status import DeskStatus
@@ -75,6 +76,11 @@ class MainWindow(QMainWindow):
         self.retention_timer.timeout.connect(self._retention_tick)
         self.retention_timer.start()
         QTimer.singleShot(RETENTION_FIRST_MS, self, self._retention_tick)
+        self.anchor_timer = QTimer(self)  # the head goes to the platform while the window runs
+        self.anchor_timer.setInterval(max(1, ctx.services.settings["anchor_minutes"]) * 60_000)
+        self.anchor_timer.timeout.connect(self.anchor_head)
+        self.anchor_timer.start()
+        self.adopt_counter()
         self.resize(960, 760)
         self.lookup.setFocus()
 
@@ -418,11 +424,31 @@ class MainWindow(QMainWindow):
                                failed=lambda exc: None)  # tried again at the next tick
         self.ctx.runner.submit(temp_letters.sweep, failed=lambda exc: None)
 
+    def anchor_head(self) -> None:
+        """The anchor timer: queue the log head for the platform (on the runner)."""
+        clerk = self.ctx.user.staff_id if self.ctx.user else "system"
+        self.ctx.runner.submit(witness.queue_head_anchor, self.ctx.services, clerk,
+                               done=lambda _seq: self.ctx.events.outbox_changed.emit(),
+                               failed=lambda exc: None)  # tried again at the next tick
+
+    def adopt_counter(self, ask: bool = False) -> None:
+        """Learn (or check) the counter the API key belongs to, on the runner; a refusal
+        (another counter) is said in the window, in both languages."""
+        self.ctx.runner.submit(ensure_counter, self.ctx.services, ask=ask,
+                               failed=self._counter_refused)
+
+    def _counter_refused(self, exc: BaseException) -> None:
+        from desktop.counter import CounterMismatch
+
+        if isinstance(exc, CounterMismatch):
+            self._say(str(exc), "#b00020")
+
     def open_settings(self) -> None:
         """Ctrl+,: the settings dialog."""
         from ui.settings_dialog import SettingsDialog
 
         if SettingsDialog.edit(self.ctx, self):
+            self.adopt_counter(ask=True)  # a new API key may belong to another counter
             if self.idle_lock is not None:
                 self.idle_lock.set_minutes(self.ctx.services.settings["idle_lock_minutes"])
             self.item_picker.reload()
@@ -487,6 +513,7 @@ class MainWindow(QMainWindow):
         self._stop.set()
         self.status.stop()
         self.retention_timer.stop()
+        self.anchor_timer.stop()
         self.close_review()
         if self.batch_window is not None:
             self.batch_window.close()

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from desktop import settings_record
 from desktop.bootstrap import Services
+from desktop.counter import check_adopted
 from desktop.credentials import API_KEY
 from ui.approval import ERROR_STYLE, error_text
 from ui.context import DeskContext
@@ -57,6 +58,8 @@ def save_settings(svc: Services, changes: dict[str, Any], api_key: str,
     ca = changes.get("ca_bundle")
     if ca and not Path(ca).is_file():
         raise FileNotFoundError(ca_missing)
+    if "counter_id" in changes:  # not another counter than the one this desk adopted
+        check_adopted(svc, changes["counter_id"])
     if api_key:
         svc.secrets.set(API_KEY, api_key)
     if changes:
