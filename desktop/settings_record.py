@@ -135,7 +135,9 @@ def save_settings(svc, who: str, *, approver: Staff | None = None, source: str =
             details: dict[str, Any] = {"changes": logged, "source": source}
             if approver is not None:
                 details["approved_by"] = approver.staff_id
-            store.append_audit(uow.conn, svc.protector, counter=settings["counter_id"],
+            # A new counter id is logged under the counter the desk becomes.
+            store.append_audit(uow.conn, svc.protector,
+                               counter=changed.get("counter_id", settings["counter_id"]),
                                clerk=who, event="settings.changed", details=details)
         settings.save(**changed)
         try:
