@@ -107,12 +107,17 @@ class SecretStore:
         if not value:
             value = base64.b64encode(_random.token_bytes(32)).decode()
             self.set(DATA_KEY, value)
-        try:
-            key = base64.b64decode(value, validate=True)
-        except ValueError:
-            key = b""
-        if len(key) != 32:
-            raise SecretsUnavailable(
-                "数据密钥格式错误（应为32字节的base64）", "the data key must be 32 bytes of base64"
-            )
-        return key
+        return decode_data_key(value)
+
+
+def decode_data_key(value: str) -> bytes:
+    """The 32 bytes of a stored data key (base64); refuses anything else."""
+    try:
+        key = base64.b64decode(value, validate=True)
+    except ValueError:
+        key = b""
+    if len(key) != 32:
+        raise SecretsUnavailable(
+            "数据密钥格式错误（应为32字节的base64）", "the data key must be 32 bytes of base64"
+        )
+    return key

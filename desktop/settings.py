@@ -8,11 +8,14 @@ caller overrides. Secrets are not settings: they live only in the OS keyring
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+
+from local_cache.private import open_private, private_dir
 
 FILE_NAME = "settings.json"
 
@@ -103,8 +106,9 @@ class Settings:
         """Change settings and write settings.json (only values that differ from defaults)."""
         self._apply(changes, "save")
         self._persisted.update({k: self._values[k] for k in changes})
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.data_dir)  # 0700, its files 0600 (POSIX)
         keep = {k: v for k, v in self._persisted.items() if v != _BY_KEY[k].default}
         tmp = self.data_dir / (FILE_NAME + ".tmp")
-        tmp.write_text(json.dumps(keep, ensure_ascii=False, indent=2), encoding="utf-8")
+        with os.fdopen(open_private(tmp), "w", encoding="utf-8") as out:
+            out.write(json.dumps(keep, ensure_ascii=False, indent=2))
         tmp.replace(self.data_dir / FILE_NAME)
