@@ -23,6 +23,7 @@ there is nothing to lose and the key is adopted. Otherwise the desk refuses.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 
@@ -38,7 +39,7 @@ META_KEY = "data_key_check"
 _LABEL = b"creditdesk data key check v1"
 _GUIDANCE_ZH = ("请用 creditdesk key import 文件 恢复本数据目录的数据密钥（由 creditdesk key "
                 "export 导出的备份），或用 --data-dir 指向另一个数据目录")
-_GUIDANCE_EN = ("restore this data directory's key with 'creditdesk key import FILE' (the "
+_GUIDANCE_EN = ("Restore this data directory's key with 'creditdesk key import FILE' (the "
                 "backup 'creditdesk key export' wrote), or point --data-dir elsewhere")
 
 
@@ -145,3 +146,37 @@ def unlock(engine: Engine, secrets: SecretStore) -> Protector:
 
 # Any key serves to ask "is there keyed data at all?": only None (nothing keyed) matters.
 _PROBE = Protector(b"\0" * 32)
+
+
+class KeyRefused(SecretsUnavailable):
+    """An imported key that does not belong here, or one the keyring must keep."""
+
+
+def install(engine: Engine, secrets: SecretStore, data_key: bytes) -> bool:
+    """Put ``data_key`` (read from a backup) into the keyring for this data directory.
+
+    Refuses (``KeyRefused``) when the directory's check value, or its data, shows the key
+    is another's, and when the keyring holds a different key that the directory does not
+    show to be wrong (it may be the key of the data in use). Records the check value of a
+    directory from before it. Returns False when the keyring held this key already.
+    """
+    with engine.connect() as conn:
+        if fits(conn, data_key) is False:
+            raise KeyRefused(
+                "这个备份中的数据密钥不属于本数据目录（校验值不符），未导入",
+                "the key in this backup is not this data directory's (its check value "
+                "differs): not imported")
+        current = secrets.get(DATA_KEY)
+        held = decode_data_key(current) if current else None
+        if held is not None and held != data_key and fits(conn, held) is not False:
+            raise KeyRefused(
+                "系统密钥库中已有另一个数据密钥，且本数据目录不能证明它是错的，未覆盖",
+                "the keyring holds another data key and this data directory does not show "
+                "it to be wrong: not overwritten")
+    if held == data_key:
+        return False
+    if not record(engine, data_key):  # only a race with another key's first use fails
+        raise KeyRefused("本数据目录刚被另一个数据密钥占用",
+                         "another key claimed this data directory")
+    secrets.set(DATA_KEY, base64.b64encode(data_key).decode())
+    return True
