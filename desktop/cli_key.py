@@ -29,10 +29,12 @@ from local_cache.db import FILE_NAME, UnitOfWork, open_engine
 
 
 def configure_key(p: argparse.ArgumentParser) -> None:
-    """``key export FILE --supervisor ID`` or ``key import FILE``."""
+    """``key export FILE --supervisor ID`` or ``key import FILE [--replace]``."""
     p.add_argument("what", choices=["export", "import"])
     p.add_argument("file", type=Path, metavar="FILE", help="the key backup file")
     p.add_argument("--supervisor", metavar="STAFF_ID", help="export: the approving supervisor")
+    p.add_argument("--replace", action="store_true",
+                   help="import: replace another data key the keyring holds (export it first)")
     p.add_argument("--password-stdin", action="store_true",
                    help="read passwords from stdin, one per line (export: the supervisor's, "
                         "then the passphrase; import: the passphrase)")
@@ -135,7 +137,7 @@ def _import(args: argparse.Namespace) -> int:
     backup = key_backup.read(args.file, passphrase)
     engine = open_engine(data_dir)
     try:
-        changed = desk_key.install(engine, svc.secrets, backup.data_key)
+        changed = desk_key.install(engine, svc.secrets, backup.data_key, args.replace)
     finally:
         engine.dispose()
     try:  # from here on the desk opens with the imported key, checked as ever

@@ -152,13 +152,17 @@ class KeyRefused(SecretsUnavailable):
     """An imported key that does not belong here, or one the keyring must keep."""
 
 
-def install(engine: Engine, secrets: SecretStore, data_key: bytes) -> bool:
+def install(engine: Engine, secrets: SecretStore, data_key: bytes,
+            replace: bool = False) -> bool:
     """Put ``data_key`` (read from a backup) into the keyring for this data directory.
 
     Refuses (``KeyRefused``) when the directory's check value, or its data, shows the key
     is another's, and when the keyring holds a different key that the directory does not
-    show to be wrong (it may be the key of the data in use). Records the check value of a
-    directory from before it. Returns False when the keyring held this key already.
+    show to be wrong (it may be the key of the data in use). A different key that the
+    directory shows to be wrong is replaced only with ``replace``: the keyring holds one
+    data key per user, and that key may be another data directory's on this PC, lost
+    unless exported first. Records the check value of a directory from before it.
+    Returns False when the keyring held this key already.
     """
     with engine.connect() as conn:
         if fits(conn, data_key) is False:
@@ -173,6 +177,13 @@ def install(engine: Engine, secrets: SecretStore, data_key: bytes) -> bool:
                 "系统密钥库中已有另一个数据密钥，且本数据目录不能证明它是错的，未覆盖",
                 "the keyring holds another data key and this data directory does not show "
                 "it to be wrong: not overwritten")
+        if held is not None and held != data_key and not replace:
+            raise KeyRefused(
+                "系统密钥库中已有另一个数据密钥（不是本数据目录的，但可能是本机另一个数据目录的）。"
+                "如它仍有用，请先用 creditdesk key export 导出它，再加 --replace 重新导入",
+                "the keyring holds another data key (not this data directory's, but perhaps "
+                "another data directory's on this PC). If it is still needed, export it "
+                "first with 'creditdesk key export', then import again with --replace")
     if held == data_key:
         return False
     if not record(engine, data_key):  # only a race with another key's first use fails
