@@ -1,7 +1,9 @@
 """The desk's secrets: the counter's API key and the data key, in the OS keyring only.
 
 Service ``creditdesk`` in the keyring holds ``api-key`` (set by ``creditdesk login``) and
-``data-key`` (made on first use; protects cached personal data and the audit chain).
+``data-key`` (made when a new data directory is first opened; protects cached personal
+data and the audit chain; ``desktop.desk_key`` checks it is the directory's own, and
+``creditdesk key export|import`` back it up and restore it).
 When the keyring has no usable backend the desk refuses and says how to fix it; it never
 falls back to a file. For scripts and CI only, ``CREDITDESK_API_KEY`` and
 ``CREDITDESK_DATA_KEY`` (base64, 32 bytes) in the environment stand in for the entries.
