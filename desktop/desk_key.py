@@ -15,7 +15,7 @@ with guidance, and write nothing (opening the cache may migrate its schema, whic
 no data of anyone).
 
 Data directories from before the check value (upgrades) have none. The key is then
-adopted, and its check recorded, only when the data already there proves it: the first
+adopted, and its check recorded, only when the data already there proves it: the oldest
 audit entry's keyed hash verifies under it, or a sealed value opens with it (AES-GCM: no
 other key opens it). When the data directory holds nothing keyed at all (an empty desk),
 there is nothing to lose and the key is adopted. Otherwise the desk refuses.
@@ -56,6 +56,11 @@ def check_value(data_key: bytes) -> str:
     return hmac.new(derive(data_key, b"key-check"), _LABEL, hashlib.sha256).hexdigest()
 
 
+def _same(a: str, b: str) -> bool:
+    # As bytes: compare_digest refuses a str with non-ASCII (an edited meta row) outright.
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
 def recorded(conn: Connection) -> str | None:
     """The check value the data directory recorded, or None (a desk from before it)."""
     return store.get_meta(conn, META_KEY)
@@ -66,7 +71,7 @@ def fits(conn: Connection, data_key: bytes) -> bool | None:
     directory records no check value and holds nothing keyed to tell by."""
     value = recorded(conn)
     if value is not None:
-        return hmac.compare_digest(value, check_value(data_key))
+        return _same(value, check_value(data_key))
     return _proven_by_data(conn, Protector(data_key))
 
 
@@ -75,13 +80,16 @@ def _proven_by_data(conn: Connection, protector: Protector) -> bool | None:
     this key? True when any keyed thing does, False when there is some and none does,
     None when there is nothing keyed."""
     seen = False
-    first = conn.execute(select(t.audit).where(t.audit.c.seq == 1)).first()
+    # The oldest entry there: its keyed hash over its own fields and stored link verifies
+    # only under the key it was written with (entry 1 deleted does not hide the log).
+    first = conn.execute(select(t.audit).order_by(t.audit.c.seq).limit(1)).first()
     if first is not None:
         seen = True
-        digest = chain.entry_hash_of(protector.chain_key, "", first.commitment, first.seq,
+        digest = chain.entry_hash_of(protector.chain_key, str(first.prev_hash),
+                                     first.commitment, first.seq,
                                      repr(first.at), first.counter, first.clerk, first.event,
                                      first.item, first.verdict, first.source)
-        if hmac.compare_digest(digest, first.hash):
+        if _same(digest, str(first.hash)):
             return True
     for column in (t.results.c.body_sealed, t.outbox.c.payload_sealed, t.checked.c.id_sealed,
                    t.snapshot_subjects.c.name_sealed, t.commitments.c.name_sealed,
@@ -108,7 +116,7 @@ def record(engine: Engine, data_key: bytes) -> bool:
             store.set_meta(uow.conn, **{META_KEY: mine})
             uow.commit()
             return True
-    return hmac.compare_digest(there, mine)
+    return _same(there, mine)
 
 
 def unlock(engine: Engine, secrets: SecretStore) -> Protector:

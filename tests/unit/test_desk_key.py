@@ -92,11 +92,17 @@ def test_an_upgraded_desk_adopts_the_key_its_log_proves(tmp_path):
     assert value == [(desk_key.check_value(KEY_A),)]
 
 
-def test_deleting_the_check_value_does_not_let_another_key_in(tmp_path):
-    """The insider's way round the check: delete the row. The log's first entry then
-    decides, and it was written under key A."""
+@pytest.mark.parametrize("attack", [
+    ["DELETE FROM meta WHERE key = 'data_key_check'"],
+    ["DELETE FROM meta WHERE key = 'data_key_check'", "DELETE FROM audit WHERE seq = 1"],
+    ["UPDATE meta SET value = '校验值' WHERE key = 'data_key_check'"],
+])
+def test_editing_the_check_value_does_not_let_another_key_in(tmp_path, attack):
+    """The insider's ways round the check: delete the row (the oldest log entry then
+    decides, written under key A, even with entry 1 deleted too), or write junk in it."""
     root = desk_with_entries(tmp_path / "desk")
-    sql(root, "DELETE FROM meta WHERE key = ?", desk_key.META_KEY)
+    for statement in attack:
+        sql(root, statement)
     before = snapshot(root)
     svc = bootstrap(root, secrets=secrets(KEY_B))
     with pytest.raises(desk_key.WrongDataKey):
