@@ -221,3 +221,22 @@ def test_an_existing_open_data_directory_is_tightened_when_opened(tmp_path):
     assert _mode(root) == 0o700
     assert {p.name: _mode(p) for p in root.iterdir()} == {
         FILE_NAME: 0o600, "settings.json": 0o600}
+
+
+def test_a_shared_folder_and_other_peoples_files_keep_their_modes(tmp_path):
+    """``--data-dir`` naming a shared folder (sticky bit, as /tmp) does not lock others
+    out of it, and files that are not the desk's keep their modes (a script stays
+    executable); the desk's own files are still 0600."""
+    root = tmp_path / "shared"
+    root.mkdir()
+    os.chmod(root, 0o1777)
+    (root / "notes.txt").write_text("x")
+    os.chmod(root / "notes.txt", 0o644)
+    (root / "run.sh").write_text("#!/bin/sh\n")
+    os.chmod(root / "run.sh", 0o755)
+    svc = bootstrap(root, secrets=secrets(KEY_A))
+    svc.engine  # noqa: B018
+    svc.close()
+    assert stat.S_IMODE(root.stat().st_mode) == 0o1777
+    assert (_mode(root / "notes.txt"), _mode(root / "run.sh")) == (0o644, 0o755)
+    assert _mode(root / FILE_NAME) == 0o600
