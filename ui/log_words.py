@@ -34,6 +34,8 @@ EVENTS = {
     "retention.purge": QT_TRANSLATE_NOOP("LogWords", "清除到期个人信息"),
     "bundle.import": QT_TRANSLATE_NOOP("LogWords", "导入其他窗口日志"),
     "settings.staff_added": QT_TRANSLATE_NOOP("LogWords", "新增工作人员"),
+    "key.export": QT_TRANSLATE_NOOP("LogWords", "导出数据密钥备份"),
+    "key.import": QT_TRANSLATE_NOOP("LogWords", "导入数据密钥"),
 }
 VERDICTS = {
     "prohibit": QT_TRANSLATE_NOOP("LogWords", "禁止受理"),
