@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from desktop import desk_key
 from desktop.batch_service import BatchService
 from desktop.check_service import CheckService
 from desktop.credentials import SecretStore
@@ -47,15 +48,20 @@ class Services:
 
     @_service
     def engine(self) -> Engine:
-        """The migrated cache file."""
+        """The migrated cache file, handed out only once the data key is known to be
+        this data directory's (``desktop.desk_key.unlock``): with another key every
+        command and the window refuse before writing anything."""
         engine = open_engine(self.settings.data_dir)
         self._closers.append(engine.dispose)
+        self.__dict__["protector"] = desk_key.unlock(engine, self.secrets)
         return engine
 
     @_service
     def protector(self) -> Protector:
-        """Seals personal data with the keyring's data key."""
-        return Protector(self.secrets.data_key())
+        """Seals personal data with the data directory's data key (checked as the cache
+        opens)."""
+        self.engine  # noqa: B018 - opening the cache checks the key and sets the protector
+        return self.__dict__["protector"]
 
     @_service
     def client(self) -> PlatformClient:

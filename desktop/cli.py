@@ -71,6 +71,7 @@ def _run_id(args: argparse.Namespace) -> int:
 def _client_commands() -> tuple[Command, ...]:
     from desktop import cli_audit as a
     from desktop import cli_documents as d
+    from desktop import cli_key as k
     from desktop import client_cli as c
 
     return (
@@ -91,6 +92,8 @@ def _client_commands() -> tuple[Command, ...]:
                 a.configure_audit, a.run_audit),
         Command("staff", "clerk and supervisor accounts / 工作人员", a.configure_staff,
                 a.run_staff),
+        Command("key", "export or import the data key / 数据密钥备份", k.configure_key,
+                k.run_key),
         Command("login", "store the counter's API key / 登录", c.configure_login, c.run_login),
         Command("logout", "remove the API key / 退出", c.configure_login, c.run_logout),
     )

@@ -21,7 +21,7 @@ from desktop import schemas
 from desktop.bootstrap import Services, bootstrap
 from desktop.check_service import CheckOutcome, NoAnswer
 from desktop.counter import ensure_counter
-from desktop.credentials import API_KEY, SecretsUnavailable
+from desktop.credentials import API_KEY, DATA_KEY, SecretsUnavailable
 from desktop.identifiers import IdentifierError, mask
 from desktop.platform_client import PlatformError
 from desktop.settings import SettingsError
@@ -348,7 +348,9 @@ def configure_login(p: argparse.ArgumentParser) -> None:
 def run_login(args: argparse.Namespace) -> int:
     """Store this counter's API key in the OS keyring (typed without echo); adopt its counter."""
     svc = services(args, adopt=False)
-    svc.secrets.data_key()  # fails now, before a key is typed, if no keyring is usable
+    # Fails now, before a key is typed, if no keyring is usable; makes no data key (a
+    # restored data folder's own key is still to be imported with 'creditdesk key import').
+    svc.secrets.get(DATA_KEY)
     key = getpass.getpass("接口密钥 / API key: ").strip()
     if not key:
         return fail(ValueError("未输入密钥 / no key entered"), EXIT_INVALID)

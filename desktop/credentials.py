@@ -1,7 +1,9 @@
 """The desk's secrets: the counter's API key and the data key, in the OS keyring only.
 
 Service ``creditdesk`` in the keyring holds ``api-key`` (set by ``creditdesk login``) and
-``data-key`` (made on first use; protects cached personal data and the audit chain).
+``data-key`` (made when a new data directory is first opened; protects cached personal
+data and the audit chain; ``desktop.desk_key`` checks it is the directory's own, and
+``creditdesk key export|import`` back it up and restore it).
 When the keyring has no usable backend the desk refuses and says how to fix it; it never
 falls back to a file. For scripts and CI only, ``CREDITDESK_API_KEY`` and
 ``CREDITDESK_DATA_KEY`` (base64, 32 bytes) in the environment stand in for the entries.
@@ -107,12 +109,17 @@ class SecretStore:
         if not value:
             value = base64.b64encode(_random.token_bytes(32)).decode()
             self.set(DATA_KEY, value)
-        try:
-            key = base64.b64decode(value, validate=True)
-        except ValueError:
-            key = b""
-        if len(key) != 32:
-            raise SecretsUnavailable(
-                "数据密钥格式错误（应为32字节的base64）", "the data key must be 32 bytes of base64"
-            )
-        return key
+        return decode_data_key(value)
+
+
+def decode_data_key(value: str) -> bytes:
+    """The 32 bytes of a stored data key (base64); refuses anything else."""
+    try:
+        key = base64.b64decode(value, validate=True)
+    except ValueError:
+        key = b""
+    if len(key) != 32:
+        raise SecretsUnavailable(
+            "数据密钥格式错误（应为32字节的base64）", "the data key must be 32 bytes of base64"
+        )
+    return key

@@ -8,11 +8,14 @@ caller overrides. Secrets are not settings: they live only in the OS keyring
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+
+from local_cache.private import open_private, private_dir
 
 FILE_NAME = "settings.json"
 # The least number of days log entries keep their personal fields: the six months the
@@ -161,8 +164,9 @@ class Settings:
         """
         self._apply(changes, "save")
         self._persisted.update({k: self._values[k] for k in changes})
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.data_dir)  # 0700, its files 0600 (POSIX)
         keep = self.file_state()
         tmp = self.data_dir / (FILE_NAME + ".tmp")
-        tmp.write_text(json.dumps(keep, ensure_ascii=False, indent=2), encoding="utf-8")
+        with os.fdopen(open_private(tmp), "w", encoding="utf-8") as out:
+            out.write(json.dumps(keep, ensure_ascii=False, indent=2))
         tmp.replace(self.data_dir / FILE_NAME)

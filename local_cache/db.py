@@ -21,6 +21,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 
+from local_cache.private import private_dir, private_file
+
 FILE_NAME = "creditdesk.sqlite"
 BUSY_TIMEOUT_MS = 15_000
 # How long a writer waits for the write lock in all (several busy timeouts). It waits on a
@@ -107,8 +109,13 @@ def _begin_immediate(conn: Connection, turns: _Turns) -> None:
 
 
 def open_engine(data_dir: Path) -> Engine:
-    """The engine for the cache in ``data_dir``, migrated to the newest schema."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    """The engine for the cache in ``data_dir``, migrated to the newest schema.
+
+    The folder is left 0700 and its files 0600 on POSIX (``local_cache.private``): the
+    cache file is created 0600 before SQLite opens it, so its -wal and -shm follow.
+    """
+    private_dir(data_dir)
+    private_file(data_dir / FILE_NAME)
     engine = create_engine(
         f"sqlite:///{data_dir / FILE_NAME}",
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},

@@ -27,7 +27,8 @@ class SealError(ValueError):
     """A sealed value could not be opened: wrong data key or a damaged cache file."""
 
 
-def _derive(data_key: bytes, purpose: bytes) -> bytes:
+def derive(data_key: bytes, purpose: bytes) -> bytes:
+    """A 32-byte key for one ``purpose`` (HKDF-SHA256 of the data key)."""
     return HKDF(algorithm=SHA256(), length=32, salt=None, info=b"creditdesk/" + purpose).derive(
         data_key
     )
@@ -39,19 +40,19 @@ class Protector:
     def __init__(self, data_key: bytes) -> None:
         if len(data_key) < 32:
             raise ValueError("data key must be at least 32 bytes")
-        self._aead = AESGCM(_derive(data_key, b"seal"))
-        self._index_key = _derive(data_key, b"index")
+        self._aead = AESGCM(derive(data_key, b"seal"))
+        self._index_key = derive(data_key, b"index")
         # Keyed once: each index() copies this prepared HMAC (its key already absorbed)
         # rather than keying a new one, for the same digest.
         self._index_mac = hmac.new(self._index_key, digestmod=hashlib.sha256)
-        self.chain_key = _derive(data_key, b"audit-chain")
+        self.chain_key = derive(data_key, b"audit-chain")
         # Keys the desk's record of what it last wrote to settings.json (meta table), so
         # an edit of the file and of that record together is still noticed.
-        self.settings_key = _derive(data_key, b"settings-record")
+        self.settings_key = derive(data_key, b"settings-record")
         # Signs exported log bundles; its public half is registered at the platform, so
         # another desk can check a bundle without any of this desk's secrets.
         self.signing_key = Ed25519PrivateKey.from_private_bytes(
-            _derive(data_key, b"bundle-signing")
+            derive(data_key, b"bundle-signing")
         )
 
     @property

@@ -2,8 +2,10 @@
 
 Slow start-up work (the demo's platform, opening and migrating the cache, reaching the
 keyring) runs on a plain worker thread while a small progress window shows; the window
-itself then never waits. A missing keyring is said in a dialog, in Chinese and English,
-and the program exits with 4 (as the CLI does), never with a traceback.
+itself then never waits. A missing keyring, or a data key that is not the data
+directory's (``desktop.desk_key``: nothing is written then), is said in a dialog, in
+Chinese and English, and the program exits with 4 (as the CLI does), never with a
+traceback.
 """
 
 from __future__ import annotations

@@ -37,6 +37,8 @@ EVENTS = {
     "settings.changed": QT_TRANSLATE_NOOP("LogWords", "更改设置"),
     "settings.tampered": QT_TRANSLATE_NOOP("LogWords", "设置文件在程序外被改动"),
     "settings.adopted": QT_TRANSLATE_NOOP("LogWords", "采用已有设置文件"),
+    "key.export": QT_TRANSLATE_NOOP("LogWords", "导出数据密钥备份"),
+    "key.import": QT_TRANSLATE_NOOP("LogWords", "导入数据密钥"),
 }
 VERDICTS = {
     "prohibit": QT_TRANSLATE_NOOP("LogWords", "禁止受理"),

@@ -1439,6 +1439,14 @@ Signed in before locking: %2 (%3). They or a supervisor can unlock.</translation
         <translation>Existing settings file adopted</translation>
     </message>
     <message>
+        <source>导出数据密钥备份</source>
+        <translation>Data key exported</translation>
+    </message>
+    <message>
+        <source>导入数据密钥</source>
+        <translation>Data key imported</translation>
+    </message>
+    <message>
         <source>禁止受理</source>
         <translation>Prohibited</translation>
     </message>
