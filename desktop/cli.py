@@ -91,8 +91,10 @@ def _client_commands() -> tuple[Command, ...]:
                 a.configure_audit, a.run_audit),
         Command("staff", "clerk and supervisor accounts / 工作人员", a.configure_staff,
                 a.run_staff),
-        Command("login", "store the counter's API key / 登录", c.configure_login, c.run_login),
-        Command("logout", "remove the API key / 退出", c.configure_login, c.run_logout),
+        Command("login", "store the API key, or sign in as staff / 登录", c.configure_login,
+                c.run_login),
+        Command("logout", "remove the API key or end the staff session / 退出",
+                c.configure_logout, c.run_logout),
     )
 
 

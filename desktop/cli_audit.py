@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from desktop import audit_bundle, staff, supervision
+from desktop import audit_bundle, cli_session, staff, supervision
 from desktop.audit_export import ExportError, export
 from desktop.batch_files import BatchFileError
 from desktop.bootstrap import Services
@@ -71,11 +71,16 @@ def configure_audit(p: argparse.ArgumentParser) -> None:
     common(p)
 
 
+_WRITES = ("export", "purge", "import")
+
+
 @_refusals
 def run_audit(args: argparse.Namespace) -> int:
     """Verify, anchor, purge or export the desk's audit log."""
     svc = make_services(args)
     try:
+        if args.what in _WRITES:  # these write entries: they name the signed-in person
+            cli_session.require(svc, decide=args.what == "purge")
         return {"verify": _verify, "anchor": _anchor, "purge": _purge,
                 "export": _export, "import": _import}[args.what](args, svc)
     finally:

@@ -70,11 +70,14 @@ class Outbox:
         reason: str = "",
         case_no: str = "",
         also: Callable[[Connection, int], None] | None = None,
+        approved_by: str | None = None,
     ) -> int:
         """Queue feedback on a kept check (its JSON); returns the outbox row id.
 
         ``also(conn, row_id)`` writes more in the same unit of work (a flow's own audit
-        entry), so the decision lands whole or not at all, e.g. on a full disk."""
+        entry), so the decision lands whole or not at all, e.g. on a full disk; it may
+        raise to refuse the decision, and then nothing is written. ``approved_by`` is the
+        supervisor of an override (its own field of the feedback)."""
         outcome = json.loads(outcome_json)
         body = schemas.FeedbackIn(
             check_id=outcome["check_id"],
@@ -86,6 +89,7 @@ class Outbox:
             case_no=case_no,
             clerk_id=self._clerk,
             occurred_at=dt.datetime.now(dt.UTC),
+            approved_by=approved_by,
         )
         # Made now and stored with the row: every resend carries the same key.
         key = str(uuid.uuid4())
