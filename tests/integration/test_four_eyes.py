@@ -63,7 +63,7 @@ class Desk:
         return json.loads(done.stdout)["check_id"]
 
     def sql(self, query: str, *params) -> list[tuple]:
-        with sqlite3.connect(self.dir / "cache.sqlite") as db:
+        with sqlite3.connect(self.dir / "creditdesk.sqlite") as db:
             return db.execute(query, params).fetchall()
 
     def feedback_rows(self) -> list[tuple]:
@@ -154,7 +154,7 @@ def test_entries_name_the_signed_in_member_of_staff_not_settings_json(desk, plat
     assert desk.run("feedback", check_id, "--action", "proceeded", "--reason",
                     "已告知办理条件").returncode == 0
     named = desk.sql("SELECT event, clerk FROM audit WHERE event IN ('check', "
-                     "'action.proceeded')")
+                     "'action.proceeded') ORDER BY seq")
     assert named == [("check", CLERK), ("action.proceeded", CLERK)]
     assert desk.sql("SELECT event FROM audit WHERE clerk = 'mallory'") == []
     assert [b["clerk_id"] for b in received(platform) if b["check_id"] == check_id] == [CLERK]
@@ -257,7 +257,7 @@ def test_a_hand_written_cli_session_row_is_refused(desk, samples, forged):
     sample = pick(samples, "prohibit")
     signed_in(desk.env, desk.dir, CLERK)  # the desk and its staff exist
     entries = desk.sql("SELECT count(*) FROM audit")
-    with sqlite3.connect(desk.dir / "cache.sqlite") as db:
+    with sqlite3.connect(desk.dir / "creditdesk.sqlite") as db:
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('cli_session', ?)",
                    (forged,))
     done = desk.run("check", sample["id"], "--item", sample["item"], staff=None)
