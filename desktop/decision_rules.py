@@ -58,7 +58,7 @@ def fit(outcome: CheckOutcome, action: str) -> None:
         fits = "、".join(_VERDICT_ZH[v] for v in allowed)
         raise refuse(f"核查结论为“{_VERDICT_ZH.get(verdict, verdict)}”，不能“{_ZH[action]}”"
                      f"（仅适用于：{fits}）",
-                     f"{action} does not fit a {verdict} verdict (only {', '.join(allowed)})")
+                     f"{action} does not fit the verdict {verdict} (only {', '.join(allowed)})")
 
 
 def earlier_decision(conn: Connection, check_id: str, other_than: int | None = None

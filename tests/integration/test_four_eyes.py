@@ -369,3 +369,39 @@ def test_the_outbox_parks_a_refused_decision_with_the_platforms_reason(tmp_path,
         assert "already_decided" in parked["reason"] and "已有处理结果" in parked["reason"]
     finally:
         svc.close()
+
+
+def test_a_commitment_is_closed_from_the_cli_once_and_only_after_a_fast_track(desk, platform,
+                                                                             samples,
+                                                                             tmp_path):
+    from desktop import flows
+
+    signed_in(desk.env, desk.dir, CLERK)
+    svc = bootstrap(desk.dir, {"platform_url": platform.url},
+                    secrets=SecretStore(environ={"CREDITDESK_API_KEY": KEY,
+                                                 "CREDITDESK_DATA_KEY": DATA_KEY}))
+    try:  # the fast-track as the window does it (it prints the letter)
+        svc.sign_in(CLERK)
+        for sample in samples["incentive"]:
+            outcome = svc.checks.check(sample["id"], sample["item"])
+            plan = flows.plan_fast_track(svc, outcome)
+            if plan.eligible and plan.tolerable_codes:
+                break
+        else:
+            pytest.fail("no eligible incentive sample")
+        flows.fast_track(svc, outcome, plan, sorted(plan.tolerable_codes)[:1],
+                         tmp_path / "letter.pdf")
+        svc.outbox.flush(svc.client)
+    finally:
+        svc.close()
+    check_id = outcome.check_id
+    refused(desk.run("feedback", check_id, "--action", "terminated"), "does not fit")
+    refused(desk.run("feedback", check_id, "--action", "fast_tracked"), "in the window")
+    done = desk.run("feedback", check_id, "--action", "commitment_fulfilled", "--reason",
+                    "材料已补齐")
+    assert done.returncode == 0, done.stderr
+    refused(desk.run("feedback", check_id, "--action", "commitment_breached"), "is closed")
+    assert [(a, s) for _c, a, s, _e in desk.feedback_rows()] == [
+        ("fast_tracked", "sent"), ("commitment_fulfilled", "sent")]
+    assert [b["action"] for b in received(platform) if b["check_id"] == check_id] == [
+        "fast_tracked", "commitment_fulfilled"]
