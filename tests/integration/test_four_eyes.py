@@ -132,6 +132,26 @@ def test_a_second_terminated_for_the_same_check_is_refused(desk, platform, sampl
         "terminated"]
 
 
+def test_two_clerks_deciding_one_check_at_once_record_one_decision(desk, platform, samples):
+    import subprocess
+
+    from sandbox.process import creditdesk_script
+
+    check_id = desk.check(pick(samples, "prohibit"))
+    env = signed_in(desk.env, desk.dir, CLERK)
+    command = [creditdesk_script(), "feedback", check_id, "--action", "terminated",
+               "--data-dir", str(desk.dir), "--platform", desk.url]
+    both = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, encoding="utf-8") for _ in range(2)]
+    codes = sorted(p.wait(timeout=120) for p in both)
+    for p in both:
+        p.communicate()
+    assert codes == [0, 4]
+    assert [(c, a) for c, a, _s, _e in desk.feedback_rows()] == [(check_id, "terminated")]
+    assert [b["action"] for b in received(platform) if b["check_id"] == check_id] == [
+        "terminated"]
+
+
 @pytest.mark.parametrize("action", ["overridden", "commitment_fulfilled", "proceeded",
                                     "terminated", "commitment_breached"])
 def test_an_action_that_does_not_fit_a_clear_check_is_refused(desk, platform, samples, action):
