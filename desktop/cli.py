@@ -94,8 +94,10 @@ def _client_commands() -> tuple[Command, ...]:
                 a.run_staff),
         Command("key", "export or import the data key / 数据密钥备份", k.configure_key,
                 k.run_key),
-        Command("login", "store the counter's API key / 登录", c.configure_login, c.run_login),
-        Command("logout", "remove the API key / 退出", c.configure_login, c.run_logout),
+        Command("login", "store the API key, or sign in as staff / 登录", c.configure_login,
+                c.run_login),
+        Command("logout", "remove the API key or end the staff session / 退出",
+                c.configure_logout, c.run_logout),
     )
 
 

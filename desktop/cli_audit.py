@@ -13,7 +13,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from desktop import audit_bundle, retention, staff, supervision
+from desktop import audit_bundle, cli_session, retention, staff, supervision
 from desktop.audit_export import ExportError, export
 from desktop.batch_files import BatchFileError
 from desktop.bootstrap import Services
@@ -70,11 +70,16 @@ def configure_audit(p: argparse.ArgumentParser) -> None:
     common(p)
 
 
+_WRITES = ("export", "purge", "import")
+
+
 @_refusals
 def run_audit(args: argparse.Namespace) -> int:
     """Verify, anchor, purge or export the desk's audit log."""
     svc = make_services(args)
     try:
+        if args.what in _WRITES:  # these write entries: they name the signed-in person
+            cli_session.require(svc, decide=args.what == "purge")
         return {"verify": _verify, "anchor": _anchor, "purge": _purge,
                 "export": _export, "import": _import}[args.what](args, svc)
     finally:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from desktop import schemas
+from desktop import cli_session, schemas
 from desktop.bootstrap import Services
 from desktop.client_cli import (
     EXIT_INVALID,
@@ -52,6 +52,7 @@ def run_report(args: argparse.Namespace) -> int:
     try:
         if not args.item or not args.output:
             return fail(ValueError("需要 --item 和 -o / --item and -o are required"), EXIT_INVALID)
+        cli_session.require(svc)
         outcome = svc.checks.check(args.target[0], args.item, offline=args.offline)
         printed = svc.reports.print_report(
             outcome, _item_name(svc, args.item), args.output, args.lang
@@ -112,6 +113,7 @@ def run_commitment(args: argparse.Namespace) -> int:
     """Print the credit commitment letter of a tolerance acceptance (容缺受理)."""
     svc = services(args)
     try:
+        cli_session.require(svc)
         outcome = svc.checks.check(args.identifier, args.item)
         answer = svc.client.tolerance(outcome.subject.id, args.item)
         if not answer.eligible:

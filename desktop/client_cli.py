@@ -4,8 +4,13 @@ Each command builds the services through ``bootstrap`` with the global options
 (``--data-dir``, ``--platform``, ``--counter``) and prints plain text, or JSON with
 ``--json``. Resident numbers are printed masked, in JSON as well. Exit codes: 0 done
 (whatever the verdict), 2 invalid input, 3 no answer (neither platform nor snapshot),
-4 refused (not signed in, no keyring, the platform rejected the call), 5 not saved (the
-disk is full, or another program held the cache's write lock too long; try again).
+4 refused (not signed in, no keyring, the platform rejected the call, an action that
+does not fit the check), 5 not saved (the disk is full, or another program held the
+cache's write lock too long; try again).
+
+Commands that write audit entries (check, batch, feedback, report, commitment, audit
+export/purge/import) run as the signed-in member of staff (``desktop.cli_session``):
+every entry names that person, never ``settings.json``'s clerk_id.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from desktop import schemas
+from desktop import cli_session, schemas
 from desktop.bootstrap import Services, bootstrap
 from desktop.check_service import CheckOutcome, NoAnswer
 from desktop.counter import ensure_counter
@@ -26,6 +31,7 @@ from desktop.identifiers import IdentifierError, mask
 from desktop.platform_client import PlatformError
 from desktop.settings import SettingsError
 from desktop.settings_record import notice_outside_changes
+from desktop.staff import StaffError
 from local_cache.db import DatabaseBusyError, DiskFullError
 
 EXIT_OK, EXIT_INVALID, EXIT_NO_ANSWER, EXIT_REFUSED, EXIT_NOT_SAVED = 0, 2, 3, 4, 5
@@ -71,7 +77,7 @@ def guarded(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Name
             return fail(exc, EXIT_INVALID)
         except NoAnswer as exc:
             return fail(exc, EXIT_NO_ANSWER)
-        except (SecretsUnavailable, PlatformError, SettingsError) as exc:
+        except (SecretsUnavailable, PlatformError, SettingsError, StaffError) as exc:
             return fail(exc, EXIT_REFUSED)
         except (DiskFullError, DatabaseBusyError) as exc:
             # Bilingual and without the SQL: what happened, and that nothing was saved.
@@ -116,6 +122,7 @@ def run_check(args: argparse.Namespace) -> int:
     """Check one subject and print the verdict."""
     svc = services(args)
     try:
+        cli_session.require(svc)
         outcome = svc.checks.check(args.identifier, args.item, offline=args.offline, kind=args.kind)
     finally:
         svc.close()
@@ -209,19 +216,30 @@ def run_alerts(args: argparse.Namespace) -> int:
 
 
 def configure_feedback(p: argparse.ArgumentParser) -> None:
-    """``feedback CHECK_ID --action ACTION [--reason TEXT] [--case-no NO]``."""
+    """``feedback CHECK_ID --action ACTION [--reason TEXT] [--legal-ground TEXT]
+    [--supervisor ID] [--password-stdin]``."""
     p.add_argument("check_id", metavar="CHECK_ID")
     p.add_argument("--action", required=True, choices=ACTIONS)
     p.add_argument("--reason", default="")
-    p.add_argument("--case-no", default="")
+    p.add_argument("--case-no", default="", help="(not used: kept for old scripts)")
+    p.add_argument("--legal-ground", default="", help="overridden: the legal ground")
+    p.add_argument("--supervisor", metavar="STAFF_ID",
+                   help="overridden: the approving supervisor (not the signed-in clerk)")
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read the supervisor's password from stdin")
     common(p)
 
 
 @guarded
 def run_feedback(args: argparse.Namespace) -> int:
-    """Queue the clerk's action on a check; the outbox sends it."""
+    """Record the clerk's decision on a check through the window's own flows; the outbox
+    sends it. An action that does not fit the check is refused with nothing written."""
+    from desktop import decision_rules
+    from desktop.flows import FlowError
+
     svc = services(args)
     try:
+        person = cli_session.require(svc, decide=True)
         outcome = svc.checks.recall(args.check_id)
         if outcome is None:
             return fail(
@@ -230,9 +248,11 @@ def run_feedback(args: argparse.Namespace) -> int:
                 ),
                 EXIT_INVALID,
             )
-        row = svc.outbox.record(
-            outcome.model_dump_json(), action=args.action, reason=args.reason, case_no=args.case_no
-        )
+        try:
+            decision_rules.decides(person.role)
+            row = _decide(args, svc, outcome)
+        except FlowError as exc:
+            return fail(exc, EXIT_REFUSED)
         # Try to send at once; if the platform is away the row waits in the outbox.
         try:
             svc.outbox.flush(svc.client)
@@ -247,6 +267,39 @@ def run_feedback(args: argparse.Namespace) -> int:
         lambda: print(f"已记录 / queued: outbox #{row}（待发送 / pending {counts['pending']}）"),
     )
     return EXIT_OK
+
+
+def _decide(args: argparse.Namespace, svc: Services, outcome: CheckOutcome) -> int:
+    """One action through ``desktop.flows`` / ``desktop.commitments``, as the window does."""
+    from desktop import commitments, decision_rules, flows, staff
+
+    action = args.action
+    if action == "terminated":
+        return flows.terminate(svc, outcome, args.reason)
+    if action == "proceeded":
+        return flows.proceed(svc, outcome, args.reason)
+    if action == "overridden":
+        decision_rules.fit(outcome, action)
+        decision_rules.undecided(svc.engine, outcome.check_id)
+        if not args.supervisor:
+            raise decision_rules.refuse(
+                "依法继续办理需要 --reason、--legal-ground 和 --supervisor 科室负责人批准",
+                "an override needs --reason, --legal-ground and --supervisor (a supervisor "
+                "approves with their password)")
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = getpass.getpass(f"{args.supervisor} 的密码 / password: ")
+        approver = staff.require_supervisor(svc.engine, args.supervisor, password)
+        return flows.override(svc, outcome, args.reason, args.legal_ground, approver)
+    if action == "fast_tracked":
+        decision_rules.fit(outcome, action)
+        raise decision_rules.refuse(
+            "容缺受理请在窗口办理（打印承诺书并登记承诺）",
+            "fast-track in the window: it prints the letter and opens the commitment")
+    # commitment_fulfilled / commitment_breached: through the fast-track's commitment.
+    commitment = decision_rules.commitment_of(svc.engine, outcome.check_id)
+    return commitments.close(svc, commitment, action == "commitment_fulfilled", args.reason)
 
 
 def configure_outbox(p: argparse.ArgumentParser) -> None:
@@ -318,6 +371,7 @@ def run_batch(args: argparse.Namespace) -> int:
         print(f"\r批量核查 / checking {done:,}/{total:,}", end="", file=sys.stderr, flush=True)
 
     try:
+        cli_session.require(svc)
         header, rows, report = svc.batch.run(table, args.item, progress)
         write_table(args.output, header, rows)
     except BatchFileError as exc:
@@ -340,14 +394,36 @@ def run_batch(args: argparse.Namespace) -> int:
 
 
 def configure_login(p: argparse.ArgumentParser) -> None:
-    """``login`` / ``logout``."""
+    """``login [--staff ID [--password-stdin]]``."""
+    p.add_argument("--staff", metavar="STAFF_ID",
+                   help=f"sign in as this member of staff for {cli_session.SESSION_HOURS:g} h")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    common(p)
+
+
+def configure_logout(p: argparse.ArgumentParser) -> None:
+    """``logout [--staff]``."""
+    p.add_argument("--staff", action="store_true", help="end the staff CLI session")
     common(p)
 
 
 @guarded
 def run_login(args: argparse.Namespace) -> int:
-    """Store this counter's API key in the OS keyring (typed without echo); adopt its counter."""
+    """Store this counter's API key in the OS keyring (typed without echo) and adopt its
+    counter; with ``--staff``, open a CLI session as that member of staff instead."""
     svc = services(args, adopt=False)
+    if args.staff:
+        try:
+            if args.password_stdin:
+                password = sys.stdin.readline().rstrip("\r\n")
+            else:
+                password = getpass.getpass(f"{args.staff} 的密码 / password: ")
+            person, until = cli_session.open_session(svc, args.staff, password)
+        finally:
+            svc.close()
+        print(f"已登录 / signed in: {person.staff_id} ({person.role})，"
+              f"有效至 / until {until.isoformat(timespec='minutes')}")
+        return EXIT_OK
     # Fails now, before a key is typed, if no keyring is usable; makes no data key (a
     # restored data folder's own key is still to be imported with 'creditdesk key import').
     svc.secrets.get(DATA_KEY)
@@ -374,7 +450,15 @@ def run_login(args: argparse.Namespace) -> int:
 
 @guarded
 def run_logout(args: argparse.Namespace) -> int:
-    """Remove the API key from the keyring."""
-    services(args, adopt=False).secrets.delete(API_KEY)
+    """Remove the API key from the keyring; with ``--staff``, end the CLI session."""
+    svc = services(args, adopt=False)
+    if args.staff:
+        try:
+            who = cli_session.close_session(svc)
+        finally:
+            svc.close()
+        print(f"已退出 / signed out: {who}" if who else "没有登录的会话 / no CLI session")
+        return EXIT_OK
+    svc.secrets.delete(API_KEY)
     print("已退出 / signed out")
     return EXIT_OK

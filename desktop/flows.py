@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
+from desktop import decision_rules as rules
 from desktop import schemas
 from desktop.bootstrap import Services
 from desktop.check_service import CheckOutcome
@@ -95,9 +96,11 @@ def intercept_shown(svc: Services, outcome: CheckOutcome) -> None:
            {"measures": [m.code for m in outcome.measures if str(m.kind) == "prohibit"]})
 
 
-def terminate(svc: Services, outcome: CheckOutcome) -> int:
+def terminate(svc: Services, outcome: CheckOutcome, reason: str = "") -> int:
     """Stop the application (终止受理): feedback ``terminated``; returns the outbox row."""
-    return svc.outbox.record(outcome.model_dump_json(), action="terminated")
+    rules.fit(outcome, "terminated")
+    return svc.outbox.record(outcome.model_dump_json(), action="terminated",
+                             reason=(reason or "").strip(), also=rules.once(outcome.check_id))
 
 
 def override(svc: Services, outcome: CheckOutcome, reason: str, legal_ground: str,
@@ -107,20 +110,24 @@ def override(svc: Services, outcome: CheckOutcome, reason: str, legal_ground: st
     The approver must be a supervisor who just signed in, and not the clerk at the desk
     (four eyes). Feedback ``overridden`` carries reason, ground and approver.
     """
+    rules.fit(outcome, "overridden")
     reason = _reason(reason, "继续办理的理由", "a reason")
     ground = _reason(legal_ground, "法律依据", "the legal ground")
     if approver is None or not approver.is_supervisor:
         raise FlowError("需要科室负责人当场登录批准", "a supervisor must sign in and approve")
     if approver.staff_id == svc.settings["clerk_id"]:
         raise FlowError("批准人不能是经办人本人", "the approver cannot be the clerk at the desk")
-    text = f"{reason}｜依据 / ground: {ground}｜批准 / approved by: {approver.staff_id}"
-    # One unit of work: feedback, its entry and the override entry land together.
+    text = f"{reason}｜依据 / ground: {ground}"
+    # One unit of work: feedback, its entry and the override entry land together. The
+    # approver travels as a field of the feedback (approved_by), not in the free text.
     return svc.outbox.record(
         outcome.model_dump_json(), action="overridden", reason=text,
-        also=lambda conn, row: _audit(svc, "intercept.override", outcome,
-                                      {"reason": reason, "legal_ground": ground,
-                                       "approved_by": approver.staff_id, "outbox_id": row},
-                                      conn))
+        approved_by=approver.staff_id,
+        also=rules.both(rules.once(outcome.check_id),
+                        lambda conn, row: _audit(svc, "intercept.override", outcome,
+                                                 {"reason": reason, "legal_ground": ground,
+                                                  "approved_by": approver.staff_id,
+                                                  "outbox_id": row}, conn)))
 
 
 # ---------------------------------------------------------------------------- restrict, alert
@@ -128,8 +135,10 @@ def override(svc: Services, outcome: CheckOutcome, reason: str, legal_ground: st
 
 def proceed(svc: Services, outcome: CheckOutcome, reason: str) -> int:
     """Continue under a restriction with a reason: feedback ``proceeded``."""
+    rules.fit(outcome, "proceeded")
     return svc.outbox.record(outcome.model_dump_json(), action="proceeded",
-                             reason=_reason(reason, "理由", "a reason"))
+                             reason=_reason(reason, "理由", "a reason"),
+                             also=rules.once(outcome.check_id))
 
 
 def acknowledge(svc: Services, outcome: CheckOutcome) -> None:
@@ -182,6 +191,8 @@ class FastTracked:
 def fast_track(svc: Services, outcome: CheckOutcome, plan: FastTrackPlan,
                missing: list[str], path: Path, lang: str = "zh_CN") -> FastTracked:
     """Accept with the ticked materials missing: print the letter, open the commitment."""
+    rules.fit(outcome, "fast_tracked")
+    rules.undecided(svc.engine, outcome.check_id)
     if not plan.eligible:
         raise FlowError(f"不适用容缺受理：{plan.reason}", f"tolerance not available: {plan.reason}")
     chosen = [m for m in plan.tolerance.tolerable_materials if m.code in set(missing)]
@@ -199,7 +210,8 @@ def fast_track(svc: Services, outcome: CheckOutcome, plan: FastTrackPlan,
                                                uow=uow)
         row = svc.outbox.record(outcome.model_dump_json(), action="fast_tracked",
                                 reason="容缺材料 / missing: " + "、".join(names),
-                                case_no=printed.number, uow=uow)
+                                case_no=printed.number, uow=uow,
+                                also=rules.once(outcome.check_id))
         uow.conn.execute(commitments.insert().values(
             letter_no=printed.number, check_id=outcome.check_id,
             subject_key=svc.protector.index(outcome.subject.id),

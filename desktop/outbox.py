@@ -71,6 +71,7 @@ class Outbox:
         case_no: str = "",
         also: Callable[[Connection, int], None] | None = None,
         uow: UnitOfWork | None = None,
+        approved_by: str | None = None,
     ) -> int:
         """Queue feedback on a kept check (its JSON); returns the outbox row id.
 
@@ -78,7 +79,9 @@ class Outbox:
         entry), so the decision lands whole or not at all, e.g. on a full disk. With
         ``uow`` (the caller's unit of work) the row and its entry are written there and
         the caller commits them together with the rest of its decision (a fast-track's
-        letter and commitment, a commitment's closing state)."""
+        letter and commitment, a commitment's closing state).
+        ``also`` may raise to refuse the decision, and then nothing is written. ``approved_by``
+        is the supervisor of an override (its own field of the feedback)."""
         outcome = json.loads(outcome_json)
         body = schemas.FeedbackIn(
             check_id=outcome["check_id"],
@@ -90,6 +93,7 @@ class Outbox:
             case_no=case_no,
             clerk_id=self._clerk,
             occurred_at=dt.datetime.now(dt.UTC),
+            approved_by=approved_by,
         )
         # Made now and stored with the row: every resend carries the same key.
         key = str(uuid.uuid4())

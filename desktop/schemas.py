@@ -272,6 +272,10 @@ class FeedbackIn(_Model):
     case_no: Text(64) = ""
     clerk_id: Code
     occurred_at: dt.datetime
+    # Four eyes (issue 15, item 6): the supervisor who approved an override, as a field of
+    # its own; required for ``overridden``, refused for every other action.
+    approved_by: Code | None = Field(
+        None, description="supervisor who approved an override; only with action overridden")
 
 
 class FeedbackCreated(_Model):

@@ -27,6 +27,10 @@ def sign_in(svc: Services, staff_id: str, password: str) -> staff.Staff:
     except staff.StaffError as exc:
         _log(svc, "sign_in.failed", staff_id.strip()[:64] or "?", {"why": exc.en})
         raise
+    if person.is_service:  # scripts only: nobody works the counter under a service account
+        _log(svc, "sign_in.failed", person.staff_id, {"why": "service account"})
+        raise staff.StaffError("服务账号只能用于脚本，不能登录窗口",
+                               "a service account is for scripts and cannot sign in here")
     svc.sign_in(person.staff_id)
     _log(svc, "sign_in", person.staff_id, {"role": person.role})
     return person

@@ -1,4 +1,4 @@
-"""The desk's staff: clerks and supervisors, signing in and approving (four eyes).
+"""The desk's staff: clerks, supervisors and service accounts, signing in and approving.
 
 Accounts live in the cache file with an scrypt hash of the password (never the password
 itself; the hash is salted and slow, so a copied file does not reveal passwords cheaply).
@@ -24,8 +24,10 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from local_cache.db import UnitOfWork
 from local_cache.tables import staff
 
-Role = Literal["clerk", "supervisor"]
-ROLES: tuple[Role, ...] = ("clerk", "supervisor")
+# A service account runs scripts (check, batch, sync, print): it never decides at the
+# counter, approves, purges or manages staff, and cannot sign in to the window.
+Role = Literal["clerk", "supervisor", "service"]
+ROLES: tuple[Role, ...] = ("clerk", "supervisor", "service")
 MIN_PASSWORD = 8
 # \Z, not $: "$" also matches before a final line feed, which would let "clerk\n" in.
 _ID = re.compile(r"[A-Za-z0-9_.-]{2,64}\Z")
@@ -61,6 +63,11 @@ class Staff:
     def is_supervisor(self) -> bool:
         """True for a supervisor (科室负责人)."""
         return self.role == "supervisor"
+
+    @property
+    def is_service(self) -> bool:
+        """True for a service account (scripts)."""
+        return self.role == "service"
 
 
 def hash_password(password: str) -> str:

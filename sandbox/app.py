@@ -28,9 +28,10 @@ from desktop.identifiers import IdentifierError, SubjectId, parse_identifier
 from sandbox import catalog, credit
 from sandbox.faults import FaultInjector, FaultMiddleware
 from sandbox.feedback import AnchorStore, Conflict, Counters, DeskKeyStore, FeedbackStore
+from sandbox.feedback_rules import Misfit
 from sandbox.lists import MAX_PAGE, ListVersions, VersionUnknown
 from sandbox.samples import find_samples
-from sandbox.storage import anchors, api_keys, desk_keys, records, subjects
+from sandbox.storage import anchors, api_keys, create_all, desk_keys, records, subjects
 from sandbox.verify_page import add_verify_page
 from sandbox.witness import HEADER as HEAD_HEADER
 from sandbox.witness import PATTERN as HEAD_PATTERN
@@ -64,6 +65,7 @@ class Platform:
     retention_floor_days: int = 180  # the six months the Cybersecurity Law asks for
 
     def __post_init__(self) -> None:
+        create_all(self.engine)  # a platform file from an older version gains new tables
         self.versions = ListVersions(self.engine)
         self.feedback = FeedbackStore(self.engine, self.counters)
         self.anchors = AnchorStore(self.engine)
@@ -275,7 +277,14 @@ def create_app(platform: Platform) -> FastAPI:
         response_model=schemas.FeedbackCreated,
         responses={
             **_ERRORS,
-            409: {"model": schemas.ErrorBody, "description": "key reused with another body"},
+            409: {"model": schemas.ErrorBody,
+                  "description": "key reused with another body (idempotency_conflict), or "
+                  "the action does not fit the check's earlier feedback (already_decided, "
+                  "not_fast_tracked, already_closed)"},
+            422: {"model": schemas.ErrorBody,
+                  "description": "invalid request, or an action that does not fit the check "
+                  "(override_not_prohibit, approver_required, approver_not_expected, "
+                  "approver_is_clerk)"},
         },
         tags=["反馈"],
     )
@@ -293,6 +302,8 @@ def create_app(platform: Platform) -> FastAPI:
                 "idempotency_conflict",
                 "该幂等键已用于内容不同的反馈 / idempotency key reused with a different body",
             ) from None
+        except Misfit as exc:
+            raise ApiError(exc.status, exc.code, exc.message) from None
         return created
 
     @app.get(

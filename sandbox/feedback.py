@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from desktop import schemas
 from desktop.report_code import code_digest
+from sandbox import feedback_rules
 from sandbox.storage import anchors, desk_keys, feedback, reports
 
 
@@ -56,13 +57,21 @@ class FeedbackStore:
     def record(
         self, key: str, body: schemas.FeedbackIn, counter_id: str
     ) -> tuple[schemas.FeedbackCreated, bool]:
-        """Store feedback once per key; returns the answer and whether it was new."""
+        """Store feedback once per key; returns the answer and whether it was new.
+
+        A replay (known key, same body) gets the first answer before any rule is asked, so
+        a retry of stored feedback never turns into a refusal; new feedback must fit its
+        check (``sandbox.feedback_rules``), or ``Misfit`` is raised and nothing stored."""
         self._counters.add("feedback_received")
         payload = body.model_dump_json()
         digest = hashlib.sha256(payload.encode()).hexdigest()
+        replay = self._replay(key, digest)
+        if replay is not None:
+            return replay, False
         new_id = str(uuid.uuid4())
         try:
             with self._engine.begin() as conn:
+                feedback_rules.admit(conn, body, counter_id, new_id)
                 conn.execute(
                     insert(feedback).values(
                         id=new_id,
@@ -75,15 +84,26 @@ class FeedbackStore:
                 )
             return schemas.FeedbackCreated(feedback_id=new_id), True
         except IntegrityError:
-            pass  # the key is known: a replay, answered from the first post below
+            pass  # a post raced this one: the same key, or another decision on the check
+        replay = self._replay(key, digest)
+        if replay is not None:
+            return replay, False
+        with self._engine.connect() as conn:
+            feedback_rules.admit(conn, body, counter_id, new_id)  # raises the misfit
+        raise Conflict(key)  # pragma: no cover - admit found the racing row
+
+    def _replay(self, key: str, digest: str) -> schemas.FeedbackCreated | None:
+        """The first answer for ``key`` when its body was the same; Conflict when not."""
         with self._engine.connect() as conn:
             first = conn.execute(
                 select(feedback.c.id, feedback.c.body_hash).where(feedback.c.idempotency_key == key)
-            ).one()
+            ).first()
+        if first is None:
+            return None
         if first.body_hash != digest:
             raise Conflict(key)
         self._counters.add("duplicates_suppressed")
-        return schemas.FeedbackCreated(feedback_id=first.id), False
+        return schemas.FeedbackCreated(feedback_id=first.id)
 
     def unique_count(self) -> int:
         """Distinct feedback records stored."""

@@ -95,6 +95,18 @@ feedback = Table(
     Column("received_at", String(32), nullable=False),
 )
 
+# One decision and one commitment closing per counter and check (sandbox/feedback_rules.py):
+# the primary key is what refuses a second one, even from two posts racing.
+feedback_decisions = Table(
+    "feedback_decisions",
+    metadata,
+    Column("counter_id", String(64), primary_key=True),
+    Column("check_id", String(64), primary_key=True),
+    Column("slot", String(16), primary_key=True),  # decision | closing
+    Column("action", String(32), nullable=False),
+    Column("feedback_id", String(36), nullable=False),
+)
+
 reports = Table(
     "reports",
     metadata,

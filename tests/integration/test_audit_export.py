@@ -62,6 +62,8 @@ def desk(platform, tmp_path_factory):
     clerk = cli(env, "staff", "add", "clerk1", "--name", "李受理", "--approver", "sup1",
                 "--password-stdin", *common, stdin=f"clerk-pass-1\n{SUPERVISOR_PW}\n")
     assert clerk.returncode == 0, clerk.stderr
+    # Commands writing entries run as a signed-in member of staff (issue 15, item 6).
+    env = {**env, "CREDITDESK_STAFF": "clerk1", "CREDITDESK_STAFF_PASSWORD": "clerk-pass-1"}
     for subject in (person, org, person):
         done = cli(env, "check", subject["id"], "--item", subject["item"], *common)
         assert done.returncode == 0, done.stderr

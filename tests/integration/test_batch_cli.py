@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from sandbox.process import creditdesk_script, spawn
+from tests.staffing import SERVICE, signed_in
 from tests.strategies import ric_check
 
 KEY = "batch-test-key-0123456789"
@@ -53,6 +54,7 @@ def table(cases):
 def run_batch(platform, tmp_path, source, output):
     env = {**os.environ, "CREDITDESK_API_KEY": KEY,
            "CREDITDESK_DATA_KEY": base64.b64encode(os.urandom(32)).decode()}
+    env = signed_in(env, tmp_path / "desk", SERVICE)  # a script: the service account
     return subprocess.run(
         [creditdesk_script(), "batch", str(source), "--item", "GOV_PROCUREMENT", "-o",
          str(output), "--data-dir", str(tmp_path / "desk"), "--platform", platform.url],

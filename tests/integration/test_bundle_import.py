@@ -20,6 +20,7 @@ from local_cache import store
 from local_cache.db import UnitOfWork
 from local_cache.tables import audit, imported_bundles, imported_entries
 from sandbox.server import SandboxServer
+from tests.staffing import SUPERVISOR, signed_in
 from ui.demo import fetch_samples, make_desk
 
 
@@ -145,6 +146,9 @@ def test_cli_import_exit_codes(bundle, platform, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CREDITDESK_API_KEY", platform.api_key)
     monkeypatch.setenv("CREDITDESK_DATA_KEY", base64.b64encode(os.urandom(32)).decode())
     common = ["--data-dir", str(tmp_path / "deskC"), "--platform", platform.url, "--json"]
+    # An import writes an entry: it runs as a signed-in member of staff (issue 15).
+    for name, value in signed_in(dict(os.environ), tmp_path / "deskC", SUPERVISOR).items():
+        monkeypatch.setenv(name, value)
     tampered = tmp_path / "cut.jsonl"
     tampered.write_bytes(path.read_bytes().replace(b'"event":"check"', b'"event":"chek"', 1))
     assert main(["audit", "import", str(tampered), *common]) == 4

@@ -21,6 +21,7 @@ from desktop.check_service import NoAnswer
 from desktop.credentials import SecretStore, SecretsUnavailable
 from desktop.platform_client import PlatformRejected
 from sandbox.process import creditdesk_script, spawn
+from tests.staffing import signed_in
 
 KEY = "core-test-key-0123456789"
 DATA_KEY = base64.b64encode(b"k" * 32).decode()
@@ -155,6 +156,7 @@ def run_cli(*args, env):
 def test_cli_check_exit_codes_and_masked_json(tmp_path, platform):
     sample = next(s for s in samples(platform.url)["prohibit"] if s["kind"] == "person")
     env = {**os.environ, "CREDITDESK_API_KEY": KEY, "CREDITDESK_DATA_KEY": DATA_KEY}
+    env = signed_in(env, tmp_path / "d")  # a check writes an entry: a signed-in clerk
     common = ["--data-dir", str(tmp_path / "d"), "--platform", platform.url]
     done = run_cli("check", sample["id"], "--item", sample["item"], "--json", *common, env=env)
     assert done.returncode == 0, done.stderr
@@ -167,6 +169,7 @@ def test_cli_check_exit_codes_and_masked_json(tmp_path, platform):
     bad = run_cli("check", "12345", "--item", sample["item"], *common, env=env)
     assert bad.returncode == 2 and "wrong length" in bad.stderr
     platform.stop()
+    env = signed_in(env, tmp_path / "empty")
     none = run_cli("check", sample["id"], "--item", sample["item"], "--data-dir",
                    str(tmp_path / "empty"), "--platform", platform.url, env=env)
     assert none.returncode == 3 and "no list snapshot" in none.stderr

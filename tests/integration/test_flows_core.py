@@ -62,6 +62,10 @@ def test_intercept_terminate_and_override_with_four_eyes(svc, samples):
     outcome = svc.checks.check(sample.id, sample.item)
     flows.intercept_shown(svc, outcome)
     flows.terminate(svc, outcome)
+    # One decision per check (issue 15): the override is decided on a second check.
+    with pytest.raises(flows.FlowError, match="already has a decision"):
+        flows.terminate(svc, outcome)
+    outcome = svc.checks.check(sample.id, sample.item)
     clerk = staff.authenticate(svc.engine, CLERK, CLERK_PASSWORD)
     boss = staff.require_supervisor(svc.engine, SUPERVISOR, SUPERVISOR_PASSWORD)
     before = len(_outbox(svc))
@@ -82,7 +86,8 @@ def test_intercept_terminate_and_override_with_four_eyes(svc, samples):
     actions = _outbox(svc)
     assert [a for a, _ in actions] == ["terminated", "overridden"]
     body = actions[-1][1]
-    assert "行政许可法第三十八条" in body["reason"] and SUPERVISOR in body["reason"]
+    assert "行政许可法第三十八条" in body["reason"] and SUPERVISOR not in body["reason"]
+    assert body["approved_by"] == SUPERVISOR  # a field of its own, not free text
     assert body["clerk_id"] == CLERK
     events = _events(svc)
     assert "intercept.shown" in events and events[-1] == "intercept.override"

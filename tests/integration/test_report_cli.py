@@ -7,6 +7,7 @@ import io
 import json
 import os
 import subprocess
+from pathlib import Path
 
 import httpx
 import pypdf
@@ -14,6 +15,7 @@ import pytest
 
 from desktop.report_pdf import extract_text
 from sandbox.process import creditdesk_script, spawn
+from tests.staffing import signed_in
 
 KEY = "report-test-key-0123456789"
 
@@ -33,6 +35,8 @@ def env():
 
 
 def cli(env, *args):
+    if args[:2] != ("report", "verify"):  # printing writes entries: a signed-in clerk
+        env = signed_in(env, Path(args[args.index("--data-dir") + 1]))
     return subprocess.run([creditdesk_script(), *args], capture_output=True, text=True,
                           encoding="utf-8", env=env, timeout=120)
 

@@ -122,8 +122,10 @@ def test_full_disk_refuses_cleanly_and_recovers(server, tmp_path, tally):
         operations = {
             "check": lambda i: desk.checks.check(pool[i % len(pool)].id,
                                                  pool[i % len(pool)].item),
-            "feedback": lambda i: flows.override(desk, outcome, f"依法继续办理的理由 {i}",
-                                                 "《行政许可法》第三十条", boss),
+            # One decision per check (issue 15): each try decides on a check of its own.
+            "feedback": lambda i: flows.override(
+                desk, outcome.model_copy(update={"check_id": f"{outcome.check_id}-{i}"}),
+                f"依法继续办理的理由 {i}", "《行政许可法》第三十条", boss),
             "audit": lambda i: add_override_note(desk, seq, f"{NOTE}{i}", boss),
             "sync": lambda i: (server.platform.versions.mutate(sized(50, 200), i,
                                                                credit.today()),

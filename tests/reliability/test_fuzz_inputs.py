@@ -310,6 +310,7 @@ def test_rejected_input_writes_nothing(tmp_path, monkeypatch, capsys, tally):
     from desktop.cli import main
     from desktop.client_cli import EXIT_INVALID, EXIT_OK
     from sandbox.server import SandboxServer
+    from tests.staffing import SERVICE, signed_in
 
     server = SandboxServer(seed=31, subjects=300, api_key=KEY,
                            db_url=f"sqlite:///{tmp_path / 'p.sqlite'}").start()
@@ -318,6 +319,8 @@ def test_rejected_input_writes_nothing(tmp_path, monkeypatch, capsys, tally):
         monkeypatch.setenv("CREDITDESK_DATA_KEY", base64.b64encode(os.urandom(32)).decode())
         desk = tmp_path / "desk"
         common = ["--data-dir", str(desk), "--platform", server.url]
+        for name, value in signed_in(dict(os.environ), desk, SERVICE).items():
+            monkeypatch.setenv(name, value)  # a script's service account (issue 15)
         samples = httpx.get(f"{server.url}/sandbox/samples",
                             headers={"Authorization": f"Bearer {KEY}"}).json()
         sample = next(s for group in samples.values() for s in group)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import unicodedata
 
 import pytest
@@ -86,12 +87,18 @@ def test_hostile_text_is_refused_or_kept_inside_one_entry(platform, tmp_path, ta
         restrict = desk.checks.check(samples.restrict[0].id, samples.restrict[0].item)
         stored: dict[int, tuple[str, str]] = {}  # outbox row -> (field, value)
         refused = accepted = 0
+        fresh = itertools.count()
+
+        def new(outcome):
+            """One decision per check (issue 15): every try decides on a check id of its own."""
+            return outcome.model_copy(update={"check_id": f"{outcome.check_id}-{next(fresh)}"})
+
         flows_run = {
-            "override.reason": lambda v: flows.override(desk, prohibit, v, "《行政许可法》第三十条",
-                                                        boss),
-            "override.ground": lambda v: flows.override(desk, prohibit, "依法继续办理的理由", v,
-                                                        boss),
-            "proceed.reason": lambda v: flows.proceed(desk, restrict, v),
+            "override.reason": lambda v: flows.override(desk, new(prohibit), v,
+                                                        "《行政许可法》第三十条", boss),
+            "override.ground": lambda v: flows.override(desk, new(prohibit), "依法继续办理的理由",
+                                                        v, boss),
+            "proceed.reason": lambda v: flows.proceed(desk, new(restrict), v),
         }
         for _ in range(ROUNDS):
             for name, value in HOSTILE.items():

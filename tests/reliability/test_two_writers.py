@@ -207,7 +207,9 @@ def test_window_and_cli_write_the_same_data_directory_at_once(qtbot, platform, t
     services = make_desk(SimpleNamespace(url=platform.url, api_key=KEY), desk)
     assert services.sync.sync().entries > 0
     env = {**os.environ, "CREDITDESK_API_KEY": KEY,
-           "CREDITDESK_DATA_KEY": services.secrets.get(DATA_KEY)}
+           "CREDITDESK_DATA_KEY": services.secrets.get(DATA_KEY),
+           # Commands writing entries run as a signed-in member of staff (issue 15).
+           "CREDITDESK_STAFF": CLERK, "CREDITDESK_STAFF_PASSWORD": CLERK_PASSWORD}
     cli = Cli(env, ["--data-dir", str(desk), "--platform", platform.url,
                     "--counter", DEFAULT_COUNTER])
     ledger = Ledger()
@@ -250,10 +252,13 @@ def test_window_and_cli_write_the_same_data_directory_at_once(qtbot, platform, t
                                    "checked")
                 for check_id in ids:
                     ledger.add("check", check_id)
-            queued = cli.json("feedback", checked["check_id"], "--action", "proceeded",
-                              "--reason", "已告知办理条件")
-            if queued is not None:
-                ledger.add("action.proceeded", checked["check_id"])
+            # The decision that fits the verdict (others are refused, issue 15).
+            action = {"restrict": "proceeded", "prohibit": "terminated"}.get(
+                checked["verdict"])
+            queued = action and cli.json("feedback", checked["check_id"], "--action", action,
+                                         "--reason", "已告知办理条件")
+            if queued:
+                ledger.add(f"action.{action}", checked["check_id"])
             name = f"export-{r}.{('csv', 'jsonl', 'xlsx')[r % 3]}"
             if cli.json("audit", "export", *ALL_DAYS, "-o", str(exports / name)) is not None:
                 ledger.add("export", name)
@@ -428,7 +433,8 @@ def test_window_and_cli_write_the_same_data_directory_at_once(qtbot, platform, t
     background = [t for t in ctx.runner.failures if LOCKED.search(t)]
     logged = [r.getMessage() for r in caplog.records if LOCKED.search(r.getMessage())]
     nonzero = [(run.args, run.code, run.err[-300:]) for run in cli.runs if run.code != 0]
-    feedback_sent = sum(c for (name, _k), c in expected.items() if name == "action.proceeded")
+    feedback_sent = sum(c for (name, _k), c in expected.items()
+                        if name in ("action.proceeded", "action.terminated"))
     tally(rounds=rounds, window_checks=counts["window_checks"],
           window_check_failed=counts["window_check_failed"],
           window_acknowledged=counts["acknowledged"], window_ack_failed=counts["ack_failed"],
@@ -523,6 +529,8 @@ def test_a_writer_waits_out_a_long_write_and_says_plainly_when_it_cannot(
         monkeypatch.setattr(db, "WRITE_PATIENCE_S", 1.0)
         monkeypatch.setenv("CREDITDESK_API_KEY", KEY)
         monkeypatch.setenv("CREDITDESK_DATA_KEY", services.secrets.get(DATA_KEY))
+        monkeypatch.setenv("CREDITDESK_STAFF", CLERK)
+        monkeypatch.setenv("CREDITDESK_STAFF_PASSWORD", CLERK_PASSWORD)
         holder.execute("BEGIN IMMEDIATE")
         from desktop.cli import main
         from desktop.client_cli import EXIT_NOT_SAVED

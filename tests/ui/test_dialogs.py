@@ -177,7 +177,8 @@ def test_override_needs_a_supervisor_who_signs_in_at_the_counter(qtbot, ctx, sam
     [(action, payload)] = outbox_rows(ctx)
     assert action == "overridden"
     assert "申请人已履行全部义务" in payload["reason"]
-    assert "《行政许可法》第三十八条" in payload["reason"] and SUPERVISOR in payload["reason"]
+    assert "《行政许可法》第三十八条" in payload["reason"]
+    assert payload["approved_by"] == SUPERVISOR and SUPERVISOR not in payload["reason"]
     assert payload["clerk_id"] == CLERK
     assert audit_events(ctx)[-1] == "intercept.override"
 
