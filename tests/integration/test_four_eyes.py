@@ -276,6 +276,9 @@ def test_login_opens_a_cli_session_logout_ends_it_both_logged(desk, samples):
 def test_a_hand_written_cli_session_row_is_refused(desk, samples, forged):
     sample = pick(samples, "prohibit")
     signed_in(desk.env, desk.dir, CLERK)  # the desk and its staff exist
+    # The desk has met its platform (its counter adopted and logged) before the attack, so
+    # what is counted below is only what the forged session would let in.
+    assert desk.run("outbox", staff=None).returncode == 0
     entries = desk.sql("SELECT count(*) FROM audit")
     with sqlite3.connect(desk.dir / "creditdesk.sqlite") as db:
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('cli_session', ?)",
@@ -286,18 +289,22 @@ def test_a_hand_written_cli_session_row_is_refused(desk, samples, forged):
 
 
 def test_a_session_sealed_under_another_data_key_is_refused(desk, samples):
-    from desktop import cli_session
+    """A session row sealed as the desk seals one, but under another data key (the desk
+    itself now refuses to run with another key at all, so the row is written from
+    outside, the way an attacker holding some other key would)."""
+    from local_cache.protect import Protector
 
     sample = pick(samples, "prohibit")
     signed_in(desk.env, desk.dir, CLERK)
-    other = base64.b64encode(b"o" * 32).decode()
-    svc = bootstrap(desk.dir, secrets=SecretStore(environ={"CREDITDESK_DATA_KEY": other}))
-    try:
-        # Another key opens no sealed session row of this desk's; written as the desk would.
-        cli_session.open_session(svc, CLERK, PASSWORDS[CLERK])
-    finally:
-        svc.close()
+    assert desk.run("outbox", staff=None).returncode == 0  # counter adopted first
+    entries = desk.sql("SELECT count(*) FROM audit")
+    other = Protector(b"o" * 32)
+    row = other.seal(json.dumps({"kind": "cli_session", "staff_id": CLERK, "role": "clerk",
+                                 "until": 4e9}))
+    with sqlite3.connect(desk.dir / "creditdesk.sqlite") as db:
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('cli_session', ?)", (row,))
     refused(desk.run("check", sample["id"], "--item", sample["item"], staff=None), "not valid")
+    assert desk.sql("SELECT count(*) FROM audit") == entries
 
 
 # ---------------------------------------------------------------------------- the platform
