@@ -21,9 +21,11 @@ import sys
 from pathlib import Path
 
 from desktop import desk_key, key_backup, staff
+from desktop.bootstrap import bootstrap
 from desktop.client_cli import EXIT_INVALID, EXIT_OK, EXIT_REFUSED, common, emit, fail, guarded
 from desktop.client_cli import services as make_services
 from desktop.credentials import DATA_KEY, ENV
+from desktop.settings_record import notice_outside_changes
 from local_cache import store
 from local_cache.db import FILE_NAME, UnitOfWork, open_engine
 
@@ -124,9 +126,13 @@ def _import(args: argparse.Namespace) -> int:
             f"{env} is set: the environment stands in for the keyring, so an imported key "
             "would not be used. Unset it and import again (scripts keep using the key in "
             "that variable)"), EXIT_REFUSED)
-    svc = make_services(args)
+    # Not client_cli.services(): it logs an outside settings change at once, which needs
+    # the data key this command is here to install (refused, or a data folder and a new
+    # key made where none was). That is noticed below, once the key is in place.
+    svc = bootstrap(args.data_dir, {"platform_url": args.platform, "counter_id": args.counter})
     data_dir = svc.settings.data_dir
     if not (data_dir / FILE_NAME).is_file():
+        svc.close()
         return fail(desk_key.KeyRefused(
             f"{data_dir} 中没有 CreditDesk 的数据：请先把备份的数据目录复制到这里（或用 "
             "--data-dir 指定它）",
@@ -141,6 +147,7 @@ def _import(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     try:  # from here on the desk opens with the imported key, checked as ever
+        notice_outside_changes(svc)
         with UnitOfWork(svc.engine) as uow:
             store.append_audit(uow.conn, svc.protector, counter=svc.settings["counter_id"],
                                clerk=svc.settings["clerk_id"], event="key.import",

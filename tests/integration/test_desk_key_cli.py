@@ -22,10 +22,12 @@ from pathlib import Path
 
 from local_cache.db import FILE_NAME
 from sandbox.process import creditdesk_script
+from tests.staffing import signed_in
 
 PASSPHRASE = "a long backup passphrase"
 BOSS, BOSS_PASSWORD = "boss", "boss-password-1"
 CLERK, CLERK_PASSWORD = "clerk1", "clerk-password-1"
+ROOT = Path(__file__).resolve().parents[2]  # the checkout, where the ``tests`` package is
 
 
 def run(*args: str, env: dict, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -41,10 +43,19 @@ def key_env(key: bytes, sandbox) -> dict:
 
 
 def pc_env(keyring_file: Path, sandbox) -> dict:
-    """A PC with its own keyring (a file, see tests/file_keyring.py)."""
+    """A PC with its own keyring (a file, see tests/file_keyring.py). The checkout's root
+    goes on PYTHONPATH: the installed script does not otherwise see the ``tests`` package,
+    and keyring would fall back to another backend or fail."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("CREDITDESK_")}
+    path = os.pathsep.join(filter(None, [str(ROOT), clean.get("PYTHONPATH")]))
     return {**clean, "PYTHON_KEYRING_BACKEND": "tests.file_keyring.FileKeyring",
-            "CREDITDESK_TEST_KEYRING": str(keyring_file), "CREDITDESK_API_KEY": sandbox.key}
+            "PYTHONPATH": path, "CREDITDESK_TEST_KEYRING": str(keyring_file),
+            "CREDITDESK_API_KEY": sandbox.key}
+
+
+def signed(env: dict, staff_id: str = CLERK, password: str = CLERK_PASSWORD) -> dict:
+    """``env`` with a member of staff signed in, as a command writing entries needs."""
+    return {**env, "CREDITDESK_STAFF": staff_id, "CREDITDESK_STAFF_PASSWORD": password}
 
 
 def keyring_data_key(keyring_file: Path) -> str | None:
@@ -82,14 +93,19 @@ def test_another_data_key_is_refused_with_guidance_and_writes_nothing(
     a, b = key_env(b"A" * 32, sandbox), key_env(b"B" * 32, sandbox)
     sample = first(samples, "clear")
     assert run("sync", *where, env=a).returncode == 0
-    done = run("check", sample["id"], "--item", sample["item"], "--offline", *where, env=a)
+    # A check writes an entry, so a clerk signs in (accounts made under key A); the same
+    # credentials go with key B, so that its refusal is the key's, not a missing sign-in.
+    a_clerk = signed_in(a, root)
+    b_clerk = {**b, **{k: a_clerk[k] for k in ("CREDITDESK_STAFF", "CREDITDESK_STAFF_PASSWORD")}}
+    done = run("check", sample["id"], "--item", sample["item"], "--offline", *where,
+               env=a_clerk)
     assert done.returncode == 0, done.stderr
     before = snapshot(root)
     assert before[1]["audit"] >= 1 and before[1]["snapshot_subjects"] > 0
 
     attempts = {
         "check": run("check", sample["id"], "--item", sample["item"], "--offline", *where,
-                     env=b),
+                     env=b_clerk),
         "verify": run("audit", "verify", "--local", *where, env=b),
         "sync": run("sync", *where, env=b),
         "staff": run("staff", "add", BOSS, "--name", "科长", "--role", "supervisor",
@@ -123,7 +139,8 @@ def test_a_data_folder_restored_on_another_pc_with_its_exported_key_verifies_and
                "--password-stdin", *at1, env=pc1,
                stdin=f"{CLERK_PASSWORD}\n{BOSS_PASSWORD}\n").returncode == 0
     assert run("sync", *at1, env=pc1).returncode == 0
-    assert run("check", sample["id"], "--item", sample["item"], *at1, env=pc1).returncode == 0
+    done = run("check", sample["id"], "--item", sample["item"], *at1, env=signed(pc1))
+    assert done.returncode == 0, done.stderr
     key1 = keyring_data_key(ring1)
     assert key1
 
@@ -157,9 +174,10 @@ def test_a_data_folder_restored_on_another_pc_with_its_exported_key_verifies_and
     assert result["ok"] and result["entries"] == len(events(desk2))
     # It works: an online check and an offline one from the restored snapshot are logged
     # under the same key, and the whole log still verifies.
-    online = run("check", sample["id"], "--item", sample["item"], "--json", *at2, env=pc2)
+    online = run("check", sample["id"], "--item", sample["item"], "--json", *at2,
+                 env=signed(pc2))
     offline = run("check", sample["id"], "--item", sample["item"], "--offline", "--json",
-                  *at2, env=pc2)
+                  *at2, env=signed(pc2))
     assert online.returncode == 0 and offline.returncode == 0, online.stderr + offline.stderr
     assert json.loads(offline.stdout)["verdict"] == "prohibit"
     again = run("audit", "verify", "--local", "--json", *at2, env=pc2)

@@ -26,6 +26,7 @@ import pytest
 from reportlab.graphics.barcode.qr import QrCodeWidget
 
 from sandbox.process import creditdesk_script, spawn
+from tests.staffing import signed_in
 
 KEY = "report-verify-key-0123456789"
 
@@ -59,8 +60,9 @@ def printed(platform, env, tmp_path_factory):
     person = next(s for s in samples["prohibit"] if s["kind"] == "person")
     common = ["--data-dir", str(root / "desk"), "--platform", platform.url]
     out = root / "report.pdf"
-    done = cli(env, "report", person["id"], "--item", person["item"], "-o", str(out), "--json",
-               *common)
+    clerk = signed_in(env, root / "desk")  # printing writes entries: a clerk signs in
+    done = cli(clerk, "report", person["id"], "--item", person["item"], "-o", str(out),
+               "--json", *common)
     assert done.returncode == 0, done.stderr
     return {**json.loads(done.stdout), "person": person, "common": common, "pdf": out}
 
@@ -195,7 +197,8 @@ def test_a_commitment_letter_verifies_by_its_qr_text(platform, env, tmp_path):
                         headers={"Authorization": f"Bearer {KEY}"}).json()
     good = next(s for s in samples["incentive"] if s["kind"] == "organisation")
     common = ["--data-dir", str(tmp_path / "desk"), "--platform", platform.url]
-    done = cli(env, "commitment", good["id"], "--item", "FOOD_LICENCE", "-o",
+    clerk = signed_in(env, tmp_path / "desk")  # printing writes entries: a clerk signs in
+    done = cli(clerk, "commitment", good["id"], "--item", "FOOD_LICENCE", "-o",
                str(tmp_path / "letter.pdf"), "--json", *common)
     assert done.returncode == 0, done.stderr
     letter = json.loads(done.stdout)
