@@ -28,6 +28,7 @@ from desktop.platform_client import ClientSettings, PlatformClient
 from local_cache import store
 from local_cache.db import FILE_NAME, UnitOfWork
 from sandbox.process import creditdesk_script, spawn
+from tests.staffing import CLERK, SUPERVISOR, signed_in
 
 KEY = "witness-test-key-0123456789"
 README_KEY = "demo-key-123456"  # the key the README's try-it steps start the sandbox with
@@ -81,9 +82,18 @@ class Desk:
                               capture_output=True, text=True, encoding="utf-8", env=self.env,
                               timeout=180)
 
+    def sign_in(self, staff_id: str = CLERK) -> None:
+        """Commands that write entries run as ``staff_id`` from now on: accounts made
+        through the real ``creditdesk staff add`` (each a ``settings.staff_added`` entry),
+        then ``CREDITDESK_STAFF`` / ``CREDITDESK_STAFF_PASSWORD``, as scripts do."""
+        self.env = signed_in(self.env, self.root, staff_id)
+
     def sql(self, statement: str, *params) -> list:
         with sqlite3.connect(self.root / FILE_NAME) as db:
             return db.execute(statement, params).fetchall()
+
+    def last_seq(self) -> int:
+        return self.sql("SELECT coalesce(max(seq), 0) FROM audit")[0][0]
 
 
 def checked(desk: Desk, person: dict, times: int = 1) -> None:
@@ -167,9 +177,12 @@ def test_the_witness_survives_a_platform_restart(tmp_path):
 def test_a_tail_deleted_after_a_platform_call_is_found(platform, person, tmp_path):
     counter, key = new_counter(platform)
     desk = Desk(platform, tmp_path / "desk", key)
+    desk.sign_in()
+    staffed = desk.last_seq()  # the accounts' entries, made before any platform call
     checked(desk, person, 3)
     head = witnessed(platform, counter)["seq"]
-    assert head >= 3  # the third check left with the entries of the first two
+    # The third check left with the adoption's entry and the first two checks'.
+    assert head >= staffed + 3
     # Nothing anchored the tail (anchors go every 50 entries): the clerk deletes it.
     desk.sql("DELETE FROM audit WHERE seq > ?", head - 2)
     done = desk.run("audit", "verify")
@@ -183,6 +196,7 @@ def test_a_tail_deleted_after_a_platform_call_is_found(platform, person, tmp_pat
 def test_a_log_with_every_row_deleted_is_not_intact(platform, person, tmp_path):
     _counter, key = new_counter(platform)
     desk = Desk(platform, tmp_path / "desk", key)
+    desk.sign_in()
     checked(desk, person, 2)
     desk.sql("DELETE FROM audit")
     done = desk.run("audit", "verify")
@@ -193,6 +207,7 @@ def test_a_log_with_every_row_deleted_is_not_intact(platform, person, tmp_path):
 def test_an_entry_rewritten_at_the_witnessed_head_is_found(platform, person, tmp_path):
     counter, key = new_counter(platform)
     desk = Desk(platform, tmp_path / "desk", key)
+    desk.sign_in()
     checked(desk, person, 2)
     head = witnessed(platform, counter)["seq"]
     # Whoever holds the data key could re-chain the tail; here the hash is simply replaced.
@@ -207,6 +222,7 @@ def test_entries_not_yet_witnessed_are_counted(platform, person, tmp_path):
     counter, key = new_counter(platform)
     desk = Desk(platform, tmp_path / "desk", key)
     assert desk.run("sync").returncode == 0
+    desk.sign_in()
     checked(desk, person)
     for _ in range(3):  # answered from the snapshot: no platform call, so not witnessed
         done = desk.run("check", person["id"], "--item", person["item"], "--offline")
@@ -229,6 +245,7 @@ def test_entries_not_yet_witnessed_are_counted(platform, person, tmp_path):
 def test_the_time_of_the_first_unwitnessed_entry_is_reported(platform, person, tmp_path):
     counter, key = new_counter(platform)
     desk = Desk(platform, tmp_path / "desk", key)
+    desk.sign_in()
     checked(desk, person, 2)
     head = witnessed(platform, counter)["seq"]
     total, first_unseen = desk.sql("SELECT count(*), min(at) FROM audit WHERE seq > ?",
@@ -244,6 +261,7 @@ def test_the_time_of_the_first_unwitnessed_entry_is_reported(platform, person, t
 def test_a_desk_adopts_its_key_counter_and_logs_it(platform, person, tmp_path):
     counter, key = new_counter(platform)
     desk = Desk(platform, tmp_path / "desk", key)
+    desk.sign_in()
     checked(desk, person)
     settings = json.loads((desk.root / "settings.json").read_text(encoding="utf-8"))
     assert settings["counter_id"] == counter
@@ -251,6 +269,14 @@ def test_a_desk_adopts_its_key_counter_and_logs_it(platform, person, tmp_path):
     assert json.loads(details) == {"changes": {"counter_id": ["SX-COUNTER-01", counter]},
                                    "source": "platform"}
     assert desk.sql("SELECT DISTINCT counter FROM audit WHERE event = 'check'") == [(counter,)]
+    # The accounts were made before the desk had asked the platform (under the default
+    # counter); the adoption is logged by the system under the counter the desk becomes,
+    # and the check names the signed-in clerk.
+    assert desk.sql("SELECT event, counter, clerk FROM audit ORDER BY seq") == [
+        ("settings.staff_added", "SX-COUNTER-01", SUPERVISOR),
+        ("settings.staff_added", "SX-COUNTER-01", SUPERVISOR),
+        ("settings.changed", counter, "system"),
+        ("check", counter, CLERK)]
 
 
 def test_an_explicit_counter_of_another_counter_is_refused(platform, person, tmp_path):
@@ -258,6 +284,7 @@ def test_an_explicit_counter_of_another_counter_is_refused(platform, person, tmp
     desk = Desk(platform, tmp_path / "desk", key)
     desk.root.mkdir()
     (desk.root / "settings.json").write_text('{"counter_id": "SX-OTHER-9"}', encoding="utf-8")
+    desk.sign_in()
     done = desk.run("check", person["id"], "--item", person["item"])
     assert done.returncode == 4
     for said in ("SX-OTHER-9", counter, "counter mismatch", "窗口编号不一致"):
@@ -273,6 +300,7 @@ def test_an_explicit_counter_of_another_counter_is_refused(platform, person, tmp
 def test_a_counter_changed_after_adoption_is_refused_offline(platform, person, tmp_path):
     counter, key = new_counter(platform)
     desk = Desk(platform, tmp_path / "desk", key)
+    desk.sign_in()
     checked(desk, person)
     settings = desk.root / "settings.json"
     settings.write_text(json.dumps({"counter_id": "SX-ELSEWHERE"}), encoding="utf-8")
@@ -320,6 +348,7 @@ def test_the_readme_try_it_steps_work_without_a_counter(person, tmp_path):
         desk = Desk(child, tmp_path / "desk", README_KEY)
         synced = desk.run("sync")
         assert synced.returncode == 0, synced.stderr
+        desk.sign_in()  # README: `creditdesk staff add`, then CREDITDESK_STAFF for scripts
         checked(desk, person, 2)
         pdf = tmp_path / "r.pdf"
         report = desk.run("report", person["id"], "--item", person["item"], "-o", str(pdf),
