@@ -44,13 +44,15 @@ def check_days(svc, days: int) -> None:
 
 
 def purge(svc, approver: Staff | None, now: float | None = None) -> int:
-    """Purge on demand, approved by a supervisor (named in the entry); returns how many
-    entries lost their personal fields. A clerk, nobody, or a retention below the floor
-    is refused and nothing is written."""
+    """Purge on demand, approved by a supervisor; returns how many entries lost their
+    personal fields. The entry names who asked (the signed-in member of staff, the clerk
+    of ``svc``; in the supervisor's area that is the supervisor) and ``approved_by``. A
+    clerk as approver, nobody, or a retention below the floor is refused and nothing is
+    written."""
     if approver is None or not approver.is_supervisor:
         raise StaffError("立即清除个人信息需要科室负责人批准",
                          "purging on demand needs a supervisor's approval")
-    return _purge(svc, approver.staff_id, now, {"approved_by": approver.staff_id})
+    return _purge(svc, svc.settings["clerk_id"], now, {"approved_by": approver.staff_id})
 
 
 def last_purge(engine) -> float | None:

@@ -30,6 +30,7 @@ PERSON = "11010519491231002X"
 DAY = 86400
 DATA_KEY = base64.b64encode(os.urandom(32)).decode()
 BOSS, BOSS_PW = "boss", "pw-boss-123456"
+PASSWORDS = {BOSS: BOSS_PW, "alice": "pw-alice-123456"}
 
 
 def _secrets() -> SecretStore:
@@ -188,8 +189,10 @@ def test_the_platform_may_demand_a_longer_floor(svc, monkeypatch):
 # ---------------------------------------------------------------------------- the real CLI
 
 
-def cli(data_dir, *args, stdin: str | None = None):
+def cli(data_dir, *args, stdin: str | None = None, staff_id: str | None = None):
     env = {**os.environ, "CREDITDESK_DATA_KEY": DATA_KEY, "CREDITDESK_API_KEY": "unused-key-1"}
+    if staff_id:  # signed in as scripts are (commands that write entries need someone)
+        env |= {"CREDITDESK_STAFF": staff_id, "CREDITDESK_STAFF_PASSWORD": PASSWORDS[staff_id]}
     return subprocess.run([creditdesk_script(), *args, "--data-dir", str(data_dir)],
                           input=stdin, capture_output=True, text=True, encoding="utf-8",
                           env=env, timeout=120)
@@ -215,20 +218,24 @@ def test_cli_purge_with_a_short_retention_in_settings_json_purges_nothing(svc, m
 
 
 def test_cli_purge_needs_a_supervisors_password_and_names_them(svc, monkeypatch):
+    """The clerk alice is signed in (as every command that writes entries needs); the
+    purge still needs a supervisor's password, and its entry names both."""
     log_at(svc, time.time() - 400 * DAY, monkeypatch)
     data_dir = svc.settings.data_dir
-    refused = cli(data_dir, "audit", "purge")
+    refused = cli(data_dir, "audit", "purge", staff_id="alice")
     assert refused.returncode == 4 and "--supervisor" in refused.stderr
     wrong = cli(data_dir, "audit", "purge", "--supervisor", BOSS, "--password-stdin",
-                stdin="not-the-password\n")
+                stdin="not-the-password\n", staff_id="alice")
     clerk = cli(data_dir, "audit", "purge", "--supervisor", "alice", "--password-stdin",
-                stdin="pw-alice-123456\n")
-    assert (wrong.returncode, clerk.returncode) == (4, 4)
+                stdin="pw-alice-123456\n", staff_id="alice")
+    nobody = cli(data_dir, "audit", "purge", "--supervisor", BOSS, "--password-stdin",
+                 stdin=BOSS_PW + "\n")
+    assert (wrong.returncode, clerk.returncode, nobody.returncode) == (4, 4, 4)
     assert all(r[3] == 0 for r in _rows(svc))
     done = cli(data_dir, "audit", "purge", "--supervisor", BOSS, "--password-stdin", "--json",
-               stdin=BOSS_PW + "\n")
+               stdin=BOSS_PW + "\n", staff_id="alice")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {"purged": 1, "days": 180, "approved_by": BOSS}
     purges = [r for r in _rows(svc) if r[1] == "retention.purge"]
-    assert [(r[2], json.loads(r[4])["approved_by"]) for r in purges] == [(BOSS, BOSS)]
+    assert [(r[2], json.loads(r[4])["approved_by"]) for r in purges] == [("alice", BOSS)]
     assert cli(data_dir, "audit", "verify", "--local").returncode == 0
