@@ -234,18 +234,22 @@ class PlatformClient:
         return self._call("send_anchor", "/v1/audit/anchors", schemas.AnchorOut, body=body)
 
     def anchors(self, counter: str) -> schemas.AnchorsOut:
-        """Every anchor the platform keeps for ``counter``."""
+        """Every anchor the platform keeps for ``counter``.
+
+        Sent without this desk's head, like ``witness`` and ``desk_keys``: verifying a log
+        (perhaps a tampered one) reads what the platform holds and must not itself become
+        what the platform witnessed."""
         return self._call("anchors", f"/v1/audit/anchors/{_segment(counter)}",
-                          schemas.AnchorsOut)
+                          schemas.AnchorsOut, send_head=False)
 
     def send_desk_key(self, body: schemas.DeskKeyIn) -> schemas.DeskKeyOut:
         """Register the public key this desk signs its log bundles with."""
         return self._call("send_desk_key", "/v1/audit/keys", schemas.DeskKeyOut, body=body)
 
     def desk_keys(self, counter: str) -> schemas.DeskKeysOut:
-        """Every bundle-signing key ``counter`` registered."""
+        """Every bundle-signing key ``counter`` registered (read without the head)."""
         return self._call("desk_keys", f"/v1/audit/keys/{_segment(counter)}",
-                          schemas.DeskKeysOut)
+                          schemas.DeskKeysOut, send_head=False)
 
     def whoami(self) -> schemas.WhoAmI:
         """The counter this desk's API key belongs to, and the platform's retention floor."""

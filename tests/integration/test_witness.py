@@ -236,9 +236,15 @@ def test_entries_not_yet_witnessed_are_counted(platform, person, tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"not yet witnessed: {total} entries since" in done.stdout
     assert f"witnessed up to {head}" in done.stdout
-    # That verification's own calls carried the head: now everything is witnessed.
+    # Verification reads the platform without reporting the head (a log being checked,
+    # perhaps a tampered one, must not become what the platform witnessed) ...
+    assert witnessed(platform, counter)["seq"] == head
     verdict = json.loads(desk.run("audit", "verify", "--json").stdout)
-    assert verdict["ok"] and verdict["not_yet_witnessed"] == 0
+    assert verdict["ok"] and verdict["not_yet_witnessed"] == total
+    # ... the desk's next real platform call does.
+    checked(desk, person)
+    verdict = json.loads(desk.run("audit", "verify", "--json").stdout)
+    assert verdict["ok"] and verdict["not_yet_witnessed"] == 1  # that check's own entry
     assert verdict["witness"]["seq"] == head + total
 
 

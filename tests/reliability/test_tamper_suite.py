@@ -1,9 +1,11 @@
 """The tamper suite: a hostile insider with a shell on the counter PC attacks the desk's
 record, and every attack must be found (docs/THREAT_MODEL.md, docs/RELIABILITY.md).
 
-Each test builds a desk of its own against one real reference platform process on
-loopback, under a counter of its own (``POST /sandbox/counters``), so the heads the
-platform witnessed for one desk never meet another's. The desk's log is written through
+One desk is built against a real reference platform process on loopback, under a counter
+of its own (``POST /sandbox/counters``), and each attack works on a copy of its data
+folder (verification reads the platform's anchors and witness without reporting a head,
+so an attacked copy never changes what the platform witnessed); the attack that runs a
+copy as a second desk gets a desk and counter of its own. The desk's log is written through
 the real write paths (platform checks, plain entries, anchors every 50 entries sent
 through the outbox), and the platform witnesses the head on every call. Then the attacker
 works from outside, the way a person with the ``sqlite3`` module and a text editor would:
@@ -20,6 +22,7 @@ platform last witnessed the head can be removed by someone holding the key, and
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import os
 import shutil
@@ -150,9 +153,28 @@ def build_desk(platform, subject, root: Path) -> Desk:
     return Desk(root, platform.url, counter, api_key, data_key, entries, staff)
 
 
+@pytest.fixture(scope="module")
+def built(platform, subject, tmp_path_factory):
+    """One desk built for the attacks on copies; verification reads the platform without
+    reporting a head, so no attacked copy changes what the platform witnessed."""
+    return build_desk(platform, subject, tmp_path_factory.mktemp("built") / "desk")
+
+
 @pytest.fixture
-def desk(platform, subject, tmp_path):
-    made = build_desk(platform, subject, tmp_path / "desk")
+def desk(built, tmp_path):
+    """A copy of the built desk's data folder (the same counter, keys and history)."""
+    copy = tmp_path / "desk"
+    shutil.copytree(built.data_dir, copy)
+    made = dataclasses.replace(built, data_dir=copy)
+    code, answer = made.verify()
+    assert (code, answer["ok"]) == (0, True), answer
+    return made
+
+
+@pytest.fixture
+def own_desk(platform, subject, tmp_path):
+    """A desk of its own counter, for attacks that make platform calls of their own."""
+    made = build_desk(platform, subject, tmp_path / "own")
     code, answer = made.verify()
     assert (code, answer["ok"]) == (0, True), answer
     return made
@@ -344,17 +366,17 @@ def test_another_data_key_is_refused_and_writes_nothing(desk, tally):
     assert desk.rows("SELECT count(*), max(seq) FROM audit") == before
 
 
-def test_a_data_folder_copied_and_run_as_a_second_desk_is_found(desk, subject, tally,
+def test_a_data_folder_copied_and_run_as_a_second_desk_is_found(own_desk, subject, tally,
                                                                 tmp_path):
     """Two desks now claim one log: whichever the platform witnessed last, the other's
     history disagrees with it."""
     copy = tmp_path / "copy"
-    shutil.copytree(desk.data_dir, copy)
-    for target, checks in ((copy, 1), (desk.data_dir, 2)):
+    shutil.copytree(own_desk.data_dir, copy)
+    for target, checks in ((copy, 1), (own_desk.data_dir, 2)):
         for _ in range(checks):
-            done = desk.run("check", subject[0], "--item", subject[1], data_dir=target)
+            done = own_desk.run("check", subject[0], "--item", subject[1], data_dir=target)
             assert done.returncode == 0, done.stderr
-    results = [desk.verify(target) for target in (copy, desk.data_dir)]
+    results = [own_desk.verify(target) for target in (copy, own_desk.data_dir)]
     found = sum(1 for code, answer in results if code != 0 and not answer["ok"])
     tally(attack="data folder copied, run as a second desk", detected=int(found >= 1))
     assert found >= 1, results
