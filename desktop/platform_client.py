@@ -99,9 +99,13 @@ CALLS: dict[str, tuple[str, bool]] = {
     "anchors": ("GET", True),
     "send_desk_key": ("POST", True),  # same key again -> 201 with the first registration
     "desk_keys": ("GET", True),
-    "whoami": ("GET", True),
+    "whoami": ("GET", True),  # tried once (ONCE): asked at the start of a command
     "witness": ("GET", True),
 }
+# Asked once, never retried: the counter question is put at the start of a command and
+# only postponed when the platform does not answer, so an unreachable platform must cost
+# one connection attempt, not the retries and back-off of a call the clerk waits for.
+ONCE = frozenset({"whoami"})
 HEAD_HEADER = "X-Audit-Head"  # the desk's audit chain head, witnessed by the platform
 
 
@@ -400,7 +404,7 @@ class PlatformClient:
                     raise rejected(response, data)
                 else:
                     raise PlatformProtocolError(f"unexpected HTTP status {status}")
-            if not may_retry or attempt >= s.retries:
+            if not may_retry or attempt >= s.retries or call in ONCE:
                 raise failure
             if retry_after is not None:
                 if self._clock() + retry_after > deadline:
