@@ -114,6 +114,7 @@ class VerifyReportDialog(QDialog):
         self.answer.setStyleSheet(_STYLE[result.status])
         self.answer.setText(self._words(result.status))
         self.details.setText(f"{result.number}\n{result.message}")
+        self.adjustSize()  # the wrapped details need their height, not the empty label's
         self.source.selectAll()
         self.source.setFocus()
 
@@ -123,4 +124,5 @@ class VerifyReportDialog(QDialog):
         self.result = None
         self.answer.setStyleSheet(ERROR_STYLE)
         self.answer.setText(error_text(exc))
+        self.adjustSize()
         (self.code if isinstance(exc, CodeNeeded) else self.source).setFocus()
