@@ -122,5 +122,5 @@ def ensure_counter(svc, *, online: bool = True, ask: bool = False) -> bool:
             return False
         who = svc.client.whoami()
     except (PlatformError, SecretsUnavailable):
-        return False
+        return False  # no answer or no key: the question waits for the next run
     return adopt(svc, who.counter, who.retention_floor_days)

@@ -70,7 +70,7 @@ def _wait_first_decision(out, child: subprocess.Popen) -> None:
     while child.poll() is None and time.monotonic() < deadline:
         if "committed " in out.read_text(encoding="utf-8"):
             return
-        time.sleep(0.02)
+        time.sleep(0.02)  # polls the child's output file: the condition itself
 
 
 def test_decisions_survive_sigkill_whole_and_once(tmp_path, tally):
