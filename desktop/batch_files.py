@@ -21,8 +21,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
-
 from desktop.identifiers import IdentifierError, SubjectId, parse_identifier
 
 __all__ = [
@@ -290,6 +288,8 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 def _read_xlsx(path: Path):
     """The first sheet's rows one at a time (read-only mode streams the XML)."""
+    import openpyxl  # loaded when a workbook is read: commands start faster
+
     try:
         # data_only: the values Excel last computed, never formula text.
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)

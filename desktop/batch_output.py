@@ -13,9 +13,6 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
-import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
 from desktop.batch_files import BatchFileError, _xlsx_by_suffix
 
 __all__ = ["neutralise", "write_table"]
@@ -87,6 +84,9 @@ def _save_error(path: Path, exc: OSError) -> BatchFileError:
 
 
 def _write_xlsx(path: Path, header: list[str], rows: list[list[object]]) -> None:
+    import openpyxl  # loaded when a workbook is written: commands start faster
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "批量查询结果"

@@ -15,11 +15,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 
 from local_cache.private import private_dir, private_file
 
@@ -166,16 +163,41 @@ def open_engine(data_dir: Path) -> Engine:
     return engine
 
 
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def newest_revision() -> str:
+    """The newest schema revision, read from the migration file names (``0005_x.py`` is
+    revision ``0005``; tests/unit/test_cache_schema.py holds the files to that rule)."""
+    return max(p.name[:4] for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
+def _stored_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        try:
+            return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        except OperationalError:  # no such table: a new file
+            return None
+
+
 def migrate(engine: Engine) -> None:
     """Bring the file to the newest schema (Alembic ``upgrade head``).
 
-    A file already at the newest schema is only read (a command started while the window
-    writes does not queue for the write lock); otherwise the upgrade runs under the write
-    lock, so two programs opening an old file at once upgrade it once, one after the other,
-    instead of one failing on a read transaction turned writer.
+    A file already at the newest schema is only read, without loading Alembic (a command
+    starts faster; one started while the window writes does not queue for the write
+    lock); otherwise the upgrade runs under the write lock, so two programs opening an old
+    file at once upgrade it once, one after the other, instead of one failing on a read
+    transaction turned writer.
     """
+    if _stored_revision(engine) == newest_revision():
+        return
+    from alembic import command
+    from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     cfg = Config()
-    cfg.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    cfg.set_main_option("script_location", str(MIGRATIONS))
     heads = set(ScriptDirectory.from_config(cfg).get_heads())
     with engine.connect() as conn:
         if set(MigrationContext.configure(conn).get_current_heads()) == heads:

@@ -99,3 +99,37 @@ def test_a_previous_release_desk_upgrades_with_its_outbox_and_a_verifying_log(tm
         result = audit.verify(conn, protector)
     engine.dispose()
     assert result.ok and result.entries == 120, result
+
+
+def test_migration_files_are_named_for_their_revision():
+    """``migrate`` skips Alembic when the file is at the newest revision, which it reads
+    from the file names: every migration must be named ``<revision>_*.py``."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    import local_cache.db as db
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(db.MIGRATIONS))
+    script = ScriptDirectory.from_config(cfg)
+    for rev in script.walk_revisions():
+        assert rev.path and db.Path(rev.path).name.startswith(f"{rev.revision}_")
+    assert {db.newest_revision()} == set(script.get_heads())
+
+
+def test_opening_a_current_file_does_not_load_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    open_engine(tmp_path).dispose()
+    probe = ("import sys; from pathlib import Path; from local_cache.db import open_engine; "
+             f"open_engine(Path({str(tmp_path)!r})).dispose(); "
+             "print('alembic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         timeout=60, check=True).stdout.strip()
+    assert out == "False"
+    # A new file still gets the whole schema (Alembic runs).
+    fresh = tmp_path / "fresh"
+    out = subprocess.run([sys.executable, "-c", probe.replace(str(tmp_path), str(fresh))],
+                         capture_output=True, text=True, timeout=60, check=True).stdout.strip()
+    assert out == "True"
