@@ -68,6 +68,7 @@ def update_doc(rows: list[Row], *, replace_only: set[str] | None, quick: bool,
     kept = {"rows": [], "runs": {}}
     if ROWS.exists():
         kept = json.loads(ROWS.read_text(encoding="utf-8"))
+    runs = dict(kept.get("runs", {})) if replace_only is not None else {}
     if replace_only is not None:
         order = [k for k in _figure_order() if k in replace_only or
                  any(r["key"] == k for r in kept["rows"])]
@@ -77,25 +78,78 @@ def update_doc(rows: list[Row], *, replace_only: set[str] | None, quick: bool,
         merged = [r for k in order for r in by_key.get(k, [])]
     else:
         merged = new
-    today = dt.date.today().isoformat()
-    runs = kept.get("runs", {})
+    now = dt.datetime.now().astimezone()
+    started = now - dt.timedelta(seconds=seconds)
+    this_run = {"date": started.date().isoformat(),
+                "started": started.strftime("%Y-%m-%d %H:%M UTC%z"),
+                "quick": quick, "minutes": round(seconds / 60, 1), "machine": machine()}
     for key in {r["key"] for r in new}:
-        runs[key] = {"date": today, "quick": quick}
-    ROWS.write_text(json.dumps({"machine": machine(), "rows": merged, "runs": runs},
-                               ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    m = machine()
-    dates = sorted({v["date"] for v in runs.values()})
-    sizes = "quick sizes" if any(v["quick"] for v in runs.values()) else "full sizes"
+        runs[key] = this_run
+    shown = {r["key"] for r in merged}
+    runs = {k: v for k, v in runs.items() if k in shown}
+    data = {"machine": machine(), "rows": merged, "runs": runs}
+    ROWS.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    write_doc(data)
+
+
+def _machine_text(m: dict) -> str:
+    return f"{m['cores']} cores, {m['memory']}, Python {m['python']}, {m['qt']}, {m['os']}"
+
+
+def _machine_line(runs: list[dict], last: dict | None) -> str:
+    recorded = {_machine_text(r["machine"]) for r in runs if "machine" in r}
+    if len(recorded) == 1 and all("machine" in r for r in runs):
+        return f"Machine: {recorded.pop()}."
+    if recorded:
+        return "Machines of the runs: " + "; ".join(sorted(recorded)) + "."
+    if last:  # runs from before each recorded its machine: only the last one's is known
+        return f"Machine of the last run: {_machine_text(last)}; earlier runs' not recorded."
+    return "Machine: not recorded."
+
+
+def header(data: dict, order: list[str]) -> str:
+    """The line above the table: which run each figure's rows come from, and the machine.
+
+    ``data["runs"]`` maps a figure to its run (``date``, ``quick`` and, where recorded,
+    ``started``, ``minutes``, ``machine``). Figures whose run did not record ``started``
+    are told apart by date only: they may come from more than one run that day.
+    """
+    runs = data["runs"]
+    groups: dict[tuple, list[str]] = {}
+    for key in order:
+        r = runs[key]
+        groups.setdefault((r.get("started"), r["date"], r["quick"]), []).append(key)
+    parts = []
+    for (started, date, quick), keys in groups.items():
+        sizes = "quick sizes" if quick else "full sizes"
+        if started:
+            when = f"one run started {started}, {sizes}, {runs[keys[0]]['minutes']} min"
+        else:
+            when = (f"one or more runs on {date}, {sizes} (their start times were not "
+                    "recorded, so which run each of these figures came from is not known)")
+        parts.append((keys, when))
+    machine_line = _machine_line([runs[k] for k in order], data.get("machine"))
+    if len(parts) == 1:
+        source = f"Every row: {parts[0][1]}."
+    else:
+        source = ("The rows come from more than one run (a run with `--only NAME` replaces "
+                  "its figures' rows and keeps the others): " +
+                  "; ".join(f"{', '.join(keys)}: {when}" for keys, when in parts) + ".")
+    return f"{machine_line} {source} Written by `python -m bench`; do not edit between " \
+           "the markers."
+
+
+def write_doc(data: dict) -> None:
+    """Rewrite the table between the markers in BENCHMARKS.md from ``data`` (as kept in
+    docs/benchmarks.json); the rest of the file is left alone."""
+    order = [k for k in _figure_order() if k in data["runs"]]
     block = "\n".join([
         START,
         "## The suite: `python -m bench`",
         "",
-        f"Machine: {m['cores']} cores, {m['memory']}, Python {m['python']}, {m['qt']}, "
-        f"{m['os']}. Run on {', '.join(dates)} at {sizes} "
-        f"(last run {seconds / 60:.1f} min). Written by `python -m bench`; do not edit "
-        "between the markers.",
+        header(data, order),
         "",
-        table(merged),
+        table(data["rows"]),
         END,
     ])
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"

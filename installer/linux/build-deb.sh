@@ -28,6 +28,7 @@ install -m 644 installer/linux/creditdesk.desktop "$STAGE/usr/share/applications
 SIZE_KB=$(du -sk "$STAGE" | cut -f1)
 sed -e "s/@VERSION@/$VERSION/" -e "s/@ARCH@/$ARCH/" -e "s/@SIZE@/$SIZE_KB/" \
     installer/linux/control.in > "$STAGE/DEBIAN/control"
+install -m 755 installer/linux/postinst "$STAGE/DEBIAN/postinst"  # desktop database
 install -m 755 installer/linux/postrm "$STAGE/DEBIAN/postrm"
 dpkg-deb --build --root-owner-group "$STAGE" "build/creditdesk_${VERSION}_${ARCH}.deb" >/dev/null
 echo "bundle: build/dist/creditdesk ($(du -sh build/dist/creditdesk | cut -f1) unpacked)"

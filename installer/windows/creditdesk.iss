@@ -6,10 +6,13 @@
 ; then
 ;   iscc /DAppVersion=0.1.0 installer\windows\creditdesk.iss
 ; (AppVersion from `python -c "from importlib.metadata import version; print(version('creditdesk'))"`).
+; Written to Inno Setup 6's documented sections but never built here: this project's CI
+; has no Windows machine and no Inno Setup.
 ;
 ; Upgrades install over the previous version in place (same AppId). Uninstalling removes
-; the program only: each user's data directory (%LOCALAPPDATA%\creditdesk: the cache, the
-; feedback outbox and the audit log) is never touched.
+; the program and its creditdesk:// link scheme only: each user's data directory
+; (%LOCALAPPDATA%\creditdesk: the cache, the feedback outbox and the audit log) is never
+; touched.
 
 #ifndef AppVersion
   #define AppVersion "0.0.0"
@@ -51,6 +54,17 @@ Name: "{commondesktop}\CreditDesk 一窗受理信用核查"; Filename: "{app}\cr
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"
+
+[Registry]
+; The creditdesk:// link scheme (docs/INTEGRATION.md), for every user of the machine:
+; HKA is HKLM in this administrative install mode, so the keys land in
+; HKLM\Software\Classes (which every user sees as HKEY_CLASSES_ROOT\creditdesk).
+; Opening a link runs creditdesk-gui.exe with the link as its one argument, quoted: a
+; link holds "&". Uninstalling deletes the whole key.
+Root: HKA; Subkey: "Software\Classes\creditdesk"; ValueType: string; ValueName: ""; ValueData: "URL:CreditDesk check"; Flags: uninsdeletekey
+Root: HKA; Subkey: "Software\Classes\creditdesk"; ValueType: string; ValueName: "URL Protocol"; ValueData: ""
+Root: HKA; Subkey: "Software\Classes\creditdesk\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: """{app}\creditdesk-gui.exe"",0"
+Root: HKA; Subkey: "Software\Classes\creditdesk\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\creditdesk-gui.exe"" ""%1"""
 
 [Run]
 Filename: "{app}\creditdesk.exe"; Parameters: "--self-test"; StatusMsg: "Self-test / 自检…"; Flags: runhidden waituntilterminated
