@@ -1,4 +1,5 @@
-"""Fonts, paragraph styles and page furniture of the printed documents (see ``report_pdf``).
+"""Fonts, paragraph styles and page furniture of the printed documents (``report_pdf``,
+``review_export``, ``stats_pdf``).
 
 A report printed at a Chinese counter needs a font with CJK glyphs. reportlab can embed
 TrueType outlines only (``TTFont``, subset automatically, with a ToUnicode map so the
@@ -60,16 +61,22 @@ _registered: tuple[str, str, bool] | None = None
 def register_cjk_font() -> tuple[str, str, bool]:
     """Register a CJK font with reportlab once per process.
 
-    Returns ``(regular name, bold name, embedded)``. The search order is: the file(s) in
-    ``$CREDITDESK_CJK_FONT``, Windows SimSun/SimHei and Microsoft YaHei, WenQuanYi Micro
-    Hei / Zen Hei, Noto Sans SC/CJK (TrueType variants only), macOS STHeiti, then every
-    Chinese font ``fc-list`` knows. A ``.ttc`` collection is read at ``subfontIndex=0``.
+    Returns ``(regular name, bold name, embedded)``. The file(s) in
+    ``$CREDITDESK_CJK_FONT`` come first. On Linux with ``fc-list``, the candidates are the
+    Chinese fonts fontconfig knows (so the machine's font configuration, or
+    ``$FONTCONFIG_FILE``, decides), the ones named in the preference list below first in
+    its order (WenQuanYi Micro Hei / Zen Hei, Noto Sans SC/CJK, ...), then TrueType files
+    before others. Elsewhere (Windows, macOS, Linux without ``fc-list``) it is the fixed
+    list of paths: Windows SimSun/SimHei and Microsoft YaHei, WenQuanYi, Noto Sans SC/CJK
+    (TrueType variants only), macOS STHeiti. A ``.ttc`` collection is read at
+    ``subfontIndex=0``.
 
-    Fallback: when no TrueType CJK font loads, reportlab's built-in CID font
-    ``STSong-Light`` (``UnicodeCIDFont``) is used and ``embedded`` is False. That font is
-    *not* embedded: the PDF then relies on the reader having the Adobe Asian font pack
-    (Acrobat downloads it; most other readers substitute a system font). Install a font
-    (Debian: ``fonts-wqy-microhei``) to get self-contained PDFs.
+    Fallback: when no TrueType CJK font loads (e.g. only the CFF Noto CJK ``.ttc`` are
+    installed), reportlab's built-in CID font ``STSong-Light`` (``UnicodeCIDFont``) is used
+    and ``embedded`` is False. The text stays standard Unicode (extractable, searchable),
+    but the font is *not* embedded: the PDF then relies on the reader having the Adobe
+    Asian font pack (Acrobat downloads it; most other readers substitute a system font).
+    Install a font (Debian: ``fonts-wqy-microhei``) to get self-contained PDFs.
     """
     global _registered
     with _lock:
@@ -83,22 +90,38 @@ def _candidates() -> list[tuple[Path, Path | None]]:
     if os.environ.get(ENV_FONT):
         regular, _, bold = os.environ[ENV_FONT].partition(";")
         found.append((Path(regular), Path(bold) if bold else None))
-    found.extend(_CANDIDATES)
-    found.extend((path, None) for path in _fc_list())
+    known = _fc_list()
+    found.extend(_CANDIDATES if known is None else _by_preference(known))
     return found
 
 
-def _fc_list() -> list[Path]:
-    """Chinese font files fontconfig knows, TrueType first (``.otf`` is usually CFF)."""
-    if sys.platform == "win32" or not shutil.which("fc-list"):
-        return []
+def _by_preference(files: Iterable[Path]) -> list[tuple[Path, Path | None]]:
+    """fontconfig's files as (regular, bold) pairs: those ``_CANDIDATES`` names (by file
+    name) in its order, each with its heavier face when fontconfig lists that too; then
+    the rest, TrueType first (``.otf`` is usually CFF)."""
+    by_name = {path.name: path for path in sorted(set(files))}
+    pairs: list[tuple[Path, Path | None]] = []
+    used: set[str] = set()
+    for regular, bold in _CANDIDATES:
+        if regular.name in by_name and regular.name not in used:
+            heavy = by_name.get(bold.name) if bold else None
+            pairs.append((by_name[regular.name], heavy))
+            used |= {regular.name} | ({heavy.name} if heavy else set())
+    rest = [path for name, path in by_name.items() if name not in used]
+    rest.sort(key=lambda p: (p.suffix.lower() not in (".ttf", ".ttc"), str(p)))
+    return pairs + [(path, None) for path in rest]
+
+
+def _fc_list() -> list[Path] | None:
+    """Chinese font files fontconfig knows; None when not on Linux or without ``fc-list``."""
+    if not sys.platform.startswith("linux") or not shutil.which("fc-list"):
+        return None
     try:
         out = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True,
                              text=True, timeout=10, check=False).stdout
     except (OSError, subprocess.SubprocessError):
-        return []
-    files = {Path(line.split(":")[0].strip()) for line in out.splitlines() if line.strip()}
-    return sorted(files, key=lambda p: (p.suffix.lower() not in (".ttf", ".ttc"), str(p)))
+        return None
+    return [Path(line.split(":")[0].strip()) for line in out.splitlines() if line.strip()]
 
 
 def _register(candidates: Iterable[tuple[Path, Path | None]]) -> tuple[str, str, bool]:
@@ -181,9 +204,10 @@ def styles(cjk: bool = True) -> Styles:
     return Styles(cjk)
 
 
-def grid(rows: list[list[Flowable]], weights: list[float]) -> Table:
-    """A full-width ruled table; the first row is the header, repeated on every page."""
-    scale = FRAME_WIDTH / sum(weights)
+def grid(rows: list[list[Flowable]], weights: list[float], width: float = FRAME_WIDTH) -> Table:
+    """A ruled table ``width`` wide (the portrait frame's by default); the first row is the
+    header, repeated on every page."""
+    scale = width / sum(weights)
     table = Table(rows, colWidths=[w * scale for w in weights], repeatRows=1)
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.4, GRID), ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
@@ -233,10 +257,12 @@ def signature_lines(rows: list[list]) -> Table:
 
 
 def build_pdf(story: list, *, title: str, lang: str, footer_left: str,
-              page_label: Callable[[int, int], str]) -> bytes:
-    """Lay ``story`` out on A4 and return the PDF; ``title`` also heads pages 2 onwards."""
+              page_label: Callable[[int, int], str],
+              pagesize: tuple[float, float] = A4) -> bytes:
+    """Lay ``story`` out on ``pagesize`` (A4 portrait unless told) and return the PDF;
+    ``title`` also heads pages 2 onwards."""
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
+    doc = SimpleDocTemplate(out, pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN,
                             topMargin=16 * mm, bottomMargin=20 * mm, title=title,
                             author="CreditDesk", creator="CreditDesk", lang=lang)
     doc.build(story, canvasmaker=numbered_canvas(styles().font, title, footer_left,
@@ -270,7 +296,7 @@ def numbered_canvas(font: str, header: str, footer_left: str,
             super().save()
 
         def _furniture(self, number: int, total: int) -> None:
-            width, height = A4
+            width, height = self._pagesize
             left, right = MARGIN + 6, width - MARGIN - 6  # where the frame's text starts/ends
             self.saveState()
             self.setFont(font, 8)

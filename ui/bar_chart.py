@@ -1,21 +1,28 @@
 """A grouped bar chart drawn with QPainter (PySide6-Essentials has no QtCharts).
 
 ``render_to(painter, rect)`` draws the whole chart (title, legend, value axis, bars,
-category labels) into any painter, so the widget, a QImage, a printer and a PDF writer get
-the same picture; ``paintEvent`` only calls it. Series are told apart by colour and by a
-hatch pattern, so a black-and-white printout still shows which bar is which. With more
-than ``MAX_CATEGORIES`` categories the last ones are drawn (the latest periods) and the
-chart says how many were left out. ``render_document`` lays out a printable page set:
-title, a few lines, the chart, a table model and a footer.
+category labels) into any painter, so the widget and a QImage get the same picture;
+``paintEvent`` only calls it, and ``to_png`` draws the chart for paper (the printed
+statistics). Series are told apart by colour and by a hatch pattern, so a black-and-white
+printout still shows which bar is which. With more than ``MAX_CATEGORIES`` categories the
+last ones are drawn (the latest periods) and the chart says how many were left out.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPaintEvent, QPen, QTransform
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QImage,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QTransform,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 MAX_CATEGORIES = 40
@@ -42,15 +49,12 @@ def nice_ticks(top: int, count: int = 4) -> list[int]:
     return list(range(0, last + 1, step))
 
 
-def fit_widths(natural: list[float], room: float) -> list[float]:
-    """Column widths within ``room``: narrow columns keep their width, the wide ones share
-    what is left (and elide)."""
-    widths = list(natural)
-    left, count = room, len(natural)
-    for c in sorted(range(len(natural)), key=natural.__getitem__):
-        widths[c] = min(natural[c], left / count)
-        left, count = left - widths[c], count - 1
-    return widths
+def text_height(painter: QPainter, text: str) -> float:
+    """The height ``text`` takes in the painter's font. Chinese characters come from a
+    fallback font when the font has none, often with taller lines than the font's own
+    metrics say; a rectangle of ``fontMetrics().height()`` would cut them off."""
+    bounds = painter.boundingRect(QRectF(0, 0, 1e6, 1e6), Qt.AlignmentFlag.AlignLeft, text)
+    return max(float(painter.fontMetrics().height()), bounds.height())
 
 
 class BarChart(QWidget):
@@ -109,6 +113,28 @@ class BarChart(QWidget):
         finally:
             painter.end()
 
+    def to_png(self, width: float, height: float, dpi: int, point_size: float = 9) -> bytes:
+        """The chart as a PNG for paper: ``width`` x ``height`` points at ``dpi``, its text
+        ``point_size`` points high when printed at that size."""
+        image = QImage(round(width * dpi / 72), round(height * dpi / 72),
+                       QImage.Format.Format_RGB32)
+        image.setDotsPerMeterX(round(dpi / 0.0254))  # point sizes become pixels at dpi
+        image.setDotsPerMeterY(round(dpi / 0.0254))
+        painter = QPainter(image)
+        try:
+            font = QFont(painter.font())
+            font.setPointSizeF(point_size)
+            painter.setFont(font)
+            self.render_to(painter, QRectF(image.rect()))
+        finally:
+            painter.end()
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        image.save(buffer, "PNG")
+        buffer.close()
+        return bytes(data.data())
+
     def render_to(self, painter: QPainter, rect: QRectF) -> None:
         """Draw the chart into ``rect`` of any painter (widget, image, printer, PDF)."""
         painter.save()
@@ -126,13 +152,12 @@ class BarChart(QWidget):
             area.setTop(self._draw_legend(painter, area, [n for n, _ in series]))
             hidden = len(self._categories) - len(categories)
             if hidden:
-                line = painter.fontMetrics().height()
+                notice = self.tr("仅显示最后 %1 项（共 %2 项）").replace(
+                    "%1", str(len(categories))).replace("%2", str(len(self._categories)))
+                line = text_height(painter, notice)
                 painter.setPen(INK)
                 painter.drawText(QRectF(area.left(), area.top(), area.width(), line),
-                                 Qt.AlignmentFlag.AlignLeft,
-                                 self.tr("仅显示最后 %1 项（共 %2 项）")
-                                 .replace("%1", str(len(categories)))
-                                 .replace("%2", str(len(self._categories))))
+                                 Qt.AlignmentFlag.AlignLeft, notice)
                 area.setTop(area.top() + line * 1.2)
             self._draw_plot(painter, area, categories, series)
         finally:
@@ -144,13 +169,12 @@ class BarChart(QWidget):
         font = QFont(painter.font())
         font.setBold(True)
         painter.setFont(font)
-        height = painter.fontMetrics().height()
+        title = painter.fontMetrics().elidedText(self._title, Qt.TextElideMode.ElideRight,
+                                                 int(area.width()))
+        height = text_height(painter, title)
         painter.setPen(INK)
         painter.drawText(QRectF(area.left(), area.top(), area.width(), height),
-                         Qt.AlignmentFlag.AlignHCenter,
-                         painter.fontMetrics().elidedText(self._title,
-                                                          Qt.TextElideMode.ElideRight,
-                                                          int(area.width())))
+                         Qt.AlignmentFlag.AlignHCenter, title)
         font.setBold(False)
         painter.setFont(font)
         return area.top() + height * 1.3
@@ -158,17 +182,18 @@ class BarChart(QWidget):
     def _draw_legend(self, painter: QPainter, area: QRectF, names: list[str]) -> float:
         fm = painter.fontMetrics()
         box, gap = fm.height() * 0.8, fm.height()
+        line = text_height(painter, "".join(names))  # Chinese names may stand taller
         x, y = area.left(), area.top()
         for n, name in enumerate(names):
             width = box + gap * 0.3 + fm.horizontalAdvance(name)
             if x > area.left() and x + width > area.right():
-                x, y = area.left(), y + fm.height() * 1.2
+                x, y = area.left(), y + line * 1.2
             swatch = QRectF(x, y + (fm.height() - box) / 2, box, box)
             self._fill_bar(painter, swatch, n)
             painter.setPen(INK)
             painter.drawText(QPointF(x + box + gap * 0.3, y + fm.ascent()), name)
             x += width + gap
-        return y + fm.height() * 1.5
+        return y + line * 1.5
 
     def _fill_bar(self, painter: QPainter, bar: QRectF, n: int) -> None:
         painter.fillRect(bar, QColor(COLOURS[n % len(COLOURS)]))
@@ -254,12 +279,14 @@ class BarChart(QWidget):
             centre = plot.top() + (c + 0.5) * slot
             painter.drawText(QRectF(plot.left() - space, centre - fm.height() / 2,
                                     space - fm.height() * 0.3, fm.height()),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                             | Qt.TextFlag.TextDontClip, text)
             return
         centre = plot.left() + (c + 0.5) * slot
         if not rotate:
             painter.drawText(QRectF(centre - slot / 2, plot.bottom() + fm.height() * 0.2,
-                                    slot, fm.height()), Qt.AlignmentFlag.AlignHCenter, text)
+                                    slot, fm.height()),
+                             Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextDontClip, text)
             return
         painter.save()  # read bottom to top, ending just under its group
         painter.translate(centre + (fm.ascent() - fm.descent()) / 2,
@@ -267,77 +294,3 @@ class BarChart(QWidget):
         painter.rotate(-90)
         painter.drawText(QPointF(-fm.horizontalAdvance(text), 0), text)
         painter.restore()
-
-
-def render_document(painter: QPainter, page: QRectF, new_page: Callable[[], object],
-                    title: str, lines: list[str], chart: BarChart, model, footer: str) -> int:
-    """Title, filter lines, chart, the model as a table and a footer, over as many pages
-    as needed (``new_page`` starts the next one); returns the number of pages."""
-    pages = 1
-    painter.save()
-    font = QFont(painter.font())
-    font.setPointSizeF(9)
-    painter.setFont(font)
-    fm = painter.fontMetrics()
-    line = fm.height() * 1.25
-    y = page.top()
-    head_font = QFont(font)
-    head_font.setBold(True)
-    bold = QFont(head_font)
-    bold.setPointSizeF(14)
-    painter.setFont(bold)
-    painter.drawText(QRectF(page.left(), y, page.width(), painter.fontMetrics().height()),
-                     Qt.AlignmentFlag.AlignHCenter, title)
-    y += painter.fontMetrics().height() * 1.4
-    painter.setFont(font)
-    for text in lines:
-        painter.drawText(QPointF(page.left(), y + fm.ascent()), text)
-        y += line
-    height = page.height() * 0.38
-    chart.render_to(painter, QRectF(page.left(), y, page.width(), height))
-    y += height + line * 0.5
-    columns = model.columnCount()
-    heads = [str(model.headerData(c, Qt.Orientation.Horizontal) or "") for c in range(columns)]
-    cells = [[str(model.data(model.index(r, c)) or "") for c in range(columns)]
-             for r in range(model.rowCount())]
-    pad = fm.height() * 0.6
-    widths = [max(fm.horizontalAdvance(t) for t in [heads[c]] + [row[c] for row in cells]) + pad
-              for c in range(columns)]
-    widths = fit_widths(widths, page.width())
-    rows = [(heads, True)] + [(row, False) for row in cells]
-    wrap = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop) | int(
-        Qt.TextFlag.TextWordWrap)
-    n = 0
-    while n < len(rows):
-        texts, is_head = rows[n]
-        painter.setFont(head_font if is_head else font)
-        # Long cells wrap rather than elide: the printout is the record, nothing cut off.
-        height = max(painter.boundingRect(QRectF(0, 0, widths[c] - pad / 2, page.height()),
-                                          wrap, text).height() for c, text in enumerate(texts))
-        height = max(line, height + line - fm.height())
-        if y + height > page.bottom() - line and y > page.top():  # keep the footer line free
-            new_page()
-            pages += 1
-            y = page.top()
-            if not is_head:  # the header again on every page
-                rows.insert(n, (heads, True))
-            continue
-        x = page.left()
-        for c, text in enumerate(texts):
-            painter.drawText(QRectF(x + pad / 4, y + (line - fm.height()) / 2,
-                                    widths[c] - pad / 2, height), wrap, text)
-            x += widths[c]
-        painter.setPen(QPen(Qt.GlobalColor.gray, 0))
-        painter.drawLine(QPointF(page.left(), y + height), QPointF(x, y + height))
-        painter.setPen(QPen(Qt.GlobalColor.black, 0))
-        y += height
-        n += 1
-    painter.setFont(font)
-    if y + line * 3 > page.bottom():
-        new_page()
-        pages += 1
-        y = page.top()
-    painter.drawText(QRectF(page.left(), y + line * 0.5, page.width(), page.bottom() - y),
-                     wrap, footer)
-    painter.restore()
-    return pages

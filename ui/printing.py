@@ -8,6 +8,8 @@ PDF pages, rasterises the pages with poppler's ``pdftoppm`` (150 dpi, on the run
 shows them in a ``QPrintPreviewDialog``, one image per printed page. Without
 ``pdftoppm`` the saved PDF is opened with the system's viewer (``QDesktopServices``),
 which prints it. CI installs poppler-utils, so the preview path is the one tested.
+The closed-loop statistics (``ui.stats_view``) print the same way, through the shared
+``page_images``, ``show_preview`` and ``paint_pages``.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRectF, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QImage, QPainter
+from PySide6.QtCore import QMarginsF, QObject, QRectF, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
@@ -38,6 +40,49 @@ def rasterise(pdf: Path, dpi: int = DPI) -> list[Path]:
     subprocess.run([tool, "-r", str(dpi), "-png", str(pdf), str(out / "page")],
                    check=True, capture_output=True, timeout=60)
     return sorted(out.glob("page*.png"))
+
+
+def page_images(pdf: Path, dpi: int = DPI) -> list[QImage]:
+    """The PDF's pages as images, the PNG files removed again; [] without ``pdftoppm``.
+    Runs on the runner (a QImage may be made and handed over from any thread)."""
+    files = rasterise(pdf, dpi)
+    try:
+        return [QImage(str(p)) for p in files]
+    finally:
+        if files:
+            shutil.rmtree(files[0].parent, ignore_errors=True)
+
+
+def show_preview(parent: QWidget, pages: list[QImage], pdf: Path, title: str,
+                 paint: Callable[[QPrinter], None], accessible_name: str = "",
+                 orientation: QPageLayout.Orientation = QPageLayout.Orientation.Portrait) -> None:
+    """The page images in a print preview on A4 (``paint`` draws them: ``paint_pages``);
+    with none (no poppler), the PDF in the system's viewer, which prints it."""
+    if not pages:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(pdf)))
+        return
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), orientation,
+                                      QMarginsF(0, 0, 0, 0)))  # the PDF has its margins
+    dialog = QPrintPreviewDialog(printer, parent)
+    dialog.setWindowTitle(title)
+    dialog.setAccessibleName(accessible_name or title)
+    dialog.paintRequested.connect(paint)
+    dialog.exec()
+
+
+def paint_pages(printer: QPrinter, pages: list[QImage]) -> None:
+    """Draw page images on ``printer``, one per sheet, scaled to the printable area."""
+    painter = QPainter(printer)
+    try:
+        for n, image in enumerate(pages):
+            if n:
+                printer.newPage()
+            area = printer.pageRect(QPrinter.Unit.DevicePixel)
+            size = image.size().scaled(area.size().toSize(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.drawImage(QRectF(0, 0, size.width(), size.height()), image)
+    finally:
+        painter.end()
 
 
 class ReportPrinter(QObject):
@@ -92,29 +137,14 @@ class ReportPrinter(QObject):
         self.last_saved = printed
         self.ctx.events.outbox_changed.emit()
         self.pages = [QImage(str(p)) for p in pages]
-        if not self.pages:  # no poppler: the system viewer prints it
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(printed.path)))
-            return
-        if preview:
-            dialog = QPrintPreviewDialog(self.parent())
-            dialog.setWindowTitle(self.tr("打印预览 — 报告编号 %1").replace("%1", printed.number))
-            dialog.setAccessibleName(self.tr("打印预览"))
-            dialog.paintRequested.connect(self.paint)
-            dialog.exec()
+        if preview or not self.pages:
+            show_preview(self.parent(), self.pages, printed.path,
+                         self.tr("打印预览 — 报告编号 %1").replace("%1", printed.number),
+                         self.paint, self.tr("打印预览"))
 
     def paint(self, printer: QPrinter) -> None:
         """Draw the page images, one per sheet, scaled to the printable area."""
-        painter = QPainter(printer)
-        try:
-            for n, image in enumerate(self.pages):
-                if n:
-                    printer.newPage()
-                area = printer.pageRect(QPrinter.Unit.DevicePixel)
-                size = image.size().scaled(area.size().toSize(),
-                                           Qt.AspectRatioMode.KeepAspectRatio)
-                painter.drawImage(QRectF(0, 0, size.width(), size.height()), image)
-        finally:
-            painter.end()
+        paint_pages(printer, self.pages)
 
     def _saved(self, printed) -> None:
         QMessageBox.information(

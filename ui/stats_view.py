@@ -1,33 +1,31 @@
 """The supervisor's closed-loop statistics (闭环统计): table, bar chart, print and PDF.
 
 The numbers come from ``desktop.review_stats.closed_loop`` on the runner; this module
-only lays them out. Printing and "save as PDF" draw the same document (title, filter,
-chart, table, totals) through ``ui.bar_chart.render_document``, which takes the page
-rectangle and a ``new_page`` callable, so the printer and the PDF writer share one layout.
-The PDF is drawn into memory on the GUI thread (a few milliseconds, and the chart and
-model live there) and only the file write goes to the runner.
+only lays them out. "Save as PDF" and "Print" use one document, built by the core
+(``desktop.stats_pdf``, reportlab, A4 landscape) from what the view shows: the texts,
+the table as sorted on screen and the chart drawn to a PNG at print resolution, all
+collected on the GUI thread (the chart and model live there). Building the PDF and writing
+it run on the runner. Printing rasterises that PDF on the runner (``ui.printing``) and
+shows the page images in a print preview, as the credit report does; so the paper and the
+PDF are the same, and the PDF's text is in reportlab's fonts with correct ToUnicode maps.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import shutil
+import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QBuffer,
-    QByteArray,
     QDate,
     QEvent,
-    QIODevice,
-    QMarginsF,
-    QRectF,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtGui import QImage, QPageLayout
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -44,13 +42,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import audit_query, review_stats
+from desktop import audit_query, review_stats, stats_pdf
 from desktop.review_stats import StatRow, per_period, totals
+from desktop.stats_pdf import StatsDocument
 from ui.approval import error_text
-from ui.bar_chart import BarChart, render_document
+from ui.bar_chart import BarChart
 from ui.context import DeskContext
+from ui.printing import page_images, paint_pages, show_preview
 from ui.table_models import _ListModel, _tr, sorting_proxy
 
+CHART_DPI = 200  # the chart's resolution on paper
 CONTEXT = "StatsModel"
 MEASURES = {  # strongest first, the order the cell lists them
     "prohibit": QT_TRANSLATE_NOOP("StatsModel", "禁止"),
@@ -142,11 +143,14 @@ class StatsView(QWidget):
     """Path of a PDF written by ``save_pdf``."""
     sig_failed = Signal(str)
     """The message of a failed load or save."""
+    sig_print_ready = Signal(int)
+    """The number of page images a print has ready for its preview."""
 
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self._loading = self._again = False
+        self.pages: list[QImage] = []  # the page images of the last print
         self.period_combo = QComboBox()
         for key in review_stats.PERIODS:
             self.period_combo.addItem(key, key)
@@ -201,7 +205,7 @@ class StatsView(QWidget):
 
         self.period_combo.currentIndexChanged.connect(self.reload)
         self.item_combo.currentIndexChanged.connect(self.reload)
-        self.print_button.clicked.connect(self.print_preview)
+        self.print_button.clicked.connect(lambda: self.print_preview())
         self.pdf_button.clicked.connect(self.save_pdf_as)
         self._retranslate()  # nothing is read before reload(): tabs load when shown
 
@@ -325,56 +329,52 @@ class StatsView(QWidget):
         """The printout's heading."""
         return self.tr("信用核查闭环统计")
 
-    def render(self, painter: QPainter, page: QRectF, new_page: Callable[[], object]) -> int:
-        """The whole document on ``painter``; returns the pages used."""
+    def document(self) -> StatsDocument:
+        """What the printout shows, collected here on the GUI thread: the texts, the table
+        as sorted on screen, the chart drawn as a PNG at print resolution."""
+        by = self.ctx.user.staff_id if self.ctx.user else ""
         made = self.tr("生成：%1　操作员：%2").replace(
-            "%1", dt.datetime.now().strftime("%Y-%m-%d %H:%M")).replace(
-            "%2", self.ctx.user.staff_id if self.ctx.user else "")
-        return render_document(painter, page, new_page, self.document_title(),
-                               [self.filter_text(), made], self.chart, self.model,
-                               self.totals_text(self.model.rows))
+            "%1", dt.datetime.now().strftime("%Y-%m-%d %H:%M")).replace("%2", by)
+        shown = self.view.model()
+        columns = shown.columnCount()
+        header = [str(shown.headerData(c, Qt.Orientation.Horizontal) or "")
+                  for c in range(columns)]
+        rows = [[str(shown.data(shown.index(r, c)) or "") for c in range(columns)]
+                for r in range(shown.rowCount())]
+        chart = self.chart.to_png(stats_pdf.WIDTH, stats_pdf.CHART_MAX_HEIGHT, CHART_DPI)
+        return StatsDocument(
+            title=self.document_title(), lines=[self.filter_text(), made], chart_png=chart,
+            header=header, rows=rows, totals=self.totals_text(self.model.rows), made_by=by,
+            lang=self.ctx.services.settings["language"],
+            page_label=self.tr("第 %1 页 / 共 %2 页"))
+
+    def print_preview(self, preview: bool = True) -> None:
+        """打印…: build the PDF and rasterise its pages on the runner (``ui.printing``),
+        then show them in a print preview (``pages`` holds them; ``sig_print_ready``).
+        Without ``pdftoppm`` the PDF is opened with the system's viewer, which prints it."""
+        path = Path(tempfile.mkdtemp(prefix="creditdesk-stats-")) / "closed-loop-stats.pdf"
+        self.ctx.runner.submit(_print_pages, path, self.document(),
+                               done=lambda pages: self._print_ready(path, pages, preview),
+                               failed=self._print_failed)
+
+    def _print_ready(self, path: Path, pages: list[QImage], preview: bool) -> None:
+        self.pages = pages
+        self.sig_print_ready.emit(len(pages))
+        if preview or not pages:
+            show_preview(self, pages, path, self.tr("打印预览 — 闭环统计"), self.paint,
+                         orientation=QPageLayout.Orientation.Landscape)
 
     def paint(self, printer: QPrinter) -> None:
-        """Draw the document on ``printer`` (the preview's paintRequested)."""
-        painter = QPainter(printer)
-        try:
-            area = printer.pageRect(QPrinter.Unit.DevicePixel)
-            self.render(painter, QRectF(0, 0, area.width(), area.height()), printer.newPage)
-        finally:
-            painter.end()
+        """Draw the page images on ``printer`` (the preview's paintRequested)."""
+        paint_pages(printer, self.pages)
 
-    def print_preview(self) -> None:
-        """打印…: the document in a print preview, landscape A4."""
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setPageLayout(self._page_layout())
-        dialog = QPrintPreviewDialog(printer, self)
-        dialog.setWindowTitle(self.tr("打印预览 — 闭环统计"))
-        dialog.paintRequested.connect(self.paint)
-        dialog.exec()
-
-    def pdf_bytes(self) -> bytes:
-        """The document as a PDF (A4 landscape), drawn in memory."""
-        data = QByteArray()
-        buffer = QBuffer(data)
-        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        writer = QPdfWriter(buffer)
-        writer.setResolution(300)
-        writer.setPageLayout(self._page_layout())
-        writer.setTitle(self.document_title())
-        writer.setCreator("CreditDesk")
-        painter = QPainter(writer)
-        try:
-            area = writer.pageLayout().paintRectPixels(writer.resolution())
-            self.render(painter, QRectF(0, 0, area.width(), area.height()), writer.newPage)
-        finally:
-            painter.end()
-        buffer.close()
-        return bytes(data.data())
+    def _print_failed(self, exc: BaseException) -> None:
+        self._say(self.tr("✖ 无法打印：%1").replace("%1", str(exc)))
 
     def save_pdf(self, path: Path) -> None:
-        """Write the document to ``path`` (the file write on the runner); then
+        """Write the document to ``path`` (built and written on the runner); then
         ``sig_pdf_saved``, or ``sig_failed`` with the reason."""
-        self.ctx.runner.submit(_write, Path(path), self.pdf_bytes(),
+        self.ctx.runner.submit(_write, Path(path), self.document(),
                                done=self._pdf_saved, failed=self._save_failed)
 
     def save_pdf_as(self) -> None:
@@ -393,11 +393,17 @@ class StatsView(QWidget):
     def _save_failed(self, exc: BaseException) -> None:
         self._say(self.tr("✖ 无法保存：%1").replace("%1", str(exc)))
 
-    def _page_layout(self) -> QPageLayout:
-        return QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Landscape,
-                           QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter)
 
-
-def _write(path: Path, data: bytes) -> str:
-    path.write_bytes(data)
+def _write(path: Path, doc: StatsDocument) -> str:
+    path.write_bytes(stats_pdf.render(doc))
     return str(path)
+
+
+def _print_pages(path: Path, doc: StatsDocument) -> list[QImage]:
+    """Write the PDF to ``path`` and return its page images; the temporary folder is
+    removed unless there are none (the system viewer then opens the file)."""
+    _write(path, doc)
+    pages = page_images(path)
+    if pages:
+        shutil.rmtree(path.parent, ignore_errors=True)
+    return pages

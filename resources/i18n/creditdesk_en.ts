@@ -2327,6 +2327,14 @@ Verification code %3</translation>
         <source>✖ 无法保存：%1</source>
         <translation>✖ Could not save: %1</translation>
     </message>
+    <message>
+        <source>第 %1 页 / 共 %2 页</source>
+        <translation>Page %1 of %2</translation>
+    </message>
+    <message>
+        <source>✖ 无法打印：%1</source>
+        <translation>✖ Could not print: %1</translation>
+    </message>
 </context>
 <context>
     <name>StatusCard</name>

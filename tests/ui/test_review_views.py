@@ -41,9 +41,15 @@ def _check(district, hits, warnings, measures):
 
 @pytest.fixture
 def log(ctx, monkeypatch):
+    """The plan's log in the test's desk; the seq of the override entry."""
+    return write_log(ctx, monkeypatch)
+
+
+def write_log(ctx, monkeypatch) -> int:
     """The plan: D1 FOOD 2 checks (prohibit 2; prohibit 1 + restrict 1), GOV 1 check
     (incentive 1), terminated (sent), overridden (failed), one override approved by the
-    supervisor; D2 FOOD 1 check, fast-tracked (pending), commitment fulfilled (sent)."""
+    supervisor; D2 FOOD 1 check, fast-tracked (pending), commitment fulfilled (sent).
+    Also used by tests/ui/pdf_fonts_child.py (a ``pytest.MonkeyPatch`` of its own)."""
     svc = ctx.services
     with UnitOfWork(svc.engine) as uow:
         def entry(at, event, subject, item, details):
@@ -149,20 +155,25 @@ def test_stats_pdf_holds_title_and_numbers(ctx, log, qtbot, tmp_path):
     assert target.read_bytes().startswith(b"%PDF-")
     reader = PdfReader(target)
     assert len(reader.pages) == 1
-    # Qt embeds its fonts with ToUnicode maps, so the Chinese text comes back out; it
-    # splits runs at spaces, so the words are compared without white space.
+    width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
+    assert width > height  # A4 landscape
+    # reportlab writes ToUnicode maps; table cells wrap, so compare without white space.
     text = re.sub(r"\s", "", "".join(page.extract_text() for page in reader.pages))
     assert "信用核查闭环统计" in text
     assert "禁止3，限制1" in text  # a cell of the table
     assert "终止办理1，依法继续办理1，容缺受理1，承诺履行1" in text
     assert "2026-11" in text and SUPERVISOR in text
-    # The print preview draws the same document on its QPrinter; a PDF printer shows it.
+    assert "第1页/共1页" in text
+    # Printing rasterises the same PDF: one page image per page, drawn on the printer.
+    with qtbot.waitSignal(view.sig_print_ready, timeout=30000) as ready:
+        view.print_preview(preview=False)
+    assert ready.args == [len(reader.pages)] and len(view.pages) == len(reader.pages)
+    assert all(image.width() > image.height() > 1000 for image in view.pages)
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
     view.paint(printer)
-    printed = re.sub(r"\s", "", PdfReader(tmp_path / "printed.pdf").pages[0].extract_text())
-    assert "信用核查闭环统计" in printed and "禁止3，限制1" in printed
+    assert len(PdfReader(tmp_path / "printed.pdf").pages) == len(reader.pages)
 
 
 def test_district_view_counts(ctx, log, qtbot, qtmodeltester):

@@ -169,6 +169,36 @@ def test_the_pdf_embeds_the_font(org_pdf: bytes) -> None:
     assert embedded and all(face in name for name in embedded), embedded
 
 
+def test_fontconfig_fonts_are_tried_in_preference_order_truetype_first(monkeypatch) -> None:
+    # The files as fontconfig might list them (unordered, some twice, paths of its own).
+    listed = [Path("/opt/fonts/zz-other.otf"), Path("/srv/f/NotoSansSC-Bold.ttf"),
+              Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+              Path("/opt/fonts/aa-other.otf"), Path("/opt/fonts/mm-other.ttf"),
+              Path("/srv/f/NotoSansSC-Regular.ttf"), Path("/home/u/.fonts/wqy-microhei.ttc"),
+              Path("/home/u/.fonts/wqy-microhei.ttc")]
+    monkeypatch.setattr(report_fonts, "_fc_list", lambda: listed)
+    monkeypatch.delenv(report_fonts.ENV_FONT, raising=False)
+    assert report_fonts._candidates() == [
+        (Path("/home/u/.fonts/wqy-microhei.ttc"), None),  # WenQuanYi, then Noto SC, ...
+        (Path("/srv/f/NotoSansSC-Regular.ttf"), Path("/srv/f/NotoSansSC-Bold.ttf")),
+        (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"), None),
+        (Path("/opt/fonts/mm-other.ttf"), None),  # unnamed ones: TrueType first
+        (Path("/opt/fonts/aa-other.otf"), None), (Path("/opt/fonts/zz-other.otf"), None)]
+    # The chosen file stays first; without fontconfig the fixed paths are the list.
+    monkeypatch.setenv(report_fonts.ENV_FONT, "/x/chosen.ttf;/x/chosen-bold.ttf")
+    assert report_fonts._candidates()[0] == (Path("/x/chosen.ttf"), Path("/x/chosen-bold.ttf"))
+    monkeypatch.setattr(report_fonts, "_fc_list", lambda: None)
+    assert report_fonts._candidates()[1:] == report_fonts._CANDIDATES
+
+
+def test_without_fc_list_the_fixed_paths_are_used(monkeypatch) -> None:
+    monkeypatch.setattr(report_fonts.shutil, "which", lambda name: None)
+    assert report_fonts._fc_list() is None
+    monkeypatch.undo()
+    monkeypatch.setattr(report_fonts.sys, "platform", "win32")
+    assert report_fonts._fc_list() is None
+
+
 def test_unusable_font_files_are_skipped(tmp_path: Path) -> None:
     junk = tmp_path / "broken.ttc"
     junk.write_bytes(b"not a font at all" * 100)
