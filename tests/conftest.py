@@ -2,6 +2,7 @@
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # Widgets are real but drawn offscreen; set before any QApplication exists.
@@ -23,6 +24,19 @@ def pytest_configure(config):
         "markers", "full: has a full size (CREDITDESK_FULL=1 or -m full); small by default")
     if (config.getoption("markexpr", "") or "").strip() == "full":
         os.environ["CREDITDESK_FULL"] = "1"
+
+
+# pytest-timeout's limit for tests marked ``full`` (the default, 300 s, is in pyproject.toml):
+# at their full sizes they build large platforms and run for many minutes.
+FULL_TIMEOUT = 1800
+
+
+@pytest.hookimpl(trylast=True)  # after the folders' hooks have added their ``full`` marks
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``full`` get the larger timeout, unless they set their own."""
+    for item in items:
+        if item.get_closest_marker("full") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(FULL_TIMEOUT))
 
 
 def full_size() -> bool:

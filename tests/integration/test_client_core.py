@@ -186,6 +186,19 @@ def test_without_a_keyring_the_desk_refuses_and_says_how_to_fix_it(tmp_path, pla
         SecretStore(environ={}).data_key()
 
 
+def wait_for_attempt(svc, deadline: float) -> tuple[int, str]:
+    """The pending feedback row's attempt count and last error, once a send was tried."""
+    give_up = time.monotonic() + deadline
+    while True:
+        with svc.engine.connect() as conn:
+            row = conn.exec_driver_sql(
+                "SELECT attempts, last_error FROM outbox "
+                "WHERE kind = 'feedback' AND state = 'pending'").one()
+        if row.attempts > 0 or time.monotonic() > give_up:
+            return row.attempts, row.last_error or ""
+        time.sleep(0.05)  # polls the row (the condition itself) until the deadline
+
+
 def test_background_sender_drains_the_outbox_and_a_rejection_is_parked(tmp_path, platform):
     import json
     import threading
@@ -199,14 +212,17 @@ def test_background_sender_drains_the_outbox_and_a_rejection_is_parked(tmp_path,
     sender = threading.Thread(target=svc.outbox.run_sender,
                               args=(svc.client, stop, 0.2), daemon=True)
     sender.start()
-    time.sleep(1.0)
-    assert svc.outbox.counts()["pending"] == 1  # platform down: waits, is not dropped
+    # The sender really tried (its failed attempt is counted on the row), and the row waits:
+    # the platform is down, the feedback is not dropped.
+    attempts, last_error = wait_for_attempt(svc, deadline=10)
+    assert attempts >= 1 and "503" in last_error
+    assert svc.outbox.counts()["pending"] == 1
     faults(platform.url)
     with svc.engine.begin() as conn:  # skip the back-off the failed pass set
         conn.exec_driver_sql("UPDATE outbox SET next_attempt_at = 0")
     deadline = time.monotonic() + 10
     while svc.outbox.counts()["sent"] != 1 and time.monotonic() < deadline:
-        time.sleep(0.1)
+        time.sleep(0.1)  # polls the outbox row (the condition itself), 10 s at most
     stop.set()
     sender.join(timeout=5)
     assert svc.outbox.counts("feedback") == {"pending": 0, "sent": 1, "failed": 0}

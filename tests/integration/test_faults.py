@@ -59,7 +59,7 @@ def served(asgi, http: str = "h11") -> Iterator[str]:
         deadline = time.monotonic() + 10
         while not server.started:
             assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.01)
+            time.sleep(0.01)  # polls server.started (the condition itself), 10 s at most
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
@@ -103,21 +103,36 @@ def test_no_faults_by_default(client, injector):
     assert r.status_code == 200 and r.json() == ECHO and r.content == ECHO_BYTES
 
 
-def test_latency_adds_the_delay_without_blocking_the_server(client, injector, base_url):
+def test_latency_adds_the_delay_without_blocking_the_server(client, injector, base_url,
+                                                           monkeypatch):
     injector.set(FaultsIn(latency_ms=400))
     t0 = time.monotonic()
     assert client.get("/v1/echo").json() == ECHO
     assert time.monotonic() - t0 >= 0.4
 
-    # While one request waits out its latency, the event loop keeps serving others.
+    # While one request waits out its latency, the event loop keeps serving others. The
+    # middleware asks for its plan and awaits the latency in the same step of the loop:
+    # once the plan was drawn, the slow request is in its delay.
     injector.set(FaultsIn(latency_ms=1500))
-    slow = threading.Thread(target=lambda: httpx.get(f"{base_url}/v1/echo", timeout=5))
+    planned, real_plan = threading.Event(), injector.plan
+
+    def plan():
+        drawn = real_plan()
+        planned.set()
+        return drawn
+
+    monkeypatch.setattr(injector, "plan", plan)
+    answered = []
+    slow = threading.Thread(target=lambda: answered.append(
+        httpx.get(f"{base_url}/v1/echo", timeout=5).json()))
     slow.start()
-    time.sleep(0.1)
+    assert planned.wait(5), "the slow request did not reach the server"
     t0 = time.monotonic()
     assert client.get("/sandbox/ping").json() == {"pong": True}
     assert time.monotonic() - t0 < 0.5
+    assert answered == []  # the ping was answered while the slow request was still waiting
     slow.join()
+    assert answered == [ECHO]
 
 
 def test_error_status_body_and_retry_after(client, injector):

@@ -1,7 +1,8 @@
 """A 200,000-entry sync, killed at random pages and resumed, ends equal to the platform.
 
 The sync runs as the real ``creditdesk sync`` command in a child process, killed with
-SIGKILL a few times mid-way; each restart resumes from the last applied page. The
+SIGKILL a few times mid-way (each time once it has committed new pages and before it has
+ended, seen in its SQLite file); each restart resumes from the last applied page. The
 resulting snapshot is compared record by record with the platform's database. Then the
 platform changes records (``/sandbox/changes``), the desk syncs again, and exactly the
 changed subjects among those it had checked come up as change alerts.
@@ -10,6 +11,7 @@ changed subjects among those it had checked come up as change alerts.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import os
 import random
@@ -41,6 +43,36 @@ def platform_live_records(db_path) -> dict[str, tuple]:
         return {r[0]: r[1:] for r in rows}
 
 
+def sync_state(desk) -> tuple[int, str | None]:
+    """The desk's stored list version and the end time of its last finished sync (None
+    while no sync has ended); (0, None) before the child has made its tables."""
+    cache = desk / "creditdesk.sqlite"
+    if not cache.exists():  # (connecting would make an empty file)
+        return 0, None
+    try:
+        with contextlib.closing(sqlite3.connect(cache, timeout=10)) as db:
+            rows = dict(db.execute("SELECT key, value FROM meta WHERE key IN "
+                                   "('list_version', 'last_sync_at')").fetchall())
+    except sqlite3.OperationalError:  # no file or no table yet
+        return 0, None
+    return int(rows.get("list_version", 0)), rows.get("last_sync_at")
+
+
+def wait_for_commits(desk, child: subprocess.Popen, since: int, commits: int) -> None:
+    """Return once the running sync has committed ``commits`` more versions past ``since``
+    (each commit is a group of pages); fails if the sync ended or died first."""
+    seen, deadline = since, time.monotonic() + 300
+    while commits > 0:
+        assert child.poll() is None, f"the sync ended (exit {child.returncode}) before a kill"
+        assert time.monotonic() < deadline, "the sync made no progress in 300 s"
+        version, last_sync = sync_state(desk)
+        assert last_sync is None, "the sync ended before it could be killed mid-way"
+        if version > seen:
+            seen, commits = version, commits - 1
+            continue
+        time.sleep(0.02)  # polls the child's database (the condition itself), 300 s at most
+
+
 def test_interrupted_sync_resumes_to_an_identical_snapshot_then_alerts(tmp_path):
     db_path = tmp_path / "platform.sqlite"
     platform = spawn(f"sqlite:///{db_path}", seed=13, subjects=SUBJECTS, api_key=KEY,
@@ -52,23 +84,25 @@ def test_interrupted_sync_resumes_to_an_identical_snapshot_then_alerts(tmp_path)
                platform.url]
     rng = random.Random(7)
     try:
-        versions = []
+        versions = [0]
         for _ in range(4):
             child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
-            time.sleep(rng.uniform(1.5, 4.0))
+            # Killed mid-sync by construction: once this run has committed 1 to 3 groups of
+            # pages past where the last one stopped, and before the sync has ended.
+            wait_for_commits(desk, child, versions[-1], rng.randint(1, 3))
             child.send_signal(signal.SIGKILL)
             child.wait()
             with sqlite3.connect(desk / "creditdesk.sqlite") as db:
                 assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-                row = db.execute("SELECT value FROM meta WHERE key='list_version'").fetchone()
-                versions.append(int(row[0]) if row else 0)
+            version, last_sync = sync_state(desk)
+            # The kill landed mid-sync: progress was kept, and the sync had not ended.
+            assert version > versions[-1] and last_sync is None, (version, last_sync)
+            versions.append(version)
         finished = subprocess.run(command, env=env, capture_output=True, text=True,
                                   timeout=600)
         assert finished.returncode == 0, finished.stderr[-2000:]
-
-        # The kills landed mid-sync: progress grew between them and was kept.
-        assert versions == sorted(versions) and 0 < versions[-1]
+        assert sync_state(desk)[1] is not None  # the resumed sync ended
 
         expected = platform_live_records(db_path)
         assert len(expected) > 150_000

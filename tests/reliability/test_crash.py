@@ -116,7 +116,7 @@ def _wait_ready(out: Path, child: subprocess.Popen) -> bool:
             return True
         if child.poll() is not None:
             return "ready\n" in out.read_text(encoding="utf-8")
-        time.sleep(0.02)
+        time.sleep(0.02)  # polls the child's output file (the condition), READY_TIMEOUT at most
     raise AssertionError(f"the child did not open the desk in {READY_TIMEOUT:.0f} s")
 
 
@@ -252,7 +252,7 @@ def _wait_first_page(desk: Path, before: int, child: subprocess.Popen) -> None:
     while child.poll() is None and time.monotonic() < deadline:
         if _list_version(desk) > before:
             return
-        time.sleep(0.02)
+        time.sleep(0.02)  # polls the child's database (the condition), READY_TIMEOUT at most
 
 
 def test_sync_survives_sigkill_and_ends_equal_to_the_platform(tmp_path, tally):

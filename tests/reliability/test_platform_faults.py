@@ -6,7 +6,7 @@ rate 1.0 against a real sandbox process, and a clerk scans applicants at the rea
 offline (marked as such), a clear error, over the deadline, a wrong answer presented as
 live, and the longest stall of the GUI thread (a 10 ms heartbeat). The circuit breaker's
 opens and closes are counted on the client the window uses, and a second test drives the
-breaker through its cycle with a short cooldown.
+breaker through its cycle, its cooldown passed on the client's (injected) clock.
 
 What the platform saw is counted on the wire: a loopback TCP relay (``Relay``) sits
 between desk and platform and notes every request line and when it arrived, so
@@ -333,12 +333,17 @@ def test_the_breaker_opens_and_closes_as_designed(platform, samples, relay, faul
     the check is answered offline at once; after the cooldown one trial goes out: a failed
     trial opens it again, an answered one closes it."""
     cycles = sized(2, 10)
-    failures, cooldown = 3, 1.0
+    # The cooldown is waited out on the client's clock, not slept through: the clock is the
+    # real one plus a skew the test moves on by a cooldown (deadlines within one request
+    # still run on real time). An hour: no real wait in the test could end it by mistake.
+    failures, cooldown = 3, 3600.0
+    skew = [0.0]
     ctx = synced_desk(relay, tmp_path / "desk")
     svc = ctx.services
     client = PlatformClient(ClientSettings(base_url=relay.url, api_key=KEY, deadline=DEADLINE,
                                            retries=0, breaker_failures=failures,
-                                           breaker_cooldown=cooldown))
+                                           breaker_cooldown=cooldown),
+                            clock=lambda: time.monotonic() + skew[0])
     checks = CheckService(svc.engine, svc.protector, client, counter="SX-DEMO-01",
                           clerk=CLERK, stale_hours=24)
     sample = samples.clear[0]
@@ -369,13 +374,14 @@ def test_the_breaker_opens_and_closes_as_designed(platform, samples, relay, faul
                 fast_while_open += time.monotonic() - started < 0.5
                 assert outcome.source == "offline" and outcome.check_id.startswith("L-")
             sent_while_open += len(relay.requests_to("/credit")) - before
-            time.sleep(cooldown)
+            assert client.breaker_state == "open"
+            skew[0] += cooldown  # the cooldown passes
             state = client.breaker_state
             assert state == "half_open"
             assert check().source == "offline"  # the trial fails: open again
             assert state == "open"
             faults()  # the platform recovers
-            time.sleep(cooldown)
+            skew[0] += cooldown
             state = client.breaker_state
             outcome = check()  # the trial is answered: closed
             online_after_close += outcome.source == "platform"

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from desktop.credentials import API_KEY
 from desktop.settings import FILE_NAME
 from local_cache.tables import audit
-from tests.ui.test_dialogs import WAIT, on_modal, show
+from tests.ui.test_dialogs import WAIT, on_modal, record_submits, show
 from ui.settings_dialog import SettingsDialog
 
 NEW_KEY = "ck-live-9f3b2e71d4a84c06b5e2"
@@ -29,10 +29,11 @@ def files_under(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()]
 
 
-def test_a_bad_url_is_refused_and_nothing_is_saved(qtbot, ctx):
+def test_a_bad_url_is_refused_and_nothing_is_saved(qtbot, ctx, monkeypatch):
     settings_file = Path(ctx.services.settings.data_dir) / FILE_NAME
     before = settings_file.read_bytes() if settings_file.exists() else None
     dialog = open_settings(qtbot, ctx)
+    handed = record_submits(monkeypatch, ctx.runner)
     dialog.platform_url.setText("ftp://credit.example.gov.cn")
     dialog.default_items.setText("GOV_PROCUREMENT, bad code!")
     dialog.api_key.setText(NEW_KEY)
@@ -41,7 +42,7 @@ def test_a_bad_url_is_refused_and_nothing_is_saved(qtbot, ctx):
     assert "平台地址必须以 http:// 或 https:// 开头" in error and "platform URL" in error
     assert "事项代码无效" in error and "BAD CODE!" in error
     assert dialog.isVisible() and not dialog.saved
-    qtbot.wait(100)
+    assert handed == []  # no save went to the runner: nothing can be written later
     assert (settings_file.read_bytes() if settings_file.exists() else None) == before
     assert ctx.services.secrets.get(API_KEY) != NEW_KEY
 

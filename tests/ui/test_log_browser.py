@@ -117,7 +117,9 @@ def test_a_long_log_scrolls_in_pages(qtbot, ctx, monkeypatch):
             running[0] += 1
             most[0] = max(most[0], running[0])
             calls.append(args[3])  # before_seq
-        time.sleep(0.02)  # long enough for a second request to overlap, were one sent
+        # Not a wait for anything: each page request is made to last, so that a second
+        # one, were it sent while this one runs, would overlap it and be counted.
+        time.sleep(0.02)
         try:
             return real_page(*args, **kwargs)
         finally:

@@ -180,6 +180,14 @@ def test_each_verdict_has_symbol_words_and_measures_with_basis(qtbot, window, sa
     assert "F8" in window.card.fast_track_button.text()
 
 
+def saved_recent_items(ctx: DeskContext) -> list[str]:
+    """The recent items settings.json holds (written whole by a rename: never half)."""
+    path = ctx.services.settings.data_dir / "settings.json"
+    if not path.exists():
+        return []
+    return json.loads(path.read_text("utf-8")).get("recent_items", "").split(",")
+
+
 def test_items_are_found_by_code_or_name_and_recent_items_come_first(qtbot, window, ctx,
                                                                     samples):
     picker = window.item_picker
@@ -194,9 +202,8 @@ def test_items_are_found_by_code_or_name_and_recent_items_come_first(qtbot, wind
     sample = samples.clear[0]
     scan(qtbot, window, sample.id, sample.item)
     assert ctx.services.settings["recent_items"].split(",")[0] == sample.item
-    qtbot.waitUntil(lambda: ctx.runner.busy <= 2, timeout=WAIT)
-    saved = json.loads((ctx.services.settings.data_dir / "settings.json").read_text("utf-8"))
-    assert saved["recent_items"].split(",")[0] == sample.item
+    # The window saves the list on its runner; wait for the file itself to say so.
+    qtbot.waitUntil(lambda: saved_recent_items(ctx)[:1] == [sample.item], timeout=WAIT)
 
 
 def test_status_bar_shows_platform_outbox_sync_and_clerk(qtbot, window, ctx):

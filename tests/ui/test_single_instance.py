@@ -43,7 +43,7 @@ if sys.argv[2] == "crash":
     os._exit(1)
 if sys.argv[2] == "hang":  # listening, but the event loop never runs: a hung window
     import time
-    time.sleep(60)
+    time.sleep(60)  # not a wait: the child stays alive and hung; the test kills it
 app.exec()
 """
 
