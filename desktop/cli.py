@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,9 @@ class Command:
     help: str
     configure: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace], int]
+    # A command taking --data-dir logs into that folder's log file (desktop.logfile);
+    # the window sets its log up itself (the demo's folder is made later).
+    logs: bool = True
 
 
 def _configure_id(parser: argparse.ArgumentParser) -> None:
@@ -70,6 +74,7 @@ def _run_id(args: argparse.Namespace) -> int:
 
 def _client_commands() -> tuple[Command, ...]:
     from desktop import cli_audit as a
+    from desktop import cli_diagnostics as g
     from desktop import cli_documents as d
     from desktop import cli_key as k
     from desktop import client_cli as c
@@ -98,6 +103,8 @@ def _client_commands() -> tuple[Command, ...]:
                 c.run_login),
         Command("logout", "remove the API key or end the staff session / 退出",
                 c.configure_logout, c.run_logout),
+        Command("diagnostics", "a zip for support, no personal data / 诊断信息",
+                g.configure, g.run),
     )
 
 
@@ -117,7 +124,7 @@ def build_parser(extra: Sequence[Command] = ()) -> argparse.ArgumentParser:
     for command in (*COMMANDS, *_client_commands(), *extra):
         p = sub.add_parser(command.name, help=command.help, description=command.help)
         command.configure(p)
-        p.set_defaults(_run=command.run)
+        p.set_defaults(_run=command.run, _logs=command.logs)
     return parser
 
 
@@ -132,4 +139,30 @@ def main(argv: Sequence[str] | None = None, extra: Sequence[Command] = ()) -> in
     if not hasattr(args, "_run"):
         parser.print_help()
         return EXIT_OK
-    return args._run(args)
+    if args._logs and hasattr(args, "data_dir"):
+        _open_log(args)
+    try:
+        return args._run(args)
+    except Exception:  # what no command turned into a message: logged, then as before
+        logging.getLogger("desktop.cli").exception("creditdesk %s failed", args.command)
+        raise
+
+
+def _open_log(args: argparse.Namespace) -> None:
+    """The data directory's log file, from the start of the command (never its arguments:
+    they may carry an identifier or a password). A folder that does not exist yet is not
+    made for the log: the command that makes it (or refuses to) decides; the log starts
+    with the next command."""
+    from desktop import logfile
+    from desktop.settings import default_data_dir
+
+    data_dir = args.data_dir or default_data_dir()
+    if not data_dir.is_dir():
+        return
+    try:
+        logfile.setup(data_dir)
+    except OSError as exc:  # a read-only or missing folder: the command still runs
+        print(f"警告 / warning: 无法写入日志文件 / cannot write the log file: {exc}",
+              file=sys.stderr)
+        return
+    logging.getLogger("desktop.cli").info("creditdesk %s: %s", __version__, args.command)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import random
 import threading
 import time
@@ -27,6 +28,8 @@ from desktop.platform_client import PlatformClient, PlatformError, PlatformRejec
 from local_cache import store
 from local_cache.db import UnitOfWork
 from local_cache.protect import Protector
+
+log = logging.getLogger(__name__)
 
 BACKOFF_BASE, BACKOFF_CAP = 2.0, 300.0
 
@@ -223,11 +226,19 @@ class Outbox:
         Runs on a worker thread (the window's background helper); every pass sends what
         is due, and rows the platform could not take wait out their back-off.
         """
+        last = ""  # the previous pass's failure: a repeat is one line, not a traceback
         while not stop.is_set():
             try:
                 self.flush(client)
-            except Exception:  # noqa: BLE001 - a failed pass must not end the sender
-                pass  # the rows stay pending and are tried again next pass
+                last = ""
+            except Exception as exc:  # noqa: BLE001 - a failed pass must not end the sender
+                # The rows stay pending and are tried again next pass.
+                said = f"{type(exc).__name__}: {exc}"
+                if said != last:
+                    log.exception("outbox sender: a pass failed; rows stay queued")
+                else:
+                    log.warning("outbox sender: the pass failed again (%s)", type(exc).__name__)
+                last = said
             stop.wait(interval)
 
     def _update(self, row_id: int, **values: object) -> None:

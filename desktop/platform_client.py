@@ -22,7 +22,6 @@ from __future__ import annotations
 import email.utils
 import logging
 import random
-import re
 import ssl
 import threading
 import time
@@ -36,6 +35,7 @@ import truststore
 from pydantic import BaseModel
 
 from desktop import __version__, schemas
+from desktop.logfile import MaskResidentNumbers
 from desktop.platform_answers import (
     CircuitOpen,
     PlatformError,
@@ -58,23 +58,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
-# A resident number in a URL (18 digits, or 15 in the old form), as httpx logs it.
-_RESIDENT_IN_URL = re.compile(r"(?<![0-9])([0-9]{6})([0-9]{8}|[0-9]{5})([0-9]{3}[0-9Xx])(?![0-9])")
-
-
-class _MaskResidentNumbers(logging.Filter):
-    """httpx logs every request's URL at INFO, and a subject's URL carries its identifier:
-    mask resident numbers (first six and last four kept) before any handler sees the line."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        text = record.getMessage()
-        masked = _RESIDENT_IN_URL.sub(lambda m: m[1] + "*" * len(m[2]) + m[3], text)
-        if masked != text:
-            record.msg, record.args = masked, None
-        return True
-
-
-logging.getLogger("httpx").addFilter(_MaskResidentNumbers())
+# httpx logs every request's URL, which carries the subject's identifier: masked before
+# any handler sees it (the log file's handler masks every logger's lines the same way).
+logging.getLogger("httpx").addFilter(MaskResidentNumbers())
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MAX_BODY = 64 * 1024 * 1024  # a batch of 1,000 full results is a few MB; more is not an answer

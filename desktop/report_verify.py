@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import logging
 import re
 from dataclasses import asdict, dataclass, field
 
@@ -22,6 +23,8 @@ from desktop.report_code import VerifyInputError, VerifyTarget, normalize_code, 
 _CST = dt.timezone(dt.timedelta(hours=8))
 _NUMBER_IN_TEXT = re.compile(r"[A-Za-z0-9._:\-]+-\d{8}-\d{4}")
 _CODE_IN_TEXT = re.compile(r"(?:核验码|Verification code)\s*([A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4})")
+
+log = logging.getLogger(__name__)
 
 
 class CodeNeeded(VerifyInputError):
@@ -116,12 +119,12 @@ def read_number_and_code(pdf: bytes) -> tuple[str | None, str | None]:
     try:
         reader = pypdf.PdfReader(io.BytesIO(pdf))
         title = str((reader.metadata or {}).get("/Title", ""))
-    except Exception:  # noqa: BLE001 - a damaged file: try the text next
-        pass
+    except Exception as exc:  # noqa: BLE001 - a damaged file: try the text next
+        log.info("report verify: no PDF title read (%s); trying the text", type(exc).__name__)
     try:
         text = extract_text(pdf)
-    except Exception:  # noqa: BLE001 - no text: the number may still be in the title
-        pass
+    except Exception as exc:  # noqa: BLE001 - no text: the number may still be in the title
+        log.info("report verify: no PDF text read (%s); using the title", type(exc).__name__)
     number = None
     for source in (title, text):
         found = _NUMBER_IN_TEXT.search(source)

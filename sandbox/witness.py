@@ -14,6 +14,7 @@ stopped cleanly forgets nothing; the answers of ``GET /v1/audit/witness`` come f
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import threading
 import time
@@ -27,6 +28,8 @@ HEADER = "X-Audit-Head"
 PATTERN = r"^[1-9][0-9]{0,9}:[0-9a-f]{64}$"
 _FORMAT = re.compile(PATTERN)
 FLUSH_PAUSE = 0.2  # seconds the writer waits after a change, so a burst is one transaction
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,7 @@ class WitnessBook:
             try:
                 self.flush()
             except Exception:  # noqa: BLE001 - the heads stay dirty; the next change retries
+                log.exception("witnessed heads not stored; kept for the next write")
                 with self._lock:
                     self._dirty.update(self._heads)
 

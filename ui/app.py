@@ -6,12 +6,17 @@ itself then never waits. A missing keyring, or a data key that is not the data
 directory's (``desktop.desk_key``: nothing is written then), is said in a dialog, in
 Chinese and English, and the program exits with 4 (as the CLI does), never with a
 traceback.
+
+The log file (``desktop.logfile``) is opened in the data directory before the desk is
+(the demo's once it is made), and closed before the demo's folder is removed;
+``ui.crash`` takes the exception hooks while the window runs.
 """
 
 from __future__ import annotations
 
 import gc
 import importlib.util
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from importlib import resources
@@ -22,14 +27,16 @@ from PySide6.QtCore import QEventLoop, QObject, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
+from desktop import logfile
 from desktop.bootstrap import Services, bootstrap
 from desktop.counter import CounterMismatch, check_adopted
 from desktop.credentials import SecretsUnavailable
-from desktop.settings import SettingsError
+from desktop.settings import SettingsError, default_data_dir
 from desktop.settings_record import notice_outside_changes
 from ui.context import DeskContext
-from ui.tasks import TaskRunner
+from ui.tasks import TaskRunner, logged
 
+log = logging.getLogger(__name__)
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_REFUSED = 0, 1, 2, 4
 _TR = "CreditDeskApp"
 
@@ -139,6 +146,15 @@ def _refuse(message: str, code: int) -> int:
     return code
 
 
+def _open_log(data_dir: Path) -> None:
+    """The data directory's log file (``desktop.logfile``); a folder that cannot hold
+    it does not stop the window."""
+    try:
+        logfile.setup(data_dir)
+    except OSError as exc:
+        log.warning("no log file in %s: %s", data_dir, exc.strerror or type(exc).__name__)
+
+
 def _prepare_desk(data_dir: Path | None) -> Services:
     """Open settings, cache and keyring before any window (a worker thread)."""
     services = bootstrap(data_dir)
@@ -189,6 +205,8 @@ def _run(app: QApplication, demo: bool, data_dir: Path | None,
          check: tuple[str, str] | None, channel: str | None,
          collector: GuiThreadCollector) -> int:
     running_demo = None
+    if not demo:
+        _open_log(data_dir or default_data_dir())
     try:
         if demo:
             running_demo, person = _in_background(app, _tr("正在启动演示平台…"), _start_demo)
@@ -198,14 +216,22 @@ def _run(app: QApplication, demo: bool, data_dir: Path | None,
                                       lambda: _prepare_desk(data_dir))
             person = None
     except (SecretsUnavailable, CounterMismatch) as exc:
+        log.warning("start refused: %s", type(exc).__name__)
         return _refuse(str(exc), EXIT_REFUSED)
     except SettingsError as exc:
+        log.warning("start refused: the settings file cannot be used")
         return _refuse(str(exc), EXIT_INVALID)
     except Exception as exc:  # noqa: BLE001 - said in a dialog, not a traceback
+        log.exception("the desk did not start")
         return _refuse(_tr("启动失败：%1").replace("%1", str(exc)), EXIT_FAILED)
+    _open_log(services.settings.data_dir)
     install_language(app, services.settings["language"])
     runner = TaskRunner()
     ctx = DeskContext(services, runner, demo=running_demo)
+    from ui.crash import CrashHandler
+
+    crashes = CrashHandler(services.settings.data_dir, runner, app)
+    crashes.install()
     try:
         if person is not None:
             ctx.sign_in(person)
@@ -217,7 +243,10 @@ def _run(app: QApplication, demo: bool, data_dir: Path | None,
         return _run_window(app, ctx, check, channel, collector)
     finally:
         runner.wait(15000)
+        crashes.uninstall()
+        crashes.deleteLater()
         if running_demo is not None:
+            logfile.shutdown()  # the demo's folder (and the log in it) goes next
             running_demo.stop()
         else:
             services.close()
@@ -283,7 +312,8 @@ def _run_window(app: QApplication, ctx: DeskContext, check: tuple[str, str] | No
     # ``_run`` waits for the runner before closing the services.
     from desktop.witness import anchor_now
 
-    ctx.runner.submit(anchor_now, ctx.services, ctx.user.staff_id if ctx.user else "system")
+    ctx.runner.submit(anchor_now, ctx.services, ctx.user.staff_id if ctx.user else "system",
+                      failed=logged("anchoring the log head at exit"))
     ctx.events.language_changed.disconnect(rebuild)
     if listener is not None:
         listener.close()

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from ui.context import DeskContext
+from ui.tasks import logged
 
 HEALTH_SECONDS, DESK_STATE_SECONDS = 15, 10
 
@@ -117,7 +118,11 @@ class DeskStatus(QObject):
         self._state_busy = True
         self.ctx.runner.submit(desk_state, self.ctx,
                                done=lambda state: self._show(state, announce),
-                               failed=lambda _e: setattr(self, "_state_busy", False))
+                               failed=self._state_failed)
+
+    def _state_failed(self, exc: BaseException) -> None:
+        self._state_busy = False  # read again at the next tick
+        logged("reading the outbox and sync state")(exc)
 
     def syncing(self) -> None:
         """A sync is running."""

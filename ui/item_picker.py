@@ -8,6 +8,7 @@ first: the configured ``default_items``, then the ``recent_items`` the window ke
 
 from __future__ import annotations
 
+import logging
 import re
 
 from PySide6.QtCore import Qt, Signal
@@ -15,6 +16,9 @@ from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
 from desktop import schemas, settings_record
 from ui.context import DeskContext
+from ui.tasks import logged
+
+log = logging.getLogger(__name__)
 
 MAX_RECENT = 8
 _CODE = re.compile(r"^[A-Za-z0-9._:\-]+$")
@@ -29,7 +33,8 @@ def load_catalog_items(ctx: DeskContext) -> list[tuple[str, str]]:
     svc = ctx.services
     try:
         return [(i.code, i.name) for i in svc.client.catalog().items]
-    except Exception:  # noqa: BLE001 - offline, no key, refused: fall back to the snapshot
+    except Exception as exc:  # noqa: BLE001 - offline, no key, refused: fall back to the snapshot
+        log.info("catalogue not fetched (%s): the stored one is used", type(exc).__name__)
         from local_cache import store
 
         with svc.engine.connect() as conn:
@@ -67,7 +72,11 @@ class ItemPicker(QComboBox):
     def reload(self) -> None:
         """Fetch the catalogue on the runner and refill."""
         self.ctx.runner.submit(load_catalog_items, self.ctx, done=self._fill,
-                               failed=lambda exc: self._fill([]))
+                               failed=self._not_loaded)
+
+    def _not_loaded(self, exc: BaseException) -> None:
+        logged("loading the business items")(exc)
+        self._fill([])
 
     def _ordered(self, items: list[tuple[str, str]]) -> list[tuple[str, str]]:
         settings = self.ctx.services.settings
@@ -140,4 +149,5 @@ class ItemPicker(QComboBox):
         # Through the settings record: remembered as the desk's own write (so the next
         # start does not take it for an outside edit), not logged as a change.
         self.ctx.runner.submit(settings_record.save_settings, self.ctx.services,
-                               settings["clerk_id"], recent_items=value)
+                               settings["clerk_id"], recent_items=value,
+                               failed=logged("saving the recent items"))

@@ -55,7 +55,10 @@ def _run_gui(args: argparse.Namespace) -> int:
 
 
 def _gui_command(window: bool) -> cli.Command:
-    return cli.Command("gui", GUI_HELP, lambda p: _configure_gui(p, window=window), _run_gui)
+    # logs=False: ui.app.run opens the log itself, once it knows the folder (the demo's
+    # is made at start).
+    return cli.Command("gui", GUI_HELP, lambda p: _configure_gui(p, window=window), _run_gui,
+                       logs=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -35,6 +35,7 @@ from ui.desk_status import DeskStatus
 from ui.item_picker import ItemPicker
 from ui.printing import ReportPrinter
 from ui.status_card import StatusCard
+from ui.tasks import logged
 
 VERDICTS = ("prohibit", "restrict", "alert", "incentive", "clear")
 RETENTION_FIRST_MS = 60_000  # the scheduled purge: a minute after start, then hourly
@@ -70,7 +71,9 @@ class MainWindow(QMainWindow):
         self._build_body()
         self._build_status_bar()
         self._build_menus()
-        ctx.runner.submit(run_outbox_sender, ctx, self._stop)
+        # No API key yet (first run): the sender does not start, as before; now logged.
+        ctx.runner.submit(run_outbox_sender, ctx, self._stop,
+                          failed=logged("the outbox sender"))
         self.retention_timer = QTimer(self)
         self.retention_timer.setInterval(RETENTION_TICK_MS)
         self.retention_timer.timeout.connect(self._retention_tick)
@@ -421,15 +424,18 @@ class MainWindow(QMainWindow):
         """The scheduled retention purge (at most once a day) and the sweep of printed
     commitment letters older than a day, on the runner."""
         self.ctx.runner.submit(retention.purge_if_due, self.ctx.services, "system",
-                               failed=lambda exc: None)  # tried again at the next tick
-        self.ctx.runner.submit(temp_letters.sweep, failed=lambda exc: None)
+                               failed=logged("the scheduled retention purge (next tick "
+                                             "tries again)"))
+        self.ctx.runner.submit(temp_letters.sweep, failed=logged(
+            "the sweep of printed commitment letters (next tick tries again)"))
 
     def anchor_head(self) -> None:
         """The anchor timer: queue the log head for the platform (on the runner)."""
         clerk = self.ctx.user.staff_id if self.ctx.user else "system"
         self.ctx.runner.submit(witness.queue_head_anchor, self.ctx.services, clerk,
                                done=lambda _seq: self.ctx.events.outbox_changed.emit(),
-                               failed=lambda exc: None)  # tried again at the next tick
+                               failed=logged("queueing the log head's anchor (next tick "
+                                             "tries again)"))
 
     def adopt_counter(self, ask: bool = False) -> None:
         """Learn (or check) the counter the API key belongs to, on the runner; a refusal
@@ -442,6 +448,8 @@ class MainWindow(QMainWindow):
 
         if isinstance(exc, CounterMismatch):
             self._say(str(exc), "#b00020")
+        else:  # offline or no key yet: asked again when the settings are saved
+            logged("learning the counter of the API key")(exc)
 
     def open_settings(self) -> None:
         """Ctrl+,: the settings dialog."""

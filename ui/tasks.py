@@ -6,16 +6,39 @@ run on the GUI thread (queued signal delivery), never on the worker.
 
     runner.submit(svc.checks.check, subject, item, done=show, failed=complain)
     runner.submit(batch, path, progress=bar.set, cancellable=True)  # fn gets report=, cancel=
+
+A failure with a ``failed`` callback is that callback's to show; one without is nobody's:
+it is logged with its traceback and handed to ``TaskRunner.unhandled`` (the window's
+error dialog, ``ui.crash``) when one is installed. ``logged(what)`` is the ``failed``
+callback of a job whose failure needs no words on screen but must not vanish (a timer's
+job that is tried again at the next tick).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+
+def _name(fn: Callable[..., Any]) -> str:
+    return getattr(fn, "__qualname__", None) or type(fn).__name__
+
+
+def logged(what: str) -> Callable[[BaseException], None]:
+    """A ``failed`` callback that logs the failure of ``what`` as a warning, traceback
+    included, and does nothing else."""
+
+    def failed(exc: BaseException) -> None:
+        log.warning("%s failed", what, exc_info=exc)
+
+    return failed
 
 
 class _Signals(QObject):
@@ -34,6 +57,7 @@ class Task(QRunnable):
         self.signals = _Signals()  # created on the GUI thread: slots run there
         self.cancel_event = threading.Event()
         self._fn, self._args, self._kwargs = fn, args, kwargs
+        self.name = _name(fn)
 
     def cancel(self) -> None:
         """Ask the job to stop at its next check of ``cancel``."""
@@ -53,6 +77,10 @@ class Task(QRunnable):
 
 class TaskRunner(QObject):
     """A small thread pool for the window; ``busy`` counts tasks not yet finished."""
+
+    # Called on the GUI thread with (exception, task name) for a failure nobody handles;
+    # set by ui.crash while the window runs.
+    unhandled: ClassVar[Callable[[BaseException, str], None] | None] = None
 
     def __init__(self, parent: QObject | None = None, threads: int = 4) -> None:
         super().__init__(parent)
@@ -85,6 +113,9 @@ class TaskRunner(QObject):
             task.signals.done.connect(done)
         if failed is not None:
             task.signals.failed.connect(failed)
+        else:
+            name = task.name
+            task.signals.failed.connect(lambda exc: _nobody_handles(exc, name))
         task.signals.finished.connect(lambda: self._live.discard(task))
         self._live.add(task)
         self._pool.start(task)
@@ -93,3 +124,12 @@ class TaskRunner(QObject):
     def wait(self, msecs: int = 30000) -> bool:
         """Block until every task finished (shutdown and tests only, never in a slot)."""
         return self._pool.waitForDone(msecs)
+
+
+def _nobody_handles(exc: BaseException, name: str) -> None:
+    """A task failed and its caller gave no ``failed``: the error dialog, or the log."""
+    hook = TaskRunner.unhandled
+    if hook is not None:
+        hook(exc, name)  # logs it too
+    else:
+        log.error("background task %s failed; nobody handles it", name, exc_info=exc)

@@ -24,15 +24,13 @@ from desktop.batch_files import read_table
 from desktop.batch_output import write_table
 from desktop.credentials import DATA_KEY
 from desktop.identifiers import IdentifierError
+from tests.pii_scan import fifteen as _fifteen
+from tests.pii_scan import leaks as find_leaks
+from tests.pii_scan import needles as make_needles
 from tests.reliability.conftest import sized
 from ui.demo import CLERK, SUPERVISOR, SUPERVISOR_PASSWORD, fetch_samples, make_desk
 
 SUBJECTS = sized(600, 3000)
-
-
-def _fifteen(number: str) -> str:
-    """The old 15-digit form of an 18-digit resident number (no century, no check)."""
-    return number[:6] + number[8:17]
 
 
 def test_a_desk_day_leaves_no_secret_or_personal_data_in_plaintext(tmp_path, caplog, capsys,
@@ -149,14 +147,8 @@ def test_a_desk_day_leaves_no_secret_or_personal_data_in_plaintext(tmp_path, cap
     assert files and any(p.name.endswith("-wal") for p in files)
     numbers = {s.id for s in persons}
     names = {s.name for s in persons if len(s.name) >= 2}
-    needles = {**{n: "resident number" for n in numbers},
-               **{_fifteen(n): "resident number (15 digits)" for n in numbers},
-               **{n: "person name" for n in names}, api_key: "API key"}
-    leaks = []
-    for path, data in files.items():
-        for needle, what in needles.items():
-            if needle.encode("utf-8") in data or needle.encode("utf-16-le") in data:
-                leaks.append((str(path.relative_to(desk)), what))
+    needles = make_needles(numbers, names, {api_key: "API key"})
+    leaks = find_leaks({str(p.relative_to(desk)): data for p, data in files.items()}, needles)
     # The letters were written outside the data directory (system temp) and not into it.
     assert all(desk not in p.parents for p in letters)
     assert not [p for p in files if p.suffix == ".pdf"]
