@@ -194,6 +194,7 @@ def test_stats_print_previews_the_pdf_pages_and_remembers_the_printer(ctx, log, 
     assert ctx.services.settings["printer_name"] == "Counter-Laser-2"
     qtbot.waitUntil(lambda: _saved_settings(ctx).get("printer_name") == "Counter-Laser-2",
                     timeout=10000)
+    assert "settings.changed" not in _audit_events(ctx)  # remembered, not logged
     # The next print starts on that printer only while it exists: here it does not, so
     # on the system's default.
     view.job.prepare()
