@@ -53,6 +53,8 @@ DECLARED: tuple[Setting, ...] = (
     Setting("department", str, "", "the department this counter belongs to"),
     Setting("default_items", str, "", "item codes offered first, comma separated"),
     Setting("recent_items", str, "", "item codes this desk used lately (kept by the window)"),
+    Setting("printer_name", str, "", "the printer this desk last printed on, preselected while "
+            "it exists (kept by the window; empty: the system's default printer)"),
     Setting("language", str, "zh_CN", "window language: zh_CN or en"),
     Setting("idle_lock_minutes", int, 10, "lock the window after this many idle minutes"),
     Setting("anchor_minutes", int, 10, "anchor the log head at the platform this often (window)"),

@@ -17,7 +17,8 @@ and becomes the known state.
 Logged values never hold a secret: secrets are not settings (they live in the keyring),
 and a URL's password (``http://user:password@proxy``) is blanked before it is logged.
 ``recent_items`` (the window's list of item codes used lately, rewritten after checks that
-are themselves logged) is remembered but not logged as a change.
+are themselves logged) and ``printer_name`` (the printer the desk last printed on) are
+remembered but not logged as a change.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ from local_cache.tables import audit
 KNOWN = "settings_known"
 KNOWN_MAC = "settings_known_mac"
 KNOWN_FULL = "settings_known_full_mac"
-QUIET = frozenset({"recent_items"})  # remembered, not logged (see the module's text)
+# Remembered, not logged (see the module's text).
+QUIET = frozenset({"recent_items", "printer_name"})
 BLANK = "***"
 
 

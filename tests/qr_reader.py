@@ -1,31 +1,26 @@
-"""Reading the QR codes of a printed page as a scanner would: the page is rasterised with
-poppler's ``pdftoppm`` (200 dpi, PNG) and the image decoded with zxing-cpp, a decoder that
-shares no code with the encoder the PDFs use (reportlab)."""
+"""Reading the QR codes of a printed page as a scanner would: the page is drawn by PDFium
+(``desktop.pdf_pages``, the renderer the print preview uses; 200 dpi) and the image decoded
+with zxing-cpp, a decoder that shares no code with the encoder the PDFs use (reportlab).
+No external program is needed."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 import zxingcpp
 from PIL import Image
+
+from desktop import pdf_pages
 
 DPI = 200
 
 
 def page_image(pdf: Path, page: int = 1) -> Image.Image:
     """Page ``page`` (1-based) of ``pdf`` as a greyscale image at ``DPI``."""
-    tool = shutil.which("pdftoppm")
-    assert tool, "pdftoppm is missing: install poppler-utils (CI does)"
-    with tempfile.TemporaryDirectory() as folder:
-        prefix = Path(folder) / "page"
-        subprocess.run([tool, "-r", str(DPI), "-png", "-f", str(page), "-l", str(page),
-                        "-singlefile", str(pdf), str(prefix)], check=True, timeout=60,
-                       capture_output=True)
-        with Image.open(prefix.with_suffix(".png")) as image:
-            return image.convert("L")
+    [drawn] = pdf_pages.render(Path(pdf), DPI, first=page - 1, last=page - 1)
+    image = Image.frombuffer("RGB", (drawn.width, drawn.height), drawn.rgb, "raw", "RGB",
+                             drawn.stride, 1)
+    return image.convert("L")
 
 
 def read_qr_codes(pdf: Path, page: int = 1) -> list[str]:

@@ -3,16 +3,21 @@
 On opening, the platform is asked (``desktop.flows.plan_fast_track``) whether tolerance
 acceptance applies. If not, the reason is shown and only "按正常流程办理" remains. If it
 does, every required material of the item is listed; only the tolerable ones can be
-ticked (keyboard: Tab/Space or Alt+number), Enter prints the commitment letter through
-``desktop.flows.fast_track`` and the letter number is shown.
+ticked (keyboard: Tab/Space or Alt+number). Enter ("打印承诺书并容缺受理") accepts through
+``desktop.flows.fast_track``, which writes the letter's PDF and registers its number once,
+then prints that very file: its pages in the print preview (``ui.printing.PagePrint``, the
+report's path), whose print button opens the system print dialog. "保存为 PDF 并容缺受理"
+beside it accepts and only writes the file (a desk without a printer). Afterwards the same
+file can be printed again or saved elsewhere; neither registers a second number.
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QShowEvent
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -31,6 +36,7 @@ from desktop.check_service import CheckOutcome
 from ui.approval import ERROR_STYLE, error_text
 from ui.context import DeskContext
 from ui.intercept_dialog import PRIMARY_STYLE, subject_line, verdict_banner
+from ui.printing import PagePrint, page_images
 
 GREEN = "#1b5e20"
 
@@ -42,7 +48,8 @@ def default_letter_path(ctx: DeskContext, outcome: CheckOutcome) -> Path:
 
 
 class FastTrackDialog(QDialog):
-    """Offer tolerance acceptance; ``decision`` is the FastTracked once printed."""
+    """Offer tolerance acceptance; ``decision`` is the FastTracked once the letter is
+    written; ``letter_print`` previews and prints it."""
 
     def __init__(self, ctx: DeskContext, outcome: CheckOutcome,
                  parent: QWidget | None = None) -> None:
@@ -51,6 +58,7 @@ class FastTrackDialog(QDialog):
         self.plan: flows.FastTrackPlan | None = None
         self.decision: flows.FastTracked | None = None
         self.materials: dict[str, QCheckBox] = {}
+        self.letter_print = PagePrint(ctx, self)
         self._asked = False
         self._busy = False
         self.setWindowTitle(self.tr("守信激励 — 容缺受理"))
@@ -108,10 +116,18 @@ class FastTrackDialog(QDialog):
         self.print_button.setMinimumHeight(40)
         self.print_button.setStyleSheet(PRIMARY_STYLE.replace("%1", GREEN))
         self.print_button.setVisible(False)
-        self.open_button = QPushButton(self.tr("打开承诺书(&O)"))
-        self.open_button.setAccessibleName(self.tr("打开承诺书以打印"))
-        self.open_button.setAutoDefault(False)
-        self.open_button.setVisible(False)
+        self.save_button = QPushButton(self.tr("保存为 PDF 并容缺受理(&F)"))
+        self.save_button.setAccessibleName(self.tr("保存承诺书为 PDF 并容缺受理，不打印"))
+        self.save_button.setAutoDefault(False)
+        self.save_button.setVisible(False)
+        self.reprint_button = QPushButton(self.tr("再次打印承诺书(&R)…"))
+        self.reprint_button.setAccessibleName(self.tr("再次打印同一份承诺书"))
+        self.reprint_button.setAutoDefault(False)
+        self.reprint_button.setVisible(False)
+        self.save_as_button = QPushButton(self.tr("另存为 PDF(&A)…"))
+        self.save_as_button.setAccessibleName(self.tr("将承诺书另存为 PDF"))
+        self.save_as_button.setAutoDefault(False)
+        self.save_as_button.setVisible(False)
         self.done_button = QPushButton(self.tr("完成(&D)"))
         self.done_button.setAccessibleName(self.tr("完成"))
         self.done_button.setVisible(False)
@@ -119,8 +135,10 @@ class FastTrackDialog(QDialog):
         buttons = QHBoxLayout()
         buttons.addWidget(self.normal_button)
         buttons.addStretch(1)
-        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.save_button)
         buttons.addWidget(self.print_button)
+        buttons.addWidget(self.save_as_button)
+        buttons.addWidget(self.reprint_button)
         buttons.addWidget(self.done_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
@@ -136,14 +154,16 @@ class FastTrackDialog(QDialog):
 
         self.normal_button.clicked.connect(self.reject)
         self.print_button.clicked.connect(self._print)
+        self.save_button.clicked.connect(lambda: self._accept_letter(then_print=False))
         self.browse_button.clicked.connect(self._browse)
-        self.open_button.clicked.connect(self._open_letter)
+        self.reprint_button.clicked.connect(self.print_letter)
+        self.save_as_button.clicked.connect(self._save_as)
         self.done_button.clicked.connect(self.accept)
 
     @classmethod
     def decide(cls, ctx: DeskContext, outcome: CheckOutcome,
                parent: QWidget | None = None) -> flows.FastTracked | None:
-        """The printed fast-track, or None when the normal procedure applies."""
+        """The accepted fast-track (letter written), or None for the normal procedure."""
         dialog = cls(ctx, outcome, parent)
         try:
             dialog.exec()
@@ -194,6 +214,7 @@ class FastTrackDialog(QDialog):
                          .replace("%1", plan.due_date.isoformat())
                          .replace("%2", str(plan.tolerance.due_days)))
         self.path_row.setVisible(True)
+        self.save_button.setVisible(True)
         self.print_button.setVisible(True)
         self.print_button.setDefault(True)
         (first or self.print_button).setFocus()
@@ -211,44 +232,111 @@ class FastTrackDialog(QDialog):
         return [code for code, box in self.materials.items() if box.isChecked()]
 
     def _print(self) -> None:
+        self._accept_letter(then_print=True)
+
+    def _accept_letter(self, then_print: bool) -> None:
+        """Accept: the letter written and registered on the runner; then, when asked,
+        printed (``print_letter``)."""
         if self._busy or self.plan is None or self.decision is not None:
             return
         path = Path(self.path.text().strip() or default_letter_path(self.ctx, self.outcome))
         self._set_busy(True)
         self.error.clear()
         self.status.setVisible(True)
-        self.status.setText(self.tr("正在打印承诺书…"))
+        self.status.setText(self.tr("正在生成承诺书…"))
         self.ctx.runner.submit(flows.fast_track, self.ctx.services, self.outcome, self.plan,
                                self.missing_codes(), path,
                                lang=self.ctx.services.settings["language"],
-                               done=self._printed, failed=self._print_failed)
+                               done=lambda done: self._printed(done, then_print),
+                               failed=self._print_failed)
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
-        for w in (self.print_button, self.normal_button, self.path, self.browse_button):
+        for w in (self.print_button, self.save_button, self.normal_button, self.path,
+                  self.browse_button):
             w.setEnabled(not busy)
         tolerable = self.plan.tolerable_codes if self.plan else set()
         for code, box in self.materials.items():
             box.setEnabled(not busy and code in tolerable)
 
-    def _printed(self, done: flows.FastTracked) -> None:
+    def _printed(self, done: flows.FastTracked, then_print: bool = True) -> None:
         self._set_busy(False)
         self.decision = done
         for w in [self.path, self.browse_button, *self.materials.values()]:
             w.setEnabled(False)
         self.status.setVisible(False)
         self.print_button.setVisible(False)
+        self.save_button.setVisible(False)
         self.normal_button.setVisible(False)
         self.letter.setText(self.tr("✔ 已容缺受理。\n承诺书编号：%1\n验证码：%2\n已保存到：%3\n"
                                     "请申请人签字，%4 前补齐材料。")
                             .replace("%1", done.letter_no).replace("%2", done.verification_code)
                             .replace("%3", str(done.path))
                             .replace("%4", done.due_date.isoformat()))
-        self.open_button.setVisible(True)
+        self.reprint_button.setVisible(True)
+        self.save_as_button.setVisible(True)
         self.done_button.setVisible(True)
         self.done_button.setDefault(True)
         self.done_button.setFocus()
         self.ctx.events.outbox_changed.emit()
+        if then_print:
+            self.print_letter()
+
+    def print_letter(self) -> None:
+        """The letter's file (as written, its number already registered) in the print
+        preview; its pages are drawn on the runner."""
+        if self.decision is None or self._busy:
+            return
+        self._drawing(True)
+        dpi = self.letter_print.prepare()
+        self.ctx.runner.submit(page_images, self.decision.path, dpi,
+                               done=self._letter_pages, failed=self._letter_failed)
+
+    def _drawing(self, busy: bool) -> None:
+        """While the letter's pages are drawn the dialog stays open (its preview opens
+        over it): 完成 and Esc wait."""
+        self._busy = busy
+        for w in (self.done_button, self.reprint_button, self.save_as_button):
+            w.setEnabled(not busy)
+        self.status.setVisible(busy)
+        self.status.setText(self.tr("正在准备打印预览…") if busy else "")
+
+    def _letter_pages(self, pages) -> None:
+        self._drawing(False)
+        self.letter_print.show(pages, self.tr("打印预览 — 承诺书 %1")
+                               .replace("%1", self.decision.letter_no),
+                               self.tr("承诺书打印预览"))
+
+    def _letter_failed(self, exc: BaseException) -> None:
+        self._drawing(False)
+        self.error.setText(self.tr("⚠ 承诺书无法打印 / the letter cannot be printed: %1")
+                           .replace("%1", str(exc)))
+
+    def _save_as(self) -> None:
+        """Copy the letter's file (the same letter, the same number) where the clerk
+        chooses; the copy is written on the runner."""
+        if self.decision is None:
+            return
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, self.tr("将承诺书另存为 PDF"), f"{self.decision.letter_no}.pdf",
+            self.tr("PDF 文件 (*.pdf)"))
+        if chosen:
+            self.save_copy(Path(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf"))
+
+    def save_copy(self, target: Path) -> None:
+        """Write a copy of the letter to ``target`` on the runner."""
+        if self.decision is not None:
+            self.ctx.runner.submit(shutil.copyfile, self.decision.path, target,
+                                   done=self._copied, failed=self._letter_failed_copy)
+
+    def _copied(self, target) -> None:
+        self.error.clear()
+        self.status.setVisible(True)
+        self.status.setText(self.tr("✔ 承诺书已另存为：%1").replace("%1", str(target)))
+
+    def _letter_failed_copy(self, exc: BaseException) -> None:
+        self.error.setText(self.tr("⚠ 承诺书无法保存 / the letter cannot be saved: %1")
+                           .replace("%1", str(exc)))
 
     def _print_failed(self, exc: BaseException) -> None:
         self._set_busy(False)
@@ -261,7 +349,3 @@ class FastTrackDialog(QDialog):
                                                 self.tr("PDF 文件 (*.pdf)"))
         if chosen:
             self.path.setText(chosen)
-
-    def _open_letter(self) -> None:
-        if self.decision is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.decision.path)))

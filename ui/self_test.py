@@ -2,8 +2,9 @@
 
 Checks, each printed as it ends: every module of the app imports (Qt included, without a
 window); a cache opens and migrates to the newest schema in a temp folder; a credit report
-renders; the embedded reference platform starts on loopback, answers, stops; a CJK font
-is found to embed in PDFs; the translations are there. Exit 0 when every check passed, 1
+renders; its first page is drawn in-process for printing (the bundled PDFium) and shows
+ink; the embedded reference platform starts on loopback, answers, stops; a CJK font is
+found to embed in PDFs; the translations are there. Exit 0 when every check passed, 1
 otherwise. Nothing is written outside a temp folder that is removed afterwards.
 """
 
@@ -53,7 +54,7 @@ def _cache(work: Path) -> str:
     return f"schema {version}"
 
 
-def _report() -> str:
+def _report_pdf() -> bytes:
     from desktop.report_pdf import ReportData, render_credit_report
 
     data = ReportData(
@@ -65,10 +66,29 @@ def _report() -> str:
         district="越城区", verdict="clear", measures=[], records=[], grade=None,
         warnings=[], related=[], source="platform", snapshot_age_hours=None,
         counter="SELF-TEST", clerk="self-test")
-    pdf = render_credit_report(data)
+    return render_credit_report(data)
+
+
+def _report() -> str:
+    pdf = _report_pdf()
     if not pdf.startswith(b"%PDF"):
         raise RuntimeError("the report is not a PDF")
     return f"{len(pdf):,} bytes"
+
+
+def _print() -> str:
+    """The report's first page drawn as the print preview draws it (PDFium, in-process)."""
+    import pypdfium2
+
+    from desktop import pdf_pages
+
+    pdf = _report_pdf()
+    [page] = pdf_pages.render(pdf, 72, first=0, last=0)
+    ink = page.dark_pixels()
+    if ink < 1000:  # the title, the table and the QR code are dark on white
+        raise RuntimeError(f"page 1 is blank ({ink} dark pixels) / 报告页面空白")
+    return (f"page 1 of {pdf_pages.page_count(pdf)}, {page.width}x{page.height} px, "
+            f"{ink:,} dark pixels, PDFium {pypdfium2.PDFIUM_INFO.build}")
 
 
 def _platform(work: Path) -> str:
@@ -113,6 +133,7 @@ def run(out: Callable[[str], None] = print) -> bool:
             ("imports / 模块", _imports),
             ("cache / 缓存", lambda: _cache(work)),
             ("report / 信用报告", _report),
+            ("print / 打印", _print),
             ("platform / 参考平台", lambda: _platform(work)),
             ("CJK font / 中文字体", _font),
             ("translations / 翻译", _translations),

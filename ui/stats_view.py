@@ -5,9 +5,10 @@ only lays them out. "Save as PDF" and "Print" use one document, built by the cor
 (``desktop.stats_pdf``, reportlab, A4 landscape) from what the view shows: the texts,
 the table as sorted on screen and the chart drawn to a PNG at print resolution, all
 collected on the GUI thread (the chart and model live there). Building the PDF and writing
-it run on the runner. Printing rasterises that PDF on the runner (``ui.printing``) and
-shows the page images in a print preview, as the credit report does; so the paper and the
-PDF are the same, and the PDF's text is in reportlab's fonts with correct ToUnicode maps.
+it run on the runner. Printing draws that PDF's pages in-process on the runner
+(``ui.printing.PagePrint``, PDFium) and shows them in a print preview, as the credit report
+does; so the paper and the PDF are the same, and the PDF's text is in reportlab's fonts
+with correct ToUnicode maps.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ from desktop.stats_pdf import StatsDocument
 from ui.approval import error_text
 from ui.bar_chart import BarChart
 from ui.context import DeskContext
-from ui.printing import page_images, paint_pages, show_preview
+from ui.printing import PagePrint, page_images
 from ui.table_models import _ListModel, _tr, sorting_proxy
 
 CHART_DPI = 200  # the chart's resolution on paper
@@ -150,7 +151,7 @@ class StatsView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._loading = self._again = False
-        self.pages: list[QImage] = []  # the page images of the last print
+        self.job = PagePrint(ctx, self, QPageLayout.Orientation.Landscape)
         self.period_combo = QComboBox()
         for key in review_stats.PERIODS:
             self.period_combo.addItem(key, key)
@@ -348,25 +349,27 @@ class StatsView(QWidget):
             lang=self.ctx.services.settings["language"],
             page_label=self.tr("第 %1 页 / 共 %2 页"))
 
+    @property
+    def pages(self) -> list[QImage]:
+        """The page images of the last print."""
+        return self.job.pages
+
     def print_preview(self, preview: bool = True) -> None:
-        """打印…: build the PDF and rasterise its pages on the runner (``ui.printing``),
-        then show them in a print preview (``pages`` holds them; ``sig_print_ready``).
-        Without ``pdftoppm`` the PDF is opened with the system's viewer, which prints it."""
+        """打印…: build the PDF and draw its pages on the runner (``ui.printing``), then
+        show them in a print preview (``pages`` holds them; ``sig_print_ready``)."""
         path = Path(tempfile.mkdtemp(prefix="creditdesk-stats-")) / "closed-loop-stats.pdf"
-        self.ctx.runner.submit(_print_pages, path, self.document(),
-                               done=lambda pages: self._print_ready(path, pages, preview),
+        dpi = self.job.prepare()
+        self.ctx.runner.submit(_print_pages, path, self.document(), dpi,
+                               done=lambda pages: self._print_ready(pages, preview),
                                failed=self._print_failed)
 
-    def _print_ready(self, path: Path, pages: list[QImage], preview: bool) -> None:
-        self.pages = pages
+    def _print_ready(self, pages: list[QImage], preview: bool) -> None:
+        self.job.show(pages, self.tr("打印预览 — 闭环统计"), preview=preview)
         self.sig_print_ready.emit(len(pages))
-        if preview or not pages:
-            show_preview(self, pages, path, self.tr("打印预览 — 闭环统计"), self.paint,
-                         orientation=QPageLayout.Orientation.Landscape)
 
     def paint(self, printer: QPrinter) -> None:
         """Draw the page images on ``printer`` (the preview's paintRequested)."""
-        paint_pages(printer, self.pages)
+        self.job.paint(printer)
 
     def _print_failed(self, exc: BaseException) -> None:
         self._say(self.tr("✖ 无法打印：%1").replace("%1", str(exc)))
@@ -399,11 +402,11 @@ def _write(path: Path, doc: StatsDocument) -> str:
     return str(path)
 
 
-def _print_pages(path: Path, doc: StatsDocument) -> list[QImage]:
+def _print_pages(path: Path, doc: StatsDocument, dpi: int) -> list[QImage]:
     """Write the PDF to ``path`` and return its page images; the temporary folder is
-    removed unless there are none (the system viewer then opens the file)."""
-    _write(path, doc)
-    pages = page_images(path)
-    if pages:
+    removed again."""
+    try:
+        _write(path, doc)
+        return page_images(path, dpi)
+    finally:
         shutil.rmtree(path.parent, ignore_errors=True)
-    return pages

@@ -579,6 +579,10 @@ ID number: %2    Item: %3</translation>
         <translation>Platform status</translation>
     </message>
     <message>
+        <source>日志锚点</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>反馈队列</source>
         <translation>Feedback queue</translation>
     </message>
@@ -621,6 +625,10 @@ ID number: %2    Item: %3</translation>
     <message>
         <source>⚠ 失败 %1</source>
         <translation>⚠ Failed: %1</translation>
+    </message>
+    <message>
+        <source>⚠ 日志锚点被平台拒收 %1，请科室负责人核验日志</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>从未同步</source>
@@ -794,12 +802,48 @@ ID number: %2    Item: %3</translation>
         <translation>Print the commitment letter and accept with materials missing</translation>
     </message>
     <message>
+        <source>保存为 PDF 并容缺受理(&amp;F)</source>
+        <translation>Save as PD&amp;F and accept</translation>
+    </message>
+    <message>
+        <source>保存承诺书为 PDF 并容缺受理，不打印</source>
+        <translation>Save the commitment letter as PDF and accept, without printing</translation>
+    </message>
+    <message>
+        <source>再次打印承诺书(&amp;R)…</source>
+        <translation>P&amp;rint the letter again…</translation>
+    </message>
+    <message>
+        <source>再次打印同一份承诺书</source>
+        <translation>Print the same commitment letter again</translation>
+    </message>
+    <message>
+        <source>另存为 PDF(&amp;A)…</source>
+        <translation>Save &amp;as PDF…</translation>
+    </message>
+    <message>
+        <source>将承诺书另存为 PDF</source>
+        <translation>Save the commitment letter as PDF</translation>
+    </message>
+    <message>
+        <source>正在生成承诺书…</source>
+        <translation>Writing the commitment letter…</translation>
+    </message>
+    <message>
+        <source>✔ 承诺书已另存为：%1</source>
+        <translation>✔ Commitment letter saved as: %1</translation>
+    </message>
+    <message>
+        <source>⚠ 承诺书无法保存 / the letter cannot be saved: %1</source>
+        <translation>⚠ 承诺书无法保存 / the letter cannot be saved: %1</translation>
+    </message>
+    <message>
         <source>打开承诺书(&amp;O)</source>
-        <translation>&amp;Open the letter</translation>
+        <translation type="vanished">&amp;Open the letter</translation>
     </message>
     <message>
         <source>打开承诺书以打印</source>
-        <translation>Open the commitment letter to print it</translation>
+        <translation type="vanished">Open the commitment letter to print it</translation>
     </message>
     <message>
         <source>完成(&amp;D)</source>
@@ -833,7 +877,7 @@ Please use the normal procedure.</translation>
     </message>
     <message>
         <source>正在打印承诺书…</source>
-        <translation>Printing the commitment letter…</translation>
+        <translation type="vanished">Printing the commitment letter…</translation>
     </message>
     <message>
         <source>✔ 已容缺受理。
@@ -848,6 +892,22 @@ Saved to: %3
 The applicant signs it and supplies the materials by %4.</translation>
     </message>
     <message>
+        <source>正在准备打印预览…</source>
+        <translation>Preparing the print preview…</translation>
+    </message>
+    <message>
+        <source>打印预览 — 承诺书 %1</source>
+        <translation>Print preview — commitment letter %1</translation>
+    </message>
+    <message>
+        <source>承诺书打印预览</source>
+        <translation>Commitment letter print preview</translation>
+    </message>
+    <message>
+        <source>⚠ 承诺书无法打印 / the letter cannot be printed: %1</source>
+        <translation>⚠ 承诺书无法打印 / the letter cannot be printed: %1</translation>
+    </message>
+    <message>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
@@ -860,7 +920,11 @@ The applicant signs it and supplies the materials by %4.</translation>
     </message>
     <message>
         <source>每条日志都以密钥链接上一条；日志头每 50 条登记到信用平台。核验逐条重算这条链，并与平台登记的日志头比对：任何一条被修改、删除、调换或整条链被重建，都会在这里指出。</source>
-        <translation>Every log entry is linked to the one before it with a key; every 50 entries the head is registered at the credit platform. Verifying recomputes the chain entry by entry and compares it with the heads the platform holds: any entry edited, deleted or swapped, or a rebuilt chain, is pointed out here.</translation>
+        <translation type="vanished">Every log entry is linked to the one before it with a key; every 50 entries the head is registered at the credit platform. Verifying recomputes the chain entry by entry and compares it with the heads the platform holds: any entry edited, deleted or swapped, or a rebuilt chain, is pointed out here.</translation>
+    </message>
+    <message>
+        <source>每条日志都以密钥链接上一条；日志头每 50 条、定时以及注销和退出时登记到信用平台，每次调用平台时还由平台见证。核验逐条重算这条链，并与平台登记和见证的日志头比对：任何一条被修改、删除、调换或整条链被重建，都会在这里指出；尚未见证的记录数也会写明。</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>设置文件未在本程序之外被改动。</source>
@@ -885,6 +949,10 @@ The applicant signs it and supplies the materials by %4.</translation>
     <message>
         <source>正在核验日志…</source>
         <translation>Verifying the log…</translation>
+    </message>
+    <message>
+        <source>⚠ 日志完整，但 %1 个日志锚点被平台拒收</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>✔ 日志完整，未被改动</source>
@@ -2704,7 +2772,7 @@ Verification code %3</translation>
     </message>
     <message>
         <source>✔ 真实：与平台登记一致</source>
-        <translation>✔ Genuine: matches the platform's registration</translation>
+        <translation>✔ Genuine: matches the platform&apos;s registration</translation>
     </message>
     <message>
         <source>✘ 不符：报告已被修改或伪造</source>

@@ -2,7 +2,7 @@
 
 The documents are printed by the desk's own services (``ReportService`` through the same
 calls the window makes: a check, then print; a fast-track, which prints the letter)
-against a real platform process. The first page is rasterised by poppler's ``pdftoppm``
+against a real platform process. The first page is drawn by PDFium (in-process)
 at 200 dpi and decoded by zxing-cpp (``tests.qr_reader``), so the code is read the way a
 phone or a hall scanner reads paper, by a decoder that shares nothing with the encoder.
 The decoded URL must carry the number and code the service returned and printed on the

@@ -5,8 +5,8 @@ right and a wrong code, an unknown number, a number alone, the QR text, the PDF 
 PDF with one byte changed are verified with the real ``creditdesk report verify``; and the
 public page a QR code leads to is fetched without an API key, as a bidding agency would.
 
-The QR code is read from the page as a scanner reads it (``tests.qr_reader``: poppler's
-``pdftoppm`` at 200 dpi, then zxing-cpp), and the text it decodes to is what is verified.
+The QR code is read from the page as a scanner reads it (``tests.qr_reader``: the page
+drawn by PDFium at 200 dpi, then zxing-cpp), and the text it decodes to is what is verified.
 """
 
 from __future__ import annotations

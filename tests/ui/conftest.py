@@ -9,6 +9,7 @@ import pytest
 
 from sandbox.server import SandboxServer
 from tests.ui.desks import desk_for
+from tests.ui.printing_checks import no_poppler  # noqa: F401 - a fixture for the print tests
 from ui.demo import DEMO_SEED, DEMO_SUBJECTS, fetch_samples
 
 

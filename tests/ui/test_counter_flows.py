@@ -9,8 +9,6 @@ import time
 import httpx
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QPageSize
-from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication
 
 from desktop import staff
@@ -18,11 +16,12 @@ from desktop.identifiers import mask
 from local_cache import store
 from local_cache.db import UnitOfWork
 from sandbox.server import SandboxServer
+from tests.ui.printing_checks import WAIT as PRINT_WAIT
+from tests.ui.printing_checks import ink, page_count, print_from
 from tests.ui.test_main_window import WAIT, all_texts, audit_events, open_window, outbox_rows, scan
 from ui.app import install_language
 from ui.context import DeskContext
 from ui.demo import CLERK, CLERK_PASSWORD, fetch_samples, make_desk
-from ui.printing import rasterise
 from ui.tasks import TaskRunner
 
 
@@ -116,6 +115,8 @@ def test_incentive_offers_fast_track_on_f8_and_prints_the_letter(qtbot, window, 
 
     def fast_track(dialog) -> bool:
         if dialog.decision is not None:
+            if not dialog.done_button.isEnabled():
+                return False  # the letter's pages are being drawn for its preview
             dialog.done_button.click()
             return True
         if state.get("printing") or not dialog.materials:
@@ -127,11 +128,20 @@ def test_incentive_offers_fast_track_on_f8_and_prints_the_letter(qtbot, window, 
         state["printing"] = True
         return False
 
+    def close_preview(preview) -> bool:
+        # The letter printed: its pages in the preview over the fast-track dialog.
+        state["preview"] = (preview.windowTitle(), len(preview.parent().letter_print.pages))
+        preview.reject()
+        return True
+
     when_modal("FastTrackDialog", fast_track)
+    when_modal("QPrintPreviewDialog", close_preview)
     qtbot.keyClick(window.lookup, Qt.Key.Key_F8)
     qtbot.waitUntil(lambda: window.last_decision is not None, timeout=WAIT)
     done = window.last_decision
     assert letter.read_bytes().startswith(b"%PDF")
+    title, pages = state["preview"]
+    assert done.letter_no in title and pages == page_count(letter)
     assert done.letter_no in window.card.ack_hint.text()
     assert not window.fast_track_action.isEnabled()
     [(action, payload)] = outbox_rows(ctx)
@@ -139,8 +149,8 @@ def test_incentive_offers_fast_track_on_f8_and_prints_the_letter(qtbot, window, 
     assert window.focusWidget() is window.lookup
 
 
-def test_the_report_is_saved_as_pdf_and_rendered_for_print_preview(qtbot, window, ctx,
-                                                                   samples, tmp_path):
+def test_the_report_is_printed_through_the_preview_without_poppler(qtbot, window, ctx, samples,
+                                                                   tmp_path, no_poppler):
     sample = samples.clear[0]
     scan(qtbot, window, sample.id, sample.item)
     path = tmp_path / "report.pdf"
@@ -149,16 +159,23 @@ def test_the_report_is_saved_as_pdf_and_rendered_for_print_preview(qtbot, window
     qtbot.waitUntil(lambda: bool(saved), timeout=WAIT)
     assert path.read_bytes().startswith(b"%PDF")
     assert [a for a, _p in outbox_rows(ctx, "report")]  # registration queued
-    pages = rasterise(path)
-    assert pages and all(p.stat().st_size > 1000 for p in pages)
-    window.printer.print_report(window.outcome, "x", preview=False)
-    qtbot.waitUntil(lambda: bool(window.printer.pages), timeout=WAIT)
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
-    window.printer.paint(printer)
-    assert (tmp_path / "printed.pdf").stat().st_size > 1000
+
+    # 打印 (Ctrl+P) as the clerk presses it: the preview opens on the window, one page
+    # image per page of the registered PDF, each showing ink where the title is.
+    window.print_action.trigger()
+    qtbot.waitUntil(lambda: window.printer.job.preview is not None, timeout=PRINT_WAIT)
+    printed = window.printer.last_saved
+    preview = window.printer.job.preview
+    assert printed.number in preview.windowTitle()
+    pages = window.printer.pages
+    assert len(pages) == page_count(printed.path) >= 1
+    assert all(ink(image, top_fraction=0.15) > 500 for image in pages)
+    assert pages[0].width() >= 1240  # A4 at 150 dpi or more
+
+    out = tmp_path / "printed.pdf"
+    print_from(qtbot, preview, out)
+    assert page_count(out) == len(pages)
+    qtbot.waitUntil(lambda: window.printer.job.preview is None, timeout=WAIT)
 
 
 def test_offline_answer_says_so_with_the_age_and_warns_when_stale(qtbot, tmp_path):

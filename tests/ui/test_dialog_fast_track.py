@@ -1,5 +1,7 @@
 """The fast-track (容缺受理) dialog against the real platform: the keyboard path prints a
-commitment letter that exists and carries its number, an outbox row and a commitment."""
+commitment letter that exists and carries its number, an outbox row and a commitment; the
+letter's pages go to the print preview (drawn in-process, no poppler) and are printed,
+printed again and saved as PDF without a second number."""
 
 from __future__ import annotations
 
@@ -7,10 +9,15 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrintPreviewDialog
 from PySide6.QtWidgets import QApplication
+from sqlalchemy import func, select
 
 from desktop import commitments
 from desktop.report_pdf import extract_text
+from local_cache.tables import audit, outbox
+from tests.ui.printing_checks import WAIT as PRINT_WAIT
+from tests.ui.printing_checks import ink, page_count, print_from
 from tests.ui.test_dialogs import WAIT, on_modal, outbox_rows, show
 from ui.fast_track_dialog import FastTrackDialog
 
@@ -54,8 +61,75 @@ def test_the_keyboard_path_prints_the_letter_and_opens_a_commitment(qtbot, ctx, 
     assert action == "fast_tracked" and payload["case_no"] == done.letter_no
     [commitment] = commitments.list_commitments(ctx.services)
     assert commitment.letter_no == done.letter_no and commitment.due == plan.due_date
+    # "Print" printed: the letter's own pages are in the preview.
+    qtbot.waitUntil(lambda: dialog.letter_print.preview is not None, timeout=PRINT_WAIT)
+    preview = dialog.letter_print.preview
+    assert done.letter_no in preview.windowTitle()
+    assert len(dialog.letter_print.pages) == page_count(expected)
+    preview.reject()
+    qtbot.waitUntil(lambda: dialog.letter_print.preview is None, timeout=WAIT)
     qtbot.keyClick(dialog.done_button, Qt.Key.Key_Return)
     assert not dialog.isVisible()
+
+
+def registrations(ctx) -> tuple[int, int]:
+    """Report numbers registered: rows queued for the platform, report.printed entries."""
+    with ctx.services.engine.connect() as conn:
+        queued = conn.execute(select(func.count()).select_from(outbox)
+                              .where(outbox.c.kind == "report")).scalar()
+        logged = conn.execute(select(func.count()).select_from(audit)
+                              .where(audit.c.event == "report.printed")).scalar()
+    return queued, logged
+
+
+def test_the_letter_is_printed_again_and_saved_without_a_second_number(qtbot, ctx, samples,
+                                                                       tmp_path, no_poppler):
+    outcome = incentive_outcome(ctx, samples)
+    dialog = show(qtbot, FastTrackDialog(ctx, outcome))
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=WAIT)
+    before = registrations(ctx)
+    next(box for box in dialog.materials.values() if box.isEnabled()).setChecked(True)
+    dialog.path.setText(str(tmp_path / "letter.pdf"))
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.letter_print.preview is not None, timeout=PRINT_WAIT)
+    letter = dialog.decision.path
+    assert letter == tmp_path / "letter.pdf"
+    once = registrations(ctx)
+    assert once == (before[0] + 1, before[1] + 1)  # the letter's number, registered once
+    pages = dialog.letter_print.pages
+    assert len(pages) == page_count(letter) >= 1
+    assert all(ink(image, top_fraction=0.15) > 500 for image in pages)  # 信用承诺书 on top
+    # Printed from the preview (onto a PDF file offscreen): the letter's pages, no more.
+    out = tmp_path / "printed.pdf"
+    print_from(qtbot, dialog.letter_print.preview, out)
+    assert page_count(out) == len(pages)
+    qtbot.waitUntil(lambda: dialog.letter_print.preview is None, timeout=WAIT)
+    # Printed again: the same file in a new preview; and saved as PDF: the same bytes.
+    assert dialog.reprint_button.isVisible() and dialog.save_as_button.isVisible()
+    qtbot.mouseClick(dialog.reprint_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.letter_print.preview is not None, timeout=PRINT_WAIT)
+    assert len(dialog.letter_print.pages) == len(pages)
+    dialog.letter_print.preview.reject()
+    copy = tmp_path / "copy.pdf"
+    dialog.save_copy(copy)
+    qtbot.waitUntil(lambda: "已另存为" in dialog.status.text(), timeout=WAIT)
+    assert copy.read_bytes() == letter.read_bytes()
+    assert registrations(ctx) == once  # printing and saving registered nothing new
+    assert [c.letter_no for c in commitments.list_commitments(ctx.services)] == [
+        dialog.decision.letter_no]
+
+
+def test_save_as_pdf_accepts_without_printing(qtbot, ctx, samples, tmp_path):
+    dialog = show(qtbot, FastTrackDialog(ctx, incentive_outcome(ctx, samples)))
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=WAIT)
+    assert dialog.save_button.isVisible()  # beside the print button
+    next(box for box in dialog.materials.values() if box.isEnabled()).setChecked(True)
+    dialog.path.setText(str(tmp_path / "letter.pdf"))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.decision is not None, timeout=WAIT)
+    assert dialog.decision.letter_no in extract_text((tmp_path / "letter.pdf").read_bytes())
+    assert dialog.letter_print.preview is None and not dialog.letter_print.pages
+    assert dialog.reprint_button.isVisible()
 
 
 def test_printing_with_nothing_ticked_is_refused(qtbot, ctx, samples):
@@ -88,8 +162,11 @@ def test_decide_returns_the_printed_fast_track(qtbot, ctx, samples):
         next(box for box in d.materials.values() if box.isEnabled()).setChecked(True)
         d.print_button.click()
 
+    # The letter's preview opens over the dialog once it is printed: closed, then done.
     driver = on_modal([(lambda d: getattr(d, "plan", None) is not None, tick_and_print),
-                       (lambda d: d.decision is not None, lambda d: d.done_button.click())])
+                       (lambda d: isinstance(d, QPrintPreviewDialog), lambda d: d.reject()),
+                       (lambda d: getattr(d, "decision", None) is not None,
+                        lambda d: d.done_button.click())])
     result = FastTrackDialog.decide(ctx, outcome)
     assert not driver.isActive() and QApplication.activeModalWidget() is None
     assert result is not None and result.path.exists()

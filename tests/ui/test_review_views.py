@@ -6,7 +6,9 @@ tests/unit/test_review_stats.py, with real item codes and one restrict measure).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -20,6 +22,8 @@ from desktop.audit_export import CST
 from local_cache import store
 from local_cache.db import UnitOfWork
 from local_cache.tables import audit
+from tests.ui.printing_checks import WAIT as PRINT_WAIT
+from tests.ui.printing_checks import ink, print_named
 from ui.bar_chart import BACKGROUND, MAX_CATEGORIES, BarChart
 from ui.demo import SUPERVISOR, SUPERVISOR_PASSWORD
 from ui.district_view import DistrictView
@@ -164,16 +168,42 @@ def test_stats_pdf_holds_title_and_numbers(ctx, log, qtbot, tmp_path):
     assert "终止办理1，依法继续办理1，容缺受理1，承诺履行1" in text
     assert "2026-11" in text and SUPERVISOR in text
     assert "第1页/共1页" in text
-    # Printing rasterises the same PDF: one page image per page, drawn on the printer.
-    with qtbot.waitSignal(view.sig_print_ready, timeout=30000) as ready:
-        view.print_preview(preview=False)
-    assert ready.args == [len(reader.pages)] and len(view.pages) == len(reader.pages)
+
+
+def test_stats_print_previews_the_pdf_pages_and_remembers_the_printer(ctx, log, qtbot,
+                                                                      tmp_path, no_poppler):
+    view = _stats(ctx, qtbot, period="month")
+    target = tmp_path / "stats.pdf"
+    with qtbot.waitSignal(view.sig_pdf_saved, timeout=10000):
+        view.save_pdf(target)
+    expected = len(PdfReader(target).pages)
+    # 打印…: the same PDF drawn in-process, one landscape page image per page, in the
+    # preview; the heading (信用核查闭环统计) leaves ink at the top of the first page.
+    with qtbot.waitSignal(view.sig_print_ready, timeout=PRINT_WAIT) as ready:
+        view.print_button.click()
+    assert ready.args == [expected] and len(view.pages) == expected
     assert all(image.width() > image.height() > 1000 for image in view.pages)
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
-    view.paint(printer)
-    assert len(PdfReader(tmp_path / "printed.pdf").pages) == len(reader.pages)
+    assert ink(view.pages[0], top_fraction=0.15) > 500
+    preview = view.job.preview
+    assert preview is not None and preview.isVisible()
+    # Offscreen there is no printer but a PDF file; the print dialog would have chosen
+    # the desk's laser printer: its name is what the printer reports afterwards.
+    out = tmp_path / "printed.pdf"
+    print_named(qtbot, preview, out, "Counter-Laser-2")
+    assert len(PdfReader(out).pages) == expected
+    assert ctx.services.settings["printer_name"] == "Counter-Laser-2"
+    qtbot.waitUntil(lambda: _saved_settings(ctx).get("printer_name") == "Counter-Laser-2",
+                    timeout=10000)
+    assert "settings.changed" not in _audit_events(ctx)  # remembered, not logged
+    # The next print starts on that printer only while it exists: here it does not, so
+    # on the system's default.
+    view.job.prepare()
+    assert view.job.printer.printerName() == QPrinter().printerName() != "Counter-Laser-2"
+
+
+def _saved_settings(ctx) -> dict:
+    path = Path(ctx.services.settings.data_dir) / "settings.json"
+    return json.loads(path.read_text("utf-8")) if path.exists() else {}
 
 
 def test_district_view_counts(ctx, log, qtbot, qtmodeltester):
