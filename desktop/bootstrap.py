@@ -17,12 +17,13 @@ from desktop import desk_key
 from desktop.batch_service import BatchService
 from desktop.check_service import CheckService
 from desktop.credentials import SecretStore
+from desktop.events import EventBus, FeedbackQueued
 from desktop.outbox import Outbox
 from desktop.platform_client import ClientSettings, PlatformClient
 from desktop.settings import Settings, default_data_dir
 from desktop.sync_service import SyncService
 from local_cache import store
-from local_cache.db import open_engine
+from local_cache.db import open_engine, when_rows_queued
 from local_cache.protect import Protector
 
 _BUILD = threading.RLock()  # re-entrant: building one service may build another
@@ -45,6 +46,7 @@ class Services:
     settings: Settings
     secrets: SecretStore
     _closers: list = field(default_factory=list)
+    events: EventBus = field(default_factory=EventBus)  # what the core tells listeners
 
     @_service
     def engine(self) -> Engine:
@@ -53,6 +55,7 @@ class Services:
         command and the window refuse before writing anything."""
         engine = open_engine(self.settings.data_dir)
         self._closers.append(engine.dispose)
+        when_rows_queued(engine, lambda rows: self.events.publish(FeedbackQueued(rows)))
         self.__dict__["protector"] = desk_key.unlock(engine, self.secrets)
         return engine
 
@@ -104,6 +107,7 @@ class Services:
             _Lazy(self, "client"),
             page_size=self.settings["sync_page"],
             alert_days=self.settings["alert_days"],
+            events=self.events,
         )
 
     @_service
@@ -114,6 +118,7 @@ class Services:
             self.protector,
             counter=self.settings["counter_id"],
             clerk=self.settings["clerk_id"],
+            events=self.events,
         )
 
     @_service

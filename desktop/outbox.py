@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine
 
 from desktop import schemas
+from desktop.events import EventBus, FeedbackQueued, OutboxMoved
 from desktop.identifiers import mask
 from desktop.platform_client import PlatformClient, PlatformError, PlatformRejected
 from local_cache import store
@@ -59,11 +60,24 @@ class Outbox:
         clerk: str,
         now: Callable[[], float] = time.time,
         rng: random.Random | None = None,
+        events: EventBus | None = None,
     ) -> None:
         self._engine, self._protector = engine, protector
         self._counter, self._clerk = counter, clerk
         self._now = now
         self._rng = rng or random.Random()
+        self._events = events
+        self._wake = threading.Event()  # set when a row is queued: the sender goes at once
+        if events is not None:
+            events.subscribe(self._heard)
+
+    def _heard(self, event: object) -> None:
+        if isinstance(event, FeedbackQueued):
+            self._wake.set()
+
+    def wake(self) -> None:
+        """End the sender's wait now (a row was queued, or its ``stop`` was just set)."""
+        self._wake.set()
 
     def record(
         self,
@@ -168,6 +182,8 @@ class Outbox:
                 return False
             store.update_outbox(uow.conn, row_id, state="pending", next_attempt_at=self._now())
             uow.commit()
+        if self._events is not None:
+            self._events.publish(FeedbackQueued(1))  # queued again: the sender goes at once
         return True
 
     def flush(self, client: PlatformClient, *, limit: int = 500) -> FlushReport:
@@ -202,6 +218,8 @@ class Outbox:
                 sent_at=self._now(),
             )
             sent += 1
+        if self._events is not None and (sent or failed):
+            self._events.publish(OutboxMoved(sent, failed))
         return FlushReport(sent, failed, deferred)
 
     @staticmethod
@@ -224,10 +242,14 @@ class Outbox:
         """Drain the outbox until ``stop`` is set: the background sender's loop.
 
         Runs on a worker thread (the window's background helper); every pass sends what
-        is due, and rows the platform could not take wait out their back-off.
+        is due, and rows the platform could not take wait out their back-off. Between
+        passes it waits ``interval`` seconds or until a row is queued (``FeedbackQueued``
+        on the bus) or ``wake()`` is called: a decision goes out at once, and whoever sets
+        ``stop`` calls ``wake()`` so the loop ends without waiting out the interval.
         """
         last = ""  # the previous pass's failure: a repeat is one line, not a traceback
         while not stop.is_set():
+            self._wake.clear()  # before the pass: a row queued during it wakes the next one
             try:
                 self.flush(client)
                 last = ""
@@ -239,7 +261,7 @@ class Outbox:
                 else:
                     log.warning("outbox sender: the pass failed again (%s)", type(exc).__name__)
                 last = said
-            stop.wait(interval)
+            self._wake.wait(interval)
 
     def _update(self, row_id: int, **values: object) -> None:
         with UnitOfWork(self._engine) as uow:

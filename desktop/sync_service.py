@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from desktop.events import EventBus, Synced
 from desktop.platform_client import PlatformClient, VersionUnknown
 from local_cache import store
 from local_cache.db import UnitOfWork
@@ -54,9 +55,11 @@ class SyncService:
         page_size: int = 1000,
         alert_days: int = 30,
         now: Callable[[], float] = time.time,
+        events: EventBus | None = None,
     ) -> None:
         self._engine, self._protector, self._client = engine, protector, client
         self._page_size, self._alert_days, self._now = page_size, alert_days, now
+        self._events = events
 
     def version(self) -> int:
         """The list version the snapshot has reached."""
@@ -138,7 +141,10 @@ class SyncService:
                     if progress:
                         progress(entries, since)
                     if not page.more:
-                        return SyncReport(pages, entries, since, full, alerts)
+                        report = SyncReport(pages, entries, since, full, alerts)
+                        if self._events is not None:
+                            self._events.publish(Synced(report))
+                        return report
             finally:
                 if uow is not None:  # an error: the open group is rolled back
                     uow.__exit__(None, None, None)

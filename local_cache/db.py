@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
@@ -207,6 +208,21 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+_QUEUED = "creditdesk_rows_queued"  # Connection.info key: outbox rows added in this unit
+_queued_listeners: WeakKeyDictionary[Engine, list[Callable[[int], None]]] = WeakKeyDictionary()
+
+
+def when_rows_queued(engine: Engine, callback: Callable[[int], None]) -> None:
+    """Call ``callback(rows)`` after a unit of work on ``engine`` that added outbox rows
+    has committed (on the committing thread; never for a unit rolled back)."""
+    _queued_listeners.setdefault(engine, []).append(callback)
+
+
+def note_row_queued(conn: Connection) -> None:
+    """Count an outbox row added on ``conn`` (``store.add_outbox``), announced at commit."""
+    conn.info[_QUEUED] = conn.info.get(_QUEUED, 0) + 1
+
+
 class UnitOfWork:
     """One write transaction: commits only when told, rolls back otherwise.
 
@@ -230,6 +246,7 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         self.conn = self._engine.connect().execution_options(write=True)
+        self.conn.info.pop(_QUEUED, None)  # the pooled connection's info outlives a unit
         try:
             self._tx = self.conn.begin()
         except BaseException:
@@ -241,6 +258,10 @@ class UnitOfWork:
         """Make everything done in this unit permanent."""
         self._tx.commit()
         self._committed = True
+        queued = self.conn.info.pop(_QUEUED, 0)
+        if queued:
+            for callback in list(_queued_listeners.get(self._engine, ())):
+                callback(queued)
 
     def __exit__(self, *exc: object) -> None:
         try:

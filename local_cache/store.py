@@ -18,6 +18,7 @@ from sqlalchemy import Connection, bindparam, delete, func, insert, select, upda
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from local_cache import chain
+from local_cache.db import note_row_queued
 from local_cache.protect import Protector
 from local_cache.tables import (
     alerts,
@@ -411,8 +412,10 @@ def add_outbox(
     payload: str,
     kind: str = "feedback",
 ) -> int:
-    """Queue a message for the platform (feedback, anchor, report); the payload is sealed."""
+    """Queue a message for the platform (feedback, anchor, report); the payload is sealed.
+    Listeners hear of it when the unit of work commits (``db.when_rows_queued``)."""
     now = time.time()
+    note_row_queued(conn)
     return conn.execute(
         _INSERT_OUTBOX,
         {

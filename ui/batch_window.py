@@ -313,7 +313,6 @@ class BatchWindow(QWidget):
                   else self.tr("核查完成。"))
         self._set_running(False)
         self.view.setFocus()
-        self.ctx.events.outbox_changed.emit()
         self.finished.emit(report)
 
     def _run_failed(self, exc: BaseException) -> None:

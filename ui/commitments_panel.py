@@ -138,7 +138,7 @@ class CommitmentsPanel(ListPanel):
             "承诺书 %1 已登记为未履行，已排队报送平台。")
         self._say(text.replace("%1", chosen.letter_no))
         self.closed.emit(outbox_row)
-        self.ctx.events.outbox_changed.emit()  # also reloads this panel
+        self.refresh()  # a breach's feedback also reaches the status bar as an event
         self.view.setFocus()
 
     def _close_failed(self, exc: BaseException) -> None:

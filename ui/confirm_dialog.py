@@ -144,7 +144,6 @@ class ConfirmDialog(QDialog):
 
     def _done(self, row: int) -> None:
         self.decision, self.outbox_id = self._pending, row
-        self.ctx.events.outbox_changed.emit()
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:

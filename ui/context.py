@@ -11,18 +11,51 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, Signal
 
 from desktop.bootstrap import Services
+from desktop.events import FeedbackQueued, OutboxMoved, Synced
 from desktop.staff import Staff
 from ui.tasks import TaskRunner
 
 
 class DeskEvents(QObject):
-    """Signals the parts of the window use to tell each other what changed."""
+    """Signals the parts of the window use to tell each other what changed.
+
+    ``outbox_changed`` and ``synced`` come from the core's event bus
+    (``desktop.events``) through ``follow``, the one bridge: the core publishes on
+    whichever thread did the work, and the signal reaches the widgets on the GUI thread.
+    """
 
     signed_in = Signal(object)  # Staff
     signed_out = Signal()
-    outbox_changed = Signal()  # something was queued or sent
-    synced = Signal(object)  # SyncReport
+    outbox_changed = Signal()  # rows queued, sent or refused (from the core)
+    synced = Signal(object)  # SyncReport (from the core)
     language_changed = Signal(str)
+    _from_core = Signal(object)  # any thread -> this object's (the GUI) thread
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._bus = None
+        self._from_core.connect(self._deliver)
+
+    def follow(self, bus) -> None:
+        """Hear ``bus`` (``desktop.events.EventBus``); once per bus."""
+        if bus is None or bus is self._bus:
+            return
+        self._bus = bus
+        signal = self._from_core
+
+        def hear(event: object) -> None:
+            try:
+                signal.emit(event)
+            except RuntimeError:  # this object is gone (its window closed): stop hearing
+                unsubscribe()
+
+        unsubscribe = bus.subscribe(hear)
+
+    def _deliver(self, event: object) -> None:
+        if isinstance(event, FeedbackQueued | OutboxMoved):
+            self.outbox_changed.emit()
+        elif isinstance(event, Synced):
+            self.synced.emit(event.report)
 
 
 @dataclass
@@ -34,6 +67,9 @@ class DeskContext:
     demo: object | None = None  # ui.demo.Demo when running the demo
     user: Staff | None = None
     events: DeskEvents = field(default_factory=DeskEvents)
+
+    def __post_init__(self) -> None:
+        self.events.follow(getattr(self.services, "events", None))
 
     @property
     def is_demo(self) -> bool:

@@ -1,9 +1,10 @@
 """The counter window's status bar: platform, outbox, last sync, who is signed in.
 
 Every figure is read on the task runner (one read of each kind at a time): platform
-health every 15 s, outbox counts and last sync time every 10 s and whenever
-``outbox_changed`` fires. When the periodic read finds the outbox moved (the background
-sender sent something), it emits ``outbox_changed`` so the panels refresh too.
+health every 15 s (that is asking the platform); outbox counts, parked anchors and last
+sync time whenever the core says they changed (``outbox_changed``: rows queued, sent or
+refused; ``synced``), never by polling. A change heard while a read is out is read again
+when it returns.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar
 from ui.context import DeskContext
 from ui.tasks import logged
 
-HEALTH_SECONDS, DESK_STATE_SECONDS = 15, 10
+HEALTH_SECONDS = 15
 
 
 def desk_state(ctx: DeskContext) -> tuple[dict[str, int], float | None]:
@@ -42,6 +43,7 @@ class DeskStatus(QObject):
         super().__init__(bar)
         self.ctx = ctx
         self._health_busy = self._state_busy = False
+        self._state_again = False  # a change was heard while a read was out
         self._evidence = 0  # bumped by every platform state shown; stale health answers lose
         self._outbox_counts: dict[str, int] | None = None
         self.platform_status, self.outbox_status = QLabel(), QLabel()
@@ -60,15 +62,14 @@ class DeskStatus(QObject):
         self.sync_status.setText(self.tr("上次同步：…"))
         self.show_user()
         ctx.events.outbox_changed.connect(self.refresh)
+        ctx.events.synced.connect(self._synced)
         ctx.events.signed_in.connect(lambda _person: self.show_user())
         ctx.events.signed_out.connect(self.show_user)
         self._timers = []
-        for seconds, slot in ((HEALTH_SECONDS, self.poll_health),
-                              (DESK_STATE_SECONDS, lambda: self.refresh(announce=True))):
-            timer = QTimer(self)
-            timer.timeout.connect(slot)
-            timer.start(seconds * 1000)
-            self._timers.append(timer)
+        timer = QTimer(self)
+        timer.timeout.connect(self.poll_health)
+        timer.start(HEALTH_SECONDS * 1000)
+        self._timers.append(timer)
         self.poll_health()
         self.refresh()
 
@@ -77,6 +78,7 @@ class DeskStatus(QObject):
         for timer in self._timers:
             timer.stop()
         for signal, slot in ((self.ctx.events.outbox_changed, self.refresh),
+                             (self.ctx.events.synced, self._synced),
                              (self.ctx.events.signed_out, self.show_user)):
             try:
                 signal.disconnect(slot)
@@ -111,27 +113,33 @@ class DeskStatus(QObject):
         self.platform_status.setStyleSheet("color:#2e7d32" if reachable
                                            else "color:#b71c1c;font-weight:bold")
 
-    def refresh(self, announce: bool = False) -> None:
+    def refresh(self) -> None:
         """Outbox counts and last sync time, read on the runner."""
         if self._state_busy:
+            self._state_again = True
             return
-        self._state_busy = True
-        self.ctx.runner.submit(desk_state, self.ctx,
-                               done=lambda state: self._show(state, announce),
+        self._state_busy, self._state_again = True, False
+        self.ctx.runner.submit(desk_state, self.ctx, done=self._show,
                                failed=self._state_failed)
 
+    def _synced(self, _report: object) -> None:
+        self.refresh()
+
+    def _read_done(self) -> None:
+        self._state_busy = False
+        if self._state_again:  # something changed while we read: read once more
+            self.refresh()
+
     def _state_failed(self, exc: BaseException) -> None:
-        self._state_busy = False  # read again at the next tick
         logged("reading the outbox and sync state")(exc)
+        self._read_done()
 
     def syncing(self) -> None:
         """A sync is running."""
         self.sync_status.setText(self.tr("⟳ 正在同步…"))
 
-    def _show(self, state, announce: bool) -> None:
-        self._state_busy = False
+    def _show(self, state) -> None:
         counts, synced = state
-        changed = self._outbox_counts is not None and counts != self._outbox_counts
         self._outbox_counts = counts
         text = self.tr("反馈待发送 %1").replace("%1", str(counts.get("pending", 0)))
         if counts.get("failed"):
@@ -148,8 +156,7 @@ class DeskStatus(QObject):
         else:
             when = dt.datetime.fromtimestamp(synced).strftime("%Y-%m-%d %H:%M")
             self.sync_status.setText(self.tr("上次同步 %1").replace("%1", when))
-        if announce and changed:  # the sender moved rows: let the panels know
-            self.ctx.events.outbox_changed.emit()
+        self._read_done()
 
     def show_user(self) -> None:
         """Who is signed in."""

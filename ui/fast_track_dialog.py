@@ -278,7 +278,6 @@ class FastTrackDialog(QDialog):
         self.done_button.setVisible(True)
         self.done_button.setDefault(True)
         self.done_button.setFocus()
-        self.ctx.events.outbox_changed.emit()
         if then_print:
             self.print_letter()
 

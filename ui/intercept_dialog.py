@@ -370,5 +370,4 @@ class InterceptDialog(QDialog):
     def _finish(self, result: InterceptResult) -> None:
         self._busy = False
         self.decision = result
-        self.ctx.events.outbox_changed.emit()
         self.accept()

@@ -294,8 +294,6 @@ class MainWindow(QMainWindow):
         self._after_dialog()
 
     def _after_dialog(self) -> None:
-        if self.last_decision is not None:
-            self.ctx.events.outbox_changed.emit()
         self.activateWindow()
         self.lookup.setFocus()
 
@@ -348,8 +346,7 @@ class MainWindow(QMainWindow):
                                failed=self._sync_failed)
 
     def _synced(self, report) -> None:
-        self.sync_action.setEnabled(True)
-        self.ctx.events.synced.emit(report)
+        self.sync_action.setEnabled(True)  # the panels hear of it from the core (synced)
         self._say(self.tr("✔ 同步完成：%1 条变更，%2 条变动提醒").replace(
             "%1", str(report.entries)).replace("%2", str(report.alerts)), "")
         self.status.refresh()
@@ -433,7 +430,7 @@ class MainWindow(QMainWindow):
         """The anchor timer: queue the log head for the platform (on the runner)."""
         clerk = self.ctx.user.staff_id if self.ctx.user else "system"
         self.ctx.runner.submit(witness.queue_head_anchor, self.ctx.services, clerk,
-                               done=lambda _seq: self.ctx.events.outbox_changed.emit(),
+                               done=lambda _seq: None,
                                failed=logged("queueing the log head's anchor (next tick "
                                              "tries again)"))
 
@@ -519,6 +516,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         """Stop the sender and timers; wait for nothing."""
         self._stop.set()
+        self.ctx.services.outbox.wake()  # the sender ends now, not after its interval
         self.status.stop()
         self.retention_timer.stop()
         self.anchor_timer.stop()

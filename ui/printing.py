@@ -173,7 +173,6 @@ class ReportPrinter(QObject):
 
         def finished(printed) -> None:
             self.last_saved = printed
-            self.ctx.events.outbox_changed.emit()  # the registration was queued
             if done is not None:
                 done(printed)
 
@@ -205,7 +204,6 @@ class ReportPrinter(QObject):
 
     def _ready(self, printed, pages: list[QImage], preview: bool) -> None:
         self.last_saved = printed
-        self.ctx.events.outbox_changed.emit()
         self.job.show(pages, self.tr("打印预览 — 报告编号 %1").replace("%1", printed.number),
                       self.tr("打印预览"), preview)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import os
 import subprocess
+import threading
 import time
 
 import httpx
@@ -19,6 +20,7 @@ import pytest
 from desktop.bootstrap import bootstrap
 from desktop.check_service import NoAnswer
 from desktop.credentials import SecretStore, SecretsUnavailable
+from desktop.events import FeedbackQueued, OutboxMoved, Synced
 from desktop.platform_client import PlatformRejected
 from sandbox.process import creditdesk_script, spawn
 from tests.staffing import signed_in
@@ -238,6 +240,42 @@ def test_background_sender_drains_the_outbox_and_a_rejection_is_parked(tmp_path,
     assert len(failed) == 1 and "校验位错误" in failed[0]["reason"]
     assert svc.outbox.retry(failed[0]["id"]) and svc.outbox.counts()["pending"] == 1
     svc.close()
+
+
+def test_a_queued_decision_wakes_the_sender_and_the_core_announces_what_moved(tmp_path,
+                                                                              platform):
+    """The sender waits an hour between passes here: a decision still goes out at once,
+    because queueing it wakes the sender; the bus tells listeners about each step."""
+    svc = desk(tmp_path, platform.url)
+    heard: list[object] = []
+    svc.events.subscribe(heard.append)
+    first, second = samples(platform.url)["prohibit"][:2]
+    outcome = svc.checks.check(first["id"], first["item"])
+    svc.outbox.record(outcome.model_dump_json(), action="terminated", reason="拦截")
+    stop = threading.Event()
+    sender = threading.Thread(target=svc.outbox.run_sender, args=(svc.client, stop, 3600),
+                              daemon=True)
+    sender.start()
+    deadline = time.monotonic() + 10
+    while svc.outbox.counts("feedback")["sent"] < 1:  # the first pass sends the first
+        assert time.monotonic() < deadline, svc.outbox.counts("feedback")
+        time.sleep(0.05)  # polls the outbox row (the condition itself), 10 s at most
+    # The sender's next pass is an hour away unless something wakes it.
+    outcome = svc.checks.check(second["id"], second["item"])
+    svc.outbox.record(outcome.model_dump_json(), action="terminated", reason="拦截")
+    deadline = time.monotonic() + 10
+    while svc.outbox.counts("feedback")["sent"] < 2:
+        assert time.monotonic() < deadline, svc.outbox.counts("feedback")
+        time.sleep(0.05)  # polls the outbox row (the condition itself), 10 s at most
+    stop.set()
+    svc.outbox.wake()
+    sender.join(timeout=5)
+    assert not sender.is_alive()  # stopped without waiting out its hour
+    assert [e for e in heard if isinstance(e, FeedbackQueued)][:2] == [FeedbackQueued(1)] * 2
+    moved = [e for e in heard if isinstance(e, OutboxMoved)]
+    assert sum(e.sent for e in moved) >= 2 and not any(e.failed for e in moved)
+    report = svc.sync.sync()
+    assert [e.report for e in heard if isinstance(e, Synced)] == [report]
 
 
 def test_no_offline_answer_from_a_snapshot_a_full_resync_has_half_rebuilt(tmp_path, platform,

@@ -7,6 +7,7 @@ log head it witnessed per counter, and the session's platform is shared.
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 import pytest
@@ -59,8 +60,11 @@ def test_the_status_bar_shows_refused_anchors(qtbot, desk):
     window = open_window(qtbot, desk)
     qtbot.waitUntil(lambda: "反馈待发送" in window.outbox_status.text(), timeout=WAIT)
     assert not window.status.anchor_status.isVisible()
-    _park_an_anchor(desk)
-    window.status.refresh()
+    # Queued and refused on a worker thread, as the sender does: the refusal reaches the
+    # status bar as an event from the core (nothing polls the outbox, nobody calls refresh).
+    worker = threading.Thread(target=_park_an_anchor, args=(desk,))
+    worker.start()
+    worker.join(timeout=WAIT / 1000)
     qtbot.waitUntil(lambda: window.status.anchor_status.isVisible(), timeout=WAIT)
     assert "日志锚点被平台拒收 1" in window.status.anchor_status.text()
     assert window.status.anchor_status.accessibleName()

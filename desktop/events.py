@@ -1,0 +1,73 @@
+"""What the core tells whoever listens: plain events on one small bus (no Qt).
+
+The core publishes when something a person would want to see has changed: rows queued in
+the outbox (a decision, a report registration, an anchor), the sender's pass moving rows
+(sent, refused), a sync finished. Subscribers are called on the publishing thread, which
+is often a worker: they must be quick and thread-safe (set a ``threading.Event``, emit a
+Qt signal through the one bridge, ``ui/event_bridge.py``). A subscriber that raises is
+logged and the others still hear the event.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FeedbackQueued:
+    """``rows`` outbox rows were committed (decisions, registrations, anchors, keys)."""
+
+    rows: int
+
+
+@dataclass(frozen=True)
+class OutboxMoved:
+    """A sender pass changed rows' states: ``sent`` delivered, ``failed`` refused for good."""
+
+    sent: int
+    failed: int
+
+
+@dataclass(frozen=True)
+class Synced:
+    """A sync of the local snapshot finished (``report``: ``SyncReport``)."""
+
+    report: object
+
+
+Event = FeedbackQueued | OutboxMoved | Synced
+
+
+class EventBus:
+    """Publish to every subscriber; thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._subscribers: list[Callable[[Event], None]] = []
+
+    def subscribe(self, callback: Callable[[Event], None]) -> Callable[[], None]:
+        """Call ``callback(event)`` for every event from now on; returns the unsubscribe."""
+        with self._lock:
+            self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if callback in self._subscribers:
+                    self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    def publish(self, event: Event) -> None:
+        """Hand ``event`` to every subscriber, on this thread."""
+        with self._lock:
+            subscribers = list(self._subscribers)
+        for callback in subscribers:
+            try:
+                callback(event)
+            except Exception:  # noqa: BLE001 - one listener's fault must not silence the rest
+                log.exception("event subscriber failed on %s", type(event).__name__)
