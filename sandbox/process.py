@@ -57,10 +57,10 @@ def spawn(
             str(seed),
             "--subjects",
             str(subjects),
-            "--api-key",
-            api_key,
-            "--db",
-            db_url,
+            # "--name=value": a random key may begin with "-", which argparse would take
+            # for an option (token_urlsafe does so once in 64 keys).
+            f"--api-key={api_key}",
+            f"--db={db_url}",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
