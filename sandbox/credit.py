@@ -191,11 +191,12 @@ def tolerance(facts: _Facts, item: BusinessItem, on: dt.date) -> schemas.Toleran
     text = ""
     if eligible:
         who = facts.subject.name or mask(facts.subject.id)
-        names = "、".join(m.name for m in tolerable)
+        # The letter lists the materials the clerk found missing (of ``tolerable``) and
+        # the due date the clerk set: the text names neither, so it never contradicts them.
         text = (
             f"本{'单位' if facts.subject.kind is SubjectKind.ORGANISATION else '人'}{who}"
-            f"（{mask(facts.subject.id)}）申请办理“{item.name}”，现承诺在受理之日起"
-            f"{item.max_tolerance_days}个工作日内补齐以下材料：{names}。"
+            f"（{mask(facts.subject.id)}）申请办理“{item.name}”，现承诺在受理部门确定的期限内"
+            f"（自受理之日起不超过{item.max_tolerance_days}个工作日）补齐本承诺书所列暂缺材料。"
             "如未按期补齐或承诺内容不实，自愿接受终止办理、撤销相关决定，"
             "并同意将失信承诺情况记入公共信用信息平台。"
         )

@@ -131,6 +131,9 @@ def test_tolerance_for_a_red_list_subject_and_for_a_blacklisted_one(api, samples
     assert result.due_days == 5
     assert {m.code for m in result.tolerable_materials} == {"food_safety_rules", "staff_health"}
     assert good["name"] in result.commitment_text and "5个工作日" in result.commitment_text
+    # The letter's table lists the materials the clerk ticked: the platform's text names
+    # none, so a letter never promises materials that were not missing.
+    assert not any(m.name in result.commitment_text for m in result.tolerable_materials)
     bad = samples["prohibit"][0]
     body = api.post("/v1/tolerance", json={"subject_id": bad["id"], "item": bad["item"]}).json()
     assert body["eligible"] is False
