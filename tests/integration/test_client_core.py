@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import os
+import queue
 import subprocess
 import threading
 import time
@@ -24,6 +25,7 @@ from desktop.events import FeedbackQueued, OutboxMoved, Synced
 from desktop.platform_client import PlatformRejected
 from sandbox.process import creditdesk_script, spawn
 from tests.staffing import signed_in
+from tests.waiting import wait_until
 
 KEY = "core-test-key-0123456789"
 DATA_KEY = base64.b64encode(b"k" * 32).decode()
@@ -190,15 +192,14 @@ def test_without_a_keyring_the_desk_refuses_and_says_how_to_fix_it(tmp_path, pla
 
 def wait_for_attempt(svc, deadline: float) -> tuple[int, str]:
     """The pending feedback row's attempt count and last error, once a send was tried."""
-    give_up = time.monotonic() + deadline
-    while True:
+    def tried():
         with svc.engine.connect() as conn:
             row = conn.exec_driver_sql(
                 "SELECT attempts, last_error FROM outbox "
                 "WHERE kind = 'feedback' AND state = 'pending'").one()
-        if row.attempts > 0 or time.monotonic() > give_up:
-            return row.attempts, row.last_error or ""
-        time.sleep(0.05)  # polls the row (the condition itself) until the deadline
+        return (row.attempts, row.last_error or "") if row.attempts > 0 else None
+
+    return wait_until(tried, deadline, "a send of the pending feedback was tried")
 
 
 def test_background_sender_drains_the_outbox_and_a_rejection_is_parked(tmp_path, platform):
@@ -222,9 +223,7 @@ def test_background_sender_drains_the_outbox_and_a_rejection_is_parked(tmp_path,
     faults(platform.url)
     with svc.engine.begin() as conn:  # skip the back-off the failed pass set
         conn.exec_driver_sql("UPDATE outbox SET next_attempt_at = 0")
-    deadline = time.monotonic() + 10
-    while svc.outbox.counts()["sent"] != 1 and time.monotonic() < deadline:
-        time.sleep(0.1)  # polls the outbox row (the condition itself), 10 s at most
+    wait_until(lambda: svc.outbox.counts()["sent"] == 1, 10, "the feedback was sent")
     stop.set()
     sender.join(timeout=5)
     assert svc.outbox.counts("feedback") == {"pending": 0, "sent": 1, "failed": 0}
@@ -248,7 +247,13 @@ def test_a_queued_decision_wakes_the_sender_and_the_core_announces_what_moved(tm
     because queueing it wakes the sender; the bus tells listeners about each step."""
     svc = desk(tmp_path, platform.url)
     heard: list[object] = []
+    moves: queue.Queue = queue.Queue()  # the sender's passes, as the bus announces them
     svc.events.subscribe(heard.append)
+    svc.events.subscribe(lambda e: moves.put(e) if isinstance(e, OutboxMoved) else None)
+
+    def sent_by_the_sender(n: int) -> None:
+        while svc.outbox.counts("feedback")["sent"] < n:
+            moves.get(timeout=10)  # the next pass's announcement, 10 s at most
     first, second = samples(platform.url)["prohibit"][:2]
     outcome = svc.checks.check(first["id"], first["item"])
     svc.outbox.record(outcome.model_dump_json(), action="terminated", reason="拦截")
@@ -256,17 +261,11 @@ def test_a_queued_decision_wakes_the_sender_and_the_core_announces_what_moved(tm
     sender = threading.Thread(target=svc.outbox.run_sender, args=(svc.client, stop, 3600),
                               daemon=True)
     sender.start()
-    deadline = time.monotonic() + 10
-    while svc.outbox.counts("feedback")["sent"] < 1:  # the first pass sends the first
-        assert time.monotonic() < deadline, svc.outbox.counts("feedback")
-        time.sleep(0.05)  # polls the outbox row (the condition itself), 10 s at most
+    sent_by_the_sender(1)  # the first pass sends the first
     # The sender's next pass is an hour away unless something wakes it.
     outcome = svc.checks.check(second["id"], second["item"])
     svc.outbox.record(outcome.model_dump_json(), action="terminated", reason="拦截")
-    deadline = time.monotonic() + 10
-    while svc.outbox.counts("feedback")["sent"] < 2:
-        assert time.monotonic() < deadline, svc.outbox.counts("feedback")
-        time.sleep(0.05)  # polls the outbox row (the condition itself), 10 s at most
+    sent_by_the_sender(2)
     stop.set()
     svc.outbox.wake()
     sender.join(timeout=5)

@@ -21,6 +21,7 @@ from fastapi import FastAPI
 
 from desktop.schemas import FaultsIn
 from sandbox.faults import FaultInjector, FaultMiddleware
+from tests.waiting import wait_until
 
 ECHO = {"ok": True, "pad": "x" * 200}
 # What FastAPI's JSONResponse sends for ECHO: compact separators, no spaces.
@@ -56,10 +57,8 @@ def served(asgi, http: str = "h11") -> Iterator[str]:
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:
-        deadline = time.monotonic() + 10
-        while not server.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.01)  # polls server.started (the condition itself), 10 s at most
+        wait_until(lambda: server.started or not thread.is_alive(), 10, "uvicorn started")
+        assert server.started, "uvicorn did not start"
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True

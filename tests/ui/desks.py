@@ -24,3 +24,12 @@ def desk_for(platform, root: Path) -> Iterator[DeskContext]:
     finally:
         runner.wait(30000)
         services.close()
+
+
+def create_first_supervisor(dialog) -> None:
+    """Fill and submit the first-run dialog: supervisor ``boss`` / ``boss-pass-123``."""
+    dialog.new_id.setText("boss")
+    dialog.new_name.setText("科长")
+    dialog.new_password.setText("boss-pass-123")
+    dialog.new_password2.setText("boss-pass-123")
+    dialog.create_button.click()

@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt, QTimer
 from desktop import flows, logfile
 from desktop.credentials import API_KEY, DATA_KEY
 from tests.pii_scan import leaks, needles, resident_numbers
+from tests.ui.desks import create_first_supervisor
 from tests.ui.test_main_window import drive
 from ui import crash
 from ui.demo import CLERK_PASSWORD, SUPERVISOR_PASSWORD
@@ -81,13 +82,6 @@ def test_a_window_session_leaves_a_private_log_with_numbers_masked(qtbot, platfo
     (tmp_path / "settings.json").write_text(json.dumps({"platform_url": platform.url}))
     seen: dict = {}
 
-    def first_run(dialog) -> None:
-        dialog.new_id.setText("boss")
-        dialog.new_name.setText("科长")
-        dialog.new_password.setText("boss-pass-123")
-        dialog.new_password2.setText("boss-pass-123")
-        dialog.create_button.click()
-
     def checked_then_close(window) -> None:
         seen["verdict"] = window.outcome.verdict
         window.close()
@@ -95,7 +89,7 @@ def test_a_window_session_leaves_a_private_log_with_numbers_masked(qtbot, platfo
     from PySide6.QtWidgets import QApplication
 
     drive(lambda: (d := QApplication.activeModalWidget()) and type(d).__name__ ==
-          "SignInDialog" and d.mode == "first_run" and d, first_run)
+          "SignInDialog" and d.mode == "first_run" and d, create_first_supervisor)
     drive(lambda: (w := app.current_window()) and w.outcome is not None and not w.checking
           and w, checked_then_close)
     assert app.run([], data_dir=tmp_path, check=(person.id, person.item)) == 0

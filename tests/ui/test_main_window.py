@@ -30,6 +30,7 @@ from desktop import staff
 from desktop.identifiers import mask
 from local_cache.tables import audit, outbox
 from tests.strategies import ric_check
+from tests.ui.desks import create_first_supervisor
 from ui.app import install_language
 from ui.context import DeskContext
 from ui.main_window import MainWindow
@@ -342,19 +343,12 @@ def test_first_run_creates_the_supervisor_then_opens_the_window(qtbot, platform,
     (tmp_path / "settings.json").write_text(json.dumps({"platform_url": platform.url}))
     seen: dict = {}
 
-    def first_run(dialog) -> None:
-        dialog.new_id.setText("boss")
-        dialog.new_name.setText("科长")
-        dialog.new_password.setText("boss-pass-123")
-        dialog.new_password2.setText("boss-pass-123")
-        dialog.create_button.click()
-
     def look_and_close(window) -> None:
         seen["user"] = window.user_status.text()
         window.close()
 
     drive(lambda: (d := QApplication.activeModalWidget()) and type(d).__name__ ==
-          "SignInDialog" and d.mode == "first_run" and d, first_run)
+          "SignInDialog" and d.mode == "first_run" and d, create_first_supervisor)
     drive(lambda: app.current_window(), look_and_close)
     assert app.run([], data_dir=tmp_path) == 0
     assert "科室负责人" in seen["user"] and "boss" in seen["user"]

@@ -8,7 +8,6 @@ import logging
 import os
 import stat
 import threading
-import time
 
 import pytest
 from stdnum.cn import ric
@@ -19,6 +18,7 @@ from desktop.credentials import DATA_KEY, SecretStore
 from local_cache import store
 from local_cache.db import UnitOfWork
 from tests.pii_scan import fifteen, resident_numbers
+from tests.waiting import wait_until
 
 WAIT = 30.0  # seconds: the deadline of a poll, never a pause
 
@@ -94,10 +94,8 @@ def test_a_failed_pass_of_the_outbox_sender_is_logged_and_the_row_kept(tmp_path)
         sender = threading.Thread(target=svc.outbox.run_sender,
                                   args=(_Lazy(svc, "client"), stop, 0.02))
         sender.start()
-        deadline = time.monotonic() + WAIT
-        while "failed again" not in path.read_text(encoding="utf-8"):
-            assert time.monotonic() < deadline, path.read_text(encoding="utf-8")
-            time.sleep(0.02)  # polling the file's text, with the deadline above
+        wait_until(lambda: "failed again" in path.read_text(encoding="utf-8"), WAIT,
+                   "the sender's repeated failure in the log file")
         stop.set()
         sender.join(WAIT)
         counts = svc.outbox.counts("anchor")
