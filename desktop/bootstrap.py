@@ -137,6 +137,12 @@ class Services:
                              verify_base=self.settings["verify_url"]
                              or self.settings["platform_url"])
 
+    @_service
+    def runtime(self):  # -> DeskRuntime: the sender and timed jobs (the window starts it)
+        from desktop.runtime import DeskRuntime
+
+        return DeskRuntime(self)
+
     def audit_head(self) -> tuple[int, str]:
         """The chain head ``(seq, hash)`` as committed now: every platform call carries it.
 
@@ -152,7 +158,10 @@ class Services:
             self.__dict__.pop(name, None)
 
     def close(self) -> None:
-        """Release connections and files."""
+        """Stop the runtime (if it was started), then release connections and files."""
+        runtime = self.__dict__.get("runtime")
+        if runtime is not None:
+            runtime.stop()
         while self._closers:
             self._closers.pop()()
 
@@ -165,6 +174,12 @@ class _Lazy:
 
     def __getattr__(self, attr: str) -> Any:
         return getattr(getattr(self._owner, self._name), attr)
+
+
+def lazy_client(services: Services) -> PlatformClient:
+    """The platform client, built on first use: a desk without an API key yet can start a
+    sender that fails its passes (and backs off) until the key is stored."""
+    return _Lazy(services, "client")  # type: ignore[return-value]
 
 
 def bootstrap(

@@ -2,10 +2,12 @@
 
 The core publishes when something a person would want to see has changed: rows queued in
 the outbox (a decision, a report registration, an anchor), the sender's pass moving rows
-(sent, refused), a sync finished. Subscribers are called on the publishing thread, which
-is often a worker: they must be quick and thread-safe (set a ``threading.Event``, emit a
-Qt signal through the one bridge, ``ui/event_bridge.py``). A subscriber that raises is
-logged and the others still hear the event.
+(sent, refused), a sync finished and the change alerts it raised, someone signed in or
+out, the window locked (``desktop.session``). Subscribers are called on the publishing
+thread, which is often a worker: they must be quick and thread-safe (set a
+``threading.Event``, emit a Qt signal through the one bridge, ``DeskEvents.follow`` in
+``ui/context.py``). A subscriber that raises is logged and the others still hear the
+event.
 """
 
 from __future__ import annotations
@@ -40,7 +42,37 @@ class Synced:
     report: object
 
 
-Event = FeedbackQueued | OutboxMoved | Synced
+@dataclass(frozen=True)
+class AlertsFound:
+    """A sync raised ``count`` change alerts on subjects this desk checked lately."""
+
+    count: int
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """``staff_id`` (``role``) signed in, or unlocked the window, and acts from now on."""
+
+    staff_id: str
+    role: str
+
+
+@dataclass(frozen=True)
+class SignedOut:
+    """``staff_id`` signed out."""
+
+    staff_id: str
+
+
+@dataclass(frozen=True)
+class Locked:
+    """The window locked itself for ``staff_id`` after ``idle_minutes`` without input."""
+
+    staff_id: str
+    idle_minutes: float
+
+
+Event = FeedbackQueued | OutboxMoved | Synced | AlertsFound | SignedIn | SignedOut | Locked
 
 
 class EventBus:

@@ -237,31 +237,36 @@ class Outbox:
         return client.send_feedback(body, key).feedback_id
 
     def run_sender(
-        self, client: PlatformClient, stop: threading.Event, interval: float = 5.0
+        self, client: PlatformClient, stop: threading.Event, interval: float = 5.0,
+        max_interval: float = 300.0,
     ) -> None:
         """Drain the outbox until ``stop`` is set: the background sender's loop.
 
-        Runs on a worker thread (the window's background helper); every pass sends what
-        is due, and rows the platform could not take wait out their back-off. Between
-        passes it waits ``interval`` seconds or until a row is queued (``FeedbackQueued``
-        on the bus) or ``wake()`` is called: a decision goes out at once, and whoever sets
-        ``stop`` calls ``wake()`` so the loop ends without waiting out the interval.
+        Runs on a worker thread (``desktop.runtime``); every pass sends what is due, and
+        rows the platform could not take wait out their own back-off. Between passes it
+        waits ``interval`` seconds, or until a row is queued (``FeedbackQueued`` on the bus)
+        or ``wake()`` is called: a decision goes out at once, and whoever sets ``stop``
+        calls ``wake()`` so the loop ends without waiting out the interval. A pass that
+        fails as a whole (no API key yet, the cache locked) doubles the wait, up to
+        ``max_interval``, until a pass succeeds again.
         """
         last = ""  # the previous pass's failure: a repeat is one line, not a traceback
+        failures = 0
         while not stop.is_set():
             self._wake.clear()  # before the pass: a row queued during it wakes the next one
             try:
                 self.flush(client)
-                last = ""
+                last, failures = "", 0
             except Exception as exc:  # noqa: BLE001 - a failed pass must not end the sender
                 # The rows stay pending and are tried again next pass.
                 said = f"{type(exc).__name__}: {exc}"
+                failures += 1
                 if said != last:
                     log.exception("outbox sender: a pass failed; rows stay queued")
                 else:
                     log.warning("outbox sender: the pass failed again (%s)", type(exc).__name__)
                 last = said
-            self._wake.wait(interval)
+            self._wake.wait(min(max_interval, interval * 2 ** min(failures, 16)))
 
     def _update(self, row_id: int, **values: object) -> None:
         with UnitOfWork(self._engine) as uow:

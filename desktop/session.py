@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from desktop import staff
 from desktop.bootstrap import Services
+from desktop.events import Locked, SignedIn, SignedOut
 from desktop.witness import queue_head_anchor
 from local_cache import store
 from local_cache.db import UnitOfWork
@@ -33,6 +34,7 @@ def sign_in(svc: Services, staff_id: str, password: str) -> staff.Staff:
                                "a service account is for scripts and cannot sign in here")
     svc.sign_in(person.staff_id)
     _log(svc, "sign_in", person.staff_id, {"role": person.role})
+    svc.events.publish(SignedIn(person.staff_id, person.role))
     return person
 
 
@@ -40,11 +42,13 @@ def sign_out(svc: Services, person: staff.Staff) -> None:
     """Log the sign-out, and queue the head (with that entry) as an anchor for the platform."""
     _log(svc, "sign_out", person.staff_id)
     queue_head_anchor(svc, person.staff_id)
+    svc.events.publish(SignedOut(person.staff_id))
 
 
 def lock(svc: Services, person: staff.Staff, idle_minutes: float) -> None:
     """Log that the window locked itself after ``idle_minutes`` without input."""
     _log(svc, "lock", person.staff_id, {"idle_minutes": idle_minutes})
+    svc.events.publish(Locked(person.staff_id, idle_minutes))
 
 
 def unlock(svc: Services, person: staff.Staff, staff_id: str, password: str) -> staff.Staff:
@@ -55,4 +59,5 @@ def unlock(svc: Services, person: staff.Staff, staff_id: str, password: str) -> 
                                "only the person who was signed in, or a supervisor, can unlock")
     svc.sign_in(who.staff_id)
     _log(svc, "unlock", who.staff_id, {"locked_by": person.staff_id})
+    svc.events.publish(SignedIn(who.staff_id, who.role))
     return who

@@ -57,7 +57,9 @@ DECLARED: tuple[Setting, ...] = (
             "it exists (kept by the window; empty: the system's default printer)"),
     Setting("language", str, "zh_CN", "window language: zh_CN or en"),
     Setting("idle_lock_minutes", int, 10, "lock the window after this many idle minutes"),
-    Setting("anchor_minutes", int, 10, "anchor the log head at the platform this often (window)"),
+    Setting("anchor_minutes", int, 10, "anchor the log head at the platform this often"),
+    Setting("sync_minutes", int, 15, "sync the list snapshot shortly after the window starts "
+            "and then this often (0: only by hand)"),
 )
 _BY_KEY = {s.key: s for s in DECLARED}
 

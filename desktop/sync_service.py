@@ -11,6 +11,7 @@ the last days whose records changed become change alerts (ongoing monitoring).
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from desktop.events import EventBus, Synced
+from desktop.events import AlertsFound, EventBus, Synced
 from desktop.platform_client import PlatformClient, VersionUnknown
 from local_cache import store
 from local_cache.db import UnitOfWork
@@ -60,6 +61,7 @@ class SyncService:
         self._engine, self._protector, self._client = engine, protector, client
         self._page_size, self._alert_days, self._now = page_size, alert_days, now
         self._events = events
+        self._one_at_a_time = threading.Lock()  # F5 during the scheduled sync waits for it
 
     def version(self) -> int:
         """The list version the snapshot has reached."""
@@ -73,8 +75,13 @@ class SyncService:
 
         ``progress(entries, version)`` follows the pages applied; a group of pages is
         committed together (see ``GROUP_SECONDS``), so a crash may take back the last
-        group's progress, never more.
+        group's progress, never more. Two syncs never overlap: a second caller waits for
+        the first, then brings the snapshot up from where it left it.
         """
+        with self._one_at_a_time:
+            return self._sync(full, progress)
+
+    def _sync(self, full: bool, progress: Callable[[int, int], None] | None) -> SyncReport:
         if full:
             self._reset()
         since = self.version()
@@ -144,6 +151,8 @@ class SyncService:
                         report = SyncReport(pages, entries, since, full, alerts)
                         if self._events is not None:
                             self._events.publish(Synced(report))
+                            if alerts:
+                                self._events.publish(AlertsFound(alerts))
                         return report
             finally:
                 if uow is not None:  # an error: the open group is rolled back

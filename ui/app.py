@@ -7,6 +7,10 @@ directory's (``desktop.desk_key``: nothing is written then), is said in a dialog
 Chinese and English, and the program exits with 4 (as the CLI does), never with a
 traceback.
 
+After sign-in the desk runtime (``desktop.runtime``: the outbox sender, the scheduled
+sync, anchors, retention) starts, once for the process; it stops after the event loop
+ends, anchoring the log head on its way out.
+
 The log file (``desktop.logfile``) is opened in the data directory before the desk is
 (the demo's once it is made), and closed before the demo's folder is removed;
 ``ui.crash`` takes the exception hooks while the window runs.
@@ -34,7 +38,7 @@ from desktop.credentials import SecretsUnavailable
 from desktop.settings import SettingsError, default_data_dir
 from desktop.settings_record import notice_outside_changes
 from ui.context import DeskContext
-from ui.tasks import TaskRunner, logged
+from ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_REFUSED = 0, 1, 2, 4
@@ -240,8 +244,12 @@ def _run(app: QApplication, demo: bool, data_dir: Path | None,
 
             if SignInDialog.sign_in(ctx, None) is None:
                 return EXIT_OK
+        services.runtime.start()  # the sender and timed jobs: once, whatever windows do
         return _run_window(app, ctx, check, channel, collector)
     finally:
+        # Ends the sender and the timed jobs, then anchors the log head (or keeps it
+        # queued for the next start); then the runner's last jobs finish.
+        services.runtime.stop()
         runner.wait(15000)
         crashes.uninstall()
         crashes.deleteLater()
@@ -261,7 +269,33 @@ def _open_window(ctx: DeskContext):
     return window
 
 
-def _listen(app: QApplication, channel: str | None, holder: dict):
+class CounterWindows:
+    """The process's counter window; when the language changes it is rebuilt in the new
+    language, same place and size. The desk runtime (sender, timed jobs) is not touched."""
+
+    def __init__(self, app: QApplication, ctx: DeskContext) -> None:
+        self.app, self.ctx = app, ctx
+        self.window = _open_window(ctx)
+        ctx.events.language_changed.connect(self.rebuild)
+
+    def rebuild(self, lang: str) -> None:
+        """Language changed: a fresh window in ``lang``; the old one closes."""
+        install_language(self.app, lang)
+        old = self.window
+        new = _open_window(self.ctx)
+        new.restoreGeometry(old.saveGeometry())
+        self.window = new
+        new.show()
+        old.close()
+        old.deleteLater()
+
+    def close(self) -> None:
+        """Stop following the language; the window goes (and its idle lock's filter)."""
+        self.ctx.events.language_changed.disconnect(self.rebuild)
+        self.window.deleteLater()
+
+
+def _listen(app: QApplication, channel: str | None, windows: CounterWindows):
     """Take checks from other programs (``ui.single_instance``) into the current window."""
     if channel is None or importlib.util.find_spec("ui.single_instance") is None:
         return None
@@ -272,10 +306,10 @@ def _listen(app: QApplication, channel: str | None, holder: dict):
         return None
 
     def forward(identifier: str, item: str) -> None:
-        holder["window"].run_check(identifier, item)
+        windows.window.run_check(identifier, item)
 
     def activate() -> None:
-        window = holder["window"]
+        window = windows.window
         window.showNormal()
         window.raise_()
         window.activateWindow()
@@ -287,37 +321,17 @@ def _listen(app: QApplication, channel: str | None, holder: dict):
 
 def _run_window(app: QApplication, ctx: DeskContext, check: tuple[str, str] | None,
                 channel: str | None, collector: GuiThreadCollector) -> int:
-    holder = {"window": _open_window(ctx)}
-    listener = _listen(app, channel, holder)
-
-    def rebuild(lang: str) -> None:
-        """Language changed: a fresh window in the new language, same place and size."""
-        install_language(app, lang)
-        old = holder["window"]
-        new = _open_window(ctx)
-        new.restoreGeometry(old.saveGeometry())
-        holder["window"] = new
-        new.show()
-        old.close()
-        old.deleteLater()
-
-    ctx.events.language_changed.connect(rebuild)
-    holder["window"].show()
+    windows = CounterWindows(app, ctx)
+    listener = _listen(app, channel, windows)
+    windows.window.show()
     QTimer.singleShot(0, collector.freeze)
     if check is not None:
-        QTimer.singleShot(0, lambda: holder["window"].run_check(*check))
+        QTimer.singleShot(0, lambda: windows.window.run_check(*check))
     app.setQuitOnLastWindowClosed(True)
     code = app.exec()
-    # At exit the head goes to the platform (or waits in the outbox for the next start);
-    # ``_run`` waits for the runner before closing the services.
-    from desktop.witness import anchor_now
-
-    ctx.runner.submit(anchor_now, ctx.services, ctx.user.staff_id if ctx.user else "system",
-                      failed=logged("anchoring the log head at exit"))
-    ctx.events.language_changed.disconnect(rebuild)
     if listener is not None:
         listener.close()
-    holder["window"].deleteLater()  # and with it the idle lock's application-wide filter
+    windows.close()
     return code
 
 

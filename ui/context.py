@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, Signal
 
 from desktop.bootstrap import Services
-from desktop.events import FeedbackQueued, OutboxMoved, Synced
+from desktop.events import AlertsFound, FeedbackQueued, OutboxMoved, Synced
 from desktop.staff import Staff
 from ui.tasks import TaskRunner
 
@@ -19,15 +19,19 @@ from ui.tasks import TaskRunner
 class DeskEvents(QObject):
     """Signals the parts of the window use to tell each other what changed.
 
-    ``outbox_changed`` and ``synced`` come from the core's event bus
-    (``desktop.events``) through ``follow``, the one bridge: the core publishes on
-    whichever thread did the work, and the signal reaches the widgets on the GUI thread.
+    ``outbox_changed``, ``synced``, ``alerts_found`` and ``core_event`` (every event, as
+    published) come from the core's event bus (``desktop.events``) through ``follow``,
+    the one bridge: the core publishes on whichever thread did the work, and the signal
+    reaches the widgets on the GUI thread. ``signed_in`` and ``signed_out`` are the
+    window's own: who the window acts for (``DeskContext.sign_in``, sign-out).
     """
 
     signed_in = Signal(object)  # Staff
     signed_out = Signal()
     outbox_changed = Signal()  # rows queued, sent or refused (from the core)
     synced = Signal(object)  # SyncReport (from the core)
+    alerts_found = Signal(int)  # change alerts a sync raised (from the core)
+    core_event = Signal(object)  # every desktop.events event, on the GUI thread
     language_changed = Signal(str)
     _from_core = Signal(object)  # any thread -> this object's (the GUI) thread
 
@@ -52,10 +56,13 @@ class DeskEvents(QObject):
         unsubscribe = bus.subscribe(hear)
 
     def _deliver(self, event: object) -> None:
+        self.core_event.emit(event)
         if isinstance(event, FeedbackQueued | OutboxMoved):
             self.outbox_changed.emit()
         elif isinstance(event, Synced):
             self.synced.emit(event.report)
+        elif isinstance(event, AlertsFound):
+            self.alerts_found.emit(event.count)
 
 
 @dataclass

@@ -9,8 +9,6 @@ call, database read or write and file write runs on ``ctx.runner``.
 
 from __future__ import annotations
 
-import threading
-
 import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -26,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import flows, retention, session, temp_letters, witness
+from desktop import flows, session
 from desktop.check_service import CheckOutcome
 from desktop.counter import ensure_counter
 from desktop.identifiers import IdentifierError, mask, parse_identifier
@@ -38,14 +36,7 @@ from ui.status_card import StatusCard
 from ui.tasks import logged
 
 VERDICTS = ("prohibit", "restrict", "alert", "incentive", "clear")
-RETENTION_FIRST_MS = 60_000  # the scheduled purge: a minute after start, then hourly
-RETENTION_TICK_MS = 3_600_000
 _SYMBOL = {"prohibit": "✖", "restrict": "⚠", "alert": "ℹ", "incentive": "★", "clear": "✔"}
-
-
-def run_outbox_sender(ctx: DeskContext, stop: threading.Event) -> None:
-    """The background sender, until ``stop`` is set (a runner thread)."""
-    ctx.services.outbox.run_sender(ctx.services.client, stop)
 
 
 class MainWindow(QMainWindow):
@@ -63,7 +54,6 @@ class MainWindow(QMainWindow):
         self.batch_window = None
         self.verify_dialog = None
         self.review_window = None
-        self._stop = threading.Event()
         self.printer = ReportPrinter(ctx, self)
         title = self.tr("一窗受理信用核查 CreditDesk")
         self.setWindowTitle(title + (self.tr(" — 演示") if ctx.is_demo else ""))
@@ -71,18 +61,6 @@ class MainWindow(QMainWindow):
         self._build_body()
         self._build_status_bar()
         self._build_menus()
-        # No API key yet (first run): the sender does not start, as before; now logged.
-        ctx.runner.submit(run_outbox_sender, ctx, self._stop,
-                          failed=logged("the outbox sender"))
-        self.retention_timer = QTimer(self)
-        self.retention_timer.setInterval(RETENTION_TICK_MS)
-        self.retention_timer.timeout.connect(self._retention_tick)
-        self.retention_timer.start()
-        QTimer.singleShot(RETENTION_FIRST_MS, self, self._retention_tick)
-        self.anchor_timer = QTimer(self)  # the head goes to the platform while the window runs
-        self.anchor_timer.setInterval(max(1, ctx.services.settings["anchor_minutes"]) * 60_000)
-        self.anchor_timer.timeout.connect(self.anchor_head)
-        self.anchor_timer.start()
         self.adopt_counter()
         self.resize(960, 760)
         self.lookup.setFocus()
@@ -417,23 +395,6 @@ class MainWindow(QMainWindow):
         if window is None and text:
             self._say(text, "#b00020")
 
-    def _retention_tick(self) -> None:
-        """The scheduled retention purge (at most once a day) and the sweep of printed
-    commitment letters older than a day, on the runner."""
-        self.ctx.runner.submit(retention.purge_if_due, self.ctx.services, "system",
-                               failed=logged("the scheduled retention purge (next tick "
-                                             "tries again)"))
-        self.ctx.runner.submit(temp_letters.sweep, failed=logged(
-            "the sweep of printed commitment letters (next tick tries again)"))
-
-    def anchor_head(self) -> None:
-        """The anchor timer: queue the log head for the platform (on the runner)."""
-        clerk = self.ctx.user.staff_id if self.ctx.user else "system"
-        self.ctx.runner.submit(witness.queue_head_anchor, self.ctx.services, clerk,
-                               done=lambda _seq: None,
-                               failed=logged("queueing the log head's anchor (next tick "
-                                             "tries again)"))
-
     def adopt_counter(self, ask: bool = False) -> None:
         """Learn (or check) the counter the API key belongs to, on the runner; a refusal
         (another counter) is said in the window, in both languages."""
@@ -514,12 +475,9 @@ class MainWindow(QMainWindow):
             "一窗受理信用核查客户端 CreditDesk %1").replace("%1", __version__))
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        """Stop the sender and timers; wait for nothing."""
-        self._stop.set()
-        self.ctx.services.outbox.wake()  # the sender ends now, not after its interval
+        """Stop the status bar's timer and close the windows this one owns; the sender
+        and the timed jobs belong to the process (``desktop.runtime``), not the window."""
         self.status.stop()
-        self.retention_timer.stop()
-        self.anchor_timer.stop()
         self.close_review()
         if self.batch_window is not None:
             self.batch_window.close()

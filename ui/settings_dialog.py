@@ -62,6 +62,7 @@ def save_settings(svc: Services, changes: dict[str, Any], api_key: str,
         check_adopted(svc, changes["counter_id"])
     if api_key:
         svc.secrets.set(API_KEY, api_key)
+        svc.runtime.wake()  # what waited for a key goes now, not after the sender's back-off
     if changes:
         settings_record.save_settings(svc, svc.settings["clerk_id"], **changes)
 

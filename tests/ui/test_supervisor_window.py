@@ -19,10 +19,11 @@ import pytest
 import shiboken6
 from sqlalchemy import select
 
-from desktop import staff, supervision
+from desktop import retention, staff, supervision
 from desktop.audit_export import CST, export
 from desktop.bootstrap import bootstrap
 from desktop.bundle_import import list_imports
+from desktop.runtime import DeskRuntime
 from desktop.settings import FILE_NAME as SETTINGS_FILE
 from desktop.settings_record import notice_outside_changes
 from local_cache import store
@@ -194,11 +195,13 @@ def test_bundle_import_genuine_is_browsable_beside_the_local_log_tampered_is_ref
 def test_retention_runs_on_schedule_and_by_hand_and_is_listed(qtbot, desk, samples):
     _as(desk, SUPERVISOR, SUPERVISOR_PASSWORD)
     desk.services.checks.check(samples.clear[0].id, samples.clear[0].item)
-    main = open_window(qtbot, desk)
-    main._retention_tick()  # what the hourly timer does
-    qtbot.waitUntil(lambda: ("retention.purge", "system") in _events(desk), timeout=WAIT)
-    main._retention_tick()  # not due again within the day
-    desk.runner.wait(WAIT)
+    runtime = DeskRuntime(desk.services, sync_every=0, retention_first=0)  # hourly, from now
+    runtime.start()
+    try:
+        qtbot.waitUntil(lambda: ("retention.purge", "system") in _events(desk), timeout=WAIT)
+    finally:
+        runtime.stop(anchor=False)
+    assert retention.purge_if_due(desk.services, "system") is None  # not due again today
     assert _events(desk).count(("retention.purge", "system")) == 1
     window = _open(qtbot, desk)
     view = window.retention

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from desktop import session, staff
+from desktop.runtime import DeskRuntime
 from local_cache import store
 from local_cache.db import UnitOfWork
 from local_cache.tables import outbox
@@ -82,13 +83,17 @@ def test_the_integrity_tab_names_refused_anchors(qtbot, desk):
     assert "witnessed" in view.facts.text()  # what the platform has witnessed, said too
 
 
-def test_the_anchor_timer_and_sign_out_queue_the_head(qtbot, desk):
-    window = open_window(qtbot, desk)
+def test_the_anchor_job_and_sign_out_queue_the_head(qtbot, desk):
     counter = desk.services.settings["counter_id"]
     session.sign_in(desk.services, CLERK, CLERK_PASSWORD)  # an entry, so there is a head
-    window.anchor_head()  # what the timer calls every anchor_minutes
-    qtbot.waitUntil(lambda: len(_anchor_rows(desk)) == 1, timeout=WAIT)
-    assert window.anchor_timer.interval() == 10 * 60_000
+    every = {job.name: job.every for job in desk.services.runtime.jobs}
+    assert every["anchor"] == 10 * 60  # anchor_minutes' default
+    runtime = DeskRuntime(desk.services, sync_every=0, anchor_every=0.2)
+    runtime.start()
+    try:
+        qtbot.waitUntil(lambda: len(_anchor_rows(desk)) == 1, timeout=WAIT)
+    finally:
+        runtime.stop(anchor=False)
     seq = desk.services.audit_head()[0]
     assert _anchor_rows(desk)[0][0] == f"anchor-{counter}-{seq}"
     session.sign_out(desk.services, desk.user)  # the sign-out entry, then its head
@@ -149,7 +154,7 @@ def test_the_settings_dialog_refuses_another_counter_than_the_adopted_one(desk):
 
 
 def test_at_exit_the_head_is_anchored_at_the_platform(desk):
-    """What ``ui.app`` runs on the runner when the window closes (``anchor_now``)."""
+    """What the desk runtime runs at exit (``DeskRuntime.stop`` calls ``anchor_now``)."""
     from desktop.witness import anchor_now
 
     svc = desk.services
