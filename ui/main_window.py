@@ -203,9 +203,8 @@ class MainWindow(QMainWindow):
             sub = menu.addMenu(f"{_SYMBOL[verdict]} {words[verdict]}")
             for s in getattr(self.ctx.demo.samples, verdict):
                 action = sub.addAction(f"{s.name} · {mask(s.id)} · {s.item}")
-                action.triggered.connect(
-                    lambda _c=False, sid=s.id, item=s.item: self.run_check(sid, item,
-                                                                            "samples"))
+                action.triggered.connect(lambda _c=False, sid=s.id, item=s.item:
+                                         self.run_check(sid, item, "samples"))
 
     # ------------------------------------------------------------------ the check
 

@@ -149,7 +149,8 @@ def test_a_full_queue_and_an_invalid_number_are_refused_and_the_rest_all_answere
     for _ in range(MAX_QUEUE):
         window.run_check(clear.id, clear.item)
     assert f"排队待核查 {MAX_QUEUE} 位" in label.text()
-    assert "、…" in label.text() and 0 < label.text().count(clear.id) < MAX_QUEUE  # the first few, then …
+    assert "、…" in label.text()  # the first few listed, then …
+    assert 0 < label.text().count(clear.id) < MAX_QUEUE
     window.run_check(clear.id, clear.item)  # one too many
     assert "排队" in window.message.text() and "queued" in window.message.text()
     assert len(window.counter.flow.queued) == MAX_QUEUE
