@@ -7,11 +7,7 @@ nothing recorded.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -22,26 +18,24 @@ from PySide6.QtWidgets import (
 
 from desktop import flows
 from desktop.check_service import CheckOutcome
-from ui.approval import ERROR_STYLE, error_text
 from ui.context import DeskContext
+from ui.decision_dialog import DecisionDialog
 from ui.intercept_dialog import PRIMARY_STYLE, measures_block, subject_line, verdict_banner
 
 AMBER = "#b45309"  # dark amber: white text stays readable on it
 
 
-class ConfirmDialog(QDialog):
-    """Restrict: the measures, a required reason, proceed or terminate."""
+class ConfirmDialog(DecisionDialog):
+    """Restrict: the measures, a required reason, proceed or terminate; ``decision`` is
+    ``"proceeded"``, ``"terminated"``, or None when the clerk backed out (Esc)."""
 
     def __init__(self, ctx: DeskContext, outcome: CheckOutcome,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx, self.outcome = ctx, outcome
+        super().__init__(ctx, parent)
+        self.outcome = outcome
         self.decision: str | None = None  # "proceeded" | "terminated"
         self.outbox_id: int | None = None
-        self._pending = ""
-        self._busy = False
         self.setWindowTitle(self.tr("限制办理 — 请说明理由"))
-        self.setModal(True)
         self.setMinimumWidth(640)
 
         self.banner = verdict_banner("restrict", self.tr("限制办理"),
@@ -62,12 +56,6 @@ class ConfirmDialog(QDialog):
         self.reason.setAccessibleName(self.tr("继续办理的理由"))
         self.reason.setPlaceholderText(self.tr("例如：已加强审查，材料齐全（至少 4 个字）"))
         reason_label.setBuddy(self.reason)
-
-        self.error = QLabel()
-        self.error.setAccessibleName(self.tr("错误"))
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.proceed_button = QPushButton(self.tr("继续办理(&P)"))
         self.proceed_button.setAccessibleName(self.tr("继续办理"))
@@ -106,47 +94,21 @@ class ConfirmDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         self.reason.setFocus()
 
-    @classmethod
-    def decide(cls, ctx: DeskContext, outcome: CheckOutcome,
-               parent: QWidget | None = None) -> str | None:
-        """``"proceeded"``, ``"terminated"``, or None when the clerk backed out."""
-        dialog = cls(ctx, outcome, parent)
-        try:
-            dialog.exec()
-            return dialog.decision
-        finally:
-            dialog.deleteLater()
-
-    def reject(self) -> None:
-        """Back out, unless an action is on its way (then wait for it)."""
-        if not self._busy or self.decision is not None:
-            super().reject()
-
-    def _set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        for w in (self.proceed_button, self.terminate_button, self.cancel_button, self.reason):
-            w.setEnabled(not busy)
+    def busy_controls(self) -> list[QWidget]:
+        return [self.proceed_button, self.terminate_button, self.cancel_button, self.reason]
 
     def _proceed(self) -> None:
-        self._run("proceeded", flows.proceed, self.ctx.services, self.outcome,
-                  self.reason.toPlainText())
+        self.record(flows.proceed, self.ctx.services, self.outcome, self.reason.toPlainText(),
+                    done=lambda row: self._done("proceeded", row))
 
     def _terminate(self) -> None:
-        self._run("terminated", flows.terminate, self.ctx.services, self.outcome)
+        self.record(flows.terminate, self.ctx.services, self.outcome,
+                    done=lambda row: self._done("terminated", row))
 
-    def _run(self, action: str, fn: Callable[..., int], *args: object) -> None:
-        if self._busy:
-            return
-        self._pending = action
-        self._set_busy(True)
-        self.error.clear()
-        self.ctx.runner.submit(fn, *args, done=self._done, failed=self._failed)
+    def _done(self, action: str, row: int) -> None:
+        self.outbox_id = row
+        self.finish(action)
 
-    def _done(self, row: int) -> None:
-        self.decision, self.outbox_id = self._pending, row
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._set_busy(False)
-        self.error.setText(error_text(exc))
+    def failed(self, exc: BaseException) -> None:
+        super().failed(exc)
         self.reason.setFocus()

@@ -14,13 +14,13 @@ file can be printed again or saved elsewhere; neither registers a second number.
 from __future__ import annotations
 
 import shutil
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -33,8 +33,9 @@ from PySide6.QtWidgets import (
 
 from desktop import flows, temp_letters
 from desktop.check_service import CheckOutcome
-from ui.approval import ERROR_STYLE, error_text
+from ui.approval import error_text
 from ui.context import DeskContext
+from ui.decision_dialog import DecisionDialog
 from ui.intercept_dialog import PRIMARY_STYLE, subject_line, verdict_banner
 from ui.printing import PagePrint, page_images
 
@@ -47,22 +48,20 @@ def default_letter_path(ctx: DeskContext, outcome: CheckOutcome) -> Path:
     return temp_letters.letter_path(outcome.check_id)
 
 
-class FastTrackDialog(QDialog):
+class FastTrackDialog(DecisionDialog):
     """Offer tolerance acceptance; ``decision`` is the FastTracked once the letter is
     written; ``letter_print`` previews and prints it."""
 
     def __init__(self, ctx: DeskContext, outcome: CheckOutcome,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx, self.outcome = ctx, outcome
+        super().__init__(ctx, parent)
+        self.outcome = outcome
         self.plan: flows.FastTrackPlan | None = None
         self.decision: flows.FastTracked | None = None
         self.materials: dict[str, QCheckBox] = {}
         self.letter_print = PagePrint(ctx, self)
         self._asked = False
-        self._busy = False
         self.setWindowTitle(self.tr("守信激励 — 容缺受理"))
-        self.setModal(True)
         self.setMinimumWidth(640)
 
         self.banner = verdict_banner("incentive", self.tr("可容缺受理"),
@@ -102,11 +101,6 @@ class FastTrackDialog(QDialog):
         self.letter.setWordWrap(True)
         self.letter.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.letter.setStyleSheet(f"color: {GREEN}; font-weight: bold; font-size: 15px;")
-        self.error = QLabel()
-        self.error.setAccessibleName(self.tr("错误"))
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.normal_button = QPushButton(self.tr("按正常流程办理(&N)"))
         self.normal_button.setAccessibleName(self.tr("按正常流程办理"))
@@ -159,23 +153,6 @@ class FastTrackDialog(QDialog):
         self.reprint_button.clicked.connect(self.print_letter)
         self.save_as_button.clicked.connect(self._save_as)
         self.done_button.clicked.connect(self.accept)
-
-    @classmethod
-    def decide(cls, ctx: DeskContext, outcome: CheckOutcome,
-               parent: QWidget | None = None) -> flows.FastTracked | None:
-        """The accepted fast-track (letter written), or None for the normal procedure."""
-        dialog = cls(ctx, outcome, parent)
-        try:
-            dialog.exec()
-            return dialog.decision
-        finally:
-            dialog.deleteLater()
-
-    def reject(self) -> None:
-        """Esc = the normal procedure (also while the platform is asked); refused while
-        printing, whose result must not be lost."""
-        if not self._busy:
-            super().reject()
 
     # ------------------------------------------------------------------ asking the platform
 
@@ -240,27 +217,25 @@ class FastTrackDialog(QDialog):
         if self._busy or self.plan is None or self.decision is not None:
             return
         path = Path(self.path.text().strip() or default_letter_path(self.ctx, self.outcome))
-        self._set_busy(True)
-        self.error.clear()
         self.status.setVisible(True)
         self.status.setText(self.tr("正在生成承诺书…"))
-        self.ctx.runner.submit(flows.fast_track, self.ctx.services, self.outcome, self.plan,
-                               self.missing_codes(), path,
-                               lang=self.ctx.services.settings["language"],
-                               done=lambda done: self._printed(done, then_print),
-                               failed=self._print_failed)
+        write = partial(flows.fast_track, lang=self.ctx.services.settings["language"])
+        self.record(write, self.ctx.services, self.outcome, self.plan, self.missing_codes(),
+                    path, done=lambda done: self._printed(done, then_print),
+                    failed=self._print_failed)
 
-    def _set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        for w in (self.print_button, self.save_button, self.normal_button, self.path,
-                  self.browse_button):
-            w.setEnabled(not busy)
+    def busy_controls(self) -> list[QWidget]:
+        return [self.print_button, self.save_button, self.normal_button, self.path,
+                self.browse_button]
+
+    def set_busy(self, busy: bool) -> None:
+        super().set_busy(busy)
         tolerable = self.plan.tolerable_codes if self.plan else set()
         for code, box in self.materials.items():
             box.setEnabled(not busy and code in tolerable)
 
     def _printed(self, done: flows.FastTracked, then_print: bool = True) -> None:
-        self._set_busy(False)
+        self.set_busy(False)
         self.decision = done
         for w in [self.path, self.browse_button, *self.materials.values()]:
             w.setEnabled(False)
@@ -294,7 +269,7 @@ class FastTrackDialog(QDialog):
     def _drawing(self, busy: bool) -> None:
         """While the letter's pages are drawn the dialog stays open (its preview opens
         over it): 完成 and Esc wait."""
-        self._busy = busy
+        self.mark_busy(busy)
         for w in (self.done_button, self.reprint_button, self.save_as_button):
             w.setEnabled(not busy)
         self.status.setVisible(busy)
@@ -338,7 +313,7 @@ class FastTrackDialog(QDialog):
                            .replace("%1", str(exc)))
 
     def _print_failed(self, exc: BaseException) -> None:
-        self._set_busy(False)
+        self.set_busy(False)
         self.status.setVisible(False)
         self.error.setText(error_text(exc))
         self.print_button.setFocus()

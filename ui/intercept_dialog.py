@@ -23,7 +23,6 @@ from PySide6.QtGui import (
     QShowEvent,
 )
 from PySide6.QtWidgets import (
-    QDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -39,8 +38,9 @@ from desktop import flows
 from desktop.check_service import CheckOutcome
 from desktop.identifiers import mask
 from desktop.staff import Staff
-from ui.approval import ERROR_STYLE, SupervisorApproval, error_text
+from ui.approval import SupervisorApproval, error_text
 from ui.context import DeskContext
+from ui.decision_dialog import DecisionDialog
 
 RED = "#b00020"
 # The obvious default: filled with the verdict's colour, a thick outline when focused.
@@ -157,21 +157,19 @@ def subject_line(outcome: CheckOutcome, line: str, unknown: str, offline: str) -
     return label
 
 
-class InterceptDialog(QDialog):
-    """Modal intercept for a prohibit verdict."""
+class InterceptDialog(DecisionDialog):
+    """Modal intercept for a prohibit verdict; ``decision`` is the InterceptResult."""
 
     def __init__(self, ctx: DeskContext, outcome: CheckOutcome,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx, self.outcome = ctx, outcome
+        super().__init__(ctx, parent)
+        self.outcome = outcome
         self.decision: InterceptResult | None = None
         self._logged = False
-        self._busy = False
         self._override_open = False
         self.setWindowTitle(self.tr("禁止受理 — 信用核查拦截"))
         self.setWindowFlags(Qt.WindowType.Dialog | Qt.WindowType.CustomizeWindowHint
                             | Qt.WindowType.WindowTitleHint)
-        self.setModal(True)
         self.setMinimumWidth(680)
 
         self.banner = verdict_banner("prohibit", self.tr("禁止受理"),
@@ -225,11 +223,6 @@ class InterceptDialog(QDialog):
         self.hint = QLabel()
         self.hint.setAccessibleName(self.tr("提示"))
         self.hint.setWordWrap(True)
-        self.error = QLabel()
-        self.error.setAccessibleName(self.tr("错误"))
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.override_button)
@@ -257,19 +250,6 @@ class InterceptDialog(QDialog):
         self.override_button.clicked.connect(self._reveal_override)
         self.confirm_override.clicked.connect(self._override)
         self.approval.approved.connect(self._approved)
-
-    # ------------------------------------------------------------------ entry point
-
-    @classmethod
-    def decide(cls, ctx: DeskContext, outcome: CheckOutcome,
-               parent: QWidget | None = None) -> InterceptResult | None:
-        """Show the intercept until the clerk chose; None only if the dialog was torn down."""
-        dialog = cls(ctx, outcome, parent)
-        try:
-            dialog.exec()
-            return dialog.decision
-        finally:
-            dialog.deleteLater()
 
     # ------------------------------------------------------------------ no way out without a choice
 
@@ -303,12 +283,11 @@ class InterceptDialog(QDialog):
         super().showEvent(event)
         if not self._logged:
             self._logged = True
-            self._set_busy(True)
-            self.ctx.runner.submit(flows.intercept_shown, self.ctx.services, self.outcome,
-                                   done=self._shown_logged, failed=self._shown_not_logged)
+            self.record(flows.intercept_shown, self.ctx.services, self.outcome,
+                        done=self._shown_logged, failed=self._shown_not_logged)
 
     def _shown_logged(self, _result: object) -> None:
-        self._set_busy(False)
+        self.set_busy(False)
         if not self._override_open:
             self.terminate_button.setFocus()
 
@@ -318,23 +297,17 @@ class InterceptDialog(QDialog):
 
     # ------------------------------------------------------------------ actions
 
-    def _set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        for w in (self.terminate_button, self.override_button, self.reason, self.ground):
-            w.setEnabled(not busy)
+    def busy_controls(self) -> list[QWidget]:
+        return [self.terminate_button, self.reason, self.ground]
+
+    def set_busy(self, busy: bool) -> None:
+        super().set_busy(busy)
         self.override_button.setEnabled(not busy and not self._override_open)
         self.confirm_override.setEnabled(not busy and self.approval.approver is not None)
 
     def _terminate(self) -> None:
-        if self._busy:
-            return
-        self._set_busy(True)
-        self.error.clear()
-        self.ctx.runner.submit(flows.terminate, self.ctx.services, self.outcome,
-                               done=self._terminated, failed=self._failed)
-
-    def _terminated(self, row: int) -> None:
-        self._finish(InterceptResult("terminated", row))
+        self.record(flows.terminate, self.ctx.services, self.outcome,
+                    done=lambda row: self.finish(InterceptResult("terminated", row)))
 
     def _reveal_override(self) -> None:
         self._override_open = True
@@ -351,23 +324,8 @@ class InterceptDialog(QDialog):
         self.confirm_override.setFocus()
 
     def _override(self) -> None:
-        if self._busy or self.approval.approver is None:
+        if self.approval.approver is None:
             return
-        self._set_busy(True)
-        self.error.clear()
-        self.ctx.runner.submit(flows.override, self.ctx.services, self.outcome,
-                               self.reason.toPlainText(), self.ground.text(),
-                               self.approval.approver, done=self._overridden,
-                               failed=self._failed)
-
-    def _overridden(self, row: int) -> None:
-        self._finish(InterceptResult("overridden", row))
-
-    def _failed(self, exc: BaseException) -> None:
-        self._set_busy(False)
-        self.error.setText(error_text(exc))
-
-    def _finish(self, result: InterceptResult) -> None:
-        self._busy = False
-        self.decision = result
-        self.accept()
+        self.record(flows.override, self.ctx.services, self.outcome,
+                    self.reason.toPlainText(), self.ground.text(), self.approval.approver,
+                    done=lambda row: self.finish(InterceptResult("overridden", row)))

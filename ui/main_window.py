@@ -1,16 +1,16 @@
 """The counter window: one lookup field, the item, the card, and what follows a verdict.
 
 The clerk scans or types an identifier and presses Enter (what scanners and ID-card
-readers send). The identifier is validated here (pure, instant); the check runs on the
-task runner; the card draws the answer; ``desktop.flows.step_for`` names the dialog that
-follows. Focus returns to the lookup field after every check and dialog. Every platform
+readers send). The checks, the queue and the dialogs that follow a verdict are driven by
+``ui.counter_driver`` through the core's ``desktop.counter_flow``; the card draws the
+answer. Focus returns to the lookup field after every check and dialog. Every platform
 call, database read or write and file write runs on ``ctx.runner``.
 """
 
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import flows, session
+from desktop import session
 from desktop.check_service import CheckOutcome
 from desktop.counter import ensure_counter
-from desktop.identifiers import IdentifierError, mask, parse_identifier
+from desktop.identifiers import mask
 from ui.context import DeskContext
+from ui.counter_driver import CounterDriver
 from ui.desk_status import DeskStatus
 from ui.item_picker import ItemPicker
 from ui.printing import ReportPrinter
@@ -48,7 +49,6 @@ class MainWindow(QMainWindow):
         self.outcome: CheckOutcome | None = None
         self.last_decision: object | None = None  # what the last dialog returned
         self.checking = False
-        self._notes = ""
         self.idle_lock = None  # ui.idle_lock.IdleLock, set by ui.app
         self.docks: dict[str, QDockWidget] = {}
         self.batch_window = None
@@ -105,6 +105,8 @@ class MainWindow(QMainWindow):
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.message)
+        self.counter = CounterDriver(self)  # the checks, their queue and dialogs
+        layout.addWidget(self.counter.queue_label)
         self.card = StatusCard()
         self.card.fast_track_requested.connect(self.fast_track)
         layout.addWidget(self.card, 1)
@@ -178,52 +180,19 @@ class MainWindow(QMainWindow):
             sub = menu.addMenu(f"{_SYMBOL[verdict]} {words[verdict]}")
             for s in getattr(self.ctx.demo.samples, verdict):
                 action = sub.addAction(f"{s.name} · {mask(s.id)} · {s.item}")
-                action.triggered.connect(
-                    lambda _c=False, sid=s.id, item=s.item: self.run_check(sid, item))
+                action.triggered.connect(lambda _c=False, sid=s.id, item=s.item:
+                                         self.run_check(sid, item, "samples"))
 
     # ------------------------------------------------------------------ the check
 
-    def run_check(self, identifier: str, item: str) -> None:
-        """Check ``identifier`` for ``item`` as if scanned (single-instance channel, samples)."""
-        if self.isMinimized():
-            self.showNormal()
-        self.activateWindow()
-        if item:  # "" keeps the item chosen on screen
-            self.item_picker.set_code(item)
-        self.lookup.setText(identifier)
-        self.submit()
+    def run_check(self, identifier: str, item: str, source: str = "channel") -> None:
+        """Check ``identifier`` for ``item`` (samples, ``--check``, the single-instance
+        channel): at once when the counter is free, else queued and shown as queued."""
+        self.counter.run_check(identifier, item, source)
 
     def submit(self) -> None:
-        """Enter: validate here, check on the runner; invalid input never leaves the desk."""
-        if self.checking:
-            self._say(self.tr("正在核查上一位申请人，请稍候"), "#8d6e00")
-            return
-        item = self.item_picker.current_code()
-        try:
-            subject = parse_identifier(self.lookup.text())
-        except IdentifierError as exc:
-            self._say(self.tr("✖ 号码无效：%1").replace("%1", str(exc)), "#b71c1c")
-            self.lookup.selectAll()
-            self.lookup.setFocus()
-            return
-        if not item:
-            self._say(self.tr("✖ 请先选择办理事项 / choose a business item"), "#b71c1c")
-            self.item_picker.setFocus()
-            return
-        notes = [f"{subject.kind.label_zh} {subject.masked}"]
-        if subject.converted_from_15:
-            notes.append(self.tr("由15位旧号码转换"))
-        if subject.extracted:
-            notes.append(self.tr("从扫描内容中提取"))
-        self._notes = " · ".join(notes)
-        self._say(self.tr("正在核查 %1 …").replace("%1", self._notes), "")
-        self.lookup.clear()  # ready for the next scan
-        self.lookup.setFocus()
-        self.checking = True
-        self.check_button.setEnabled(False)
-        svc = self.ctx.services
-        self.ctx.runner.submit(lambda: svc.checks.check(subject.normalized, item),
-                               done=self._checked, failed=self._check_failed)
+        """Enter in the lookup field (refused while a check runs)."""
+        self.counter.submit()
 
     def _item_entered(self) -> None:
         """Enter in the item field: check if a number waits, else go back to the field."""
@@ -232,72 +201,13 @@ class MainWindow(QMainWindow):
         else:
             self.lookup.setFocus()
 
-    def _checked(self, outcome: CheckOutcome) -> None:
-        self.checking = False
-        self.check_button.setEnabled(True)
-        self.outcome = outcome
-        self.last_decision = None
-        self.card.show_outcome(outcome, self.item_picker.name_of(outcome.item))
-        self._say("✔ " + self._notes, "")
-        self.status.set_platform(outcome.source == "platform")
-        self.status.refresh()  # a check may have queued an audit anchor
-        self.item_picker.remember(outcome.item)
-        step = flows.step_for(outcome)
-        for action in (self.print_action, self.save_pdf_action):
-            action.setEnabled(True)
-        self.ack_action.setEnabled(step is flows.Step.ACKNOWLEDGE)
-        self.fast_track_action.setEnabled(step is flows.Step.FAST_TRACK)
-        self.lookup.setFocus()
-        if step is flows.Step.INTERCEPT:
-            QTimer.singleShot(0, lambda: self._decide("ui.intercept_dialog", "InterceptDialog",
-                                                      outcome))
-        elif step is flows.Step.CONFIRM:
-            QTimer.singleShot(0, lambda: self._decide("ui.confirm_dialog", "ConfirmDialog",
-                                                      outcome))
-
-    def _check_failed(self, exc: BaseException) -> None:
-        self.checking = False
-        self.check_button.setEnabled(True)
-        self._say(self.tr("✖ 无法核查：%1").replace("%1", str(exc)), "#b71c1c")
-        self.lookup.setFocus()
-
-    def _decide(self, module: str, name: str, outcome: CheckOutcome) -> None:
-        """Open the verdict's modal dialog (its module loads only when needed)."""
-        if outcome is not self.outcome:
-            return
-        import importlib
-
-        dialog = getattr(importlib.import_module(module), name)
-        self.last_decision = dialog.decide(self.ctx, outcome, self)
-        self._after_dialog()
-
-    def _after_dialog(self) -> None:
-        self.activateWindow()
-        self.lookup.setFocus()
-
     def acknowledge(self) -> None:
-        """Ctrl+K: the clerk has read the alert (logged on the runner)."""
-        outcome = self.outcome
-        if outcome is None or flows.step_for(outcome) is not flows.Step.ACKNOWLEDGE:
-            return
-        self.ack_action.setEnabled(False)
-        self.ctx.runner.submit(flows.acknowledge, self.ctx.services, outcome,
-                               done=lambda _r: self.card.set_acknowledged(),
-                               failed=self._check_failed)
-        self.lookup.setFocus()
+        """Ctrl+K: the clerk has read the alert."""
+        self.counter.acknowledge()
 
     def fast_track(self) -> None:
         """F8: offer tolerance acceptance (容缺受理) for an incentive verdict."""
-        outcome = self.outcome
-        if outcome is None or flows.step_for(outcome) is not flows.Step.FAST_TRACK:
-            return
-        from ui.fast_track_dialog import FastTrackDialog
-
-        self.last_decision = FastTrackDialog.decide(self.ctx, outcome, self)
-        if self.last_decision is not None:
-            self.fast_track_action.setEnabled(False)
-            self.card.set_fast_tracked(self.last_decision.letter_no)
-        self._after_dialog()
+        self.counter.fast_track()
 
     def _say(self, text: str, colour: str) -> None:
         self.message.setText(text)
@@ -410,15 +320,21 @@ class MainWindow(QMainWindow):
             logged("learning the counter of the API key")(exc)
 
     def open_settings(self) -> None:
-        """Ctrl+,: the settings dialog."""
+        """Ctrl+,: the settings dialog (window-modal; read when it finished)."""
         from ui.settings_dialog import SettingsDialog
 
-        if SettingsDialog.edit(self.ctx, self):
+        dialog = SettingsDialog(self.ctx, self)
+        dialog.finished.connect(lambda _r: self._settings_closed(dialog))
+        dialog.open()
+
+    def _settings_closed(self, dialog) -> None:
+        if dialog.saved:
             self.adopt_counter(ask=True)  # a new API key may belong to another counter
             if self.idle_lock is not None:
                 self.idle_lock.set_minutes(self.ctx.services.settings["idle_lock_minutes"])
             self.item_picker.reload()
             self.status.poll_health()
+        dialog.deleteLater()
         self.lookup.setFocus()
 
     def set_idle_lock(self, lock) -> None:
@@ -454,7 +370,13 @@ class MainWindow(QMainWindow):
         self.card.clear()
         self.outcome = None
         self.status.show_user()
-        if SignInDialog.sign_in(self.ctx, self) is None:
+        dialog = SignInDialog(self.ctx, self)  # who signs in next (window-modal)
+        dialog.finished.connect(lambda _r: self._signed_in_again(dialog))
+        dialog.open()
+
+    def _signed_in_again(self, dialog) -> None:
+        dialog.deleteLater()
+        if dialog.person is None:
             self.close()
             return
         self.status.show_user()

@@ -15,11 +15,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
@@ -37,8 +35,9 @@ from desktop import settings_record
 from desktop.bootstrap import Services
 from desktop.counter import check_adopted
 from desktop.credentials import API_KEY
-from ui.approval import ERROR_STYLE, error_text
+from ui.approval import error_text
 from ui.context import DeskContext
+from ui.decision_dialog import DecisionDialog
 
 LANGUAGES = (("简体中文", "zh_CN"), ("English", "en"))
 STALE_HOURS = (1.0, 720.0)
@@ -67,19 +66,17 @@ def save_settings(svc: Services, changes: dict[str, Any], api_key: str,
         settings_record.save_settings(svc, svc.settings["clerk_id"], **changes)
 
 
-class SettingsDialog(QDialog):
-    """Edit the declared settings a person may change; ``saved`` after a successful save."""
+class SettingsDialog(DecisionDialog):
+    """Edit the declared settings a person may change; ``saved`` after a successful save.
+    Opened with ``open()``; ``finished`` says when it closed."""
 
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.saved = False
         self._asked = False
-        self._busy = False
         s = ctx.services.settings
         self._old_language = s["language"]
         self.setWindowTitle(self.tr("设置"))
-        self.setModal(True)
         self.setMinimumWidth(560)
 
         self.platform_url = self._line(s["platform_url"], self.tr("平台地址"))
@@ -143,11 +140,6 @@ class SettingsDialog(QDialog):
         kf.addRow(self.tr("当前状态："), self.key_status)
         kf.addRow(self.tr("更换接口密钥(&K)："), self.api_key)
 
-        self.error = QLabel()
-        self.error.setAccessibleName(self.tr("错误"))
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.save_button = QPushButton(self.tr("保存(&S)"))
         self.save_button.setAccessibleName(self.tr("保存设置"))
         self.save_button.setDefault(True)
@@ -174,16 +166,6 @@ class SettingsDialog(QDialog):
         field = QLineEdit(str(value))
         field.setAccessibleName(accessible)
         return field
-
-    @classmethod
-    def edit(cls, ctx: DeskContext, parent: QWidget | None = None) -> bool:
-        """True when settings were saved."""
-        dialog = cls(ctx, parent)
-        try:
-            dialog.exec()
-            return dialog.saved
-        finally:
-            dialog.deleteLater()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -253,11 +235,9 @@ class SettingsDialog(QDialog):
 
     # ------------------------------------------------------------------ saving
 
-    def _set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        for w in self.findChildren(QWidget):
-            if isinstance(w, (QLineEdit, QPushButton, QComboBox, QSpinBox, QDoubleSpinBox)):
-                w.setEnabled(not busy)
+    def busy_controls(self) -> list[QWidget]:
+        return [w for w in self.findChildren(QWidget)
+                if isinstance(w, (QLineEdit, QPushButton, QComboBox, QSpinBox, QDoubleSpinBox))]
 
     def _save(self) -> None:
         if self._busy:
@@ -270,30 +250,19 @@ class SettingsDialog(QDialog):
         current = self.ctx.services.settings
         changes = {k: val for k, val in v.items() if current[k] != val}
         self._old_language = current["language"]
-        self._set_busy(True)
-        self.error.clear()
         ca_missing = self.tr("找不到 CA 证书文件：%1 / CA bundle not found: %1") \
             .replace("%1", v["ca_bundle"])
-        self.ctx.runner.submit(save_settings, self.ctx.services, changes, self.api_key.text(),
-                               ca_missing, done=self._saved, failed=self._failed)
+        self.record(save_settings, self.ctx.services, changes, self.api_key.text(), ca_missing,
+                    done=self._saved)
 
     def _saved(self, _none: object) -> None:
-        self._set_busy(False)
+        self.set_busy(False)
         self.api_key.clear()
         self.saved = True
         language = self.ctx.services.settings["language"]
         if language != self._old_language:
             self.ctx.events.language_changed.emit(language)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._set_busy(False)
-        self.error.setText(error_text(exc))
-
-    def reject(self) -> None:
-        """Cancel, unless a save is on its way."""
-        if not self._busy:
-            super().reject()
+        self.finish(True)
 
     def _choose_ca(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(self, self.tr("选择 CA 证书文件"),

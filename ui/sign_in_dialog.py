@@ -12,7 +12,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -25,8 +24,9 @@ from PySide6.QtWidgets import (
 
 from desktop import session, staff
 from desktop.bootstrap import Services
-from ui.approval import ERROR_STYLE, error_text
+from ui.approval import error_text
 from ui.context import DeskContext
+from ui.decision_dialog import DecisionDialog
 
 
 def create_first_supervisor(svc: Services, staff_id: str, name: str,
@@ -48,18 +48,16 @@ def _password_field(accessible: str) -> QLineEdit:
     return field
 
 
-class SignInDialog(QDialog):
-    """Staff id + password; or, on a desk without accounts, create the first supervisor."""
+class SignInDialog(DecisionDialog):
+    """Staff id + password; or, on a desk without accounts, create the first supervisor.
+    ``person`` (also ``decision``) is who signed in."""
 
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.person: staff.Staff | None = None
         self.mode = "loading"  # then "sign_in" or "first_run"
         self._asked = False
-        self._busy = False
         self.setWindowTitle(self.tr("登录 — 一窗受理信用核查"))
-        self.setModal(True)
         self.setMinimumWidth(420)
 
         self.title = QLabel(self.tr("正在读取账号…"))
@@ -97,12 +95,6 @@ class SignInDialog(QDialog):
         self.pages.addWidget(first_page)
         self.pages.setEnabled(False)
 
-        self.error = QLabel()
-        self.error.setAccessibleName(self.tr("错误"))
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-
         self.sign_in_button = QPushButton(self.tr("登录(&L)"))
         self.sign_in_button.setAccessibleName(self.tr("登录"))
         self.sign_in_button.setDefault(True)
@@ -131,7 +123,9 @@ class SignInDialog(QDialog):
 
     @classmethod
     def sign_in(cls, ctx: DeskContext, parent: QWidget | None = None) -> staff.Staff | None:
-        """Who signed in (``ctx.sign_in`` was called), or None when cancelled."""
+        """Who signed in (``ctx.sign_in`` was called), or None when cancelled. Blocks
+        (``exec``): only at start-up, before any window; the window opens the dialog with
+        ``open()`` and reads ``person`` when it finished."""
         dialog = cls(ctx, parent)
         try:
             dialog.exec()
@@ -183,54 +177,40 @@ class SignInDialog(QDialog):
 
     # ------------------------------------------------------------------ actions
 
-    def _set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        for w in (self.pages, self.sign_in_button, self.create_button, self.cancel_button):
-            w.setEnabled(not busy)
+    def busy_controls(self) -> list[QWidget]:
+        return [self.pages, self.sign_in_button, self.create_button, self.cancel_button]
 
     def _sign_in(self) -> None:
-        if self._busy or self.mode != "sign_in":
+        if self.mode != "sign_in":
             return
-        self._set_busy(True)
-        self.error.clear()
-        self.ctx.runner.submit(session.sign_in, self.ctx.services, self.staff_id.text(),
-                               self.password.text(), done=self._signed_in,
-                               failed=self._refused)
+        self.record(session.sign_in, self.ctx.services, self.staff_id.text(),
+                    self.password.text(), done=self._signed_in)
 
     def _create(self) -> None:
-        if self._busy or self.mode != "first_run":
+        if self.busy or self.mode != "first_run":
             return
         if self.new_password.text() != self.new_password2.text():
             self.error.setText("⚠ " + self.tr("两次输入的密码不一致 / the two passwords differ"))
             self.new_password2.clear()
             self.new_password2.setFocus()
             return
-        self._set_busy(True)
-        self.error.clear()
-        self.ctx.runner.submit(create_first_supervisor, self.ctx.services,
-                               self.new_id.text().strip(), self.new_name.text(),
-                               self.new_password.text(), done=self._signed_in,
-                               failed=self._refused)
+        self.record(create_first_supervisor, self.ctx.services, self.new_id.text().strip(),
+                    self.new_name.text(), self.new_password.text(), done=self._signed_in)
 
     def _signed_in(self, person: staff.Staff) -> None:
-        self._set_busy(False)
+        self.set_busy(False)
         self.person = person
         self.password.clear()
         self.new_password.clear()
         self.new_password2.clear()
         self.ctx.sign_in(person)
-        self.accept()
+        self.finish(person)
 
-    def _refused(self, exc: BaseException) -> None:
-        self._set_busy(False)
-        self.error.setText(error_text(exc))
+    def failed(self, exc: BaseException) -> None:
+        """Refused (wrong password, lockout, ...): said, and the field to try again."""
+        super().failed(exc)
         if self.mode == "sign_in":
             self.password.clear()
             self.password.setFocus()
         else:
             self.new_id.setFocus()
-
-    def reject(self) -> None:
-        """Cancel, unless a sign-in is on its way."""
-        if not self._busy:
-            super().reject()

@@ -573,6 +573,52 @@ ID number: %2    Item: %3</translation>
     </message>
 </context>
 <context>
+    <name>CounterDriver</name>
+    <message>
+        <source>排队待核查</source>
+        <translation>Checks queued</translation>
+    </message>
+    <message>
+        <source>✖ 号码无效：%1</source>
+        <translation>✖ Invalid number: %1</translation>
+    </message>
+    <message>
+        <source>✖ 请先选择办理事项 / choose a business item</source>
+        <translation>✖ Choose a business item first</translation>
+    </message>
+    <message>
+        <source>正在核查上一位申请人，请稍候</source>
+        <translation>Still checking the previous applicant, please wait</translation>
+    </message>
+    <message>
+        <source>由15位旧号码转换</source>
+        <translation>converted from an old 15-digit number</translation>
+    </message>
+    <message>
+        <source>从扫描内容中提取</source>
+        <translation>taken from scanned text</translation>
+    </message>
+    <message>
+        <source>正在核查 %1 …</source>
+        <translation>Checking %1 …</translation>
+    </message>
+    <message>
+        <source>排队待核查 %1 位：%2 / %1 checks queued</source>
+        <translation>%1 checks queued: %2</translation>
+    </message>
+    <message>
+        <source>✖ 无法核查：%1</source>
+        <translation>✖ Cannot check: %1</translation>
+    </message>
+</context>
+<context>
+    <name>DecisionDialog</name>
+    <message>
+        <source>错误</source>
+        <translation>Error</translation>
+    </message>
+</context>
+<context>
     <name>DeskStatus</name>
     <message>
         <source>平台状态</source>

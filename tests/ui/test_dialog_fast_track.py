@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintPreviewDialog
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 from sqlalchemy import func, select
 
 from desktop import commitments
@@ -18,7 +18,7 @@ from desktop.report_pdf import extract_text
 from local_cache.tables import audit, outbox
 from tests.ui.printing_checks import WAIT as PRINT_WAIT
 from tests.ui.printing_checks import ink, page_count, print_from
-from tests.ui.test_dialogs import WAIT, on_modal, outbox_rows, show
+from tests.ui.test_dialogs import WAIT, outbox_rows, show
 from ui.fast_track_dialog import FastTrackDialog
 
 
@@ -155,19 +155,26 @@ def test_not_eligible_shows_why_and_only_the_normal_procedure(qtbot, ctx, sample
     assert not dialog.isVisible() and dialog.decision is None
 
 
-def test_decide_returns_the_printed_fast_track(qtbot, ctx, samples):
+def test_the_opened_dialog_reports_the_printed_fast_track_through_finished(qtbot, ctx,
+                                                                             samples):
     outcome = incentive_outcome(ctx, samples)
-
-    def tick_and_print(d):
-        next(box for box in d.materials.values() if box.isEnabled()).setChecked(True)
-        d.print_button.click()
-
+    dialog = FastTrackDialog(ctx, outcome)
+    qtbot.addWidget(dialog)
+    dialog.open()  # as the window opens it: window-modal, not blocking
+    assert QApplication.activeModalWidget() is dialog
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=WAIT)
+    next(box for box in dialog.materials.values() if box.isEnabled()).setChecked(True)
+    dialog.print_button.click()
     # The letter's preview opens over the dialog once it is printed: closed, then done.
-    driver = on_modal([(lambda d: getattr(d, "plan", None) is not None, tick_and_print),
-                       (lambda d: isinstance(d, QPrintPreviewDialog), lambda d: d.reject()),
-                       (lambda d: getattr(d, "decision", None) is not None,
-                        lambda d: d.done_button.click())])
-    result = FastTrackDialog.decide(ctx, outcome)
-    assert not driver.isActive() and QApplication.activeModalWidget() is None
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(),
+                                       QPrintPreviewDialog), timeout=PRINT_WAIT)
+    QApplication.activeModalWidget().reject()
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is dialog, timeout=WAIT)
+    assert dialog.isVisible()  # printed, but the dialog waits for 完成
+    with qtbot.waitSignal(dialog.finished, timeout=WAIT) as finished:
+        dialog.done_button.click()
+    assert finished.args == [QDialog.DialogCode.Accepted]
+    result = dialog.decision
+    assert QApplication.activeModalWidget() is None
     assert result is not None and result.path.exists()
     assert [c.letter_no for c in commitments.list_commitments(ctx.services)] == [result.letter_no]

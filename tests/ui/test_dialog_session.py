@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop import staff
 from desktop.bootstrap import bootstrap
@@ -173,3 +180,36 @@ def test_a_dialog_open_at_lock_time_is_covered_and_esc_does_not_close_it(qtbot, 
     with qtbot.waitSignal(idle.unlocked, timeout=WAIT):
         cover.unlock_button.click()
     assert ctx.user.staff_id == SUPERVISOR and dialog.isVisible()
+
+
+# ---------------------------------------------------------------------------- from the window
+
+
+def test_the_window_asks_who_signs_in_next_and_opens_settings_without_blocking(qtbot, ctx):
+    from tests.ui.test_main_window import open_window
+    from ui.settings_dialog import SettingsDialog
+
+    window = open_window(qtbot, ctx)
+    try:
+        window.sign_out()  # returns at once: the dialog is window-modal, opened
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, SignInDialog) and dialog.parent() is window
+        assert ctx.user is None and "未登录" in window.user_status.text()
+        qtbot.waitUntil(lambda: dialog.mode == "sign_in", timeout=WAIT)
+        dialog.staff_id.setText(SUPERVISOR)
+        dialog.password.setText(SUPERVISOR_PASSWORD)
+        with qtbot.waitSignal(dialog.finished, timeout=WAIT):  # then the window deletes it
+            dialog.sign_in_button.click()
+        assert ctx.user.staff_id == SUPERVISOR and SUPERVISOR in window.user_status.text()
+        assert window.isVisible() and window.focusWidget() is window.lookup
+
+        window.settings_action.trigger()
+        settings = QApplication.activeModalWidget()
+        assert isinstance(settings, SettingsDialog) and settings.parent() is window
+        with qtbot.waitSignal(settings.finished, timeout=WAIT):
+            qtbot.keyClick(settings, Qt.Key.Key_Escape)
+        assert QApplication.activeModalWidget() is None
+        assert window.focusWidget() is window.lookup
+    finally:
+        window.close()
+        window.idle_lock = None

@@ -8,12 +8,13 @@ import json
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
 from sqlalchemy import select
 
 from desktop.credentials import API_KEY
 from desktop.settings import FILE_NAME
 from local_cache.tables import audit
-from tests.ui.test_dialogs import WAIT, on_modal, record_submits, show
+from tests.ui.test_dialogs import WAIT, record_submits, show
 from ui.settings_dialog import SettingsDialog
 
 NEW_KEY = "ck-live-9f3b2e71d4a84c06b5e2"
@@ -72,15 +73,21 @@ def test_good_settings_are_saved_and_the_key_goes_only_to_the_secret_store(qtbot
         assert NEW_KEY.encode() not in path.read_bytes(), path
 
 
-def test_edit_returns_whether_something_was_saved(qtbot, ctx):
-    driver = on_modal([(lambda d: isinstance(d, SettingsDialog),
-                        lambda d: d.cancel_button.click())])
-    assert SettingsDialog.edit(ctx) is False
-    driver = on_modal([(lambda d: isinstance(d, SettingsDialog) and "设置" in d.key_status.text(),
-                        lambda d: (d.counter_id.setText("SX-COUNTER-07"),
-                                   d.save_button.click()))])
-    assert SettingsDialog.edit(ctx) is True
-    assert not driver.isActive()
+def test_the_opened_dialog_reports_through_finished_whether_it_saved(qtbot, ctx):
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.open()  # as the window opens it: window-modal, not blocking
+    with qtbot.waitSignal(dialog.finished, timeout=WAIT) as finished:
+        dialog.cancel_button.click()
+    assert finished.args == [QDialog.DialogCode.Rejected] and not dialog.saved
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    qtbot.waitUntil(lambda: "设置" in dialog.key_status.text(), timeout=WAIT)
+    dialog.counter_id.setText("SX-COUNTER-07")
+    with qtbot.waitSignal(dialog.finished, timeout=WAIT) as finished:
+        dialog.save_button.click()
+    assert finished.args == [QDialog.DialogCode.Accepted] and dialog.saved
     assert ctx.services.settings["counter_id"] == "SX-COUNTER-07"
 
 

@@ -215,15 +215,30 @@ def test_a_supervisor_at_the_desk_cannot_approve_their_own_override(qtbot, ctx, 
     assert dialog.isVisible() and dialog.decision is None and outbox_rows(ctx) == []
 
 
-def test_intercept_decide_returns_what_the_clerk_chose(qtbot, ctx, samples):
-    outcome = prohibit_outcome(ctx, samples)
-    driver = on_modal([(lambda d: d.terminate_button.isEnabled(),
-                        lambda d: d.terminate_button.click())])
-    result = InterceptDialog.decide(ctx, outcome)
-    assert not driver.isActive()
+def opened(qtbot, dialog: QDialog) -> QDialog:
+    """``dialog`` opened as the window opens it: ``open()``, window-modal, not blocking."""
+    qtbot.addWidget(dialog)
+    dialog.open()
+    qtbot.waitExposed(dialog)
+    assert dialog.isModal() and QApplication.activeModalWidget() is dialog
+    return dialog
+
+
+def test_the_opened_intercept_reports_what_the_clerk_chose_through_finished(qtbot, ctx,
+                                                                           samples):
+    dialog = opened(qtbot, InterceptDialog(ctx, prohibit_outcome(ctx, samples)))
+    qtbot.waitUntil(dialog.terminate_button.isEnabled, timeout=WAIT)  # the showing logged
+    busy: list[bool] = []
+    dialog.busy_changed.connect(busy.append)
+    with qtbot.waitSignal(dialog.finished, timeout=WAIT) as finished:
+        dialog.terminate_button.click()
+    assert finished.args == [QDialog.DialogCode.Accepted]
+    result = dialog.decision
     assert isinstance(result, InterceptResult) and result.action == "terminated"
+    assert busy == [True, False]  # recording the decision, then recorded
     assert [a for a, _ in outbox_rows(ctx)] == ["terminated"]
     assert result.outbox_id > 0
+    assert QApplication.activeModalWidget() is None
 
 
 # ---------------------------------------------------------------------------- restrict
@@ -251,14 +266,32 @@ def test_restrict_proceed_requires_a_reason(qtbot, ctx, samples):
     assert action == "proceeded" and payload["reason"] == "已加强审查，材料齐全"
 
 
-def test_restrict_decide_terminates_or_backs_out(qtbot, ctx, samples):
+def test_the_opened_confirmation_terminates_or_backs_out(qtbot, ctx, samples):
     sample = samples.restrict[0]
     outcome = ctx.services.checks.check(sample.id, sample.item)
-    driver = on_modal([(lambda d: isinstance(d, ConfirmDialog),
-                        lambda d: d.terminate_button.click())])
-    assert ConfirmDialog.decide(ctx, outcome) == "terminated"
-    driver = on_modal([(lambda d: isinstance(d, ConfirmDialog),
-                        lambda d: qtbot.keyClick(d, Qt.Key.Key_Escape))])
-    assert ConfirmDialog.decide(ctx, outcome) is None
-    assert not driver.isActive()
+    dialog = opened(qtbot, ConfirmDialog(ctx, outcome))
+    with qtbot.waitSignal(dialog.finished, timeout=WAIT) as finished:
+        dialog.terminate_button.click()
+    assert finished.args == [QDialog.DialogCode.Accepted] and dialog.decision == "terminated"
+    again = opened(qtbot, ConfirmDialog(ctx, outcome))
+    with qtbot.waitSignal(again.finished, timeout=WAIT) as finished:
+        qtbot.keyClick(again, Qt.Key.Key_Escape)
+    assert finished.args == [QDialog.DialogCode.Rejected] and again.decision is None
     assert [a for a, _ in outbox_rows(ctx)] == ["terminated"]
+
+
+def test_a_failed_action_is_said_in_both_languages_and_the_dialog_stays(qtbot, ctx, samples):
+    sample = samples.restrict[0]
+    dialog = opened(qtbot, ConfirmDialog(ctx, ctx.services.checks.check(sample.id,
+                                                                        sample.item)))
+    busy: list[bool] = []
+    dialog.busy_changed.connect(busy.append)
+    dialog.reason.setPlainText("ok")  # too short: the core refuses
+    dialog.proceed_button.click()
+    assert not dialog.proceed_button.isEnabled()  # busy while the runner has it
+    dialog.reject()  # Esc while busy: refused
+    assert dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.error.text() != "", timeout=WAIT)
+    assert "请填写理由" in dialog.error.text() and "reason is required" in dialog.error.text()
+    assert busy == [True, False] and dialog.proceed_button.isEnabled()
+    assert dialog.isVisible() and dialog.decision is None and outbox_rows(ctx) == []

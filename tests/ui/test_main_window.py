@@ -169,7 +169,7 @@ def test_an_alert_is_acknowledged_with_ctrl_k(qtbot, window, ctx, samples):
 
 def test_each_verdict_has_symbol_words_and_measures_with_basis(qtbot, window, samples):
     words = {"restrict": ("⚠", "限制受理"), "incentive": ("★", "守信激励")}
-    window._decide = lambda *args: None  # these two verdicts' dialogs: see test_counter_flows
+    window.counter.dialogs = {}  # these two verdicts' dialogs: see test_counter_flows
     for verdict, (symbol, text) in words.items():
         sample = getattr(samples, verdict)[0]
         scan(qtbot, window, sample.id, sample.item)
@@ -385,7 +385,7 @@ def test_warnings_and_related_parties_show_words_colour_and_masked_ids(qtbot, wi
     with platform.platform.engine.connect() as conn:  # a subject the platform warns about
         ids = list(conn.execute(text("SELECT subject_id FROM warnings GROUP BY subject_id "
                                      "HAVING count(*) >= 2 ORDER BY subject_id")).scalars())
-    window._decide = lambda *args: None  # intercepts and confirmations: test_counter_flows
+    window.counter.dialogs = {}  # intercepts and confirmations: test_counter_flows
     for subject in ids:
         scan(qtbot, window, subject, "GOV_PROCUREMENT")
         if window.outcome.warnings and window.outcome.related:
