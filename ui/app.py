@@ -326,7 +326,7 @@ def _run_window(app: QApplication, ctx: DeskContext, check: tuple[str, str] | No
     windows.window.show()
     QTimer.singleShot(0, collector.freeze)
     if check is not None:
-        QTimer.singleShot(0, lambda: windows.window.run_check(*check))
+        QTimer.singleShot(0, lambda: windows.window.run_check(*check, source="check"))
     app.setQuitOnLastWindowClosed(True)
     code = app.exec()
     if listener is not None:
