@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 from bench.gui_start import peak_rss_kib
+from sandbox import schemas as control
 
 ITEM = "GOV_PROCUREMENT"
 CLERK, PASSWORD = "bench-clerk", "bench-clerk-pass"
@@ -70,7 +71,7 @@ def main(settings: dict, api_key: str, work: Path, rows: int, latency_ms: int) -
     from PySide6.QtCore import QEventLoop, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from desktop import schemas, session, staff
+    from desktop import session, staff
     from desktop.bootstrap import bootstrap
     from desktop.credentials import API_KEY, SecretStore
     from ui.app import GuiThreadCollector
@@ -84,7 +85,7 @@ def main(settings: dict, api_key: str, work: Path, rows: int, latency_ms: int) -
     url = settings["platform_url"]
     headers = {"Authorization": f"Bearer {api_key}"}
     answer = httpx.get(f"{url}/sandbox/samples", headers=headers, timeout=600)
-    samples = schemas.SamplesOut.model_validate_json(answer.raise_for_status().content)
+    samples = control.SamplesOut.model_validate_json(answer.raise_for_status().content)
     subjects = [(s.id, s.name) for v in ("prohibit", "restrict", "alert", "incentive", "clear")
                 for s in getattr(samples, v)]
     path = work / "batch.csv"

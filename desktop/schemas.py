@@ -389,77 +389,6 @@ class DeskKeysOut(_Model):
     keys: list[DeskKeyOut]
 
 
-# --- sandbox-only (/sandbox/) ---------------------------------------------------------
-
-
-class Sample(_Model):
-    """A subject whose check for ``item`` yields the verdict it is listed under."""
-
-    id: str
-    item: str
-    name: str
-    kind: SubjectKind
-
-
-class SamplesOut(_Model):
-    """``GET /sandbox/samples``: sample subjects keyed by verdict."""
-
-    prohibit: list[Sample]
-    restrict: list[Sample]
-    alert: list[Sample]
-    incentive: list[Sample]
-    clear: list[Sample]
-
-
-class StatsOut(_Model):
-    """``GET /sandbox/stats``: what the platform has seen."""
-
-    requests_served: int
-    feedback_received: int
-    feedback_unique: int
-    duplicates_suppressed: int
-    subjects: int
-    records: int
-    list_version: int
-
-
-class FaultsIn(_Model):
-    """``POST /sandbox/faults``; an empty body resets to no faults. Rates are 0..1."""
-
-    latency_ms: int = Field(0, ge=0, le=120_000)
-    error_rate: float = Field(0.0, ge=0, le=1)
-    error_status: int = Field(503, ge=400, le=599)
-    retry_after: int | None = Field(None, ge=0, le=3600)
-    drop_rate: float = Field(0.0, ge=0, le=1)
-    malformed_rate: float = Field(0.0, ge=0, le=1)
-    truncated_rate: float = Field(0.0, ge=0, le=1)
-    drip_seconds: float = Field(0.0, ge=0, le=600, description="spread each body over this")
-    drip_rate: float = Field(1.0, ge=0, le=1, description="share of responses drip-fed")
-    wrong_content_type_rate: float = Field(0.0, ge=0, le=1)
-    contradict_rate: float = Field(
-        0.0, ge=0, le=1,
-        description="share of answers whose verdict contradicts their own measures")
-
-
-class FaultsOut(FaultsIn):
-    """The faults now in force."""
-
-
-class MutateIn(_Model):
-    """``POST /sandbox/changes``: change N random records (list, repair, expire)."""
-
-    n: int = Field(10, ge=1, le=100_000)
-    seed: int | None = None
-
-
-class MutateOut(_Model):
-    """What the mutation did, and the list version after it."""
-
-    changed: int
-    subject_ids: list[str]
-    list_version: int
-
-
 # --- paper verifies by its code (issue 15, item 8) --------------------------------------
 
 
@@ -501,16 +430,3 @@ class WitnessOut(_Model):
     seq: int = Field(ge=0)
     head_hash: Annotated[str, StringConstraints(pattern=r"^([0-9a-f]{64})?$")]
     seen_at: dt.datetime | None = None
-
-
-class CounterIn(_Model):
-    """``POST /sandbox/counters``: a new counter (window) with a fresh API key."""
-
-    counter: Code
-    department: str = Field("绍兴市行政服务中心", max_length=64)
-
-
-class CounterOut(CounterIn):
-    """The new counter and its key (shown once; the platform keeps only its SHA-256)."""
-
-    api_key: str

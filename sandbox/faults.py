@@ -17,7 +17,7 @@ import random
 import threading
 from dataclasses import dataclass
 
-from desktop.schemas import FaultsIn
+from sandbox.schemas import FaultsIn
 
 ERROR_BODY = json.dumps(
     {"error": {"code": "injected_fault", "message": "注入的故障 / injected fault"}},

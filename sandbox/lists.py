@@ -17,6 +17,7 @@ from sqlalchemy import Engine, bindparam, func, select, update
 from desktop import schemas
 from desktop.domain import RecordKind, RecordState
 from sandbox import catalog
+from sandbox import schemas as control
 from sandbox.storage import meta, records, subjects
 
 MAX_PAGE = 10_000
@@ -115,7 +116,7 @@ class ListVersions:
             version=version, catalog_version=catalog.CATALOG_VERSION, entries=entries, more=more
         )
 
-    def mutate(self, n: int, seed: int | None, on: dt.date) -> schemas.MutateOut:
+    def mutate(self, n: int, seed: int | None, on: dt.date) -> control.MutateOut:
         """Change ``n`` random records: repair or expire live ones, re-list old ones."""
         rng = random.Random(seed)
         with self._lock, self._engine.begin() as conn:
@@ -125,7 +126,7 @@ class ListVersions:
                 ).order_by(records.c.id)
             ).all()
             if not every:
-                return schemas.MutateOut(changed=0, subject_ids=[], list_version=0)
+                return control.MutateOut(changed=0, subject_ids=[], list_version=0)
             ids = [every[i] for i in sorted(rng.sample(range(len(every)), min(n, len(every))))]
             changes = []
             for rid, _sid, state, kind in ids:
@@ -145,7 +146,7 @@ class ListVersions:
                     }
                 changes.append((rid, values))
             version = self._bump(conn, changes)
-        return schemas.MutateOut(
+        return control.MutateOut(
             changed=len(changes),
             subject_ids=sorted({sid for _r, sid, _s, _k in ids}),
             list_version=version,

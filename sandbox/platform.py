@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, delete, insert, select
 
-from desktop import schemas
 from sandbox import credit
+from sandbox import schemas as control
 from sandbox.faults import FaultInjector
 from sandbox.feedback import AnchorStore, Counters, DeskKeyStore, FeedbackStore
 from sandbox.lists import ListVersions
@@ -45,7 +45,7 @@ class Platform:
         self.witness = WitnessBook(self.engine)
         self._keys: dict[str, Counter] = {}
         self._swept_on: dt.date | None = None
-        self._samples: schemas.SamplesOut | None = None
+        self._samples: control.SamplesOut | None = None
         self._lock = threading.Lock()
         with self.engine.connect() as conn:
             for row in conn.execute(select(api_keys)):
@@ -88,7 +88,7 @@ class Platform:
                 self.versions.sweep_expired(on)
                 self._swept_on = on
 
-    def samples(self) -> schemas.SamplesOut:
+    def samples(self) -> control.SamplesOut:
         """Sample subjects per verdict (computed once per process)."""
         with self._lock:
             if self._samples is None:

@@ -10,10 +10,10 @@ import datetime as dt
 
 from sqlalchemy import Engine, select
 
-from desktop import schemas
 from desktop.domain import SubjectKind, Verdict
 from desktop.identifiers import parse_identifier
 from sandbox import catalog
+from sandbox import schemas as control
 from sandbox.credit import credit_result, load_facts
 from sandbox.storage import records, subjects
 
@@ -28,7 +28,7 @@ _ITEMS = (
 )
 
 
-def find_samples(engine: Engine, on: dt.date, scan: int = 4000) -> schemas.SamplesOut:
+def find_samples(engine: Engine, on: dt.date, scan: int = 4000) -> control.SamplesOut:
     """Up to three organisations and three persons per verdict, deterministic for a data set."""
     listed: list[str] = []
     unlisted: list[str] = []
@@ -59,7 +59,7 @@ def find_samples(engine: Engine, on: dt.date, scan: int = 4000) -> schemas.Sampl
                 .scalars()
                 .all()
             )
-    buckets: dict[Verdict, dict[SubjectKind, list[schemas.Sample]]] = {
+    buckets: dict[Verdict, dict[SubjectKind, list[control.Sample]]] = {
         v: {SubjectKind.ORGANISATION: [], SubjectKind.PERSON: []} for v in Verdict
     }
     ids = [parse_identifier(i) for i in [*listed, *unlisted]]
@@ -74,13 +74,13 @@ def find_samples(engine: Engine, on: dt.date, scan: int = 4000) -> schemas.Sampl
                 continue
             seen_here.add(verdict)
             bucket.append(
-                schemas.Sample(
+                control.Sample(
                     id=fact.subject.id, item=item, name=fact.subject.name, kind=fact.subject.kind
                 )
             )
         if all(len(b) >= PER_KIND for kinds in buckets.values() for b in kinds.values()):
             break
-    return schemas.SamplesOut(
+    return control.SamplesOut(
         **{
             v.value: buckets[v][SubjectKind.ORGANISATION] + buckets[v][SubjectKind.PERSON]
             for v in Verdict

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import httpx
 
-from desktop import schemas, staff
+from desktop import staff
 from desktop.bootstrap import Services, bootstrap
 from desktop.credentials import API_KEY, SecretStore
 from local_cache.db import FILE_NAME
+from sandbox import schemas as control
 from sandbox.server import DEFAULT_COUNTER, DEFAULT_DEPARTMENT, SandboxServer
 
 DEMO_SUBJECTS, DEMO_SEED = 3000, 7
@@ -34,7 +35,7 @@ class Demo:
     server: SandboxServer
     services: Services
     data_dir: Path
-    samples: schemas.SamplesOut
+    samples: control.SamplesOut
 
     def stop(self) -> None:
         """Stop the platform and delete the throw-away desk."""
@@ -65,12 +66,12 @@ def make_desk(server: SandboxServer, root: Path, counter: str = DEFAULT_COUNTER)
     return services
 
 
-def fetch_samples(server: SandboxServer) -> schemas.SamplesOut:
+def fetch_samples(server: SandboxServer) -> control.SamplesOut:
     """Sample subjects for every verdict (the sandbox's own route)."""
     answer = httpx.get(f"{server.url}/sandbox/samples",
                        headers={"Authorization": f"Bearer {server.api_key}"}, timeout=30)
     answer.raise_for_status()
-    return schemas.SamplesOut.model_validate_json(answer.content)
+    return control.SamplesOut.model_validate_json(answer.content)
 
 
 def start_demo(subjects: int = DEMO_SUBJECTS, seed: int = DEMO_SEED,

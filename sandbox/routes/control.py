@@ -9,8 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Body
 from sqlalchemy import func, select
 
-from desktop import schemas
 from sandbox import credit
+from sandbox import schemas as control
 from sandbox.platform import Platform
 from sandbox.routes.common import ERRORS, Auth
 from sandbox.storage import records, subjects
@@ -21,18 +21,18 @@ def router(platform: Platform) -> APIRouter:
     api = APIRouter()
 
     @api.get(
-        "/sandbox/samples", response_model=schemas.SamplesOut, responses=ERRORS, tags=["sandbox"]
+        "/sandbox/samples", response_model=control.SamplesOut, responses=ERRORS, tags=["sandbox"]
     )
-    def samples(_: Auth) -> schemas.SamplesOut:
+    def samples(_: Auth) -> control.SamplesOut:
         return platform.samples()
 
-    @api.get("/sandbox/stats", response_model=schemas.StatsOut, responses=ERRORS, tags=["sandbox"])
-    def stats(_: Auth) -> schemas.StatsOut:
+    @api.get("/sandbox/stats", response_model=control.StatsOut, responses=ERRORS, tags=["sandbox"])
+    def stats(_: Auth) -> control.StatsOut:
         with platform.engine.connect() as conn:
             n_subjects = conn.execute(select(func.count()).select_from(subjects)).scalar_one()
             n_records = conn.execute(select(func.count()).select_from(records)).scalar_one()
         c = platform.counters
-        return schemas.StatsOut(
+        return control.StatsOut(
             requests_served=c.requests_served,
             feedback_received=c.feedback_received,
             feedback_unique=platform.feedback.unique_count(),
@@ -43,35 +43,35 @@ def router(platform: Platform) -> APIRouter:
         )
 
     @api.get(
-        "/sandbox/faults", response_model=schemas.FaultsOut, responses=ERRORS, tags=["sandbox"]
+        "/sandbox/faults", response_model=control.FaultsOut, responses=ERRORS, tags=["sandbox"]
     )
-    def get_faults(_: Auth) -> schemas.FaultsOut:
-        return schemas.FaultsOut(**platform.injector.current.model_dump())
+    def get_faults(_: Auth) -> control.FaultsOut:
+        return control.FaultsOut(**platform.injector.current.model_dump())
 
     @api.post(
-        "/sandbox/faults", response_model=schemas.FaultsOut, responses=ERRORS, tags=["sandbox"]
+        "/sandbox/faults", response_model=control.FaultsOut, responses=ERRORS, tags=["sandbox"]
     )
     def set_faults(
-        _: Auth, body: Annotated[schemas.FaultsIn | None, Body()] = None
-    ) -> schemas.FaultsOut:
+        _: Auth, body: Annotated[control.FaultsIn | None, Body()] = None
+    ) -> control.FaultsOut:
         if body is None:
             platform.injector.reset()
         else:
             platform.injector.set(body)
-        return schemas.FaultsOut(**platform.injector.current.model_dump())
+        return control.FaultsOut(**platform.injector.current.model_dump())
 
-    @api.post("/sandbox/counters", status_code=201, response_model=schemas.CounterOut,
+    @api.post("/sandbox/counters", status_code=201, response_model=control.CounterOut,
               responses=ERRORS, tags=["sandbox"])
-    def add_counter(_: Auth, body: schemas.CounterIn) -> schemas.CounterOut:
+    def add_counter(_: Auth, body: control.CounterIn) -> control.CounterOut:
         key = secrets.token_urlsafe(24)
         platform.add_key(key, body.counter, body.department)
-        return schemas.CounterOut(counter=body.counter, department=body.department,
+        return control.CounterOut(counter=body.counter, department=body.department,
                                   api_key=key)
 
     @api.post(
-        "/sandbox/changes", response_model=schemas.MutateOut, responses=ERRORS, tags=["sandbox"]
+        "/sandbox/changes", response_model=control.MutateOut, responses=ERRORS, tags=["sandbox"]
     )
-    def mutate(_: Auth, body: schemas.MutateIn) -> schemas.MutateOut:
+    def mutate(_: Auth, body: control.MutateIn) -> control.MutateOut:
         platform.sweep()
         return platform.versions.mutate(body.n, body.seed, credit.today())
 

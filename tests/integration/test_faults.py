@@ -19,8 +19,8 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from desktop.schemas import FaultsIn
 from sandbox.faults import FaultInjector, FaultMiddleware
+from sandbox.schemas import FaultsIn
 from tests.waiting import wait_until
 
 ECHO = {"ok": True, "pad": "x" * 200}

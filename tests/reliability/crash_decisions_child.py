@@ -34,9 +34,9 @@ from sqlalchemy import func, select
 
 from desktop import commitments, flows, staff
 from desktop.bootstrap import bootstrap
-from desktop.schemas import SamplesOut
 from local_cache.tables import commitments as commitment_rows
 from local_cache.tables import outbox
+from sandbox.schemas import SamplesOut
 
 COUNTER = "SX-DEMO-01"  # the counter the sandbox's --api-key belongs to
 CLERK, CLERK_PASSWORD = "crash-clerk", "crash-clerk-pass"

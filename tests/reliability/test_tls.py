@@ -33,11 +33,12 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
-from desktop import schemas, staff
+from desktop import staff
 from desktop.bootstrap import bootstrap
 from desktop.check_service import CheckService
 from desktop.platform_client import ClientSettings, PlatformClient, PlatformUntrusted
 from local_cache.tables import audit, results
+from sandbox import schemas as control
 from sandbox.server import DEFAULT_COUNTER, SandboxServer
 from tests.reliability.conftest import sized
 from tests.reliability.test_platform_faults import Relay
@@ -152,7 +153,7 @@ def samples(servers, pki):
         answer = http.get(f"{good.url}/sandbox/samples",
                           headers={"Authorization": f"Bearer {good.api_key}"}, timeout=30)
     answer.raise_for_status()
-    return schemas.SamplesOut.model_validate_json(answer.content)
+    return control.SamplesOut.model_validate_json(answer.content)
 
 
 @pytest.fixture(scope="module")
