@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
 
 from desktop.bootstrap import Services
 from desktop.staff import Staff, require_supervisor
+from ui import theme
 from ui.context import DeskContext
 
-ERROR_STYLE = "color: #b00020; font-weight: bold;"
-OK_STYLE = "color: #1b5e20; font-weight: bold;"
+# Kept here for the dialogs that import them from ui.approval; the values live in ui.theme.
+ERROR_STYLE = theme.ERROR_STYLE
+OK_STYLE = theme.OK_STYLE
 
 
 def supervisor_approval(svc: Services, staff_id: str, password: str) -> Staff:

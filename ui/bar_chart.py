@@ -25,16 +25,17 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from ui import theme
+
 MAX_CATEGORIES = 40
-# Okabe-Ito colours (safe for colour-blind readers), ordered so neighbours differ in
-# lightness too; each series also gets its own hatch for greyscale prints.
-COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
+COLOURS = theme.CHART_SERIES  # each series also gets its own hatch for greyscale prints
 HATCHES = (Qt.BrushStyle.NoBrush, Qt.BrushStyle.BDiagPattern, Qt.BrushStyle.NoBrush,
            Qt.BrushStyle.FDiagPattern, Qt.BrushStyle.CrossPattern,
            Qt.BrushStyle.DiagCrossPattern, Qt.BrushStyle.NoBrush)
-BACKGROUND = QColor("#ffffff")
-INK = QColor("#202020")
-GRID = QColor("#d0d0d0")
+BACKGROUND = QColor(theme.CHART_BACKGROUND)
+INK = QColor(theme.CHART_INK)
+GRID = QColor(theme.CHART_GRID)
+HATCH = QColor(theme.CHART_HATCH)
 
 
 def nice_ticks(top: int, count: int = 4) -> list[int]:
@@ -199,7 +200,7 @@ class BarChart(QWidget):
         painter.fillRect(bar, QColor(COLOURS[n % len(COLOURS)]))
         hatch = HATCHES[n % len(HATCHES)]
         if hatch != Qt.BrushStyle.NoBrush and min(bar.width(), bar.height()) >= 4:
-            brush = QBrush(QColor(255, 255, 255, 170), hatch)
+            brush = QBrush(HATCH, hatch)
             # Patterns are in device pixels: scale them so a 600 dpi print shows them too.
             scale = max(1.0, painter.fontMetrics().height() / 16)
             brush.setTransform(QTransform.fromScale(scale, scale))

@@ -37,6 +37,7 @@ from desktop.batch_files import BatchFileError, InputTable, read_table
 from desktop.batch_output import write_table
 from desktop.batch_service import BatchReport, ProgressThrottle, heap_frozen
 from desktop.bootstrap import Services
+from ui import theme
 from ui.context import DeskContext
 from ui.item_picker import ItemPicker
 from ui.table_models import BatchProxy, BatchResultModel
@@ -213,7 +214,7 @@ class BatchWindow(QWidget):
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet("color: #b71c1c;" if error else "")
+        self.message.setStyleSheet(theme.FAILURE_STYLE if error else "")
         if error:
             self.failed.emit(text)
 

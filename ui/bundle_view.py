@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 
 from desktop.bundle_import import ImportResult, list_imports
 from desktop.supervision import import_bundle_file
-from ui.approval import ERROR_STYLE, OK_STYLE, error_text
+from ui import theme
+from ui.approval import error_text
 from ui.context import DeskContext
 from ui.log_browser import LogBrowser
 
@@ -61,7 +62,7 @@ class BundleView(QWidget):
         self.other = LogBrowser(ctx, desk="")  # empty until a bundle is chosen
         self.local_label, self.other_label = QLabel(), QLabel()
         for label in (self.local_label, self.other_label):
-            label.setStyleSheet("font-weight:bold;")
+            label.setStyleSheet(theme.BOLD_STYLE)
         top = QHBoxLayout()
         top.addWidget(self.import_button)
         top.addWidget(self.message, 1)
@@ -123,7 +124,8 @@ class BundleView(QWidget):
 
     def _say(self, text: str, ok: bool | None) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet("" if ok is None else OK_STYLE if ok else ERROR_STYLE)
+        self.message.setStyleSheet(
+            "" if ok is None else theme.OK_STYLE if ok else theme.ERROR_STYLE)
 
     def _show(self, imports: list[dict]) -> None:
         self.imports = imports

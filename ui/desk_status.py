@@ -14,6 +14,7 @@ import datetime as dt
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar
 
+from ui import theme
 from ui.context import DeskContext
 from ui.tasks import logged
 
@@ -110,8 +111,8 @@ class DeskStatus(QObject):
         self._evidence += 1
         self.platform_status.setText(self.tr("● 平台在线") if reachable
                                      else self.tr("○ 平台不可达（离线核查）"))
-        self.platform_status.setStyleSheet("color:#2e7d32" if reachable
-                                           else "color:#b71c1c;font-weight:bold")
+        self.platform_status.setStyleSheet(theme.label_style(theme.GOOD, bold=False)
+                                           if reachable else theme.label_style(theme.FAILURE))
 
     def refresh(self) -> None:
         """Outbox counts and last sync time, read on the runner."""
@@ -145,11 +146,11 @@ class DeskStatus(QObject):
         if counts.get("failed"):
             text += " · " + self.tr("⚠ 失败 %1").replace("%1", str(counts["failed"]))
         self.outbox_status.setText(text)
-        self.outbox_status.setStyleSheet("color:#b71c1c" if counts.get("failed") else "")
+        self.outbox_status.setStyleSheet(theme.FAILURE_STYLE if counts.get("failed") else "")
         parked = counts.get("anchors_parked", 0)
         self.anchor_status.setText(self.tr("⚠ 日志锚点被平台拒收 %1，请科室负责人核验日志")
                                    .replace("%1", str(parked)) if parked else "")
-        self.anchor_status.setStyleSheet("color:#b71c1c;font-weight:bold" if parked else "")
+        self.anchor_status.setStyleSheet(theme.label_style(theme.FAILURE) if parked else "")
         self.anchor_status.setVisible(bool(parked))
         if synced is None:
             self.sync_status.setText(self.tr("从未同步"))

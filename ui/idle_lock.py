@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 
 from desktop import session
 from desktop.staff import Staff
-from ui.approval import ERROR_STYLE, error_text
+from ui import theme
+from ui.approval import error_text
 from ui.context import DeskContext
 
 _ACTIVITY = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
@@ -49,14 +50,14 @@ def padlock_pixmap(size: int = 64) -> QPixmap:
     p = QPainter(pixmap)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
     s = float(size)
-    p.setPen(QPen(QColor("#37474f"), s * 0.1))
+    p.setPen(QPen(QColor(theme.PADLOCK), s * 0.1))
     p.drawArc(QRectF(s * 0.28, s * 0.08, s * 0.44, s * 0.5), 0, 180 * 16)
     p.drawLine(int(s * 0.28), int(s * 0.33), int(s * 0.28), int(s * 0.45))
     p.drawLine(int(s * 0.72), int(s * 0.33), int(s * 0.72), int(s * 0.45))
     p.setPen(Qt.PenStyle.NoPen)
-    p.setBrush(QColor("#37474f"))
+    p.setBrush(QColor(theme.PADLOCK))
     p.drawRoundedRect(QRectF(s * 0.16, s * 0.42, s * 0.68, s * 0.5), 6, 6)
-    p.setBrush(QColor("white"))
+    p.setBrush(QColor(theme.WHITE))
     p.drawEllipse(QRectF(s * 0.44, s * 0.56, s * 0.12, s * 0.12))
     p.drawRect(QRectF(s * 0.475, s * 0.64, s * 0.05, s * 0.16))
     p.end()
@@ -75,12 +76,12 @@ class LockScreen(QWidget):
         self.setObjectName("lockScreen")
         self.setAutoFillBackground(True)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setStyleSheet("#lockScreen { background: #eceff1; }")
+        self.setStyleSheet(theme.LOCK_SCREEN_STYLE)
         icon = QLabel()
         icon.setPixmap(padlock_pixmap())
         icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
         title = QLabel(self.tr("已锁定"))
-        title.setStyleSheet("font-size: 26px; font-weight: bold;")
+        title.setStyleSheet(theme.LOCK_TITLE_STYLE)
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         why = QLabel(self.tr("%1 分钟无操作，窗口已锁定，屏幕内容已隐藏。\n"
                              "锁定前的工作人员：%2（%3）。本人或科室负责人可以解锁。")
@@ -99,7 +100,7 @@ class LockScreen(QWidget):
         self.error = QLabel()
         self.error.setAccessibleName(self.tr("错误"))
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setStyleSheet(theme.ERROR_STYLE)
         self.error.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         form_box = QWidget()

@@ -17,14 +17,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from desktop.settings_record import outside_changes
 from desktop.supervision import LogCheck, verify_log
+from ui import theme
 from ui.approval import error_text
 from ui.context import DeskContext
-
-_STYLE = {
-    "ok": "background:#e8f5e9; color:#1b5e20; border:2px solid #1b5e20;",
-    "bad": "background:#fdecea; color:#b00020; border:2px solid #b00020;",
-    "busy": "background:#f5f5f5; color:#444; border:2px solid #999;",
-}
 
 
 def witness_lines(check: LogCheck) -> list[str]:
@@ -61,12 +56,12 @@ class IntegrityView(QWidget):
         self.facts.setWordWrap(True)
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color:#8d6e00;")
+        self.note.setStyleSheet(theme.label_style(theme.CAUTION, bold=False))
         self.settings_changes = QLabel()
         self.settings_changes.setWordWrap(True)
         self.explain = QLabel()
         self.explain.setWordWrap(True)
-        self.explain.setStyleSheet("color:#555;")
+        self.explain.setStyleSheet(theme.label_style(theme.SECONDARY, bold=False))
         self.run_button = QPushButton()
         buttons = QHBoxLayout()
         buttons.addWidget(self.run_button)
@@ -120,7 +115,7 @@ class IntegrityView(QWidget):
                 "%Y-%m-%d %H:%M", time.localtime(row["at"]))).replace(
                 "%2", str(row["seq"])).replace("%3", what))
         self.settings_changes.setText("\n".join(lines))
-        self.settings_changes.setStyleSheet("color:#b00020;")
+        self.settings_changes.setStyleSheet(theme.label_style(theme.ERROR, bold=False))
 
     def _done(self, check: LogCheck) -> None:
         self.running = False
@@ -133,13 +128,13 @@ class IntegrityView(QWidget):
         self.running = False
         self.run_button.setEnabled(True)
         self.verdict.setText(error_text(exc))
-        self.verdict.setStyleSheet(_STYLE["bad"] + "padding:8px;")
+        self.verdict.setStyleSheet(theme.box_style("bad"))
         self.sig_failed.emit(str(exc))
 
     def _show(self, check: LogCheck | None) -> None:
         if check is None:
             self.verdict.setText(self.tr("正在核验日志…"))
-            self.verdict.setStyleSheet(_STYLE["busy"] + "padding:8px;")
+            self.verdict.setStyleSheet(theme.box_style("busy"))
             self.facts.clear()
             self.note.clear()
             return
@@ -147,14 +142,14 @@ class IntegrityView(QWidget):
         if r.ok and check.parked:  # the log is whole, but its head never reached the platform
             self.verdict.setText(self.tr("⚠ 日志完整，但 %1 个日志锚点被平台拒收").replace(
                 "%1", str(len(check.parked))))
-            self.verdict.setStyleSheet(_STYLE["bad"] + "padding:8px;")
+            self.verdict.setStyleSheet(theme.box_style("bad"))
         elif r.ok:
             self.verdict.setText(self.tr("✔ 日志完整，未被改动"))
-            self.verdict.setStyleSheet(_STYLE["ok"] + "padding:8px;")
+            self.verdict.setStyleSheet(theme.box_style("ok"))
         else:
             self.verdict.setText(self.tr("✘ 日志已被改动：第 %1 条").replace(
                 "%1", str(r.first_bad)))
-            self.verdict.setStyleSheet(_STYLE["bad"] + "padding:8px;")
+            self.verdict.setStyleSheet(theme.box_style("bad"))
         lines = [self.tr("核验时间：%1").replace("%1", time.strftime("%Y-%m-%d %H:%M:%S")),
                  self.tr("已核验 %1 条日志，与平台登记的日志头比对 %2 处").replace(
                      "%1", str(r.entries)).replace("%2", str(r.anchors_checked))]

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui import theme
 from ui.context import DeskContext
 from ui.table_models import sorting_proxy
 
@@ -134,6 +135,6 @@ class ListPanel(QWidget):
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet("color: #b71c1c;" if error else "")
+        self.message.setStyleSheet(theme.FAILURE_STYLE if error else "")
         if error:
             self.failed.emit(text)

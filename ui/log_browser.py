@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from desktop import audit_query as aq
 from desktop import review_export
 from desktop.identifiers import IdentifierError, parse_identifier
+from ui import theme
 from ui.approval import error_text
 from ui.context import DeskContext
 from ui.log_model import LogModel
@@ -416,6 +417,6 @@ class LogBrowser(QWidget):
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet("color: #b71c1c;" if error else "")
+        self.message.setStyleSheet(theme.FAILURE_STYLE if error else "")
         if error:
             self.sig_failed.emit(text)

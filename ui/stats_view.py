@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 from desktop import audit_query, review_stats, stats_pdf
 from desktop.review_stats import StatRow, per_period, totals
 from desktop.stats_pdf import StatsDocument
+from ui import theme
 from ui.approval import error_text
 from ui.bar_chart import BarChart
 from ui.context import DeskContext
@@ -322,7 +323,7 @@ class StatsView(QWidget):
 
     def _say(self, text: str) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet("color: #b71c1c;")
+        self.message.setStyleSheet(theme.FAILURE_STYLE)
         self.sig_failed.emit(text)
 
     # -- printing

@@ -22,17 +22,13 @@ from PySide6.QtWidgets import (
 from desktop.check_service import CheckOutcome
 from desktop.domain import FIELD_LABELS_ZH
 from desktop.identifiers import mask
+from ui import theme
 
-# verdict -> (symbol, background, text colour); symbols every CJK desktop font set has
-# (U+26D4 "no entry" is missing from WenQuanYi and DejaVu, so prohibit shows ✖)
-_VERDICT_STYLE = {
-    "prohibit": ("✖", "#b71c1c", "#ffffff"),
-    "restrict": ("⚠", "#e65100", "#ffffff"),
-    "alert": ("ℹ", "#f9a825", "#000000"),
-    "incentive": ("★", "#2e7d32", "#ffffff"),
-    "clear": ("✔", "#1565c0", "#ffffff"),
-}
-_WARNING_STYLE = {"red": ("▲", "#c62828"), "yellow": ("■", "#8d6e00"), "blue": ("●", "#1565c0")}
+# verdict -> symbol, one every CJK desktop font set has (U+26D4 "no entry" is missing
+# from WenQuanYi and DejaVu, so prohibit shows ✖); colours in ui.theme
+_VERDICT_SYMBOL = {"prohibit": "✖", "restrict": "⚠", "alert": "ℹ", "incentive": "★",
+                   "clear": "✔"}
+_WARNING_SYMBOL = {"red": "▲", "yellow": "■", "blue": "●"}
 _RECORD_ORDER = ("blacklist", "serious_illegal", "business_abnormality", "red_list")
 _MEASURE_SYMBOL = {"prohibit": "✖", "restrict": "⚠", "alert": "ℹ", "incentive": "★"}
 
@@ -59,8 +55,7 @@ class StatusCard(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self.stale_banner = _label(name=self.tr("快照过时警告"))
-        self.stale_banner.setStyleSheet(
-            "background:#4a148c;color:#ffffff;font-weight:bold;padding:8px;border-radius:4px")
+        self.stale_banner.setStyleSheet(theme.STALE_BANNER_STYLE)
         self.banner = _label(name=self.tr("核查结论"))
         self.banner.setMinimumHeight(56)
         self.banner.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
@@ -77,11 +72,11 @@ class StatusCard(QWidget):
         self.body = QVBoxLayout(body)
         self.body.setContentsMargins(4, 4, 4, 4)
         self.subject_line = _label(name=self.tr("主体名称"))
-        self.subject_line.setStyleSheet("font-size:18px;font-weight:bold")
+        self.subject_line.setStyleSheet(theme.TITLE_STYLE)
         self.id_line = _label(name=self.tr("主体号码（已脱敏）"))
         self.grade_line = _label(name=self.tr("公共信用评价"))
         self.ack_hint = _label(name=self.tr("确认提示"))
-        self.ack_hint.setStyleSheet("font-weight:bold;color:#6d4c00")
+        self.ack_hint.setStyleSheet(theme.label_style(theme.HINT))
         self.fast_track_button = QPushButton(self.tr("容缺受理 (fast-track)  F8"))
         self.fast_track_button.setAccessibleName(self.tr("容缺受理"))
         self.fast_track_button.clicked.connect(self.fast_track_requested)
@@ -106,7 +101,7 @@ class StatusCard(QWidget):
         box = QVBoxLayout()
         box.setContentsMargins(0, 0, 0, 0)
         heading = _label(title, title)
-        heading.setStyleSheet("font-weight:bold;margin-top:8px")
+        heading.setStyleSheet(theme.HEADING_STYLE)
         box.addWidget(heading)
         holder = QWidget()
         holder.setAccessibleName(title)
@@ -126,7 +121,7 @@ class StatusCard(QWidget):
         for text, colour in lines:
             line = _label(text, text)
             if colour:
-                line.setStyleSheet(f"color:{colour}")
+                line.setStyleSheet(theme.label_style(colour, bold=False))
             box.addWidget(line)
         box.holder.setVisible(bool(lines))  # type: ignore[attr-defined]
 
@@ -169,8 +164,7 @@ class StatusCard(QWidget):
         self.outcome = None
         self.banner.setText(self.tr("扫描或输入号码后按回车核查"))
         self.banner.setAccessibleDescription("")
-        self.banner.setStyleSheet("font-size:22px;padding:10px;border:2px dashed #9e9e9e;"
-                                  "border-radius:6px;color:#616161")
+        self.banner.setStyleSheet(theme.PROMPT_BANNER_STYLE)
         self.stale_banner.hide()
         for w in (self.source_line, self.subject_line, self.id_line, self.grade_line,
                   self.ack_hint):
@@ -184,12 +178,11 @@ class StatusCard(QWidget):
         """Draw ``outcome`` (a check for the item called ``item_name``)."""
         self.outcome = outcome
         verdict = str(outcome.verdict)
-        symbol, background, colour = _VERDICT_STYLE[verdict]
+        symbol = _VERDICT_SYMBOL[verdict]
         words = self.verdict_words()[verdict]
         self.banner.setText(f"{symbol}  {words}")
         self.banner.setAccessibleDescription(words)
-        self.banner.setStyleSheet(f"background:{background};color:{colour};font-size:26px;"
-                                  "font-weight:bold;padding:10px;border-radius:6px")
+        self.banner.setStyleSheet(theme.verdict_banner_style(verdict))
         self._show_source(outcome)
         self._show_subject(outcome)
         self.ack_hint.setVisible(verdict == "alert")
@@ -229,7 +222,7 @@ class StatusCard(QWidget):
                 "%1", age).replace("%2", when)
         self.source_line.setText(text)
         self.source_line.setStyleSheet("" if outcome.source == "platform"
-                                       else "color:#4a148c;font-weight:bold")
+                                       else theme.label_style(theme.OFFLINE))
         self.source_line.show()
         if outcome.stale:
             age = f"{outcome.snapshot_age_hours or 0:.1f}"
@@ -263,7 +256,7 @@ class StatusCard(QWidget):
             if not group:
                 continue
             lines.append((f"【{kinds[kind]}】 " + self.tr("%1 条").replace("%1", str(len(group))),
-                          "#2e7d32" if kind == "red_list" else "#b71c1c"))
+                          theme.GOOD if kind == "red_list" else theme.FAILURE))
             for r in group:
                 expires = r.expires_on.isoformat() if r.expires_on else self.tr("长期")
                 text = self.tr("%1 · %2 · 列入 %3 · 至 %4 · %5").replace(
@@ -276,7 +269,7 @@ class StatusCard(QWidget):
         self._fill(self.records_box, lines)
 
     def _warning_line(self, w) -> tuple[str, str]:
-        symbol, colour = _WARNING_STYLE[str(w.level)]
+        symbol, colour = _WARNING_SYMBOL[str(w.level)], theme.WARNING[str(w.level)]
         text = f"{symbol} {self._warning_words()[str(w.level)]}：{w.point} · " + self.tr(
             "自 %1").replace("%1", w.since.isoformat())
         if w.via:

@@ -26,6 +26,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from desktop import batch_service as batch
 from desktop.commitments import Commitment
+from ui import theme
 
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 1  # plain state key of the row
 ID_ROLE = Qt.ItemDataRole.UserRole + 2  # database id (commitments, alerts)
@@ -39,11 +40,13 @@ _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 
 # Light backgrounds and darker verdict words; the text always says the same in words.
-_BACKGROUND = {batch.STATUS_INVALID: QColor("#ffebee"), batch.STATUS_FAILED: QColor("#fff3e0"),
-               batch.STATUS_CANCELLED: QColor("#eceff1"), "overdue": QColor("#ffebee")}
+_BACKGROUND = {batch.STATUS_INVALID: QColor(theme.ROW_BACKGROUND["invalid"]),
+               batch.STATUS_FAILED: QColor(theme.ROW_BACKGROUND["failed"]),
+               batch.STATUS_CANCELLED: QColor(theme.ROW_BACKGROUND["cancelled"]),
+               "overdue": QColor(theme.ROW_BACKGROUND["overdue"])}
+_ROW_TEXT = QColor(theme.ROW_TEXT)
 _MARK = {batch.STATUS_INVALID: "✖ ", batch.STATUS_FAILED: "⚠ ", batch.STATUS_CANCELLED: "○ "}
-_VERDICT_COLOUR = {"prohibit": QColor("#b71c1c"), "restrict": QColor("#bf360c"),
-                   "alert": QColor("#7a5c00"), "incentive": QColor("#1b5e20")}
+_VERDICT_COLOUR = {verdict: QColor(colour) for verdict, colour in theme.VERDICT_TEXT.items()}
 _RESULT_LABELS = (  # marked for lupdate, translated when shown (headerData)
     QT_TRANSLATE_NOOP("BatchResultModel", "核验"),
     QT_TRANSLATE_NOOP("BatchResultModel", "主体名称"),
@@ -193,7 +196,7 @@ class BatchResultModel(_ReadOnly):
             if column == self.result_start + 2:
                 color = _VERDICT_COLOUR.get(batch.row_verdict(self._header, self._rows[at]) or "")
                 return QBrush(color) if color is not None else None
-            return QBrush(QColor("#000000")) if self._status_of(at) in _BACKGROUND else None
+            return QBrush(_ROW_TEXT) if self._status_of(at) in _BACKGROUND else None
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
@@ -378,7 +381,7 @@ class CommitmentsModel(_ListModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(_BACKGROUND["overdue"])
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(QColor("#b71c1c" if column == self.STATE_COLUMN else "#000000"))
+            return QBrush(QColor(theme.FAILURE) if column == self.STATE_COLUMN else _ROW_TEXT)
         return None
 
 

@@ -22,11 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.report_verify import CodeNeeded, Verification, verify
-from ui.approval import ERROR_STYLE, error_text
+from ui import theme
+from ui.approval import error_text
 from ui.context import DeskContext
 
-_STYLE = {"genuine": "color: #1b5e20; font-weight: bold;",
-          "altered": ERROR_STYLE, "unknown": "color: #8d6e00; font-weight: bold;"}
+_STYLE = {"genuine": theme.OK_STYLE, "altered": theme.ERROR_STYLE,
+          "unknown": theme.CAUTION_STYLE}
 
 
 class VerifyReportDialog(QDialog):
@@ -122,7 +123,7 @@ class VerifyReportDialog(QDialog):
         self.busy = False
         self.verify_button.setEnabled(True)
         self.result = None
-        self.answer.setStyleSheet(ERROR_STYLE)
+        self.answer.setStyleSheet(theme.ERROR_STYLE)
         self.answer.setText(error_text(exc))
         self.adjustSize()
         (self.code if isinstance(exc, CodeNeeded) else self.source).setFocus()
