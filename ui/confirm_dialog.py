@@ -18,11 +18,12 @@ from PySide6.QtWidgets import (
 
 from desktop import flows
 from desktop.check_service import CheckOutcome
+from ui import theme
 from ui.context import DeskContext
 from ui.decision_dialog import DecisionDialog
-from ui.intercept_dialog import PRIMARY_STYLE, measures_block, subject_line, verdict_banner
+from ui.intercept_dialog import measures_block, subject_line, verdict_banner
 
-AMBER = "#b45309"  # dark amber: white text stays readable on it
+AMBER = theme.DIALOG_VERDICT["restrict"]
 
 
 class ConfirmDialog(DecisionDialog):
@@ -45,7 +46,7 @@ class ConfirmDialog(DecisionDialog):
                                     self.tr("（平台无记录）"), self.tr("ⓘ 离线核查："))
         self.subject.setAccessibleName(self.tr("申请人"))
         heading = QLabel(self.tr("限制措施及法律依据："))
-        heading.setStyleSheet("font-weight: bold;")
+        heading.setStyleSheet(theme.BOLD_STYLE)
         self.measures = measures_block(outcome, "restrict", self.tr("依据：%1"), self.tr("（无）"))
         self.measures.setAccessibleName(self.tr("限制措施及依据"))
 
@@ -61,7 +62,7 @@ class ConfirmDialog(DecisionDialog):
         self.proceed_button.setAccessibleName(self.tr("继续办理"))
         self.proceed_button.setDefault(True)
         self.proceed_button.setMinimumHeight(40)
-        self.proceed_button.setStyleSheet(PRIMARY_STYLE.replace("%1", AMBER))
+        self.proceed_button.setStyleSheet(theme.primary_button_style(AMBER))
         self.terminate_button = QPushButton(self.tr("终止受理(&T)"))
         self.terminate_button.setAccessibleName(self.tr("终止受理"))
         self.terminate_button.setAutoDefault(False)

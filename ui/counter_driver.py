@@ -21,6 +21,7 @@ from desktop import flows
 from desktop.check_service import CheckOutcome
 from desktop.counter_flow import CounterFlow, Phase, QueueFull, Request
 from desktop.identifiers import IdentifierError, parse_identifier
+from ui import theme
 from ui.decision_dialog import DecisionDialog
 from ui.verdict_dialogs import DIALOGS
 
@@ -45,7 +46,7 @@ class CounterDriver(QObject):
         self.queue_label.setAccessibleName(self.tr("排队待核查"))
         self.queue_label.setWordWrap(True)
         self.queue_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.queue_label.setStyleSheet("color:#5d4200;background:#fff8e1;padding:4px")
+        self.queue_label.setStyleSheet(theme.QUEUE_STYLE)
         self.queue_label.setVisible(False)
 
     # ------------------------------------------------------------------ handing in
@@ -65,16 +66,16 @@ class CounterDriver(QObject):
         try:
             subject = parse_identifier(identifier)
         except IdentifierError as exc:
-            w._say(self.tr("✖ 号码无效：%1").replace("%1", str(exc)), "#b71c1c")
+            w._say(self.tr("✖ 号码无效：%1").replace("%1", str(exc)), theme.FAILURE)
             return
         item = item or w.item_picker.current_code()
         if not item:
-            w._say(self.tr("✖ 请先选择办理事项 / choose a business item"), "#b71c1c")
+            w._say(self.tr("✖ 请先选择办理事项 / choose a business item"), theme.FAILURE)
             return
         try:
             self.flow.hand_in(Request(subject.normalized, item, source))
         except QueueFull as exc:
-            w._say("✖ " + str(exc), "#b71c1c")
+            w._say("✖ " + str(exc), theme.FAILURE)
             return
         self._show_queue()
 
@@ -82,18 +83,18 @@ class CounterDriver(QObject):
         """Enter: validate here, check on the runner; invalid input never leaves the desk."""
         w = self.w
         if not self.flow.free:
-            w._say(self.tr("正在核查上一位申请人，请稍候"), "#8d6e00")
+            w._say(self.tr("正在核查上一位申请人，请稍候"), theme.CAUTION)
             return
         item = w.item_picker.current_code()
         try:
             subject = parse_identifier(w.lookup.text())
         except IdentifierError as exc:
-            w._say(self.tr("✖ 号码无效：%1").replace("%1", str(exc)), "#b71c1c")
+            w._say(self.tr("✖ 号码无效：%1").replace("%1", str(exc)), theme.FAILURE)
             w.lookup.selectAll()
             w.lookup.setFocus()
             return
         if not item:
-            w._say(self.tr("✖ 请先选择办理事项 / choose a business item"), "#b71c1c")
+            w._say(self.tr("✖ 请先选择办理事项 / choose a business item"), theme.FAILURE)
             w.item_picker.setFocus()
             return
         notes = [f"{subject.kind.label_zh} {subject.masked}"]
@@ -167,7 +168,7 @@ class CounterDriver(QObject):
         self.flow.check_failed()
         w.checking = False
         w.check_button.setEnabled(True)
-        w._say(self.tr("✖ 无法核查：%1").replace("%1", str(exc)), "#b71c1c")
+        w._say(self.tr("✖ 无法核查：%1").replace("%1", str(exc)), theme.FAILURE)
         w.lookup.setFocus()
         self._next()
 
@@ -219,5 +220,5 @@ class CounterDriver(QObject):
         w.ctx.runner.submit(flows.acknowledge, w.ctx.services, outcome,
                             done=lambda _r: w.card.set_acknowledged(),
                             failed=lambda exc: w._say(self.tr("✖ 无法核查：%1")
-                                                      .replace("%1", str(exc)), "#b71c1c"))
+                                                      .replace("%1", str(exc)), theme.FAILURE))
         w.lookup.setFocus()

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QWidget
 
-from ui.approval import ERROR_STYLE, error_text
+from ui import theme
+from ui.approval import error_text
 from ui.context import DeskContext
 
 
@@ -33,7 +34,7 @@ class DecisionDialog(QDialog):
         self.error = QLabel()
         self.error.setAccessibleName(self.tr("错误"))
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setStyleSheet(theme.ERROR_STYLE)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
     @property

@@ -33,13 +33,14 @@ from PySide6.QtWidgets import (
 
 from desktop import flows, temp_letters
 from desktop.check_service import CheckOutcome
+from ui import theme
 from ui.approval import error_text
 from ui.context import DeskContext
 from ui.decision_dialog import DecisionDialog
-from ui.intercept_dialog import PRIMARY_STYLE, subject_line, verdict_banner
+from ui.intercept_dialog import subject_line, verdict_banner
 from ui.printing import PagePrint, page_images
 
-GREEN = "#1b5e20"
+GREEN = theme.DIALOG_VERDICT["incentive"]
 
 
 def default_letter_path(ctx: DeskContext, outcome: CheckOutcome) -> Path:
@@ -80,7 +81,7 @@ class FastTrackDialog(DecisionDialog):
         self.materials_box.setVisible(False)
         self.due = QLabel()
         self.due.setAccessibleName(self.tr("补齐期限"))
-        self.due.setStyleSheet("font-weight: bold;")
+        self.due.setStyleSheet(theme.BOLD_STYLE)
         self.path = QLineEdit(str(default_letter_path(ctx, outcome)))
         self.path.setAccessibleName(self.tr("承诺书保存位置"))
         self.browse_button = QPushButton(self.tr("浏览(&B)…"))
@@ -100,7 +101,7 @@ class FastTrackDialog(DecisionDialog):
         self.letter.setAccessibleName(self.tr("承诺书编号"))
         self.letter.setWordWrap(True)
         self.letter.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.letter.setStyleSheet(f"color: {GREEN}; font-weight: bold; font-size: 15px;")
+        self.letter.setStyleSheet(theme.LETTER_STYLE)
 
         self.normal_button = QPushButton(self.tr("按正常流程办理(&N)"))
         self.normal_button.setAccessibleName(self.tr("按正常流程办理"))
@@ -108,7 +109,7 @@ class FastTrackDialog(DecisionDialog):
         self.print_button = QPushButton(self.tr("打印承诺书并容缺受理(&P)"))
         self.print_button.setAccessibleName(self.tr("打印承诺书并容缺受理"))
         self.print_button.setMinimumHeight(40)
-        self.print_button.setStyleSheet(PRIMARY_STYLE.replace("%1", GREEN))
+        self.print_button.setStyleSheet(theme.primary_button_style(GREEN))
         self.print_button.setVisible(False)
         self.save_button = QPushButton(self.tr("保存为 PDF 并容缺受理(&F)"))
         self.save_button.setAccessibleName(self.tr("保存承诺书为 PDF 并容缺受理，不打印"))

@@ -38,17 +38,13 @@ from desktop import flows
 from desktop.check_service import CheckOutcome
 from desktop.identifiers import mask
 from desktop.staff import Staff
+from ui import theme
 from ui.approval import SupervisorApproval, error_text
 from ui.context import DeskContext
 from ui.decision_dialog import DecisionDialog
 
-RED = "#b00020"
+RED = theme.DIALOG_VERDICT["prohibit"]
 # The obvious default: filled with the verdict's colour, a thick outline when focused.
-PRIMARY_STYLE = ("QPushButton { background: %1; color: white; font-size: 16px; font-weight: bold;"
-                 " border: 2px solid #222; border-radius: 5px; padding: 4px 16px; }"
-                 " QPushButton:focus { border: 3px solid #ffb300; }"
-                 " QPushButton:disabled { background: #9e9e9e; color: #eeeeee; }")
-
 
 @dataclass(frozen=True)
 class InterceptResult:
@@ -67,7 +63,7 @@ def symbol_pixmap(kind: str, colour: str, size: int = 48) -> QPixmap:
     pixmap.fill(Qt.GlobalColor.transparent)
     p = QPainter(pixmap)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    white, mark = QColor("white"), QColor(colour)
+    white, mark = QColor(theme.WHITE), QColor(colour)
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(white)
     s = float(size)
@@ -96,8 +92,7 @@ def verdict_banner(kind: str, words: str, subtitle: str, colour: str) -> QFrame:
     """A wide coloured band with a painted symbol and words (never the colour alone)."""
     frame = QFrame()
     frame.setObjectName("verdictBanner")
-    frame.setStyleSheet(f"#verdictBanner {{ background: {colour}; border-radius: 6px; }}"
-                        "#verdictBanner QLabel { color: white; }")
+    frame.setStyleSheet(theme.dialog_band_style("verdictBanner", colour))
     icon = QLabel()
     icon.setPixmap(symbol_pixmap(kind, colour))
     title = QLabel(words)
@@ -180,14 +175,14 @@ class InterceptDialog(DecisionDialog):
         self.measures = measures_block(outcome, "prohibit", self.tr("依据：%1"), self.tr("（无）"))
         self.measures.setAccessibleName(self.tr("禁止措施及依据"))
         heading = QLabel(self.tr("禁止措施及法律依据："))
-        heading.setStyleSheet("font-weight: bold;")
+        heading.setStyleSheet(theme.BOLD_STYLE)
 
         self.terminate_button = QPushButton(self.tr("终止受理(&T)"))
         self.terminate_button.setAccessibleName(self.tr("终止受理"))
         self.terminate_button.setDefault(True)
         self.terminate_button.setMinimumHeight(44)
         self.terminate_button.setMinimumWidth(180)
-        self.terminate_button.setStyleSheet(PRIMARY_STYLE.replace("%1", RED))
+        self.terminate_button.setStyleSheet(theme.primary_button_style(RED))
         self.override_button = QPushButton(self.tr("依法继续办理(&O)…"))
         self.override_button.setAccessibleName(self.tr("依法继续办理"))
         self.override_button.setAutoDefault(False)

@@ -28,6 +28,7 @@ from desktop import session
 from desktop.check_service import CheckOutcome
 from desktop.counter import ensure_counter
 from desktop.identifiers import mask
+from ui import theme
 from ui.context import DeskContext
 from ui.counter_driver import CounterDriver
 from ui.desk_status import DeskStatus
@@ -77,8 +78,7 @@ class MainWindow(QMainWindow):
                 "科长 demo-sup / demo-sup-pass"))
             self.demo_banner.setAccessibleName(self.tr("演示模式"))
             self.demo_banner.setWordWrap(True)
-            self.demo_banner.setStyleSheet("background:#fff3cd;color:#5d4200;padding:6px;"
-                                           "border:1px solid #c9a227;font-weight:bold")
+            self.demo_banner.setStyleSheet(theme.DEMO_BANNER_STYLE)
             layout.addWidget(self.demo_banner)
         self.lookup_row = QWidget()
         row = QHBoxLayout(self.lookup_row)
@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
         self.lookup = QLineEdit()
         self.lookup.setPlaceholderText(self.tr("扫描或输入统一社会信用代码 / 身份证号码，回车核查"))
         self.lookup.setAccessibleName(self.tr("主体号码"))
-        self.lookup.setStyleSheet("font-size:18px;padding:4px")
+        self.lookup.setStyleSheet(theme.LOOKUP_STYLE)
         self.lookup.setClearButtonEnabled(True)
         self.item_picker = ItemPicker(self.ctx)
         self.check_button = QPushButton(self.tr("核查"))
@@ -211,7 +211,7 @@ class MainWindow(QMainWindow):
 
     def _say(self, text: str, colour: str) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet(f"color:{colour};font-weight:bold" if colour else "")
+        self.message.setStyleSheet(theme.label_style(colour) if colour else "")
 
     # ------------------------------------------------------------------ reports, sync
 
@@ -241,7 +241,7 @@ class MainWindow(QMainWindow):
 
     def _sync_failed(self, exc: BaseException) -> None:
         self.sync_action.setEnabled(True)
-        self._say(self.tr("✖ 同步失败：%1").replace("%1", str(exc)), "#b71c1c")
+        self._say(self.tr("✖ 同步失败：%1").replace("%1", str(exc)), theme.FAILURE)
         self.status.refresh()
 
     # ------------------------------------------------------------------ other windows
@@ -303,7 +303,7 @@ class MainWindow(QMainWindow):
     def _review_opened(self, window, text: str) -> None:
         self.review_window = window
         if window is None and text:
-            self._say(text, "#b00020")
+            self._say(text, theme.ERROR)
 
     def adopt_counter(self, ask: bool = False) -> None:
         """Learn (or check) the counter the API key belongs to, on the runner; a refusal
@@ -315,7 +315,7 @@ class MainWindow(QMainWindow):
         from desktop.counter import CounterMismatch
 
         if isinstance(exc, CounterMismatch):
-            self._say(str(exc), "#b00020")
+            self._say(str(exc), theme.ERROR)
         else:  # offline or no key yet: asked again when the settings are saved
             logged("learning the counter of the API key")(exc)
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop import session, staff
 from desktop.bootstrap import Services
+from ui import theme
 from ui.approval import error_text
 from ui.context import DeskContext
 from ui.decision_dialog import DecisionDialog
@@ -61,7 +62,7 @@ class SignInDialog(DecisionDialog):
         self.setMinimumWidth(420)
 
         self.title = QLabel(self.tr("正在读取账号…"))
-        self.title.setStyleSheet("font-size: 18px; font-weight: bold;")
+        self.title.setStyleSheet(theme.TITLE_STYLE)
         self.title.setWordWrap(True)
 
         # sign-in page

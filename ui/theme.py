@@ -129,6 +129,7 @@ LOOKUP_STYLE = "font-size: 18px; padding: 4px;"  # the number field: large, read
 LETTER_STYLE = f"color: {OK}; font-weight: bold; font-size: 15px;"  # a letter number
 DEMO_BANNER_STYLE = (f"background: {DEMO_BACKGROUND}; color: {DEMO_TEXT}; padding: 6px;"
                      f" border: 1px solid {DEMO_BORDER}; font-weight: bold;")
+QUEUE_STYLE = f"color: {DEMO_TEXT}; background: #fff8e1; padding: 4px;"  # checks waiting
 STALE_BANNER_STYLE = (f"background: {OFFLINE}; color: {WHITE}; font-weight: bold;"
                       " padding: 8px; border-radius: 4px;")
 PROMPT_BANNER_STYLE = (f"font-size: 22px; padding: 10px; border: 2px dashed {MUTED_BORDER};"
