@@ -114,7 +114,7 @@ class Bench:
 
     def secrets(self):
         """Key stand-ins for a desk of this run (the keyring is not used by benchmarks)."""
-        from desktop.credentials import SecretStore
+        from desktop.staff.credentials import SecretStore
 
         data_key = base64.b64encode(os.urandom(32)).decode()
         return SecretStore(environ={"CREDITDESK_API_KEY": KEY, "CREDITDESK_DATA_KEY": data_key})

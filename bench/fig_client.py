@@ -212,7 +212,7 @@ def offline(bench: Bench) -> list[Row]:
 
 def batch(bench: Bench) -> list[Row]:
     """A batch through the service vs the same subjects as sequential keep-alive GETs."""
-    from desktop.batch_files import InputTable
+    from desktop.batch.files import InputTable
 
     ids = _ids(bench, bench.size(2000, 10_000))
     svc = _online_desk(bench)

@@ -2,7 +2,7 @@
 
 ``report``
     One credit report (12 records, two pages) and ``N`` reports in a row (100; quick: 20)
-    through ``desktop.report_pdf.render_credit_report``, against ``bench.reports.bare``: the
+    through ``desktop.reports.pdf.render_credit_report``, against ``bench.reports.bare``: the
     same record and measure tables with the same embedded CJK font in a plain reportlab
     ``SimpleDocTemplate`` (no styling, QR code, numbering or footer). "One report" is the
     median of 15 (quick: 5) warm renders each, ours and the baseline interleaved; "N in a
@@ -14,14 +14,14 @@
     ``bench.log_browser.generate`` (bulk insert, realistic mix, dummy chain fields), built
     once and kept in the system temp folder between runs (keyed by size, the migrated
     schema and the generator's source; about a minute to build at full size). Ours is the
-    real window path (``bench.log_browser_window``: opening ``ui.log_browser.LogBrowser``
+    real window path (``bench.log_browser_window``: opening ``ui.supervisor.log_browser.LogBrowser``
     until the first page is in the table, and applying the clerk + verdict filter until
     its page is in), median of 3 runs; the baseline is a bare ``SELECT ... WHERE ...
     ORDER BY seq DESC LIMIT 200`` with the same filter on the same file. Targets are
     absolute (first page < 300 ms, a filter < 500 ms); the ratio is shown for reference.
 
 ``audit_verify``
-    ``desktop.audit.verify`` (with the anchors of every 50th entry) over a log of 100,000
+    ``desktop.audit.verify.verify`` (with the anchors of every 50th entry) over a log of 100,000
     entries (quick: 10,000). The first 500 entries are appended by the real path
     (``local_cache.store.append_audit``, one transaction each); the rest by a bulk path that
     computes the same fields with the real chain code (``local_cache.chain``) and inserts
@@ -59,7 +59,7 @@ REAL_APPENDS = 500  # entries appended through store.append_audit before the bul
 def report(bench: Bench) -> list[Row]:
     """One credit report, and N in a row, vs a bare reportlab document of the same tables."""
     from bench.reports import bare, sample_report
-    from desktop.report_pdf import render_credit_report
+    from desktop.reports.pdf import render_credit_report
 
     data = sample_report()
     repeat, row_of = bench.size(5, 15), bench.size(20, 100)
@@ -240,8 +240,8 @@ def _bare_hash(path: Path) -> None:
 
 
 def audit_verify(bench: Bench) -> list[Row]:
-    """``desktop.audit.verify`` over a genuinely chained log vs bare SHA-256 of its rows."""
-    from desktop.audit import verify
+    """``desktop.audit.verify.verify`` over a genuinely chained log vs bare SHA-256 of its rows."""
+    from desktop.audit.verify import verify
     from local_cache.db import FILE_NAME, open_engine
     from local_cache.protect import Protector
 

@@ -92,9 +92,9 @@ def _start(args: list[str], env: dict, timeout: float = 300) -> dict:
 
 def _desk(bench: Bench) -> tuple[list[str], dict]:
     """A desk data directory with settings and a clerk; its key stand-ins."""
-    from desktop import staff
     from desktop.bootstrap import bootstrap
-    from desktop.credentials import SecretStore
+    from desktop.staff import accounts as staff
+    from desktop.staff.credentials import SecretStore
 
     keys = {"CREDITDESK_API_KEY": KEY,
             "CREDITDESK_DATA_KEY": base64.b64encode(os.urandom(32)).decode()}

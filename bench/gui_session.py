@@ -4,7 +4,7 @@
 
 Offscreen Qt, a fresh desk in ``WORK_DIR`` with SETTINGS (``platform_url`` the sandbox,
 its counter and department), the API key in memory, a supervisor and a clerk account,
-the clerk signed in (``desktop.session``, as the sign-in dialog does); nothing of the
+the clerk signed in (``desktop.staff.session``, as the sign-in dialog does); nothing of the
 sandbox or the demo is imported, so the peak is the window's own. The counter window as
 ``ui.app`` opens it (idle lock, garbage collection on the GUI thread, start-up objects
 frozen). A 10 ms PreciseTimer on the GUI thread records every gap between its ticks
@@ -71,13 +71,14 @@ def main(settings: dict, api_key: str, work: Path, rows: int, latency_ms: int) -
     from PySide6.QtCore import QEventLoop, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from desktop import session, staff
     from desktop.bootstrap import bootstrap
-    from desktop.credentials import API_KEY, SecretStore
+    from desktop.staff import accounts as staff
+    from desktop.staff import session
+    from desktop.staff.credentials import API_KEY, SecretStore
     from ui.app import GuiThreadCollector
     from ui.context import DeskContext
-    from ui.idle_lock import IdleLock
-    from ui.main_window import MainWindow
+    from ui.counter.main_window import MainWindow
+    from ui.session.idle_lock import IdleLock
     from ui.tasks import TaskRunner
 
     app = QApplication(sys.argv[:1])

@@ -93,13 +93,13 @@ def creditdesk(args: list[str]) -> int:
     from ui import launcher
 
     def is_lookup(widget) -> bool:
-        module = sys.modules.get("ui.main_window")  # not imported here: the window does
+        module = sys.modules.get("ui.counter.main_window")  # not imported here: the window does
         window = widget.window()
         return module is not None and isinstance(window, module.MainWindow) and (
             widget is window.lookup)
 
     def sign_in(widget) -> bool:
-        module = sys.modules.get("ui.sign_in_dialog")
+        module = sys.modules.get("ui.session.sign_in_dialog")
         dialog = widget.window()
         if module is None or not isinstance(dialog, module.SignInDialog) or (
                 widget is not dialog.staff_id):

@@ -1,4 +1,4 @@
-"""The supervisor's log browser on a large log: ``desktop.audit_query.page`` vs bare SQL.
+"""The supervisor's log browser on a large log: ``desktop.audit.query.page`` vs bare SQL.
 
 ``python -m bench.log_browser [--entries 1000000] [--repeat 5] [--no-write]``
 
@@ -27,8 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from desktop.audit_export import CST
-from desktop.audit_query import LogFilter, page
+from desktop.audit.export import CST
+from desktop.audit.query import LogFilter, page
 from local_cache.db import FILE_NAME, open_engine
 from local_cache.protect import Protector
 
@@ -140,7 +140,7 @@ def table(rows: list[dict], entries: int) -> str:
         f"A cache file of {entries:,} audit entries made by bulk insert (a realistic mix of "
         "14 clerks, 20 items, 19 events, verdicts, 10% offline checks, 20,001 subjects; the "
         "chain fields are dummy values, so that file does not verify). Each figure is the "
-        "median of 5 first pages of 200 rows through `desktop.audit_query.page` (filter "
+        "median of 5 first pages of 200 rows through `desktop.audit.query.page` (filter "
         "parsing, the day-to-seq lookup, row conversion) against a bare `SELECT ... WHERE "
         "... ORDER BY seq DESC LIMIT 200` on the same file, run on "
         f"{dt.date.today().isoformat()}.", "",

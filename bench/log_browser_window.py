@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-from desktop.audit_query import LogFilter
+from desktop.audit.query import LogFilter
 from local_cache.db import open_engine
 from local_cache.protect import Protector
 
@@ -35,7 +35,7 @@ def measure_window(data_dir: Path, protector: Protector, filters: list[tuple[str
     from PySide6.QtWidgets import QApplication
 
     from ui.context import DeskContext
-    from ui.log_browser import LogBrowser
+    from ui.supervisor.log_browser import LogBrowser
     from ui.tasks import TaskRunner
 
     app = QApplication.instance() or QApplication([])

@@ -19,8 +19,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
-from desktop.report_fonts import register_cjk_font
-from desktop.report_pdf import (
+from desktop.reports.fonts import register_cjk_font
+from desktop.reports.pdf import (
     CommitmentData,
     ReportData,
     render_commitment_letter,

@@ -13,15 +13,15 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from desktop import desk_key
-from desktop.batch_service import BatchService
-from desktop.check_service import CheckService
-from desktop.credentials import SecretStore
+from desktop.batch.service import BatchService
+from desktop.counter.check_service import CheckService
 from desktop.events import EventBus, FeedbackQueued
-from desktop.outbox import Outbox
-from desktop.platform_client import ClientSettings, PlatformClient
+from desktop.platform.client import ClientSettings, PlatformClient
+from desktop.platform.outbox import Outbox
+from desktop.platform.sync import SyncService
 from desktop.settings import Settings, default_data_dir
-from desktop.sync_service import SyncService
+from desktop.staff import desk_key
+from desktop.staff.credentials import SecretStore
 from local_cache import store
 from local_cache.db import open_engine, when_rows_queued
 from local_cache.protect import Protector
@@ -51,7 +51,7 @@ class Services:
     @_service
     def engine(self) -> Engine:
         """The migrated cache file, handed out only once the data key is known to be
-        this data directory's (``desktop.desk_key.unlock``): with another key every
+        this data directory's (``desktop.staff.desk_key.unlock``): with another key every
         command and the window refuse before writing anything."""
         engine = open_engine(self.settings.data_dir)
         self._closers.append(engine.dispose)
@@ -130,7 +130,7 @@ class Services:
     @_service
     def reports(self):  # -> ReportService; imported here: reportlab loads only for printing
         """Credit reports and commitment letters."""
-        from desktop.report_service import ReportService
+        from desktop.reports.service import ReportService
 
         return ReportService(self.engine, self.protector, counter=self.settings["counter_id"],
                              clerk=self.settings["clerk_id"],

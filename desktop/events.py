@@ -3,7 +3,7 @@
 The core publishes when something a person would want to see has changed: rows queued in
 the outbox (a decision, a report registration, an anchor), the sender's pass moving rows
 (sent, refused), a sync finished and the change alerts it raised, someone signed in or
-out, the window locked (``desktop.session``). Subscribers are called on the publishing
+out, the window locked (``desktop.staff.session``). Subscribers are called on the publishing
 thread, which is often a worker: they must be quick and thread-safe (set a
 ``threading.Event``, emit a Qt signal through the one bridge, ``DeskEvents.follow`` in
 ``ui/context.py``). A subscriber that raises is logged and the others still hear the

@@ -1,6 +1,6 @@
 """The desk's log file: ``logs/creditdesk.log`` in the data directory, rotated.
 
-Set up once per process at start by whoever runs (``desktop.cli.main`` for a command
+Set up once per process at start by whoever runs (``desktop.cli.main.main`` for a command
 with ``--data-dir``, ``ui.app.run`` for the window): a ``RotatingFileHandler`` on the
 root logger, 2 MB a file and four old files kept (``creditdesk.log.1`` .. ``.4``), so
 the folder never holds more than about 10 MB. The folder is 0700 and the files 0600 on

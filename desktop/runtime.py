@@ -25,9 +25,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from desktop import retention, temp_letters, witness
-from desktop.credentials import SecretsUnavailable
-from desktop.platform_client import PlatformError
+from desktop.audit import anchors as witness
+from desktop.audit import retention
+from desktop.counter import temp_letters
+from desktop.platform.client import PlatformError
+from desktop.staff.credentials import SecretsUnavailable
 
 log = logging.getLogger(__name__)
 

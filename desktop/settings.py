@@ -20,7 +20,7 @@ from local_cache.private import open_private, private_dir
 FILE_NAME = "settings.json"
 # The least number of days log entries keep their personal fields: the six months the
 # Cybersecurity Law (art. 21) asks network logs to be kept. The platform may demand more
-# (``desktop.retention.floor_days``); less is refused wherever a value enters.
+# (``desktop.audit.retention.floor_days``); less is refused wherever a value enters.
 LEGAL_FLOOR_DAYS = 180
 
 

@@ -3,7 +3,7 @@
 Every change the desk makes to ``settings.json`` goes through :func:`save_settings`: the
 file and a ``settings.changed`` entry (``{"changes": {key: [old, new]}, "source": ...}``)
 land together. Changing ``retention_days`` needs a supervisor and is refused below the
-floor (``desktop.retention.floor_days``).
+floor (``desktop.audit.retention.floor_days``).
 
 The desk remembers, in the ``meta`` table, the file as it last wrote or accepted it: the
 JSON as it may be shown (so a difference can be shown; a URL's password blanked) and
@@ -31,9 +31,9 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, Engine, select
 
-from desktop.retention import floor_days
+from desktop.audit.retention import floor_days
 from desktop.settings import check_retention, default_of
-from desktop.staff import Staff, StaffError
+from desktop.staff.accounts import Staff, StaffError
 from local_cache import store
 from local_cache.db import UnitOfWork
 from local_cache.protect import Protector

@@ -8,7 +8,7 @@ the personal fields and the salt but keeps the commitment, so the chain stays
 verifiable after personal data is gone.
 
 ``commitment_of`` and ``entry_hash_of`` take the fields as arguments (what
-``desktop.audit.verify`` does for every entry of a long log, without building dicts of
+``desktop.audit.verify.verify`` does for every entry of a long log, without building dicts of
 dicts); ``commitment`` and ``entry_hash`` take them as dicts. Both produce the same bytes:
 there is one canonical form.
 """

@@ -106,7 +106,7 @@ audit = Table(
 )
 Index("ix_audit_subject", audit.c.subject_key)
 Index("ix_audit_at", audit.c.at)
-# The supervisor's log browser (desktop/audit_query.py): newest first per filter column.
+# The supervisor's log browser (desktop/audit/query.py): newest first per filter column.
 Index("ix_audit_clerk_seq", audit.c.clerk, audit.c.seq)
 Index("ix_audit_item_seq", audit.c.item, audit.c.seq)
 Index("ix_audit_event_seq", audit.c.event, audit.c.seq)
@@ -136,7 +136,7 @@ alerts = Table(
     Column("acknowledged", Integer, nullable=False, default=0),
 )
 
-# The desk's staff (desktop/staff.py): who may sign in, and who may approve as supervisor.
+# The desk's staff (desktop/staff/accounts.py): who may sign in, and who may approve as supervisor.
 # Only scrypt hashes of passwords are kept, never a password.
 staff = Table(
     "staff",
@@ -171,7 +171,7 @@ commitments = Table(
     Column("closed_at", Float, nullable=True),
 )
 
-# Supervisor follow-up notes on intercept overrides (desktop/review_stats.py), by audit seq.
+# Supervisor follow-up notes on intercept overrides (desktop/review/stats.py), by audit seq.
 override_notes = Table(
     "override_notes",
     metadata,
@@ -184,7 +184,7 @@ override_notes = Table(
 Index("ix_override_notes_seq", override_notes.c.seq, override_notes.c.id)
 
 # Bundles of other desks' logs a supervisor imported after verifying them
-# (desktop/bundle_import.py); their entries are browsed with desk=<counter>.
+# (desktop/audit/bundle_import.py); their entries are browsed with desk=<counter>.
 imported_bundles = Table(
     "imported_bundles",
     metadata,

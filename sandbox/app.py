@@ -16,7 +16,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from desktop import __version__, schemas
+from desktop import __version__
+from desktop.platform import schemas
 from sandbox.faults import FaultMiddleware
 from sandbox.platform import Counter, Platform
 from sandbox.routes import audit, control, feedback, lists, query, reports

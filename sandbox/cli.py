@@ -7,7 +7,7 @@ import ipaddress
 import json
 import sys
 
-from desktop.cli import Command
+from desktop.cli.main import Command
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, select
 
-from desktop import schemas
 from desktop.domain import BusinessItem, RecordKind, SubjectKind, Verdict
 from desktop.identifiers import IdentifierKind, SubjectId, mask
+from desktop.platform import schemas
 from desktop.verdict import decide, has_active_negative
 from sandbox import catalog
 from sandbox.storage import records, subjects, warnings

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from desktop import schemas
-from desktop.report_code import code_digest
+from desktop.platform import schemas
+from desktop.reports.code import code_digest
 from sandbox import feedback_rules
 from sandbox.storage import anchors, desk_keys, feedback, reports
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, insert, select
 
-from desktop import schemas
+from desktop.platform import schemas
 from sandbox.storage import feedback_decisions
 
 DECISIONS = ("terminated", "overridden", "proceeded", "fast_tracked")

@@ -14,8 +14,8 @@ import threading
 
 from sqlalchemy import Engine, bindparam, func, select, update
 
-from desktop import schemas
 from desktop.domain import RecordKind, RecordState
+from desktop.platform import schemas
 from sandbox import catalog
 from sandbox import schemas as control
 from sandbox.storage import meta, records, subjects

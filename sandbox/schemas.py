@@ -1,5 +1,5 @@
 """The reference platform's own control API (``/sandbox/``): samples, statistics, faults,
-mutations, new counters. Not part of the contract a desk talks to (``desktop.schemas``);
+mutations, new counters. Not part of the contract a desk talks to (``desktop.platform.schemas``);
 tests, the demo and the benchmarks use it to set the platform up.
 """
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from desktop.schemas import Code, SubjectKind, _Model
+from desktop.platform.schemas import Code, SubjectKind, _Model
 
 
 class Sample(_Model):

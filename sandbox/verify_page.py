@@ -21,7 +21,7 @@ from html import escape
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 
-from desktop import schemas
+from desktop.platform import schemas
 from sandbox.feedback import Counters, FeedbackStore
 
 FAILURES_ALLOWED = 30

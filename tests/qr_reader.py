@@ -1,5 +1,5 @@
 """Reading the QR codes of a printed page as a scanner would: the page is drawn by PDFium
-(``desktop.pdf_pages``, the renderer the print preview uses; 200 dpi) and the image decoded
+(``desktop.reports.pages``, the renderer the print preview uses; 200 dpi) and the image decoded
 with zxing-cpp, a decoder that shares no code with the encoder the PDFs use (reportlab).
 No external program is needed."""
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import zxingcpp
 from PIL import Image
 
-from desktop import pdf_pages
+from desktop.reports import pages as pdf_pages
 
 DPI = 200
 

@@ -3,7 +3,7 @@
 Slow start-up work (the demo's platform, opening and migrating the cache, reaching the
 keyring) runs on a plain worker thread while a small progress window shows; the window
 itself then never waits. A missing keyring, or a data key that is not the data
-directory's (``desktop.desk_key``: nothing is written then), is said in a dialog, in
+directory's (``desktop.staff.desk_key``: nothing is written then), is said in a dialog, in
 Chinese and English, and the program exits with 4 (as the CLI does), never with a
 traceback.
 
@@ -33,10 +33,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from desktop import logfile
 from desktop.bootstrap import Services, bootstrap
-from desktop.counter import CounterMismatch, check_adopted
-from desktop.credentials import SecretsUnavailable
+from desktop.counter.adoption import CounterMismatch, check_adopted
 from desktop.settings import SettingsError, default_data_dir
 from desktop.settings_record import notice_outside_changes
+from desktop.staff.credentials import SecretsUnavailable
 from ui.context import DeskContext
 from ui.tasks import TaskRunner
 
@@ -174,9 +174,9 @@ def _prepare_desk(data_dir: Path | None) -> Services:
 
 
 def _start_demo():
-    from desktop import session
-    from ui.demo import CLERK, CLERK_PASSWORD, start_demo
-    from ui.demo_history import write_history
+    from desktop.staff import session
+    from sandbox.demo import CLERK, CLERK_PASSWORD, start_demo
+    from sandbox.demo_history import write_history
 
     demo = start_demo()
     write_history(demo)  # two weeks of counter work, for the supervisor's area
@@ -240,7 +240,7 @@ def _run(app: QApplication, demo: bool, data_dir: Path | None,
         if person is not None:
             ctx.sign_in(person)
         else:
-            from ui.sign_in_dialog import SignInDialog
+            from ui.session.sign_in_dialog import SignInDialog
 
             if SignInDialog.sign_in(ctx, None) is None:
                 return EXIT_OK
@@ -261,8 +261,8 @@ def _run(app: QApplication, demo: bool, data_dir: Path | None,
 
 
 def _open_window(ctx: DeskContext):
-    from ui.idle_lock import IdleLock
-    from ui.main_window import MainWindow
+    from ui.counter.main_window import MainWindow
+    from ui.session.idle_lock import IdleLock
 
     window = MainWindow(ctx)
     window.set_idle_lock(IdleLock(ctx, window))
@@ -337,7 +337,7 @@ def _run_window(app: QApplication, ctx: DeskContext, check: tuple[str, str] | No
 
 def current_window():
     """The counter window on screen (for the single-instance channel), or None."""
-    from ui.main_window import MainWindow
+    from ui.counter.main_window import MainWindow
 
     for widget in QApplication.topLevelWidgets():
         if isinstance(widget, MainWindow) and widget.isVisible():

@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop.bootstrap import Services
 from desktop.events import AlertsFound, FeedbackQueued, OutboxMoved, Synced
-from desktop.staff import Staff
+from desktop.staff.accounts import Staff
 from ui.tasks import TaskRunner
 
 
@@ -71,7 +71,7 @@ class DeskContext:
 
     services: Services
     runner: TaskRunner
-    demo: object | None = None  # ui.demo.Demo when running the demo
+    demo: object | None = None  # sandbox.demo.Demo when running the demo
     user: Staff | None = None
     events: DeskEvents = field(default_factory=DeskEvents)
 

@@ -200,8 +200,8 @@ def install(app: QCoreApplication, lang: str, *, directory: Path | None = None,
 
 
 def ui_sources(root: Path) -> list[Path]:
-    """Every Python module of the window (``ui/*.py``)."""
-    return sorted((root / "ui").glob("*.py"))
+    """Every Python module of the window (``ui/**/*.py``)."""
+    return sorted((root / "ui").rglob("*.py"))
 
 
 def update(root: Path, prune: bool = False) -> Path:

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from desktop import cli
+from desktop.cli import main as cli
 from sandbox.cli import SANDBOX
 
 GUI_HELP = "open the counter window / 打开受理窗口"

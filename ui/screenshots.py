@@ -20,9 +20,9 @@ from pathlib import Path
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop import staff
+from desktop.staff import accounts as staff
+from sandbox.demo import CLERK, CLERK_PASSWORD, Demo, start_demo
 from ui.context import DeskContext
-from ui.demo import CLERK, CLERK_PASSWORD, Demo, start_demo
 from ui.tasks import TaskRunner
 
 VERDICTS = ("prohibit", "restrict", "alert", "incentive", "clear")
@@ -54,10 +54,10 @@ def _sample(demo: Demo, verdict: str):
 def take(out: Path) -> list[Path]:
     """Save the screenshots into ``out``; returns their paths."""
     from ui.app import cjk_font_family
-    from ui.batch_window import BatchWindow
-    from ui.fast_track_dialog import FastTrackDialog
-    from ui.intercept_dialog import InterceptDialog
-    from ui.main_window import MainWindow
+    from ui.batch.window import BatchWindow
+    from ui.counter.fast_track_dialog import FastTrackDialog
+    from ui.counter.intercept_dialog import InterceptDialog
+    from ui.counter.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     family = cjk_font_family()

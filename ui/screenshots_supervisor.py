@@ -1,7 +1,7 @@
 """``python -m ui.screenshots_supervisor [OUT_DIR]``: pictures of the supervisor's area.
 
 Runs the demo, writes two weeks of counter work through the real services
-(``ui.demo_history``), sends the feedback, signs the demo supervisor in, and saves the
+(``sandbox.demo_history``), sends the feedback, signs the demo supervisor in, and saves the
 log browser (an entry selected), the closed-loop statistics, the override review, the
 integrity tab, the district overview and an imported bundle beside the local log.
 Offscreen works; Chinese needs a CJK font (see ``ui.screenshots``).
@@ -16,10 +16,10 @@ from pathlib import Path
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
-from desktop import staff
+from desktop.staff import accounts as staff
+from sandbox.demo import SUPERVISOR, SUPERVISOR_PASSWORD, start_demo
+from sandbox.demo_history import write_history
 from ui.context import DeskContext
-from ui.demo import SUPERVISOR, SUPERVISOR_PASSWORD, start_demo
-from ui.demo_history import write_history
 from ui.screenshots import _pump, _save
 from ui.tasks import TaskRunner
 
@@ -27,7 +27,7 @@ from ui.tasks import TaskRunner
 def take(out: Path) -> list[Path]:
     """Save the screenshots into ``out``; returns their paths."""
     from ui.app import cjk_font_family
-    from ui.supervisor_window import SupervisorWindow
+    from ui.supervisor.window import SupervisorWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     family = cjk_font_family()

@@ -55,7 +55,7 @@ def _cache(work: Path) -> str:
 
 
 def _report_pdf() -> bytes:
-    from desktop.report_pdf import ReportData, render_credit_report
+    from desktop.reports.pdf import ReportData, render_credit_report
 
     data = ReportData(
         report_no="SELF-TEST-0001", verification_code="TEST-0000-00",
@@ -80,7 +80,7 @@ def _print() -> str:
     """The report's first page drawn as the print preview draws it (PDFium, in-process)."""
     import pypdfium2
 
-    from desktop import pdf_pages
+    from desktop.reports import pages as pdf_pages
 
     pdf = _report_pdf()
     [page] = pdf_pages.render(pdf, 72, first=0, last=0)
@@ -107,7 +107,7 @@ def _platform(work: Path) -> str:
 
 
 def _font() -> str:
-    from desktop.report_fonts import register_cjk_font
+    from desktop.reports.fonts import register_cjk_font
 
     regular, _bold, embedded = register_cjk_font()
     if not embedded:

@@ -9,8 +9,8 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
-from desktop import schemas
 from desktop.identifiers import IdentifierError, SubjectId, parse_identifier
+from desktop.platform import schemas
 from sandbox import catalog
 from sandbox.platform import Counter, Platform
 from sandbox.witness import HEADER as HEAD_HEADER

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header
 
-from desktop import schemas
+from desktop.platform import schemas
 from sandbox.feedback import Conflict
 from sandbox.feedback_rules import Misfit
 from sandbox.platform import Platform

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from desktop import schemas
+from desktop.platform import schemas
 from sandbox import credit
 from sandbox.lists import MAX_PAGE, VersionUnknown
 from sandbox.platform import Platform

@@ -9,8 +9,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from desktop import __version__, schemas
+from desktop import __version__
 from desktop.identifiers import IdentifierError, SubjectId, parse_identifier
+from desktop.platform import schemas
 from sandbox import credit
 from sandbox.platform import Platform
 from sandbox.routes.common import ERRORS, Auth, SubjectPath, as_json, known_item, parse_subject

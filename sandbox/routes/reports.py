@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from desktop import schemas
+from desktop.platform import schemas
 from sandbox.feedback import Conflict
 from sandbox.platform import Platform
 from sandbox.routes.common import ERRORS, ApiError, Auth

@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from desktop import audit_bundle
+from desktop.audit import bundle as audit_bundle
 from local_cache.protect import Protector
 from sandbox.process import creditdesk_script, spawn
 

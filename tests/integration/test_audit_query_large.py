@@ -12,8 +12,8 @@ import sqlite3
 import pytest
 
 from bench.log_browser import DATA_KEY, PERSON, cases, generate
-from desktop.audit_export import CST
-from desktop.audit_query import LogFilter, count, page
+from desktop.audit.export import CST
+from desktop.audit.query import LogFilter, count, page
 from local_cache.db import FILE_NAME, open_engine
 from local_cache.protect import Protector
 

@@ -20,11 +20,11 @@ import time
 import pytest
 from sqlalchemy import create_engine
 
-from desktop import retention
-from desktop.audit import verify
+from desktop.audit import retention
+from desktop.audit.verify import verify
 from desktop.bootstrap import bootstrap
-from desktop.credentials import SecretStore
-from desktop.staff import Staff
+from desktop.staff.accounts import Staff
+from desktop.staff.credentials import SecretStore
 from local_cache import chain, store
 from local_cache.db import FILE_NAME, UnitOfWork
 from local_cache.protect import Protector

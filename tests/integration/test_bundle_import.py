@@ -1,4 +1,4 @@
-"""Importing another desk's log bundle (desktop/bundle_import.py, ``audit import``) against a
+"""Importing another desk's log bundle (desktop/audit/bundle_import.py, ``audit import``) against a
 real reference platform on loopback: desk A checks and exports, desk B imports and browses.
 Also: the ``check`` entry's statistics fields from a real platform answer."""
 
@@ -12,16 +12,17 @@ import os
 import pytest
 from sqlalchemy import func, select
 
-from desktop import audit_query as aq
-from desktop import bundle_import, review_stats
-from desktop.audit_export import CST, export
-from desktop.cli import main
+from desktop.audit import bundle_import
+from desktop.audit import query as aq
+from desktop.audit.export import CST, export
+from desktop.cli.main import main
+from desktop.review import stats as review_stats
 from local_cache import store
 from local_cache.db import UnitOfWork
 from local_cache.tables import audit, imported_bundles, imported_entries
+from sandbox.demo import fetch_samples, make_desk
 from sandbox.server import SandboxServer
 from tests.staffing import SUPERVISOR, signed_in
-from ui.demo import fetch_samples, make_desk
 
 
 @pytest.fixture(scope="module")

@@ -19,10 +19,10 @@ import httpx
 import pytest
 
 from desktop.bootstrap import bootstrap
-from desktop.check_service import NoAnswer
-from desktop.credentials import SecretStore, SecretsUnavailable
+from desktop.counter.check_service import NoAnswer
 from desktop.events import FeedbackQueued, OutboxMoved, Synced
-from desktop.platform_client import PlatformRejected
+from desktop.platform.client import PlatformRejected
+from desktop.staff.credentials import SecretStore, SecretsUnavailable
 from sandbox.process import creditdesk_script, spawn
 from tests.staffing import signed_in
 from tests.waiting import wait_until
@@ -282,7 +282,7 @@ def test_no_offline_answer_from_a_snapshot_a_full_resync_has_half_rebuilt(tmp_pa
     # A full resync empties the snapshot and refills it; cut short after its first page,
     # the snapshot is partial, and a listed subject whose records are not back would look
     # clear. Until the resync ends, offline checks are refused, plainly.
-    from desktop import sync_service
+    from desktop.platform import sync as sync_service
 
     monkeypatch.setattr(sync_service, "GROUP_SECONDS", 0.0)  # commit every page
     cases = [s for kind in ("prohibit", "restrict") for s in samples(platform.url)[kind]]

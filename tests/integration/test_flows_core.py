@@ -1,4 +1,4 @@
-"""The counter flows decided in the core (desktop/flows.py, commitments.py, session.py),
+"""The counter flows decided in the core (desktop/counter/flows.py, commitments.py, session.py),
 against a real reference platform on loopback and a real cache file, without any window."""
 
 from __future__ import annotations
@@ -9,12 +9,21 @@ import json
 import pytest
 from sqlalchemy import select, update
 
-from desktop import commitments, flows, session, staff
-from desktop.report_pdf import extract_text
+from desktop.counter import commitments, flows
+from desktop.reports.pdf import extract_text
+from desktop.staff import accounts as staff
+from desktop.staff import session
 from local_cache.tables import audit, outbox
 from local_cache.tables import commitments as commitments_table
+from sandbox.demo import (
+    CLERK,
+    CLERK_PASSWORD,
+    SUPERVISOR,
+    SUPERVISOR_PASSWORD,
+    fetch_samples,
+    make_desk,
+)
 from sandbox.server import SandboxServer
-from ui.demo import CLERK, CLERK_PASSWORD, SUPERVISOR, SUPERVISOR_PASSWORD, fetch_samples, make_desk
 
 
 @pytest.fixture(scope="module")

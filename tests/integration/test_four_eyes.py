@@ -19,9 +19,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from desktop import review_stats
 from desktop.bootstrap import bootstrap
-from desktop.credentials import SecretStore
+from desktop.review import stats as review_stats
+from desktop.staff.credentials import SecretStore
 from sandbox.process import spawn
 from tests.staffing import CLERK, PASSWORDS, SERVICE, SUPERVISOR, creditdesk, signed_in
 
@@ -232,8 +232,8 @@ def test_a_service_account_checks_but_never_decides_or_purges(desk, samples):
 
 
 def test_a_service_account_cannot_sign_in_to_the_window(desk):
-    from desktop import session
-    from desktop.staff import StaffError
+    from desktop.staff import session
+    from desktop.staff.accounts import StaffError
 
     signed_in(desk.env, desk.dir, SERVICE)
     svc = bootstrap(desk.dir, secrets=SecretStore(environ={"CREDITDESK_DATA_KEY": DATA_KEY}))
@@ -401,7 +401,7 @@ def test_the_outbox_parks_a_refused_decision_with_the_platforms_reason(tmp_path,
 def test_a_commitment_is_closed_from_the_cli_once_and_only_after_a_fast_track(desk, platform,
                                                                              samples,
                                                                              tmp_path):
-    from desktop import flows
+    from desktop.counter import flows
 
     signed_in(desk.env, desk.dir, CLERK)
     svc = bootstrap(desk.dir, {"platform_url": platform.url},

@@ -13,7 +13,7 @@ import os
 import sqlite3
 
 from desktop.bootstrap import bootstrap
-from desktop.credentials import SecretStore
+from desktop.staff.credentials import SecretStore
 from sandbox.process import spawn
 
 KEY = "pii-scan-key-0123456789-secret"

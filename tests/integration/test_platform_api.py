@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from desktop import schemas
-from desktop.report_code import code_digest
+from desktop.platform import schemas
+from desktop.reports.code import code_digest
 from tests.strategies import ric_check, uscc_check
 
 VERDICTS = ("prohibit", "restrict", "alert", "incentive", "clear")

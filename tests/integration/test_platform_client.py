@@ -24,8 +24,8 @@ import httpcore
 import httpx
 import pytest
 
-from desktop import schemas
-from desktop.platform_client import (
+from desktop.platform import schemas
+from desktop.platform.client import (
     CircuitOpen,
     ClientSettings,
     PlatformClient,
@@ -35,7 +35,7 @@ from desktop.platform_client import (
     PlatformUnavailable,
     VersionUnknown,
 )
-from desktop.report_code import code_digest
+from desktop.reports.code import code_digest
 from sandbox.process import spawn
 
 KEY = "client-test-key-5f0c2a9e7d41"

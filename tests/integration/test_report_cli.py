@@ -13,7 +13,7 @@ import httpx
 import pypdf
 import pytest
 
-from desktop.report_pdf import extract_text
+from desktop.reports.pdf import extract_text
 from sandbox.process import creditdesk_script, spawn
 from tests.staffing import signed_in
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import pytest
 
-from desktop import flows, report_verify
 from desktop.bootstrap import bootstrap
-from desktop.credentials import API_KEY, SecretStore
-from desktop.report_code import normalize_code, parse_target
-from desktop.report_pdf import extract_text
+from desktop.counter import flows
+from desktop.reports import verify as report_verify
+from desktop.reports.code import normalize_code, parse_target
+from desktop.reports.pdf import extract_text
+from desktop.staff.credentials import API_KEY, SecretStore
 from tests.qr_reader import read_qr_codes
 
 

@@ -16,11 +16,13 @@ import time
 import pytest
 from sqlalchemy import select
 
-from desktop import retention, temp_letters, witness
+from desktop.audit import anchors as witness
+from desktop.audit import retention
 from desktop.bootstrap import bootstrap
-from desktop.counter import ensure_counter
-from desktop.credentials import API_KEY, SecretStore
+from desktop.counter import temp_letters
+from desktop.counter.adoption import ensure_counter
 from desktop.runtime import DeskRuntime
+from desktop.staff.credentials import API_KEY, SecretStore
 from local_cache.tables import audit, outbox
 from tests.integration.test_client_core import KEY, desk, samples
 from tests.integration.test_client_core import platform as platform  # noqa: F401 - fixture
@@ -86,7 +88,7 @@ def test_without_a_key_the_sender_backs_off_and_sends_once_the_key_is_stored(
     svc.settings.set_override("counter_id", "SX-DEMO-01")  # the key's counter at the sandbox
     retention.purge_if_due(svc, "system")  # an entry, so the head can be anchored
     runtime = DeskRuntime(svc, sync_every=0, anchor_every=3600, retention_first=3600)
-    caplog.set_level(logging.WARNING, logger="desktop.outbox")
+    caplog.set_level(logging.WARNING, logger="desktop.platform.outbox")
     runtime.start()
     try:
         seq = witness.queue_head_anchor(svc, "system")  # queued: the sender is woken

@@ -23,8 +23,8 @@ import time
 import httpx
 
 from desktop.bootstrap import bootstrap
-from desktop.credentials import SecretStore
 from desktop.identifiers import mask
+from desktop.staff.credentials import SecretStore
 from local_cache import store
 from local_cache.protect import Protector
 from sandbox.process import creditdesk_script, spawn

@@ -21,10 +21,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from desktop import schemas
 from desktop.bootstrap import bootstrap
-from desktop.credentials import SecretStore
-from desktop.platform_client import ClientSettings, PlatformClient
+from desktop.platform import schemas
+from desktop.platform.client import ClientSettings, PlatformClient
+from desktop.staff.credentials import SecretStore
 from local_cache import store
 from local_cache.db import FILE_NAME, UnitOfWork
 from sandbox.process import creditdesk_script, spawn

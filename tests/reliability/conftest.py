@@ -50,8 +50,8 @@ def tally(request):
 def demo_platform(tmp_path_factory, name: str, api_key: str):
     """A real sandbox process on the demo data set (own interpreter and event loop) with a
     fresh SQLite file; the caller stops it."""
+    from sandbox.demo import DEMO_SEED, DEMO_SUBJECTS
     from sandbox.process import spawn
-    from ui.demo import DEMO_SEED, DEMO_SUBJECTS
 
     db = tmp_path_factory.mktemp(name) / "platform.sqlite"
     return spawn(f"sqlite:///{db}", seed=DEMO_SEED, subjects=DEMO_SUBJECTS, api_key=api_key)

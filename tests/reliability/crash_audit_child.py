@@ -7,7 +7,7 @@ Opens the desk the way the CLI and the window do (``desktop.bootstrap.bootstrap`
 - a check against the platform (``svc.checks.check``): the kept answer, the ``check``
   entry and the checked subject in one transaction; its marker is the check id;
 - a log entry of its own unit of work (``store.append_audit`` inside ``UnitOfWork``, as
-  ``desktop.session`` logs a sign-in or a lock), with ``{"marker": "r<RUN>-<n>"}`` in its
+  ``desktop.staff.session`` logs a sign-in or a lock), with ``{"marker": "r<RUN>-<n>"}`` in its
   details; every 50th entry also queues an anchor of the chain head in the outbox;
 - now and then a pass of the outbox sender, so the anchors reach the platform.
 

@@ -2,7 +2,7 @@
 
 ``python -m tests.reliability.crash_decisions_child DATA_DIR PLATFORM_URL N LETTERS_DIR``.
 Opens the desk the way the CLI and the window do (``desktop.bootstrap.bootstrap``), makes
-sure of its two staff accounts (a supervisor, then the clerk, through ``desktop.staff``),
+sure of its two staff accounts (a supervisor, then the clerk, through ``desktop.staff.accounts``),
 prints ``ready``, then decides until the desk holds N decisions, in turn:
 
 - a fast-track of an incentive check (``flows.plan_fast_track`` asks the platform, then
@@ -32,8 +32,9 @@ from pathlib import Path
 import httpx
 from sqlalchemy import func, select
 
-from desktop import commitments, flows, staff
 from desktop.bootstrap import bootstrap
+from desktop.counter import commitments, flows
+from desktop.staff import accounts as staff
 from local_cache.tables import commitments as commitment_rows
 from local_cache.tables import outbox
 from sandbox.schemas import SamplesOut

@@ -63,7 +63,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import create_engine
 
-from desktop import audit
+from desktop.audit import verify as audit
 from local_cache.protect import Protector
 from sandbox.process import SandboxProcess, creditdesk_script, spawn
 from tests.reliability.conftest import sized

@@ -23,11 +23,13 @@ from contextlib import closing
 import pytest
 from sqlalchemy import text
 
-from desktop import commitments, flows, staff, supervision
+from desktop.counter import commitments, flows
+from desktop.review import supervision
+from desktop.staff import accounts as staff
 from local_cache.db import FILE_NAME, DiskFullError
+from sandbox.demo import SUPERVISOR, SUPERVISOR_PASSWORD, fetch_samples, make_desk
 from sandbox.server import SandboxServer
 from tests.reliability.decision_parts import PARTS, decisions, half_done, whole
-from ui.demo import SUPERVISOR, SUPERVISOR_PASSWORD, fetch_samples, make_desk
 
 FULL = "SELECT RAISE(ABORT, 'database or disk is full');"
 # The statement each part is written by, as a trigger condition: (table, operation, when).

@@ -17,12 +17,22 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import event, func, select, text
 
-from desktop import audit_query as aq
-from desktop import flows, staff, supervision
-from desktop.review_stats import add_override_note
+from desktop.audit import query as aq
+from desktop.counter import flows
+from desktop.review import supervision
+from desktop.review.stats import add_override_note
+from desktop.staff import accounts as staff
 from local_cache.db import DiskFullError
 from local_cache.tables import audit, outbox
 from sandbox import credit
+from sandbox.demo import (
+    DEMO_SEED,
+    DEMO_SUBJECTS,
+    SUPERVISOR,
+    SUPERVISOR_PASSWORD,
+    fetch_samples,
+    make_desk,
+)
 from sandbox.server import SandboxServer
 from tests.reliability.conftest import sized
 from tests.ui.conftest import (  # noqa: F401 - the window tests' desk and platform
@@ -32,14 +42,6 @@ from tests.ui.conftest import (  # noqa: F401 - the window tests' desk and platf
     samples,
 )
 from tests.ui.test_main_window import WAIT, open_window
-from ui.demo import (
-    DEMO_SEED,
-    DEMO_SUBJECTS,
-    SUPERVISOR,
-    SUPERVISOR_PASSWORD,
-    fetch_samples,
-    make_desk,
-)
 
 ROUNDS = sized(1, 5)  # times the whole set of operations is tried against a full disk
 UNCAPPED = 1_073_741_823  # SQLite's default max_page_count

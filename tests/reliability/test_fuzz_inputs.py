@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from desktop import schemas
-from desktop.batch_files import MAX_ROWS, BatchFileError, read_table, validate_rows
+from desktop.batch.files import MAX_ROWS, BatchFileError, read_table, validate_rows
 from desktop.identifiers import IdentifierError, SubjectId, parse_identifier
-from desktop.platform_answers import PlatformError, parse, rejected
+from desktop.platform import schemas
+from desktop.platform.answers import PlatformError, parse, rejected
 from tests.reliability.conftest import sized
 from tests.strategies import credit_codes, noisy, resident_ids, ric_check
 
@@ -307,8 +307,8 @@ def test_rejected_input_writes_nothing(tmp_path, monkeypatch, capsys, tally):
     import base64
     import os
 
-    from desktop.cli import main
-    from desktop.client_cli import EXIT_INVALID, EXIT_OK
+    from desktop.cli.desk import EXIT_INVALID, EXIT_OK
+    from desktop.cli.main import main
     from sandbox.server import SandboxServer
     from tests.staffing import SERVICE, signed_in
 

@@ -23,13 +23,15 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from desktop import audit_export, flows, review_export, staff, supervision
-from desktop import audit_query as aq
-from desktop.review_stats import add_override_note
+from desktop.audit import export as audit_export
+from desktop.audit import query as aq
+from desktop.counter import flows
+from desktop.review import export as review_export
+from desktop.review import supervision
+from desktop.review.stats import add_override_note
+from desktop.staff import accounts as staff
 from local_cache.tables import audit, outbox
-from sandbox.server import SandboxServer
-from tests.reliability.conftest import sized
-from ui.demo import (
+from sandbox.demo import (
     DEMO_SEED,
     DEMO_SUBJECTS,
     SUPERVISOR,
@@ -37,6 +39,8 @@ from ui.demo import (
     fetch_samples,
     make_desk,
 )
+from sandbox.server import SandboxServer
+from tests.reliability.conftest import sized
 
 FORGED = "2026-11-28T09:00:00+08:00,SX-DEMO-01,admin,export,,,,,{}"
 # Each may forge or hide a line in some viewer: a line feed is allowed in a reason (a

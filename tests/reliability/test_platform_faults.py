@@ -26,13 +26,13 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from desktop import staff
-from desktop.check_service import CheckService
-from desktop.platform_client import ClientSettings, PlatformClient
+from desktop.counter.check_service import CheckService
+from desktop.platform.client import ClientSettings, PlatformClient
+from desktop.staff import accounts as staff
+from sandbox.demo import CLERK, CLERK_PASSWORD, fetch_samples, make_desk
 from tests.reliability.conftest import demo_platform, sized
 from ui.context import DeskContext
-from ui.demo import CLERK, CLERK_PASSWORD, fetch_samples, make_desk
-from ui.main_window import MainWindow
+from ui.counter.main_window import MainWindow
 from ui.tasks import TaskRunner
 
 pytestmark = pytest.mark.usefixtures("collected_on_the_gui_thread")

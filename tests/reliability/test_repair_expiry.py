@@ -18,9 +18,9 @@ from pypdf import PdfReader
 
 from desktop.domain import RecordState
 from sandbox import credit
+from sandbox.demo import DEMO_SEED, DEMO_SUBJECTS, fetch_samples, make_desk
 from sandbox.server import SandboxServer
 from tests.reliability.conftest import sized
-from ui.demo import DEMO_SEED, DEMO_SUBJECTS, fetch_samples, make_desk
 
 SUBJECTS = sized(2, 8)  # refused or restricted applicants (all the samples at full size)
 

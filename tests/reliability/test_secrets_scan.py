@@ -19,25 +19,27 @@ from types import SimpleNamespace
 
 import pytest
 
-from desktop import audit_export, flows, staff
-from desktop.batch_files import read_table
-from desktop.batch_output import write_table
-from desktop.credentials import DATA_KEY
+from desktop.audit import export as audit_export
+from desktop.batch.files import read_table
+from desktop.batch.output import write_table
+from desktop.counter import flows
 from desktop.identifiers import IdentifierError
+from desktop.staff import accounts as staff
+from desktop.staff.credentials import DATA_KEY
+from sandbox.demo import CLERK, SUPERVISOR, SUPERVISOR_PASSWORD, fetch_samples, make_desk
 from tests.pii_scan import fifteen as _fifteen
 from tests.pii_scan import leaks as find_leaks
 from tests.pii_scan import needles as make_needles
 from tests.reliability.conftest import sized
-from ui.demo import CLERK, SUPERVISOR, SUPERVISOR_PASSWORD, fetch_samples, make_desk
 
 SUBJECTS = sized(600, 3000)
 
 
 def test_a_desk_day_leaves_no_secret_or_personal_data_in_plaintext(tmp_path, caplog, capsys,
                                                                   tally):
-    from desktop.cli import main
+    from desktop.cli.main import main
     from sandbox.server import SandboxServer
-    from ui.fast_track_dialog import default_letter_path
+    from ui.counter.fast_track_dialog import default_letter_path
 
     caplog.set_level(logging.DEBUG)
     server = SandboxServer(seed=43, subjects=SUBJECTS,

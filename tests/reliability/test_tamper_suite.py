@@ -36,8 +36,8 @@ import httpx
 import pytest
 
 from desktop.bootstrap import bootstrap
-from desktop.counter import ensure_counter
-from desktop.credentials import SecretStore
+from desktop.counter.adoption import ensure_counter
+from desktop.staff.credentials import SecretStore
 from local_cache import chain, store
 from local_cache.db import FILE_NAME, UnitOfWork
 from local_cache.protect import Protector

@@ -5,7 +5,7 @@ certificate. With another CA, an expired certificate or a certificate for anothe
 name the check is a hard failure: the clerk gets a bilingual message saying the
 certificate was refused, no answer is presented (not as live and not from the snapshot,
 although the desk has one: a refused certificate is a wrong trust setting or someone in
-between, not an outage, see desktop/check_service.py), nothing is kept, and the desk
+between, not an outage, see desktop/counter/check_service.py), nothing is kept, and the desk
 never tries again, neither over plain HTTP nor without verification. What went over the
 wire is counted by a TCP relay in front of the platform (``Relay``: first bytes of every
 connection) and by the platform's own request counter.
@@ -33,19 +33,19 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
-from desktop import staff
 from desktop.bootstrap import bootstrap
-from desktop.check_service import CheckService
-from desktop.platform_client import ClientSettings, PlatformClient, PlatformUntrusted
+from desktop.counter.check_service import CheckService
+from desktop.platform.client import ClientSettings, PlatformClient, PlatformUntrusted
+from desktop.staff import accounts as staff
 from local_cache.tables import audit, results
 from sandbox import schemas as control
+from sandbox.demo import CLERK, CLERK_PASSWORD, DEMO_SEED, DEMO_SUBJECTS, make_desk
 from sandbox.server import DEFAULT_COUNTER, SandboxServer
 from tests.reliability.conftest import sized
 from tests.reliability.test_platform_faults import Relay
 from ui.app import install_language
 from ui.context import DeskContext
-from ui.demo import CLERK, CLERK_PASSWORD, DEMO_SEED, DEMO_SUBJECTS, make_desk
-from ui.main_window import MainWindow
+from ui.counter.main_window import MainWindow
 from ui.tasks import TaskRunner
 
 TLS_HANDSHAKE = 0x16  # the first byte of a TLS record carrying a ClientHello

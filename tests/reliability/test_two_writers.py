@@ -61,16 +61,16 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QLabel
 from sqlalchemy import event
 
-from desktop import staff
-from desktop.credentials import DATA_KEY
+from desktop.staff import accounts as staff
+from desktop.staff.credentials import DATA_KEY
 from local_cache import db
 from local_cache.db import FILE_NAME, DatabaseBusyError
+from sandbox.demo import CLERK, CLERK_PASSWORD, fetch_samples, make_desk
 from sandbox.process import creditdesk_script
 from sandbox.server import DEFAULT_COUNTER
 from tests.reliability.conftest import demo_platform, sized
 from tests.ui.test_main_window import open_window
 from ui.context import DeskContext
-from ui.demo import CLERK, CLERK_PASSWORD, fetch_samples, make_desk
 from ui.tasks import TaskRunner
 
 pytestmark = pytest.mark.usefixtures("collected_on_the_gui_thread")
@@ -532,8 +532,8 @@ def test_a_writer_waits_out_a_long_write_and_says_plainly_when_it_cannot(
         monkeypatch.setenv("CREDITDESK_STAFF", CLERK)
         monkeypatch.setenv("CREDITDESK_STAFF_PASSWORD", CLERK_PASSWORD)
         holder.execute("BEGIN IMMEDIATE")
-        from desktop.cli import main
-        from desktop.client_cli import EXIT_NOT_SAVED
+        from desktop.cli.desk import EXIT_NOT_SAVED
+        from desktop.cli.main import main
 
         capsys.readouterr()
         code = main(["check", sample.id, "--item", sample.item, "--offline",

@@ -7,10 +7,10 @@ import gc
 
 import pytest
 
+from sandbox.demo import DEMO_SEED, DEMO_SUBJECTS, fetch_samples
 from sandbox.server import SandboxServer
 from tests.ui.desks import desk_for
 from tests.ui.printing_checks import no_poppler  # noqa: F401 - a fixture for the print tests
-from ui.demo import DEMO_SEED, DEMO_SUBJECTS, fetch_samples
 
 
 @pytest.fixture(autouse=True)

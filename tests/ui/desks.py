@@ -6,9 +6,9 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from desktop import staff
+from desktop.staff import accounts as staff
+from sandbox.demo import CLERK, CLERK_PASSWORD, make_desk
 from ui.context import DeskContext
-from ui.demo import CLERK, CLERK_PASSWORD, make_desk
 from ui.tasks import TaskRunner
 
 

@@ -3,7 +3,7 @@ into a directory, through the app's own code, with the fonts ``$FONTCONFIG_FILE`
 
     python tests/ui/pdf_fonts_child.py OUT_DIR
 
-Writes ``report.pdf`` and ``letter.pdf`` (``desktop.report_pdf``, the functions
+Writes ``report.pdf`` and ``letter.pdf`` (``desktop.reports.pdf``, the functions
 ``ReportService`` calls, on the samples of tests/unit/test_report_pdf.py), ``review.pdf``
 (the log browser's ``review_export.export_view``) and ``stats.pdf`` (a real ``StatsView``
 saving its PDF), the last two from the log of tests/ui/test_review_views.py in a fresh
@@ -20,14 +20,15 @@ import pytest
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
-from desktop import audit_query, review_export
-from desktop.report_pdf import render_commitment_letter, render_credit_report
+from desktop.audit import query as audit_query
+from desktop.reports.pdf import render_commitment_letter, render_credit_report
+from desktop.review import export as review_export
+from sandbox.demo import CLERK, DEMO_SEED
 from sandbox.server import SandboxServer
 from tests.ui.desks import desk_for
 from tests.ui.test_review_views import write_log
 from tests.unit.test_report_pdf import sample_letter, sample_report
-from ui.demo import CLERK, DEMO_SEED
-from ui.stats_view import StatsView
+from ui.supervisor.stats_view import StatsView
 
 WAIT_MS = 60_000
 

@@ -25,7 +25,7 @@ from PySide6.QtPrintSupport import (
 )
 from PySide6.QtWidgets import QApplication
 
-from desktop import pdf_pages
+from desktop.reports import pages as pdf_pages
 
 WAIT = 30000  # ms: rendering a few A4 pages at 300 dpi on a busy 2-CPU machine
 

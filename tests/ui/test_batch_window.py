@@ -14,12 +14,12 @@ from sqlalchemy import func, select
 
 from desktop.identifiers import mask
 from local_cache.tables import audit
+from sandbox.demo import DEMO_SEED, DEMO_SUBJECTS, fetch_samples
 from sandbox.process import spawn
 from tests.strategies import ric_check
 from tests.ui.desks import desk_for
-from ui.batch_window import BatchWindow
-from ui.demo import DEMO_SEED, DEMO_SUBJECTS, fetch_samples
-from ui.table_models import STATUS_ROLE
+from ui.batch.window import BatchWindow
+from ui.widgets.table_models import STATUS_ROLE
 
 ITEM = "GOV_PROCUREMENT"
 HEADER = ["序号", "投标人名称", "统一社会信用代码/身份证号"]

@@ -11,17 +11,17 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from desktop import staff
 from desktop.identifiers import mask
+from desktop.staff import accounts as staff
 from local_cache import store
 from local_cache.db import UnitOfWork
+from sandbox.demo import CLERK, CLERK_PASSWORD, fetch_samples, make_desk
 from sandbox.server import SandboxServer
 from tests.ui.printing_checks import WAIT as PRINT_WAIT
 from tests.ui.printing_checks import ink, page_count, print_from
 from tests.ui.test_main_window import WAIT, all_texts, audit_events, open_window, outbox_rows, scan
 from ui.app import install_language
 from ui.context import DeskContext
-from ui.demo import CLERK, CLERK_PASSWORD, fetch_samples, make_desk
 from ui.tasks import TaskRunner
 
 

@@ -13,12 +13,12 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 from sqlalchemy import select
 
-from desktop.counter_flow import MAX_QUEUE, Phase
+from desktop.counter.state_machine import MAX_QUEUE, Phase
 from desktop.identifiers import mask
 from local_cache.tables import audit
 from tests.ui.test_main_window import WAIT, open_window, outbox_rows, scan
 from ui.app import install_language
-from ui.intercept_dialog import InterceptDialog
+from ui.counter.intercept_dialog import InterceptDialog
 
 
 @pytest.fixture(autouse=True)

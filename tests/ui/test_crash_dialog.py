@@ -17,14 +17,15 @@ from contextlib import closing
 import pytest
 from PySide6.QtCore import Qt, QTimer
 
-from desktop import flows, logfile
-from desktop.credentials import API_KEY, DATA_KEY
+from desktop import logfile
+from desktop.counter import flows
+from desktop.staff.credentials import API_KEY, DATA_KEY
+from sandbox.demo import CLERK_PASSWORD, SUPERVISOR_PASSWORD
 from tests.pii_scan import leaks, needles, resident_numbers
 from tests.ui.desks import create_first_supervisor
 from tests.ui.test_main_window import drive
 from ui import crash
-from ui.demo import CLERK_PASSWORD, SUPERVISOR_PASSWORD
-from ui.main_window import MainWindow
+from ui.counter.main_window import MainWindow
 
 WAIT = 30000
 PARTS = {"README.txt", "versions.json", "settings.json", "status.json", "disk.json",

@@ -1,5 +1,5 @@
 """The window started on a data directory with another data key: a dialog, exit 4, and
-the cache file untouched (the same check as the CLI's, desktop/desk_key.py)."""
+the cache file untouched (the same check as the CLI's, desktop/staff/desk_key.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.bootstrap import bootstrap
-from desktop.credentials import SecretStore
+from desktop.staff.credentials import SecretStore
 from local_cache import store
 from local_cache.db import FILE_NAME, UnitOfWork
 from tests.ui.test_main_window import drive

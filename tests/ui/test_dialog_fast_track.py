@@ -13,13 +13,13 @@ from PySide6.QtPrintSupport import QPrintPreviewDialog
 from PySide6.QtWidgets import QApplication, QDialog
 from sqlalchemy import func, select
 
-from desktop import commitments
-from desktop.report_pdf import extract_text
+from desktop.counter import commitments
+from desktop.reports.pdf import extract_text
 from local_cache.tables import audit, outbox
 from tests.ui.printing_checks import WAIT as PRINT_WAIT
 from tests.ui.printing_checks import ink, page_count, print_from
 from tests.ui.test_dialogs import WAIT, outbox_rows, show
-from ui.fast_track_dialog import FastTrackDialog
+from ui.counter.fast_track_dialog import FastTrackDialog
 
 
 def incentive_outcome(ctx, samples):

@@ -14,15 +14,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import staff
 from desktop.bootstrap import bootstrap
-from desktop.credentials import SecretStore
+from desktop.staff import accounts as staff
+from desktop.staff.credentials import SecretStore
+from sandbox.demo import CLERK, CLERK_PASSWORD, SUPERVISOR, SUPERVISOR_PASSWORD
 from tests.ui.test_dialogs import WAIT, audit_events, on_modal, show
-from ui.confirm_dialog import ConfirmDialog
 from ui.context import DeskContext
-from ui.demo import CLERK, CLERK_PASSWORD, SUPERVISOR, SUPERVISOR_PASSWORD
-from ui.idle_lock import IdleLock
-from ui.sign_in_dialog import SignInDialog
+from ui.counter.confirm_dialog import ConfirmDialog
+from ui.session.idle_lock import IdleLock
+from ui.session.sign_in_dialog import SignInDialog
 from ui.tasks import TaskRunner
 
 # ---------------------------------------------------------------------------- sign-in
@@ -187,7 +187,7 @@ def test_a_dialog_open_at_lock_time_is_covered_and_esc_does_not_close_it(qtbot, 
 
 def test_the_window_asks_who_signs_in_next_and_opens_settings_without_blocking(qtbot, ctx):
     from tests.ui.test_main_window import open_window
-    from ui.settings_dialog import SettingsDialog
+    from ui.session.settings_dialog import SettingsDialog
 
     window = open_window(qtbot, ctx)
     try:

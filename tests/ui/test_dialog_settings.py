@@ -11,11 +11,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import select
 
-from desktop.credentials import API_KEY
 from desktop.settings import FILE_NAME
+from desktop.staff.credentials import API_KEY
 from local_cache.tables import audit
 from tests.ui.test_dialogs import WAIT, record_submits, show
-from ui.settings_dialog import SettingsDialog
+from ui.session.settings_dialog import SettingsDialog
 
 NEW_KEY = "ck-live-9f3b2e71d4a84c06b5e2"
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu
 
-from desktop.report_code import verification_url
+from desktop.reports.code import verification_url
 from tests.ui.test_dialogs import WAIT, show
 from tests.ui.test_main_window import open_window
-from ui.verify_report_dialog import VerifyReportDialog
+from ui.counter.verify_report_dialog import VerifyReportDialog
 
 
 def printed_report(ctx, samples, tmp_path):
@@ -67,7 +67,7 @@ def test_typed_number_and_code_then_a_scanned_qr(qtbot, ctx, samples, tmp_path):
 
 def test_an_opened_pdf_and_a_changed_one(qtbot, ctx, samples, tmp_path, monkeypatch):
     from tests.integration.test_report_cli import flip_content_byte
-    from ui import verify_report_dialog
+    from ui.counter import verify_report_dialog
 
     printed = printed_report(ctx, samples, tmp_path)
     altered = tmp_path / "altered.pdf"

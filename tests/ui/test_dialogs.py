@@ -12,12 +12,12 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 from sqlalchemy import select
 
-from desktop import staff
 from desktop.identifiers import mask
+from desktop.staff import accounts as staff
 from local_cache.tables import audit, outbox
-from ui.confirm_dialog import ConfirmDialog
-from ui.demo import CLERK, CLERK_PASSWORD, SUPERVISOR, SUPERVISOR_PASSWORD
-from ui.intercept_dialog import InterceptDialog, InterceptResult
+from sandbox.demo import CLERK, CLERK_PASSWORD, SUPERVISOR, SUPERVISOR_PASSWORD
+from ui.counter.confirm_dialog import ConfirmDialog
+from ui.counter.intercept_dialog import InterceptDialog, InterceptResult
 
 WAIT = 15000
 

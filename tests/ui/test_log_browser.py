@@ -1,5 +1,6 @@
-"""The supervisor's log browser (ui/log_browser.py, ui/log_model.py) on a real desk file,
-with entries written through the real append_audit and the expected rows worked out by hand.
+"""The supervisor's log browser (ui/supervisor/log_browser.py, ui/supervisor/log_model.py) on
+a real desk file, with entries written through the real append_audit and the expected rows
+worked out by hand.
 """
 
 from __future__ import annotations
@@ -16,15 +17,15 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from desktop import audit_query as aq
-from desktop import staff
-from desktop.audit_export import CST
+from desktop.audit import query as aq
+from desktop.audit.export import CST
+from desktop.staff import accounts as staff
 from local_cache import store
 from local_cache.db import UnitOfWork
 from local_cache.tables import audit, imported_entries
-from ui.demo import SUPERVISOR, SUPERVISOR_PASSWORD
-from ui.log_browser import LogBrowser
-from ui.log_model import PAGE, ROW_ROLE, LogModel
+from sandbox.demo import SUPERVISOR, SUPERVISOR_PASSWORD
+from ui.supervisor.log_browser import LogBrowser
+from ui.supervisor.log_model import PAGE, ROW_ROLE, LogModel
 
 PERSON = "11010519491231002X"  # a valid resident number (GB 11643 example)
 PERSON_MASKED = "110105********002X"

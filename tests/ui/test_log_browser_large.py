@@ -17,12 +17,12 @@ from types import SimpleNamespace
 import pytest
 
 from bench.log_browser import DATA_KEY, PERSON, cases, generate
-from desktop.audit_query import LogFilter
+from desktop.audit.query import LogFilter
 from local_cache.db import FILE_NAME, open_engine
 from local_cache.protect import Protector
 from ui.context import DeskContext
-from ui.log_browser import LogBrowser
-from ui.log_model import PAGE
+from ui.supervisor.log_browser import LogBrowser
+from ui.supervisor.log_model import PAGE
 from ui.tasks import TaskRunner
 
 pytestmark = pytest.mark.full

@@ -26,14 +26,14 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import func, select
 
-from desktop import staff
 from desktop.identifiers import mask
+from desktop.staff import accounts as staff
 from local_cache.tables import audit, outbox
 from tests.strategies import ric_check
 from tests.ui.desks import create_first_supervisor
 from ui.app import install_language
 from ui.context import DeskContext
-from ui.main_window import MainWindow
+from ui.counter.main_window import MainWindow
 from ui.tasks import TaskRunner
 
 RIC = "33060219900101123" + ric_check("33060219900101123")
@@ -235,7 +235,7 @@ def test_every_action_has_a_shortcut_and_every_control_a_name(window):
 
 
 def test_demo_mode_shows_the_banner_and_samples_for_every_verdict(qtbot):
-    from ui.demo import CLERK, CLERK_PASSWORD, start_demo
+    from sandbox.demo import CLERK, CLERK_PASSWORD, start_demo
 
     demo = start_demo()
     runner = TaskRunner()

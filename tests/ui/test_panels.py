@@ -10,16 +10,16 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import select, update
 
-from desktop import flows
+from desktop.counter import flows
 from desktop.identifiers import mask
 from local_cache import store
 from local_cache.tables import commitments, outbox
+from sandbox.demo import fetch_samples
 from sandbox.server import SandboxServer
 from tests.ui.desks import desk_for
-from ui.alerts_panel import AlertsPanel
-from ui.commitments_panel import CommitmentsPanel
-from ui.demo import fetch_samples
-from ui.table_models import STATUS_ROLE, CommitmentsModel
+from ui.counter.alerts_panel import AlertsPanel
+from ui.counter.commitments_panel import CommitmentsPanel
+from ui.widgets.table_models import STATUS_ROLE, CommitmentsModel
 
 STATE = CommitmentsModel.STATE_COLUMN
 

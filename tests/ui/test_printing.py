@@ -1,4 +1,4 @@
-"""The printer a print starts on and the resolution its pages are drawn at (ui.printing),
+"""The printer a print starts on and the resolution its pages are drawn at (ui.widgets.printing),
 and PDFium drawing a real report in-process: what the preview shows of each page."""
 
 from __future__ import annotations
@@ -6,10 +6,10 @@ from __future__ import annotations
 from PySide6.QtGui import QPageLayout
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
-from desktop import pdf_pages
+from desktop.reports import pages as pdf_pages
 from tests.ui.printing_checks import ink, page_count
 from tests.unit.test_report_pdf import sample_report
-from ui.printing import MAX_DPI, MIN_DPI, new_printer, page_images, pick_printer, print_dpi
+from ui.widgets.printing import MAX_DPI, MIN_DPI, new_printer, page_images, pick_printer, print_dpi
 
 
 def test_the_remembered_printer_is_picked_only_while_it_exists(qapp):
@@ -36,7 +36,7 @@ def test_pages_are_drawn_at_the_printers_resolution_within_bounds(qapp):
 
 
 def test_a_report_is_drawn_in_process_one_inked_image_per_page(qapp, tmp_path, no_poppler):
-    from desktop.report_pdf import render_credit_report
+    from desktop.reports.pdf import render_credit_report
 
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(render_credit_report(sample_report()))

@@ -17,18 +17,18 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtPrintSupport import QPrinter
 from sqlalchemy import select
 
-from desktop import staff
-from desktop.audit_export import CST
+from desktop.audit.export import CST
+from desktop.staff import accounts as staff
 from local_cache import store
 from local_cache.db import UnitOfWork
 from local_cache.tables import audit
+from sandbox.demo import SUPERVISOR, SUPERVISOR_PASSWORD
 from tests.ui.printing_checks import WAIT as PRINT_WAIT
 from tests.ui.printing_checks import ink, print_named
-from ui.bar_chart import BACKGROUND, MAX_CATEGORIES, BarChart
-from ui.demo import SUPERVISOR, SUPERVISOR_PASSWORD
-from ui.district_view import DistrictView
-from ui.override_review import OverrideReview
-from ui.stats_view import StatsView
+from ui.supervisor.bar_chart import BACKGROUND, MAX_CATEGORIES, BarChart
+from ui.supervisor.district_view import DistrictView
+from ui.supervisor.override_review import OverrideReview
+from ui.supervisor.stats_view import StatsView
 
 P1, P2 = "11010519491231002X", "91350100M000100Y43"
 M1 = "110105********002X"

@@ -9,7 +9,7 @@ import threading
 import httpx
 from sqlalchemy import select
 
-from desktop import flows
+from desktop.counter import flows
 from local_cache.tables import outbox
 from tests.ui.test_main_window import WAIT
 from tests.waiting import wait_until

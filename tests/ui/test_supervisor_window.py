@@ -19,20 +19,22 @@ import pytest
 import shiboken6
 from sqlalchemy import select
 
-from desktop import retention, staff, supervision
-from desktop.audit_export import CST, export
+from desktop.audit import retention
+from desktop.audit.bundle_import import list_imports
+from desktop.audit.export import CST, export
 from desktop.bootstrap import bootstrap
-from desktop.bundle_import import list_imports
+from desktop.review import supervision
 from desktop.runtime import DeskRuntime
 from desktop.settings import FILE_NAME as SETTINGS_FILE
 from desktop.settings_record import notice_outside_changes
+from desktop.staff import accounts as staff
 from local_cache import store
 from local_cache.db import FILE_NAME, UnitOfWork
 from local_cache.tables import audit
+from sandbox.demo import CLERK, CLERK_PASSWORD, SUPERVISOR, SUPERVISOR_PASSWORD, make_desk
 from tests.ui.test_main_window import open_window
 from ui.context import DeskContext
-from ui.demo import CLERK, CLERK_PASSWORD, SUPERVISOR, SUPERVISOR_PASSWORD, make_desk
-from ui.supervisor_window import SupervisorGate, SupervisorWindow
+from ui.supervisor.window import SupervisorGate, SupervisorWindow
 from ui.tasks import TaskRunner
 
 WAIT = 30000

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
-from desktop.batch_files import read_table
-from desktop.commitments import Commitment
+from desktop.batch.files import read_table
+from desktop.counter.commitments import Commitment
 from tests.ui.test_batch_window import ITEM, batch_rows, many_rows, write_csv
-from ui.table_models import (
+from ui.widgets.table_models import (
     ID_ROLE,
     PAGE,
     STATUS_ROLE,

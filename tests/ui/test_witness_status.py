@@ -13,15 +13,16 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from desktop import session, staff
 from desktop.runtime import DeskRuntime
+from desktop.staff import accounts as staff
+from desktop.staff import session
 from local_cache import store
 from local_cache.db import UnitOfWork
 from local_cache.tables import outbox
+from sandbox.demo import CLERK, CLERK_PASSWORD, make_desk
 from tests.ui.test_main_window import open_window
 from ui.context import DeskContext
-from ui.demo import CLERK, CLERK_PASSWORD, make_desk
-from ui.integrity_view import IntegrityView
+from ui.supervisor.integrity_view import IntegrityView
 from ui.tasks import TaskRunner
 
 WAIT = 30000
@@ -105,7 +106,7 @@ def test_the_window_adopts_the_counter_its_key_belongs_to(qtbot, platform, tmp_p
     """A desk whose counter was never set: the window asks the platform on the runner at
     start, and the key's counter becomes the desk's (settings.json, logged)."""
     from desktop.bootstrap import bootstrap
-    from desktop.credentials import API_KEY, SecretStore
+    from desktop.staff.credentials import API_KEY, SecretStore
     from local_cache.tables import audit
 
     counter, key = f"SX-B-{uuid.uuid4().hex[:8]}", f"key-{uuid.uuid4().hex}"
@@ -140,8 +141,8 @@ def test_the_window_adopts_the_counter_its_key_belongs_to(qtbot, platform, tmp_p
 
 
 def test_the_settings_dialog_refuses_another_counter_than_the_adopted_one(desk):
-    from desktop.counter import CounterMismatch, ensure_counter
-    from ui.settings_dialog import save_settings
+    from desktop.counter.adoption import CounterMismatch, ensure_counter
+    from ui.session.settings_dialog import save_settings
 
     svc = desk.services
     ensure_counter(svc)  # what the window does at start
@@ -155,7 +156,7 @@ def test_the_settings_dialog_refuses_another_counter_than_the_adopted_one(desk):
 
 def test_at_exit_the_head_is_anchored_at_the_platform(desk):
     """What the desk runtime runs at exit (``DeskRuntime.stop`` calls ``anchor_now``)."""
-    from desktop.witness import anchor_now
+    from desktop.audit.anchors import anchor_now
 
     svc = desk.services
     session.sign_in(svc, CLERK, CLERK_PASSWORD)

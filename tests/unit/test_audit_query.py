@@ -1,4 +1,4 @@
-"""The supervisor's log browser (desktop/audit_query.py) on a small log written through the
+"""The supervisor's log browser (desktop/audit/query.py) on a small log written through the
 real append_audit, with the expected rows worked out by hand below."""
 
 from __future__ import annotations
@@ -8,12 +8,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from desktop import audit_query as aq
-from desktop import staff
-from desktop.audit_export import CST
+from desktop.audit import query as aq
+from desktop.audit.export import CST
 from desktop.bootstrap import bootstrap
-from desktop.credentials import SecretStore
 from desktop.identifiers import IdentifierError
+from desktop.staff import accounts as staff
+from desktop.staff.credentials import SecretStore
 from local_cache import store
 from local_cache.db import UnitOfWork
 from local_cache.tables import audit

@@ -8,8 +8,8 @@ import re
 import openpyxl
 import pytest
 
-from desktop.batch_files import BatchFileError, InputTable, read_table, validate_rows
-from desktop.batch_output import neutralise, write_table
+from desktop.batch.files import BatchFileError, InputTable, read_table, validate_rows
+from desktop.batch.output import neutralise, write_table
 from desktop.identifiers import IdentifierKind
 from tests.strategies import ric_check, uscc_check
 
@@ -390,7 +390,7 @@ def test_errors_never_show_a_whole_resident_number(tmp_path):
 
 
 def test_one_row_over_the_batch_limit_is_refused_clearly(tmp_path):
-    from desktop.batch_files import MAX_ROWS
+    from desktop.batch.files import MAX_ROWS
 
     rows = [["证件号码"]] + [[RIC]] * (MAX_ROWS + 1)
     with pytest.raises(BatchFileError) as refused:
@@ -404,7 +404,7 @@ def test_one_row_over_the_batch_limit_is_refused_clearly(tmp_path):
 def test_workbook_over_the_row_limit_is_refused_while_streaming(tmp_path, monkeypatch):
     # The limit is lowered here so the workbook stays small; the CSV test above uses the
     # real limit.
-    import desktop.batch_files as batch_files
+    import desktop.batch.files as batch_files
 
     monkeypatch.setattr(batch_files, "MAX_ROWS", 50)
     path = write_xlsx(tmp_path / "big.xlsx", [["统一社会信用代码"]] + [[USCC]] * 51)
@@ -416,7 +416,7 @@ def test_workbook_over_the_row_limit_is_refused_while_streaming(tmp_path, monkey
 
 
 def test_a_file_over_the_size_limit_is_refused_before_reading(tmp_path):
-    from desktop.batch_files import MAX_FILE_BYTES
+    from desktop.batch.files import MAX_FILE_BYTES
 
     path = tmp_path / "huge.csv"
     with path.open("wb") as out:  # sparse: costs no disk

@@ -61,7 +61,7 @@ def test_a_previous_release_desk_upgrades_with_its_outbox_and_a_verifying_log(tm
     from sqlalchemy import create_engine, text
 
     import local_cache.db as db
-    from desktop import audit
+    from desktop.audit import verify as audit
     from local_cache import store
     from local_cache.protect import Protector
 

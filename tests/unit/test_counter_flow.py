@@ -1,20 +1,20 @@
-"""The counter's state machine (``desktop.counter_flow``), without Qt: one check at a time,
+"""The counter's state machine (``desktop.counter.state_machine``), without Qt: one check at a time,
 one pending decision at a time, the rest queued in order, bounded, and nothing lost."""
 
 from __future__ import annotations
 
 import pytest
 
-from desktop.check_service import CheckOutcome
-from desktop.counter_flow import (
+from desktop.counter.check_service import CheckOutcome
+from desktop.counter.flows import FlowError, Step
+from desktop.counter.state_machine import (
     CounterFlow,
     IllegalMove,
     Phase,
     QueueFull,
     Request,
 )
-from desktop.flows import FlowError, Step
-from desktop.schemas import Verdict
+from desktop.platform.schemas import Verdict
 
 PERSON = "330602199001011234"  # the shape of a resident number (not validated here)
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop import desk_key, key_backup
 from desktop.bootstrap import bootstrap
-from desktop.credentials import DATA_KEY, SecretStore
+from desktop.staff import desk_key, key_backup
+from desktop.staff.credentials import DATA_KEY, SecretStore
 from local_cache import store
 from local_cache.db import FILE_NAME, UnitOfWork
 

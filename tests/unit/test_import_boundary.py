@@ -38,10 +38,32 @@ def copy_tree(dest: Path) -> Path:
     return dest
 
 
-def test_the_real_tree_keeps_both_contracts():
+def test_the_real_tree_keeps_every_contract():
     done = lint_imports(ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "3 kept, 0 broken" in done.stdout
+    assert "7 kept, 0 broken" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("where", "source", "contract"),
+    [
+        (("desktop", "platform"), "from desktop.counter import flows\n",
+         "Talking to the platform knows nothing of what the desk does with the answers BROKEN"),
+        (("desktop", "audit"), "def later():\n    from desktop.cli import main\n",
+         "The headless commands are a top layer: no other core package imports them BROKEN"),
+        (("ui", "supervisor"), "from ui.counter import main_window\n",
+         "The supervisor's area and the batch window do not reach into the counter window "
+         "BROKEN"),
+        (("sandbox",), "from ui import theme\n",
+         "The reference platform and the demo import no Qt and nothing of the window BROKEN"),
+    ],
+)
+def test_a_room_reaching_where_it_must_not_breaks_the_build(tmp_path, where, source, contract):
+    tree = copy_tree(tmp_path)
+    tree.joinpath(*where, "leak.py").write_text(source)
+    done = lint_imports(tree)
+    assert done.returncode != 0
+    assert contract in done.stdout
 
 
 @pytest.mark.parametrize(
@@ -64,7 +86,7 @@ def test_adding_a_qt_import_to_the_core_breaks_the_build(tmp_path, package, sour
 
 def test_the_core_importing_the_window_layer_breaks_the_build(tmp_path):
     tree = copy_tree(tmp_path)
-    (tree / "local_cache" / "leak.py").write_text("import desktop.cli\n")
+    (tree / "local_cache" / "leak.py").write_text("import desktop.cli.main\n")
     (tree / "desktop" / "leak.py").write_text("from ui import launcher\n")
     done = lint_imports(tree)
     assert done.returncode != 0

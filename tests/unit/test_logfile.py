@@ -12,9 +12,10 @@ import threading
 import pytest
 from stdnum.cn import ric
 
-from desktop import logfile, witness
+from desktop import logfile
+from desktop.audit import anchors as witness
 from desktop.bootstrap import _Lazy, bootstrap
-from desktop.credentials import DATA_KEY, SecretStore
+from desktop.staff.credentials import DATA_KEY, SecretStore
 from local_cache import store
 from local_cache.db import UnitOfWork
 from tests.pii_scan import fifteen, resident_numbers

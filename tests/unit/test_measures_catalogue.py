@@ -29,8 +29,8 @@ import datetime as dt
 
 import pytest
 
-from desktop import schemas
 from desktop.domain import RecordState, SubjectKind
+from desktop.platform import schemas
 from sandbox import catalog, credit
 from tests.strategies import uscc_check
 

@@ -8,8 +8,8 @@ import sqlite3
 
 import pytest
 
-from desktop import schemas
-from desktop.report_code import (
+from desktop.platform import schemas
+from desktop.reports.code import (
     VerifyInputError,
     code_digest,
     masked_name,

@@ -17,9 +17,10 @@ from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from desktop import report_fonts, report_qr
-from desktop.report_fonts import register_cjk_font
-from desktop.report_pdf import (
+from desktop.reports import fonts as report_fonts
+from desktop.reports import qr as report_qr
+from desktop.reports.fonts import register_cjk_font
+from desktop.reports.pdf import (
     CommitmentData,
     ReportData,
     extract_text,
@@ -216,7 +217,7 @@ def test_without_any_truetype_font_the_cid_fallback_still_gives_extractable_text
     monkeypatch.setattr(report_fonts, "register_cjk_font", lambda: fallback)
     cid_styles = report_fonts.Styles()
     monkeypatch.setattr(report_fonts, "styles", lambda cjk=True: cid_styles)
-    monkeypatch.setattr("desktop.report_pdf.styles", lambda cjk=True: cid_styles)
+    monkeypatch.setattr("desktop.reports.pdf.styles", lambda cjk=True: cid_styles)
     pdf = render_credit_report(sample_report())
     assert b"/FontFile2" not in pdf
     text = flat(extract_text(pdf))
@@ -378,8 +379,8 @@ def test_the_qr_widget_encodes_the_payload_and_the_code_is_printed(
 def test_the_code_is_printed_whole_and_read_back_from_the_file():
     """Printed beside its label, a code was sometimes broken across two lines (a CJK line
     breaks anywhere), and then neither a person nor ``report verify FILE`` could read it."""
-    from desktop.report_code import new_code, normalize_code
-    from desktop.report_verify import read_number_and_code
+    from desktop.reports.code import new_code, normalize_code
+    from desktop.reports.verify import read_number_and_code
 
     for lang in ("zh_CN", "en"):
         for _ in range(12):

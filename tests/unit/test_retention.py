@@ -1,7 +1,8 @@
-"""Purge is provable and retention has a floor (desktop/retention.py, desktop/audit.py).
+"""Purge is provable and retention has a floor (desktop/audit/retention.py,
+desktop/audit/verify.py).
 
 Entries with old times are written honestly, through the real append path with the clock
-set back (as ui/demo_history.py does); attacks come from outside, with the sqlite3 module
+set back (as sandbox/demo_history.py does); attacks come from outside, with the sqlite3 module
 on the cache file, an edited settings.json and the real ``creditdesk`` command.
 """
 
@@ -16,12 +17,13 @@ import time
 
 import pytest
 
-from desktop import retention, staff
-from desktop.audit import verify
+from desktop.audit import retention
+from desktop.audit.verify import verify
 from desktop.bootstrap import bootstrap
-from desktop.credentials import SecretStore
 from desktop.settings import FILE_NAME as SETTINGS_FILE
 from desktop.settings import Settings, SettingsError
+from desktop.staff import accounts as staff
+from desktop.staff.credentials import SecretStore
 from local_cache import store
 from local_cache.db import FILE_NAME, UnitOfWork
 from sandbox.process import creditdesk_script

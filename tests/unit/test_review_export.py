@@ -1,4 +1,4 @@
-"""Exporting the log browser's view (desktop/review_export.py) on a small hand-built log."""
+"""Exporting the log browser's view (desktop/review/export.py) on a small hand-built log."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from desktop import audit_query as aq
-from desktop import review_export
-from desktop.audit_export import CST, ExportError
+from desktop.audit import query as aq
+from desktop.audit.export import CST, ExportError
 from desktop.bootstrap import bootstrap
-from desktop.credentials import SecretStore
 from desktop.identifiers import IdentifierError
+from desktop.review import export as review_export
+from desktop.staff.credentials import SecretStore
 from local_cache import store
 from local_cache.db import UnitOfWork
 from local_cache.tables import audit

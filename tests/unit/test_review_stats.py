@@ -1,4 +1,4 @@
-"""Supervisor statistics (desktop/review_stats.py) on a small log written through the real
+"""Supervisor statistics (desktop/review/stats.py) on a small log written through the real
 append_audit and add_outbox; every expected number is counted by hand from the plan."""
 
 from __future__ import annotations
@@ -7,11 +7,11 @@ import datetime as dt
 
 import pytest
 
-from desktop import review_stats as rs
-from desktop import staff
-from desktop.audit_export import CST
+from desktop.audit.export import CST
 from desktop.bootstrap import bootstrap
-from desktop.credentials import SecretStore
+from desktop.review import stats as rs
+from desktop.staff import accounts as staff
+from desktop.staff.credentials import SecretStore
 from local_cache import store
 from local_cache.db import UnitOfWork
 
@@ -108,8 +108,8 @@ def test_overrides_notes_districts_purges(svc):
 
 
 def test_check_summary_counts_records_in_force_only():
-    from desktop import schemas
-    from desktop.check_service import CheckOutcome, check_summary
+    from desktop.counter.check_service import CheckOutcome, check_summary
+    from desktop.platform import schemas
 
     def rec(n, kind, listed, expires=None, state="active"):
         return schemas.RecordOut(id=f"R{n}", kind=kind, field="tax", department="税务",

@@ -28,7 +28,7 @@ def test_a_whole_installation_passes_every_check():
 def test_a_missing_font_fails_the_self_test_by_name(monkeypatch):
     # Uninstalling the machine's fonts is out of reach here, so the font search is pointed
     # at nothing in this process; every other check runs for real.
-    from desktop import report_fonts
+    from desktop.reports import fonts as report_fonts
     from ui import self_test
 
     monkeypatch.setattr(report_fonts, "_CANDIDATES", [])

@@ -13,11 +13,12 @@ import subprocess
 
 import pytest
 
-from desktop import settings_record, staff
+from desktop import settings_record
 from desktop.bootstrap import bootstrap
-from desktop.credentials import SecretStore
 from desktop.settings import FILE_NAME as SETTINGS_FILE
 from desktop.settings import SettingsError
+from desktop.staff import accounts as staff
+from desktop.staff.credentials import SecretStore
 from local_cache import store
 from local_cache.db import FILE_NAME, UnitOfWork
 from sandbox.process import creditdesk_script

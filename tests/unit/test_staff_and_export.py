@@ -9,7 +9,8 @@ import os
 import pytest
 from sqlalchemy import select
 
-from desktop import audit_export, staff
+from desktop.audit import export as audit_export
+from desktop.staff import accounts as staff
 from local_cache import store
 from local_cache.db import UnitOfWork, open_engine
 from local_cache.protect import Protector

@@ -1,5 +1,5 @@
-"""The supervisor area's decisions (desktop/supervision.py): who may enter and that every
-attempt is logged; the retention purge (desktop/retention.py) running on schedule (once a
+"""The supervisor area's decisions (desktop/review/supervision.py): who may enter and that every
+attempt is logged; the retention purge (desktop/audit/retention.py) running on schedule (once a
 day) and what it drops."""
 
 from __future__ import annotations
@@ -8,10 +8,12 @@ import time
 
 import pytest
 
-from desktop import audit_query as aq
-from desktop import retention, staff, supervision
+from desktop.audit import query as aq
+from desktop.audit import retention
 from desktop.bootstrap import bootstrap
-from desktop.credentials import SecretStore
+from desktop.review import supervision
+from desktop.staff import accounts as staff
+from desktop.staff.credentials import SecretStore
 from local_cache import store
 from local_cache.db import UnitOfWork
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 
-from desktop import temp_letters
+from desktop.counter import temp_letters
 
 
 def test_letters_older_than_a_day_are_swept_and_newer_kept(tmp_path):

@@ -1,4 +1,4 @@
-"""Every text colour in ui.theme is readable on what it is drawn over (WCAG 2 AA).
+"""Every text colour in ui.widgets.theme is readable on what it is drawn over (WCAG 2 AA).
 
 Contrast is worked out here from the WCAG 2 definition (relative luminance of sRGB), not
 by the theme: normal text needs 4.5:1, large text (at least 24 px, or 18.7 px bold) 3:1.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from ui import theme
+from ui.widgets import theme
 
 AA_TEXT, AA_LARGE = 4.5, 3.0
 

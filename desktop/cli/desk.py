@@ -1,0 +1,467 @@
+"""The desk's headless commands: check, sync, alerts, feedback, outbox, login, logout.
+
+Each command builds the services through ``bootstrap`` with the global options
+(``--data-dir``, ``--platform``, ``--counter``) and prints plain text, or JSON with
+``--json``. Resident numbers are printed masked, in JSON as well. Exit codes: 0 done
+(whatever the verdict), 2 invalid input, 3 no answer (neither platform nor snapshot),
+4 refused (not signed in, no keyring, the platform rejected the call, an action that
+does not fit the check), 5 not saved (the disk is full, or another program held the
+cache's write lock too long; try again).
+
+Commands that write audit entries (check, batch, feedback, report, commitment, audit
+export/purge/import) run as the signed-in member of staff (``desktop.cli.session``):
+every entry names that person, never ``settings.json``'s clerk_id.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from desktop.bootstrap import Services, bootstrap
+from desktop.cli import session as cli_session
+from desktop.counter.adoption import ensure_counter
+from desktop.counter.check_service import CheckOutcome, NoAnswer
+from desktop.identifiers import IdentifierError, mask
+from desktop.platform import schemas
+from desktop.platform.client import PlatformError
+from desktop.settings import SettingsError
+from desktop.settings_record import notice_outside_changes
+from desktop.staff.accounts import StaffError
+from desktop.staff.credentials import API_KEY, DATA_KEY, SecretsUnavailable
+from local_cache.db import DatabaseBusyError, DiskFullError
+
+EXIT_OK, EXIT_INVALID, EXIT_NO_ANSWER, EXIT_REFUSED, EXIT_NOT_SAVED = 0, 2, 3, 4, 5
+ACTIONS = list(schemas.FeedbackAction.__args__)
+
+
+def common(parser: argparse.ArgumentParser) -> None:
+    """The global options every client command takes."""
+    parser.add_argument("--data-dir", type=Path, help="data directory (default: per user)")
+    parser.add_argument("--platform", help="platform base URL")
+    parser.add_argument("--counter", help="this counter's id")
+    parser.add_argument("--json", action="store_true", help="print data as JSON")
+
+
+def services(args: argparse.Namespace, *, adopt: bool = True) -> Services:
+    """Services for the command's global options, under the counter the platform knows.
+
+    A settings.json edited behind the desk's back is logged first, once
+    (``desktop.settings_record``); one the desk cannot use (a retention below the floor)
+    was already refused while reading it, before anything could be logged. Then, before
+    any service is built, the counter is checked (``desktop.counter.adoption``): a counter id that
+    differs from the adopted one is refused; when none was adopted yet and an API key is
+    there, the platform is asked (not for ``--offline`` / ``--local``)."""
+    svc = bootstrap(args.data_dir, {"platform_url": args.platform, "counter_id": args.counter})
+    try:
+        notice_outside_changes(svc)
+        if adopt:
+            online = not (getattr(args, "offline", False) or getattr(args, "local", False))
+            ensure_counter(svc, online=online)
+    except BaseException:
+        svc.close()
+        raise
+    return svc
+
+
+def guarded(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Turn the core's refusals into a message on stderr and an exit code."""
+
+    def wrapper(args: argparse.Namespace) -> int:
+        try:
+            return run(args)
+        except IdentifierError as exc:
+            return fail(exc, EXIT_INVALID)
+        except NoAnswer as exc:
+            return fail(exc, EXIT_NO_ANSWER)
+        except (SecretsUnavailable, PlatformError, SettingsError, StaffError) as exc:
+            return fail(exc, EXIT_REFUSED)
+        except (DiskFullError, DatabaseBusyError) as exc:
+            # Bilingual and without the SQL: what happened, and that nothing was saved.
+            return fail(exc, EXIT_NOT_SAVED)
+
+    return wrapper
+
+
+def fail(exc: Exception, code: int) -> int:
+    print(f"错误 / error: {exc}", file=sys.stderr)
+    return code
+
+
+def emit(args: argparse.Namespace, data: object, plain: Callable[[], None]) -> None:
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, default=str))
+    else:
+        plain()
+
+
+def public_view(outcome: CheckOutcome) -> dict:
+    """The check as printed: the subject's number masked."""
+    data = outcome.model_dump(mode="json")
+    data["subject"]["id"] = mask(outcome.subject.id)
+    return data
+
+
+# ---------------------------------------------------------------------------- check
+
+
+def configure_check(p: argparse.ArgumentParser) -> None:
+    """``check ID --item CODE [--offline]``."""
+    p.add_argument("identifier", metavar="ID")
+    p.add_argument("--item", required=True, help="business item code")
+    p.add_argument("--offline", action="store_true", help="answer from the snapshot only")
+    p.add_argument("--kind", choices=["uscc", "resident_id"])
+    common(p)
+
+
+@guarded
+def run_check(args: argparse.Namespace) -> int:
+    """Check one subject and print the verdict."""
+    svc = services(args)
+    try:
+        cli_session.require(svc)
+        outcome = svc.checks.check(args.identifier, args.item, offline=args.offline, kind=args.kind)
+    finally:
+        svc.close()
+
+    def plain() -> None:
+        s = outcome.subject
+        print(f"结论 / verdict: {outcome.verdict.label_zh} / {outcome.verdict.value}")
+        print(f"主体 / subject: {s.name or '（平台无记录 / unknown）'} {mask(s.id)} {s.district}")
+        print(
+            f"来源 / source: {'平台' if outcome.source == 'platform' else '离线快照'} / "
+            f"{outcome.source}" + ("  ⚠ 快照过时 / stale" if outcome.stale else "")
+        )
+        if outcome.notice:
+            print(outcome.notice)
+        for m in outcome.measures:
+            print(f"  [{m.kind.value}] {m.text} — {m.basis}")
+        print(f"核查编号 / check id: {outcome.check_id}")
+
+    emit(args, public_view(outcome), plain)
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------- sync, alerts
+
+
+def configure_sync(p: argparse.ArgumentParser) -> None:
+    """``sync [--full]``."""
+    p.add_argument("--full", action="store_true", help="resync everything from version 0")
+    common(p)
+
+
+@guarded
+def run_sync(args: argparse.Namespace) -> int:
+    """Bring the offline snapshot up to date."""
+    svc = services(args)
+
+    def progress(entries: int, version: int) -> None:
+        if not args.json:
+            print(
+                f"\r同步 / syncing: {entries:,} 条 entries, version {version}",
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    try:
+        report = svc.sync.sync(full=args.full, progress=progress)
+    finally:
+        svc.close()
+    if not args.json:
+        print(file=sys.stderr)
+    emit(
+        args,
+        report.__dict__,
+        lambda: print(
+            f"完成 / done: {report.pages} 页 pages, {report.entries:,} 条 entries, "
+            f"version {report.version}, {report.alerts} 条变动提醒 alerts"
+        ),
+    )
+    return EXIT_OK
+
+
+def configure_alerts(p: argparse.ArgumentParser) -> None:
+    """``alerts``."""
+    common(p)
+
+
+@guarded
+def run_alerts(args: argparse.Namespace) -> int:
+    """List change alerts of checked subjects."""
+    from local_cache import store
+
+    svc = services(args)
+    try:
+        with svc.engine.connect() as conn:
+            rows = store.open_alerts(conn, svc.protector)
+    finally:
+        svc.close()
+    emit(
+        args,
+        rows,
+        lambda: (
+            [print(f"{r['masked']} {r['name']}: {r['summary']}") for r in rows]
+            or print("无变动提醒 / no alerts")
+        ),
+    )
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------- feedback, outbox
+
+
+def configure_feedback(p: argparse.ArgumentParser) -> None:
+    """``feedback CHECK_ID --action ACTION [--reason TEXT] [--legal-ground TEXT]
+    [--supervisor ID] [--password-stdin]``."""
+    p.add_argument("check_id", metavar="CHECK_ID")
+    p.add_argument("--action", required=True, choices=ACTIONS)
+    p.add_argument("--reason", default="")
+    p.add_argument("--case-no", default="", help="(not used: kept for old scripts)")
+    p.add_argument("--legal-ground", default="", help="overridden: the legal ground")
+    p.add_argument("--supervisor", metavar="STAFF_ID",
+                   help="overridden: the approving supervisor (not the signed-in clerk)")
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read the supervisor's password from stdin")
+    common(p)
+
+
+@guarded
+def run_feedback(args: argparse.Namespace) -> int:
+    """Record the clerk's decision on a check through the window's own flows; the outbox
+    sends it. An action that does not fit the check is refused with nothing written."""
+    from desktop.counter import decision_rules
+    from desktop.counter.flows import FlowError
+
+    svc = services(args)
+    try:
+        person = cli_session.require(svc, decide=True)
+        outcome = svc.checks.recall(args.check_id)
+        if outcome is None:
+            return fail(
+                LookupError(
+                    f"本机没有核查编号 {args.check_id} / no check {args.check_id} on this desk"
+                ),
+                EXIT_INVALID,
+            )
+        try:
+            decision_rules.decides(person.role)
+            row = _decide(args, svc, outcome)
+        except FlowError as exc:
+            return fail(exc, EXIT_REFUSED)
+        # Try to send at once; if the platform is away the row waits in the outbox.
+        try:
+            svc.outbox.flush(svc.client)
+        except (PlatformError, SecretsUnavailable):
+            pass
+        counts = svc.outbox.counts()
+    finally:
+        svc.close()
+    emit(
+        args,
+        {"outbox_id": row, **counts},
+        lambda: print(f"已记录 / queued: outbox #{row}（待发送 / pending {counts['pending']}）"),
+    )
+    return EXIT_OK
+
+
+def _decide(args: argparse.Namespace, svc: Services, outcome: CheckOutcome) -> int:
+    """One action through ``desktop.counter.flows`` / ``desktop.counter.commitments``, as the
+    window does."""
+    from desktop.counter import commitments, decision_rules, flows
+    from desktop.staff import accounts as staff
+
+    action = args.action
+    if action == "terminated":
+        return flows.terminate(svc, outcome, args.reason)
+    if action == "proceeded":
+        return flows.proceed(svc, outcome, args.reason)
+    if action == "overridden":
+        decision_rules.fit(outcome, action)
+        decision_rules.undecided(svc.engine, outcome.check_id)
+        if not args.supervisor:
+            raise decision_rules.refuse(
+                "依法继续办理需要 --reason、--legal-ground 和 --supervisor 科室负责人批准",
+                "an override needs --reason, --legal-ground and --supervisor (a supervisor "
+                "approves with their password)")
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = getpass.getpass(f"{args.supervisor} 的密码 / password: ")
+        approver = staff.require_supervisor(svc.engine, args.supervisor, password)
+        return flows.override(svc, outcome, args.reason, args.legal_ground, approver)
+    if action == "fast_tracked":
+        decision_rules.fit(outcome, action)
+        raise decision_rules.refuse(
+            "容缺受理请在窗口办理（打印承诺书并登记承诺）",
+            "fast-track in the window: it prints the letter and opens the commitment")
+    # commitment_fulfilled / commitment_breached: through the fast-track's commitment.
+    commitment = decision_rules.commitment_of(svc.engine, outcome.check_id)
+    return commitments.close(svc, commitment, action == "commitment_fulfilled", args.reason)
+
+
+def configure_outbox(p: argparse.ArgumentParser) -> None:
+    """``outbox [status|flush|retry ID]``."""
+    p.add_argument("what", nargs="?", default="status", choices=["status", "flush", "retry"])
+    p.add_argument("row", nargs="?", type=int, help="row id for retry")
+    common(p)
+
+
+@guarded
+def run_outbox(args: argparse.Namespace) -> int:
+    """Show, send or retry queued feedback."""
+    svc = services(args)
+    try:
+        if args.what == "flush":
+            report = svc.outbox.flush(svc.client)
+            if not args.json:
+                print(
+                    f"发送 / sent {report.sent}, 失败 / failed {report.failed}, "
+                    f"推迟 / deferred {report.deferred}"
+                )
+        elif args.what == "retry":
+            if args.row is None or not svc.outbox.retry(args.row):
+                return fail(
+                    LookupError(f"没有失败的记录 #{args.row} / no failed row #{args.row}"),
+                    EXIT_INVALID,
+                )
+        counts = svc.outbox.counts()
+        failed = svc.outbox.failed()
+    finally:
+        svc.close()
+
+    def plain() -> None:
+        print(
+            f"待发送 / pending {counts['pending']}, 已发送 / sent {counts['sent']}, "
+            f"失败 / failed {counts['failed']}"
+        )
+        for f in failed:
+            print(f"  #{f['id']} {f['action']}: {f['reason']}")
+
+    emit(args, counts, plain)
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------- batch
+
+
+def configure_batch(p: argparse.ArgumentParser) -> None:
+    """``batch INPUT --item CODE -o OUTPUT``."""
+    p.add_argument("input", type=Path, metavar="INPUT", help="CSV or XLSX of applicants")
+    p.add_argument("--item", required=True, help="business item code")
+    p.add_argument("-o", "--output", type=Path, required=True, help="result CSV or XLSX")
+    common(p)
+
+
+@guarded
+def run_batch(args: argparse.Namespace) -> int:
+    """Check every row of a table; one result row per input row, in input order."""
+    from desktop.batch.files import BatchFileError, read_table
+    from desktop.batch.output import write_table
+
+    try:
+        table = read_table(args.input)
+    except BatchFileError as exc:
+        return fail(exc, EXIT_INVALID)
+    svc = services(args)
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r批量核查 / checking {done:,}/{total:,}", end="", file=sys.stderr, flush=True)
+
+    try:
+        cli_session.require(svc)
+        header, rows, report = svc.batch.run(table, args.item, progress)
+        write_table(args.output, header, rows)
+    except BatchFileError as exc:
+        return fail(exc, EXIT_INVALID)
+    finally:
+        svc.close()
+    print(file=sys.stderr)
+    emit(
+        args,
+        report.__dict__,
+        lambda: print(
+            f"共 {report.rows} 行 / rows：核查 {report.checked}，无效 {report.invalid}，"
+            f"未核查 {report.failed} / checked, invalid, not checked → {args.output}"
+        ),
+    )
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------- login, logout
+
+
+def configure_login(p: argparse.ArgumentParser) -> None:
+    """``login [--staff ID [--password-stdin]]``."""
+    p.add_argument("--staff", metavar="STAFF_ID",
+                   help=f"sign in as this member of staff for {cli_session.SESSION_HOURS:g} h")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    common(p)
+
+
+def configure_logout(p: argparse.ArgumentParser) -> None:
+    """``logout [--staff]``."""
+    p.add_argument("--staff", action="store_true", help="end the staff CLI session")
+    common(p)
+
+
+@guarded
+def run_login(args: argparse.Namespace) -> int:
+    """Store this counter's API key in the OS keyring (typed without echo) and adopt its
+    counter; with ``--staff``, open a CLI session as that member of staff instead."""
+    svc = services(args, adopt=False)
+    if args.staff:
+        try:
+            if args.password_stdin:
+                password = sys.stdin.readline().rstrip("\r\n")
+            else:
+                password = getpass.getpass(f"{args.staff} 的密码 / password: ")
+            person, until = cli_session.open_session(svc, args.staff, password)
+        finally:
+            svc.close()
+        print(f"已登录 / signed in: {person.staff_id} ({person.role})，"
+              f"有效至 / until {until.isoformat(timespec='minutes')}")
+        return EXIT_OK
+    # Fails now, before a key is typed, if no keyring is usable; makes no data key (a
+    # restored data folder's own key is still to be imported with 'creditdesk key import').
+    svc.secrets.get(DATA_KEY)
+    key = getpass.getpass("接口密钥 / API key: ").strip()
+    if not key:
+        return fail(ValueError("未输入密钥 / no key entered"), EXIT_INVALID)
+    previous = svc.secrets.get(API_KEY)
+    svc.secrets.set(API_KEY, key)
+    try:
+        ensure_counter(svc, ask=True)  # the key's counter, adopted or refused now
+    except SettingsError:
+        # A key of another counter than this data directory's: the old key stays.
+        if previous and previous != key:
+            svc.secrets.set(API_KEY, previous)
+        else:
+            svc.secrets.delete(API_KEY)
+        raise
+    finally:
+        svc.close()
+    print("已保存到系统密钥库 / stored in the OS keyring")
+    print(f"窗口 / counter: {svc.settings['counter_id']}")
+    return EXIT_OK
+
+
+@guarded
+def run_logout(args: argparse.Namespace) -> int:
+    """Remove the API key from the keyring; with ``--staff``, end the CLI session."""
+    svc = services(args, adopt=False)
+    if args.staff:
+        try:
+            who = cli_session.close_session(svc)
+        finally:
+            svc.close()
+        print(f"已退出 / signed out: {who}" if who else "没有登录的会话 / no CLI session")
+        return EXIT_OK
+    svc.secrets.delete(API_KEY)
+    print("已退出 / signed out")
+    return EXIT_OK

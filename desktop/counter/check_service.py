@@ -1,0 +1,270 @@
+"""The check at the counter: ask the platform, or answer from the snapshot when it cannot.
+
+``check(identifier, item)`` validates the identifier, asks the platform and keeps the
+answer (``source: platform``). When the platform is unreachable, failing or its circuit
+is open, the verdict is computed from the local list snapshot with the same domain
+rules the platform uses (``source: offline``), with the snapshot's age and a stale flag
+past the configured limit. A prohibit found offline is still a prohibit. An answer that
+contradicts itself counts as no answer. A refused TLS certificate is not answered offline:
+the check fails with the certificate message (a configuration error or an interception,
+like a 401, not an outage).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+import uuid
+from collections.abc import Callable
+from typing import Literal
+
+from pydantic import BaseModel
+from sqlalchemy import Engine
+
+from desktop.domain import Measure, SubjectKind
+from desktop.identifiers import IdentifierKind, SubjectId, parse_identifier
+from desktop.platform import schemas
+from desktop.platform.client import (
+    PlatformClient,
+    PlatformProtocolError,
+    PlatformUnavailable,
+    PlatformUntrusted,
+)
+from desktop.verdict import decide
+from local_cache import store
+from local_cache.db import UnitOfWork
+from local_cache.protect import Protector
+
+
+class NoAnswer(RuntimeError):
+    """Neither the platform nor a snapshot can answer; says why, in both languages."""
+
+
+class CheckOutcome(BaseModel):
+    """What the clerk sees for one check, wherever the answer came from."""
+
+    check_id: str
+    subject: schemas.SubjectOut
+    item: str
+    verdict: schemas.Verdict
+    measures: list[schemas.MatchedMeasure]
+    records: list[schemas.RecordOut]
+    grade: schemas.GradeOut | None = None
+    warnings: list[schemas.WarningOut] = []
+    related: list[schemas.RelatedOut] = []
+    source: Literal["platform", "offline"]
+    as_of: dt.datetime
+    stale: bool = False
+    snapshot_age_hours: float | None = None
+    notice: str = ""
+
+
+_HIT_KINDS = ("blacklist", "serious_illegal", "business_abnormality", "red_list")
+_CST = dt.timezone(dt.timedelta(hours=8))
+
+
+def check_summary(outcome: CheckOutcome) -> dict:
+    """What statistics need of a check: district, records in force by kind, warning
+    levels and matched measures by kind (kept in the ``check`` audit entry's details)."""
+    day = outcome.as_of.astimezone(_CST).date()
+    hits = dict.fromkeys(_HIT_KINDS, 0)
+    for r in outcome.records:
+        in_force = (r.state.value == "active" and r.listed_on <= day
+                    and (r.expires_on is None or r.expires_on > day))
+        if in_force and r.kind.value in hits:
+            hits[r.kind.value] += 1
+    measures: dict[str, int] = {}
+    for m in outcome.measures:
+        measures[m.kind.value] = measures.get(m.kind.value, 0) + 1
+    return {"district": outcome.subject.district, "hits": hits,
+            "warnings": [w.level.value for w in outcome.warnings], "measures": measures}
+
+
+def measures_from_catalog(catalog: schemas.CatalogOut) -> list[Measure]:
+    """The catalogue's measures list as domain measures for the verdict rules."""
+    return [
+        Measure(
+            m.code,
+            m.kind,
+            m.text,
+            m.basis,
+            frozenset(m.record_kinds),
+            frozenset(m.fields),
+            frozenset(m.items),
+        )
+        for m in catalog.measures
+    ]
+
+
+class CheckService:
+    """Checks with fallback to the snapshot; every check is kept and logged."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        protector: Protector,
+        client: PlatformClient,
+        *,
+        counter: str,
+        clerk: str,
+        stale_hours: float,
+        now: Callable[[], float] = time.time,
+    ) -> None:
+        self._engine, self._protector, self._client = engine, protector, client
+        self._counter, self._clerk, self._stale_hours = counter, clerk, stale_hours
+        self._now = now
+        self._parsed: tuple[str, set[str], list[Measure]] | None = None
+
+    def check(
+        self, raw: str, item: str, *, offline: bool = False, kind: str | None = None
+    ) -> CheckOutcome:
+        """Check ``raw`` for ``item``; raises IdentifierError, PlatformRejected,
+        PlatformUntrusted or NoAnswer."""
+        subject = parse_identifier(raw, kind=kind)
+        outcome = None
+        reason = ""
+        if not offline:
+            try:
+                result = self._client.credit(subject.normalized, item, kind)
+                outcome = CheckOutcome(**result.model_dump(), source="platform")
+            except PlatformUntrusted:
+                # A refused certificate is a wrong trust setting or an interception, not an
+                # outage: an offline answer would hide it behind the routine offline banner.
+                raise
+            except (PlatformUnavailable, PlatformProtocolError) as exc:
+                reason = str(exc)
+        if outcome is None:
+            outcome = self._offline(subject, item, reason)
+        self._keep(subject, outcome)
+        return outcome
+
+    def _offline(self, subject: SubjectId, item: str, reason: str) -> CheckOutcome:
+        with self._engine.connect() as conn:
+            # One query for the three, read fresh on every check: a sync changes them.
+            meta = store.get_metas(conn, "list_version", "last_sync_at", "catalog_json",
+                                   "snapshot_rebuilding")
+            version = int(meta.get("list_version") or "0")
+            synced_at = meta.get("last_sync_at")
+            catalog_json = meta.get("catalog_json")
+            if meta.get("snapshot_rebuilding"):
+                # A full resync emptied the snapshot and is refilling it: a subject whose
+                # records are not back yet would look clear.
+                raise NoAnswer(
+                    "平台不可用，且本机名单快照正在全量重建，暂不能离线核查，请稍后重试"
+                    + (f"。原因：{reason}" if reason else "")
+                    + " / the platform cannot be reached and the desk's list snapshot is "
+                    "being rebuilt by a full sync: try again when the sync has finished"
+                )
+            if not version or not synced_at or not catalog_json:
+                raise NoAnswer(
+                    "平台不可用，且本机没有名单快照，无法核查。请在网络恢复后同步"
+                    + (f"。原因：{reason}" if reason else "")
+                    + " / the platform cannot be reached and this desk has no list snapshot; "
+                    "sync when the network is back"
+                )
+            snap_subject, snap_records = store.snapshot_lookup(
+                conn, self._protector, subject.normalized
+            )
+        items, measures = self._catalog(catalog_json)
+        if item not in items:
+            raise NoAnswer(f"未知事项 {item} / unknown business item {item}")
+        records = [
+            schemas.RecordOut(
+                id=r.record_id,
+                kind=r.kind,
+                field=r.field,
+                department=r.department,
+                basis=r.basis,
+                listed_on=r.listed_on,
+                expires_on=r.expires_on,
+                state=r.state,
+            )
+            for r in snap_records
+        ]
+        today = dt.date.today()
+        for r in records:
+            r.state = r.to_domain(subject.normalized).state_on(today)
+        result = decide(
+            [r.to_domain(subject.normalized) for r in records],
+            measures,
+            item,
+            today,
+        )
+        age_hours = max(0.0, (self._now() - float(synced_at)) / 3600)
+        stale = age_hours > self._stale_hours
+        kind = (
+            SubjectKind.ORGANISATION if subject.kind is IdentifierKind.USCC else SubjectKind.PERSON
+        )
+        notice = (
+            f"离线核查：依据 {age_hours:.1f} 小时前同步的名单快照 / offline answer from a "
+            f"snapshot synced {age_hours:.1f} h ago"
+        )
+        if stale:
+            notice += (
+                f"；快照已超过 {self._stale_hours:g} 小时，可能过时 / the snapshot is "
+                f"older than {self._stale_hours:g} h and may be out of date"
+            )
+        return CheckOutcome(
+            check_id=f"L-{uuid.uuid4()}",
+            subject=schemas.SubjectOut(
+                id=subject.normalized,
+                kind=snap_subject.kind if snap_subject else kind,
+                name=snap_subject.name if snap_subject else "",
+                district=snap_subject.district if snap_subject else "",
+                known=snap_subject is not None,
+            ),
+            item=item,
+            verdict=result.verdict,
+            measures=[schemas.MatchedMeasure.from_match(m) for m in result.matches],
+            records=records,
+            source="offline",
+            as_of=dt.datetime.now(dt.UTC),
+            stale=stale,
+            snapshot_age_hours=round(age_hours, 2),
+            notice=notice,
+        )
+
+    def _catalog(self, catalog_json: str) -> tuple[set[str], list[Measure]]:
+        """Item codes and measures of the stored catalogue, parsed once per version."""
+        if self._parsed is None or self._parsed[0] != catalog_json:
+            catalog = schemas.CatalogOut.model_validate_json(catalog_json)
+            self._parsed = (catalog_json, {i.code for i in catalog.items},
+                            measures_from_catalog(catalog))
+        return self._parsed[1], self._parsed[2]
+
+    def _keep(self, subject: SubjectId, outcome: CheckOutcome) -> None:
+        """Keep the answer, log the check, remember the subject: one transaction."""
+        with UnitOfWork(self._engine) as uow:
+            store.save_result(
+                uow.conn,
+                self._protector,
+                check_id=outcome.check_id,
+                subject_id=subject.normalized,
+                item=outcome.item,
+                verdict=outcome.verdict.value,
+                source=outcome.source,
+                body=outcome.model_dump_json(),
+            )
+            store.append_audit(
+                uow.conn,
+                self._protector,
+                counter=self._counter,
+                clerk=self._clerk,
+                event="check",
+                subject_id=subject.normalized,
+                masked=subject.masked,
+                item=outcome.item,
+                verdict=outcome.verdict.value,
+                source=outcome.source,
+                details={"check_id": outcome.check_id, "stale": outcome.stale,
+                         **check_summary(outcome)},
+            )
+            store.mark_checked(uow.conn, self._protector, subject.normalized, subject.masked)
+            uow.commit()
+
+    def recall(self, check_id: str) -> CheckOutcome | None:
+        """A kept answer by its check id."""
+        with self._engine.connect() as conn:
+            body = store.load_result(conn, self._protector, check_id)
+        return CheckOutcome.model_validate(json.loads(body)) if body else None

@@ -1,0 +1,2 @@
+"""The batch window: choose a list, watch it checked, open the result.
+"""

@@ -1,0 +1,224 @@
+"""The counter window's half of the counter flow (``desktop.counter.state_machine``).
+
+One check runs at a time and one decision is pending at a time. A check handed in from
+the Samples menu, ``--check``, a link or the single-instance channel while a check runs or
+a dialog waits for the clerk is validated at once (pure, instant), queued and shown as
+queued (masked identifiers only); it starts when the previous decision finished. The
+lookup field + Enter while a check runs is refused as before (while a dialog is open the
+window takes no input). The dialog a step opens comes from ``ui.counter.verdict_dialogs``; it is
+opened with ``open()`` and reports through ``finished``; its ``busy_changed`` is the
+flow's deciding / awaiting. Every check runs on ``ctx.runner``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QLabel
+
+from desktop.counter import flows
+from desktop.counter.check_service import CheckOutcome
+from desktop.counter.state_machine import CounterFlow, Phase, QueueFull, Request
+from desktop.identifiers import IdentifierError, parse_identifier
+from ui.counter.verdict_dialogs import DIALOGS
+from ui.widgets import theme
+from ui.widgets.decision_dialog import DecisionDialog
+
+if TYPE_CHECKING:
+    from ui.counter.main_window import MainWindow
+
+QUEUE_SHOWN = 5  # masked identifiers listed in the queue line; the rest are counted
+
+
+class CounterDriver(QObject):
+    """Runs the window's checks through a ``CounterFlow``; ``dialogs`` maps a step to the
+    dialog it opens (a test looking only at the card may empty it)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.w = window
+        self.flow = CounterFlow()
+        self.dialogs = dict(DIALOGS)
+        self.dialog: DecisionDialog | None = None  # the one open, if any
+        self._notes = ""
+        self.queue_label = QLabel()
+        self.queue_label.setAccessibleName(self.tr("排队待核查"))
+        self.queue_label.setWordWrap(True)
+        self.queue_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.queue_label.setStyleSheet(theme.QUEUE_STYLE)
+        self.queue_label.setVisible(False)
+
+    # ------------------------------------------------------------------ handing in
+
+    def run_check(self, identifier: str, item: str, source: str = "channel") -> None:
+        """A check from elsewhere: at once when the counter is free, else queued."""
+        w = self.w
+        if w.isMinimized():
+            w.showNormal()
+        w.activateWindow()
+        if self.flow.free and not self.flow.queued:
+            if item:  # "" keeps the item chosen on screen
+                w.item_picker.set_code(item)
+            w.lookup.setText(identifier)
+            self.submit(source)
+            return
+        try:
+            subject = parse_identifier(identifier)
+        except IdentifierError as exc:
+            w._say(self.tr("✖ 号码无效：%1").replace("%1", str(exc)), theme.FAILURE)
+            return
+        item = item or w.item_picker.current_code()
+        if not item:
+            w._say(self.tr("✖ 请先选择办理事项 / choose a business item"), theme.FAILURE)
+            return
+        try:
+            self.flow.hand_in(Request(subject.normalized, item, source))
+        except QueueFull as exc:
+            w._say("✖ " + str(exc), theme.FAILURE)
+            return
+        self._show_queue()
+
+    def submit(self, source: str = "scan") -> None:
+        """Enter: validate here, check on the runner; invalid input never leaves the desk."""
+        w = self.w
+        if not self.flow.free:
+            w._say(self.tr("正在核查上一位申请人，请稍候"), theme.CAUTION)
+            return
+        item = w.item_picker.current_code()
+        try:
+            subject = parse_identifier(w.lookup.text())
+        except IdentifierError as exc:
+            w._say(self.tr("✖ 号码无效：%1").replace("%1", str(exc)), theme.FAILURE)
+            w.lookup.selectAll()
+            w.lookup.setFocus()
+            return
+        if not item:
+            w._say(self.tr("✖ 请先选择办理事项 / choose a business item"), theme.FAILURE)
+            w.item_picker.setFocus()
+            return
+        notes = [f"{subject.kind.label_zh} {subject.masked}"]
+        if subject.converted_from_15:
+            notes.append(self.tr("由15位旧号码转换"))
+        if subject.extracted:
+            notes.append(self.tr("从扫描内容中提取"))
+        request = Request(subject.normalized, item, source)
+        if self.flow.hand_in(request):
+            self._start(request, " · ".join(notes))
+        else:
+            self._show_queue()
+
+    def _start(self, request: Request, notes: str) -> None:
+        w = self.w
+        self._notes = notes
+        w._say(self.tr("正在核查 %1 …").replace("%1", notes), "")
+        w.lookup.clear()  # ready for the next scan
+        w.lookup.setFocus()
+        w.checking = True
+        w.check_button.setEnabled(False)
+        svc = self.w.ctx.services
+        w.ctx.runner.submit(svc.checks.check, request.identifier, request.item,
+                            done=self._checked, failed=self._check_failed)
+
+    def _next(self) -> None:
+        """The previous check is done: start the next queued one, if any."""
+        request = self.flow.next()
+        self._show_queue()
+        if request is None:
+            return
+        self.w.item_picker.set_code(request.item)
+        subject = parse_identifier(request.identifier)
+        self._start(request, f"{subject.kind.label_zh} {subject.masked}")
+
+    def _show_queue(self) -> None:
+        queued = self.flow.queued
+        self.queue_label.setVisible(bool(queued))
+        shown = "、".join(r.masked for r in queued[:QUEUE_SHOWN])
+        if len(queued) > QUEUE_SHOWN:
+            shown += "、…"
+        self.queue_label.setText(self.tr("排队待核查 %1 位：%2 / %1 checks queued")
+                                 .replace("%1", str(len(queued))).replace("%2", shown))
+
+    # ------------------------------------------------------------------ the answer
+
+    def _checked(self, outcome: CheckOutcome) -> None:
+        w = self.w
+        step = self.flow.checked(outcome)
+        w.checking = False
+        w.check_button.setEnabled(True)
+        w.outcome = outcome
+        w.last_decision = None
+        w.card.show_outcome(outcome, w.item_picker.name_of(outcome.item))
+        w._say("✔ " + self._notes, "")
+        w.status.set_platform(outcome.source == "platform")
+        w.status.refresh()  # a check may have queued an audit anchor
+        w.item_picker.remember(outcome.item)
+        for action in (w.print_action, w.save_pdf_action):
+            action.setEnabled(True)
+        w.ack_action.setEnabled(step is flows.Step.ACKNOWLEDGE)
+        w.fast_track_action.setEnabled(step is flows.Step.FAST_TRACK)
+        w.lookup.setFocus()
+        if self.flow.phase is Phase.AWAITING_DECISION:
+            self._open(step, outcome)
+        else:
+            self._next()
+
+    def _check_failed(self, exc: BaseException) -> None:
+        w = self.w
+        self.flow.check_failed()
+        w.checking = False
+        w.check_button.setEnabled(True)
+        w._say(self.tr("✖ 无法核查：%1").replace("%1", str(exc)), theme.FAILURE)
+        w.lookup.setFocus()
+        self._next()
+
+    # ------------------------------------------------------------------ the dialogs
+
+    def _open(self, step: flows.Step, outcome: CheckOutcome) -> None:
+        """The step's dialog, window-modal; without one (a test's empty registry) the
+        decision is done at once."""
+        factory = self.dialogs.get(step)
+        if factory is None:
+            self.flow.decided()
+            self._next()
+            return
+        dialog = factory(self.w.ctx, outcome, self.w)
+        self.dialog = dialog
+        dialog.busy_changed.connect(self.flow.deciding)
+        dialog.finished.connect(lambda _r, s=step, d=dialog: self._finished(s, d))
+        dialog.open()
+
+    def _finished(self, step: flows.Step, dialog: DecisionDialog) -> None:
+        w = self.w
+        self.dialog = None
+        self.flow.decided()
+        w.last_decision = dialog.decision
+        if step is flows.Step.FAST_TRACK and dialog.decision is not None:
+            w.fast_track_action.setEnabled(False)
+            w.card.set_fast_tracked(dialog.decision.letter_no)
+        dialog.deleteLater()
+        w.activateWindow()
+        w.lookup.setFocus()
+        self._next()
+
+    def fast_track(self) -> None:
+        """F8: offer tolerance acceptance (容缺受理) for the incentive verdict on screen."""
+        outcome = self.w.outcome
+        if (outcome is None or flows.step_for(outcome) is not flows.Step.FAST_TRACK
+                or not self.flow.free or self.flow.queued):
+            return
+        self.flow.offered()
+        self._open(flows.Step.FAST_TRACK, outcome)
+
+    def acknowledge(self) -> None:
+        """Ctrl+K: the clerk has read the alert (logged on the runner)."""
+        w = self.w
+        outcome = w.outcome
+        if outcome is None or flows.step_for(outcome) is not flows.Step.ACKNOWLEDGE:
+            return
+        w.ack_action.setEnabled(False)
+        w.ctx.runner.submit(flows.acknowledge, w.ctx.services, outcome,
+                            done=lambda _r: w.card.set_acknowledged(),
+                            failed=lambda exc: w._say(self.tr("✖ 无法核查：%1")
+                                                      .replace("%1", str(exc)), theme.FAILURE))
+        w.lookup.setFocus()

@@ -1,0 +1,218 @@
+"""Signing in at the desk, and the first account of a new desk.
+
+``SignInDialog.sign_in(ctx)`` first asks (on the runner) how many accounts the desk has.
+With none, the dialog shows its first-run page: the first account must be a supervisor
+(``desktop.staff.accounts.add`` needs nobody's approval for it) and is signed in straight away.
+Otherwise staff id and password go to ``desktop.staff.session.sign_in``; its refusals (wrong
+password, the five-attempt lockout) are shown as the core words them.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.bootstrap import Services
+from desktop.staff import accounts as staff
+from desktop.staff import session
+from ui.context import DeskContext
+from ui.widgets import theme
+from ui.widgets.approval import error_text
+from ui.widgets.decision_dialog import DecisionDialog
+
+
+def create_first_supervisor(svc: Services, staff_id: str, name: str,
+                            password: str) -> staff.Staff:
+    """The desk's first account (a supervisor), then signed in (runs on the runner)."""
+    staff.add(svc.engine, staff_id, name, "supervisor", password, None)
+    return session.sign_in(svc, staff_id, password)
+
+
+def count_accounts(svc: Services) -> int:
+    """How many accounts the desk has (runs on the runner: opens the cache file)."""
+    return staff.count(svc.engine)
+
+
+def _password_field(accessible: str) -> QLineEdit:
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setAccessibleName(accessible)
+    return field
+
+
+class SignInDialog(DecisionDialog):
+    """Staff id + password; or, on a desk without accounts, create the first supervisor.
+    ``person`` (also ``decision``) is who signed in."""
+
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.person: staff.Staff | None = None
+        self.mode = "loading"  # then "sign_in" or "first_run"
+        self._asked = False
+        self.setWindowTitle(self.tr("登录 — 一窗受理信用核查"))
+        self.setMinimumWidth(420)
+
+        self.title = QLabel(self.tr("正在读取账号…"))
+        self.title.setStyleSheet(theme.TITLE_STYLE)
+        self.title.setWordWrap(True)
+
+        # sign-in page
+        self.staff_id = QLineEdit()
+        self.staff_id.setAccessibleName(self.tr("工号"))
+        self.staff_id.setMaxLength(64)
+        self.password = _password_field(self.tr("密码"))
+        sign_in_page = QWidget()
+        form = QFormLayout(sign_in_page)
+        form.addRow(self.tr("工号(&I)："), self.staff_id)
+        form.addRow(self.tr("密码(&W)："), self.password)
+
+        # first-run page
+        self.new_id = QLineEdit()
+        self.new_id.setAccessibleName(self.tr("负责人工号"))
+        self.new_id.setMaxLength(64)
+        self.new_name = QLineEdit()
+        self.new_name.setAccessibleName(self.tr("负责人姓名"))
+        self.new_name.setMaxLength(64)
+        self.new_password = _password_field(self.tr("密码"))
+        self.new_password2 = _password_field(self.tr("再次输入密码"))
+        first_page = QWidget()
+        first = QFormLayout(first_page)
+        first.addRow(self.tr("工号(&I)："), self.new_id)
+        first.addRow(self.tr("姓名(&N)："), self.new_name)
+        first.addRow(self.tr("密码(&W)（至少 8 位）："), self.new_password)
+        first.addRow(self.tr("再次输入密码(&A)："), self.new_password2)
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(sign_in_page)
+        self.pages.addWidget(first_page)
+        self.pages.setEnabled(False)
+
+        self.sign_in_button = QPushButton(self.tr("登录(&L)"))
+        self.sign_in_button.setAccessibleName(self.tr("登录"))
+        self.sign_in_button.setDefault(True)
+        self.sign_in_button.setEnabled(False)
+        self.create_button = QPushButton(self.tr("创建并登录(&C)"))
+        self.create_button.setAccessibleName(self.tr("创建负责人账号并登录"))
+        self.create_button.setVisible(False)
+        self.cancel_button = QPushButton(self.tr("取消(&Q)"))
+        self.cancel_button.setAccessibleName(self.tr("取消登录"))
+        self.cancel_button.setAutoDefault(False)
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.sign_in_button)
+        buttons.addWidget(self.create_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.pages)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+
+        self.sign_in_button.clicked.connect(self._sign_in)
+        self.create_button.clicked.connect(self._create)
+        self.cancel_button.clicked.connect(self.reject)
+
+    @classmethod
+    def sign_in(cls, ctx: DeskContext, parent: QWidget | None = None) -> staff.Staff | None:
+        """Who signed in (``ctx.sign_in`` was called), or None when cancelled. Blocks
+        (``exec``): only at start-up, before any window; the window opens the dialog with
+        ``open()`` and reads ``person`` when it finished."""
+        dialog = cls(ctx, parent)
+        try:
+            dialog.exec()
+            return dialog.person
+        finally:
+            dialog.deleteLater()
+
+    # ------------------------------------------------------------------ which page
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._asked:
+            self._asked = True
+            self.ctx.runner.submit(count_accounts, self.ctx.services,
+                                   done=self._counted, failed=self._count_failed)
+
+    def _counted(self, accounts: int) -> None:
+        self.mode = "first_run" if accounts == 0 else "sign_in"
+        self.pages.setEnabled(True)
+        if self.mode == "first_run":
+            self.title.setText(self.tr("本窗口还没有账号：请创建第一个账号（科室负责人）"))
+            self.pages.setCurrentIndex(1)
+            self.sign_in_button.setVisible(False)
+            self.create_button.setVisible(True)
+            self.create_button.setDefault(True)
+            self.new_id.setFocus()
+        else:
+            self.title.setText(self.tr("请登录"))
+            self.sign_in_button.setEnabled(True)
+            self.staff_id.setFocus()
+
+    def _count_failed(self, exc: BaseException) -> None:
+        self.title.setText(self.tr("无法读取账号"))
+        self.error.setText(error_text(exc))
+
+    # ------------------------------------------------------------------ keyboard
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter in a field that is not the last one moves on instead of submitting."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            chain = ([self.staff_id] if self.mode == "sign_in" else
+                     [self.new_id, self.new_name, self.new_password])
+            focused = self.focusWidget()
+            if focused in chain:
+                self.focusNextChild()
+                event.accept()
+                return
+        super().keyPressEvent(event)
+
+    # ------------------------------------------------------------------ actions
+
+    def busy_controls(self) -> list[QWidget]:
+        return [self.pages, self.sign_in_button, self.create_button, self.cancel_button]
+
+    def _sign_in(self) -> None:
+        if self.mode != "sign_in":
+            return
+        self.record(session.sign_in, self.ctx.services, self.staff_id.text(),
+                    self.password.text(), done=self._signed_in)
+
+    def _create(self) -> None:
+        if self.busy or self.mode != "first_run":
+            return
+        if self.new_password.text() != self.new_password2.text():
+            self.error.setText("⚠ " + self.tr("两次输入的密码不一致 / the two passwords differ"))
+            self.new_password2.clear()
+            self.new_password2.setFocus()
+            return
+        self.record(create_first_supervisor, self.ctx.services, self.new_id.text().strip(),
+                    self.new_name.text(), self.new_password.text(), done=self._signed_in)
+
+    def _signed_in(self, person: staff.Staff) -> None:
+        self.set_busy(False)
+        self.person = person
+        self.password.clear()
+        self.new_password.clear()
+        self.new_password2.clear()
+        self.ctx.sign_in(person)
+        self.finish(person)
+
+    def failed(self, exc: BaseException) -> None:
+        """Refused (wrong password, lockout, ...): said, and the field to try again."""
+        super().failed(exc)
+        if self.mode == "sign_in":
+            self.password.clear()
+            self.password.setFocus()
+        else:
+            self.new_id.setFocus()
