@@ -575,6 +575,10 @@ ID number: %2    Item: %3</translation>
 <context>
     <name>CounterDriver</name>
     <message>
+        <source> — 按 F6 核查下一位 / F6: next applicant</source>
+        <translation> — F6: next applicant</translation>
+    </message>
+    <message>
         <source>排队待核查</source>
         <translation>Checks queued</translation>
     </message>
@@ -1646,6 +1650,10 @@ Signed in before locking: %2 (%3). They or a supervisor can unlock.</translation
     <message>
         <source>容缺受理…</source>
         <translation>Tolerance acceptance…</translation>
+    </message>
+    <message>
+        <source>下一位</source>
+        <translation>Next applicant</translation>
     </message>
     <message>
         <source>立即同步名单</source>

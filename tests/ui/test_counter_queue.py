@@ -9,7 +9,7 @@ import gc
 import json
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 from sqlalchemy import select
 
@@ -155,7 +155,23 @@ def test_a_full_queue_and_an_invalid_number_are_refused_and_the_rest_all_answere
     assert "排队" in window.message.text() and "queued" in window.message.text()
     assert len(window.counter.flow.queued) == MAX_QUEUE
     dialog.terminate_button.click()
-    qtbot.waitUntil(lambda: window.counter.flow.phase is Phase.DONE
-                    and not window.counter.flow.queued, timeout=WAIT * 2)
+    # Each clear answer stays on screen until the clerk moves on (F6): none is replaced
+    # before it was seen.
+    presses = 0
+    while True:
+        qtbot.waitUntil(lambda: window.counter.holding or (
+            window.counter.flow.phase is Phase.DONE and not window.counter.flow.queued),
+            timeout=WAIT)
+        if not window.counter.holding:
+            break
+        assert window.outcome.subject.id == clear.id
+        assert "未发现信用记录" in window.card.banner.text()
+        assert "F6" in label.text() and window.next_action.isEnabled()
+        shown = window.outcome
+        qtbot.keyClick(window.lookup, Qt.Key.Key_F6)
+        presses += 1
+        qtbot.waitUntil(lambda shown=shown: window.outcome is not shown, timeout=WAIT)
+    assert presses == MAX_QUEUE - 1  # the first started when the intercept was answered
+    assert not window.next_action.isEnabled()
     assert [m for m, _c in checks_in_order(ctx)] == [mask(first.id)] + [clear.id] * MAX_QUEUE
     assert not label.isVisible() and QApplication.activeModalWidget() is None

@@ -3,7 +3,9 @@
 One check runs at a time and one decision is pending at a time. A check handed in from
 the Samples menu, ``--check``, a link or the single-instance channel while a check runs or
 a dialog waits for the clerk is validated at once (pure, instant), queued and shown as
-queued (masked identifiers only); it starts when the previous decision finished. The
+queued (masked identifiers only); it starts when the previous decision finished, or, after
+an answer that opens no dialog (alert, incentive, clear), when the clerk moves on (F6 or a
+new scan), so every answer is seen before the next replaces it. The
 lookup field + Enter while a check runs is refused as before (while a dialog is open the
 window takes no input). The dialog a step opens comes from ``ui.counter.verdict_dialogs``; it is
 opened with ``open()`` and reports through ``finished``; its ``busy_changed`` is the
@@ -42,6 +44,7 @@ class CounterDriver(QObject):
         self.dialogs = dict(DIALOGS)
         self.dialog: DecisionDialog | None = None  # the one open, if any
         self._notes = ""
+        self.holding = False  # an answer without a dialog is on screen and checks wait: F6
         self.queue_label = QLabel()
         self.queue_label.setAccessibleName(self.tr("排队待核查"))
         self.queue_label.setWordWrap(True)
@@ -105,6 +108,8 @@ class CounterDriver(QObject):
         request = Request(subject.normalized, item, source)
         if self.flow.hand_in(request):
             self._start(request, " · ".join(notes))
+        elif self.holding:  # a scan while others wait: it joins them, the first one starts
+            self.next_applicant()
         else:
             self._show_queue()
 
@@ -122,6 +127,8 @@ class CounterDriver(QObject):
 
     def _next(self) -> None:
         """The previous check is done: start the next queued one, if any."""
+        self.holding = False
+        self.w.next_action.setEnabled(False)
         request = self.flow.next()
         self._show_queue()
         if request is None:
@@ -130,14 +137,29 @@ class CounterDriver(QObject):
         subject = parse_identifier(request.identifier)
         self._start(request, f"{subject.kind.label_zh} {subject.masked}")
 
+    def _hold(self) -> None:
+        """An answer that opens no dialog (alert, incentive, clear) stays on screen while
+        checks wait: the clerk reads it (Ctrl+K, F8) and moves on with F6 or a new scan."""
+        self.holding = True
+        self.w.next_action.setEnabled(True)
+        self._show_queue()
+
+    def next_applicant(self) -> None:
+        """F6: the clerk is done with the answer on screen; the next queued check starts."""
+        if self.holding and self.flow.free:
+            self._next()
+
     def _show_queue(self) -> None:
         queued = self.flow.queued
         self.queue_label.setVisible(bool(queued))
         shown = "、".join(r.masked for r in queued[:QUEUE_SHOWN])
         if len(queued) > QUEUE_SHOWN:
             shown += "、…"
-        self.queue_label.setText(self.tr("排队待核查 %1 位：%2 / %1 checks queued")
-                                 .replace("%1", str(len(queued))).replace("%2", shown))
+        text = (self.tr("排队待核查 %1 位：%2 / %1 checks queued")
+                .replace("%1", str(len(queued))).replace("%2", shown))
+        if self.holding:
+            text += self.tr(" — 按 F6 核查下一位 / F6: next applicant")
+        self.queue_label.setText(text)
 
     # ------------------------------------------------------------------ the answer
 
@@ -160,6 +182,8 @@ class CounterDriver(QObject):
         w.lookup.setFocus()
         if self.flow.phase is Phase.AWAITING_DECISION:
             self._open(step, outcome)
+        elif self.flow.queued:
+            self._hold()
         else:
             self._next()
 
@@ -170,7 +194,10 @@ class CounterDriver(QObject):
         w.check_button.setEnabled(True)
         w._say(self.tr("✖ 无法核查：%1").replace("%1", str(exc)), theme.FAILURE)
         w.lookup.setFocus()
-        self._next()
+        if self.flow.queued:
+            self._hold()  # the failure stays readable until the clerk moves on
+        else:
+            self._next()
 
     # ------------------------------------------------------------------ the dialogs
 
@@ -205,7 +232,7 @@ class CounterDriver(QObject):
         """F8: offer tolerance acceptance (容缺受理) for the incentive verdict on screen."""
         outcome = self.w.outcome
         if (outcome is None or flows.step_for(outcome) is not flows.Step.FAST_TRACK
-                or not self.flow.free or self.flow.queued):
+                or not self.flow.free):
             return
         self.flow.offered()
         self._open(flows.Step.FAST_TRACK, outcome)

@@ -151,6 +151,7 @@ class MainWindow(QMainWindow):
         self.ack_action = self._action(m, self.tr("确认已阅"), "Ctrl+K", self.acknowledge, False)
         self.fast_track_action = self._action(m, self.tr("容缺受理…"), "F8", self.fast_track,
                                               False)
+        self.next_action = self._action(m, self.tr("下一位"), "F6", self.next_applicant, False)
         m.addSeparator()
         self.sync_action = self._action(m, self.tr("立即同步名单"), "F5", self.sync_now)
         self.batch_action = self._action(m, self.tr("批量核查…"), "Ctrl+B", self.open_batch)
@@ -204,6 +205,10 @@ class MainWindow(QMainWindow):
     def acknowledge(self) -> None:
         """Ctrl+K: the clerk has read the alert."""
         self.counter.acknowledge()
+
+    def next_applicant(self) -> None:
+        """F6: done with the answer on screen; the next queued check starts."""
+        self.counter.next_applicant()
 
     def fast_track(self) -> None:
         """F8: offer tolerance acceptance (容缺受理) for an incentive verdict."""
