@@ -3,8 +3,9 @@
 The real counter window (``MainWindow``, in-process, offscreen, driven with pytest-qt)
 checks applicants back to back against a spawned sandbox platform: it types each number
 into the lookup field and presses Return, acknowledges every alert with Ctrl+K (an audit
-entry, no modal dialog) and presses F5 (a list sync) every few checks; its outbox sender,
-status bar and retention timer run as they do at a counter. Verdicts that open a modal
+entry, no modal dialog) and presses F5 (a list sync) every few checks; the desk runtime
+(``desktop.runtime``: outbox sender, scheduled sync, anchors, retention) and the status bar
+run beside it as they do at a counter. Verdicts that open a modal
 dialog (prohibit, restrict) are left out of the window's pool.
 
 At the same time two threads run ``creditdesk`` subprocesses on the same data directory
@@ -16,9 +17,7 @@ and ``audit verify --local``. The offline check runs after the full sync, not du
 a full resync empties the snapshot and refills it page by page, and an offline answer
 meanwhile is "no snapshot" (a gap of the sync, not of two writers; see the issue notes).
 
-A second test holds the write lock from another connection: a check keeps asking for it
-and is kept once it is free; a command that cannot get the lock within its patience exits 5
-with the desk's bilingual words and writes nothing.
+(test_write_lock_wait.py holds the write lock from another connection.)
 
 Counted: window checks and acknowledgements, CLI commands and their exit codes, texts
 with "locked" or "busy" (or the desk's own words for a writer that waited too long,
@@ -321,6 +320,7 @@ def test_window_and_cli_write_the_same_data_directory_at_once(qtbot, platform, t
     event.listen(engine, "handle_error", on_error)
 
     window = open_window(qtbot, ctx)
+    services.runtime.start()  # as ui.app does once the clerk has signed in
     pool = [s for kind in ("alert", "incentive", "clear") for s in getattr(samples, kind)]
 
     seen: set[str] = set()
@@ -483,73 +483,3 @@ def test_window_and_cli_write_the_same_data_directory_at_once(qtbot, platform, t
     after = cli.json("outbox", "status")
     assert after is not None and after["pending"] == 0 and after["failed"] == 0, after
     assert stats["feedback_unique"] == feedback_sent
-
-
-def test_a_writer_waits_out_a_long_write_and_says_plainly_when_it_cannot(
-        platform, tmp_path, monkeypatch, capsys, tally):
-    """Another program holds the write lock (a raw SQLite connection here, as a long
-    batch log would): a check keeps asking for it and is kept once the lock is free; a
-    command that cannot get the lock within its patience exits 5 with the desk's
-    bilingual words, no SQL and no "locked", and writes nothing. Event-driven: the lock is
-    let go only after the waiting check was seen asking again twice."""
-    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 200)  # engines opened from here on
-    samples = fetch_samples(platform)
-    sample = samples.clear[0]
-    desk = tmp_path / "desk"
-    services = make_desk(SimpleNamespace(url=platform.url, api_key=KEY), desk)
-    holder = None
-    try:
-        assert services.sync.sync().entries > 0
-        retried, free = [0], threading.Event()
-
-        def on_error(context) -> None:
-            if context.statement == "BEGIN IMMEDIATE" and db._is_busy(
-                    context.original_exception):
-                retried[0] += 1
-                if retried[0] >= 2:
-                    free.set()
-
-        event.listen(services.engine, "handle_error", on_error)
-        holder = sqlite3.connect(desk / FILE_NAME, isolation_level=None,
-                                 check_same_thread=False)
-        holder.execute("BEGIN IMMEDIATE")
-
-        def let_go() -> None:
-            free.wait()
-            holder.execute("COMMIT")
-
-        releaser = threading.Thread(target=let_go)
-        releaser.start()
-        outcome = services.checks.check(sample.id, sample.item, offline=True)
-        releaser.join()
-        kept, _events, _ok, before = found_entries(desk / FILE_NAME)
-        assert kept[("check", outcome.check_id)] == 1
-
-        # Now the lock stays taken for longer than the command's patience.
-        monkeypatch.setattr(db, "WRITE_PATIENCE_S", 1.0)
-        monkeypatch.setenv("CREDITDESK_API_KEY", KEY)
-        monkeypatch.setenv("CREDITDESK_DATA_KEY", services.secrets.get(DATA_KEY))
-        monkeypatch.setenv("CREDITDESK_STAFF", CLERK)
-        monkeypatch.setenv("CREDITDESK_STAFF_PASSWORD", CLERK_PASSWORD)
-        holder.execute("BEGIN IMMEDIATE")
-        from desktop.cli.desk import EXIT_NOT_SAVED
-        from desktop.cli.main import main
-
-        capsys.readouterr()
-        code = main(["check", sample.id, "--item", sample.item, "--offline",
-                     "--data-dir", str(desk), "--platform", platform.url,
-                     "--counter", DEFAULT_COUNTER])
-        out = capsys.readouterr()
-        holder.execute("ROLLBACK")
-        _k, _e, integrity, after = found_entries(desk / FILE_NAME)
-    finally:
-        if holder is not None:
-            holder.close()
-        services.close()
-    tally(retries_before_kept=retried[0], entries_before=before, entries_after=after,
-          exit_code=code, stderr=out.err.strip()[:200])
-    assert retried[0] >= 2
-    assert code == EXIT_NOT_SAVED
-    assert DatabaseBusyError.zh in out.err and DatabaseBusyError.en in out.err
-    assert not re.search(r"locked|SQL|Traceback", out.err + out.out)
-    assert after == before and integrity == "ok"
