@@ -271,7 +271,8 @@ def _open_window(ctx: DeskContext):
 
 class CounterWindows:
     """The process's counter window; when the language changes it is rebuilt in the new
-    language, same place and size. The desk runtime (sender, timed jobs) is not touched."""
+    language, same place and size, and the checks waiting in its queue go on in the new
+    one. The desk runtime (sender, timed jobs) is not touched."""
 
     def __init__(self, app: QApplication, ctx: DeskContext) -> None:
         self.app, self.ctx = app, ctx
@@ -282,12 +283,15 @@ class CounterWindows:
         """Language changed: a fresh window in ``lang``; the old one closes."""
         install_language(self.app, lang)
         old = self.window
+        waiting = old.counter.flow.queued  # checks handed in and not yet started
         new = _open_window(self.ctx)
         new.restoreGeometry(old.saveGeometry())
         self.window = new
         new.show()
         old.close()
         old.deleteLater()
+        for request in waiting:  # they go on in the new window, in the same order
+            new.run_check(request.identifier, request.item, request.source)
 
     def close(self) -> None:
         """Stop following the language; the window goes (and its idle lock's filter)."""

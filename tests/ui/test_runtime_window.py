@@ -74,3 +74,29 @@ def test_a_language_switch_during_a_send_neither_restarts_the_sender_nor_sends_t
     assert received() == before + 1  # the platform heard the decision once
     svc.runtime.stop()
     assert _senders() == []
+
+
+def test_checks_waiting_in_the_queue_go_on_in_the_window_rebuilt_for_a_language(
+        qtbot, qapp, ctx, samples):
+    waiting = [s for s in samples.clear if s.kind == "organisation"][:3]
+    windows = CounterWindows(qapp, ctx)
+    old = windows.window
+    old.show()
+    qtbot.waitUntil(lambda: old.item_picker.count() > 0, timeout=WAIT)
+    try:
+        for s in waiting:  # as the channel hands them in: the first starts, two wait
+            old.run_check(s.id, s.item)
+        qtbot.waitUntil(lambda: old.counter.holding, timeout=WAIT)  # the first on screen
+        assert old.outcome.subject.id == waiting[0].id
+        assert [r.identifier for r in old.counter.flow.queued] == [s.id for s in waiting[1:]]
+        ctx.events.language_changed.emit("en")  # what saving the settings dialog does
+        new = windows.window
+        assert new is not old
+        qtbot.waitUntil(lambda: new.outcome is not None
+                        and new.outcome.subject.id == waiting[1].id, timeout=WAIT)
+        assert [r.identifier for r in new.counter.flow.queued] == [waiting[2].id]
+        qtbot.waitUntil(lambda: new.counter.holding, timeout=WAIT)  # shown until F6
+        assert "F6" in new.counter.queue_label.text()
+    finally:
+        windows.close()
+        install_language(qapp, "zh_CN")
