@@ -18,14 +18,15 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 
 from desktop import logfile
+from desktop.audit import anchors
 from desktop.counter import flows
+from desktop.staff import session
 from desktop.staff.credentials import API_KEY, DATA_KEY
-from sandbox.demo import CLERK_PASSWORD, SUPERVISOR_PASSWORD
+from sandbox.demo import CLERK, CLERK_PASSWORD, SUPERVISOR_PASSWORD
 from tests.pii_scan import leaks, needles, resident_numbers
 from tests.ui.desks import create_first_supervisor
 from tests.ui.test_main_window import drive
 from ui import crash
-from ui.counter.main_window import MainWindow
 
 WAIT = 30000
 PARTS = {"README.txt", "versions.json", "settings.json", "status.json", "disk.json",
@@ -186,17 +187,21 @@ def test_an_error_in_a_slot_or_a_thread_opens_one_dialog_at_a_time(qtbot, ctx, c
 
 
 def test_a_background_job_that_fails_is_logged_not_swallowed(qtbot, ctx):
-    """The API key was removed from the keyring: the window's outbox sender cannot start.
-    Before, that failure vanished (the task had no ``failed``); now it is in the log."""
+    """The API key was removed from the keyring: the desk runtime's sender cannot send the
+    row it is woken for. The failure is in the log file with its traceback (it used to
+    vanish), and the row stays queued for a later pass."""
     log = logfile.setup(ctx.services.settings.data_dir)
     ctx.services.secrets.delete(API_KEY)
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    window.show()
+    ctx.services.settings.set_override("sync_minutes", 0)  # only the sender is in play
+    runtime = ctx.services.runtime
+    runtime.start()  # as ui.app does after sign-in
     try:
-        qtbot.waitUntil(lambda: "the outbox sender failed" in log.read_text(encoding="utf-8"),
-                        timeout=WAIT)
+        session.sign_in(ctx.services, CLERK, CLERK_PASSWORD)  # an entry: the log has a head
+        anchors.queue_head_anchor(ctx.services, "system")  # a row: the sender wakes
+        qtbot.waitUntil(lambda: "outbox sender: a pass failed"
+                        in log.read_text(encoding="utf-8"), timeout=WAIT)
     finally:
-        window.close()
+        runtime.stop(anchor=False)
+    assert ctx.services.outbox.counts("anchor")["pending"] == 1
     text = log.read_text(encoding="utf-8")
     assert "Traceback" in text and "SecretsUnavailable" in text
