@@ -112,12 +112,14 @@ class Services:
 
     @_service
     def outbox(self) -> Outbox:
-        """The feedback outbox."""
+        """The feedback outbox: one for the process (the runtime's sender uses it), stamping
+        each row with the counter and clerk of the moment it is recorded."""
+        settings = self.settings
         return Outbox(
             self.engine,
             self.protector,
-            counter=self.settings["counter_id"],
-            clerk=self.settings["clerk_id"],
+            counter=lambda: settings["counter_id"],
+            clerk=lambda: settings["clerk_id"],
             events=self.events,
         )
 
@@ -154,7 +156,7 @@ class Services:
     def sign_in(self, clerk_id: str) -> None:
         """Act as ``clerk_id`` from now on: services that stamp the clerk are rebuilt."""
         self.settings.set_override("clerk_id", clerk_id)
-        for name in ("checks", "outbox", "batch", "reports"):
+        for name in ("checks", "batch", "reports"):  # the outbox reads the clerk itself
             self.__dict__.pop(name, None)
 
     def close(self) -> None:

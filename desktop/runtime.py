@@ -12,9 +12,10 @@
   with the sweep of printed commitment letters (a minute after start, then hourly).
 
 ``start()`` once, after sign-in; ``stop()`` on exit ends both threads without waiting out
-an interval, then queues the log head and tries once to send it (an unreachable platform
-keeps it queued for the next start). A language switch rebuilds the window and never
-touches any of this. A job that fails is logged and tried again at its next time.
+an interval (a sync stops after the page it is applying), then queues the log head and
+tries once to send what is queued (an unreachable platform keeps it for the next start).
+A language switch rebuilds the window and never touches any of this. A job that fails is
+logged and tried again at its next time.
 """
 
 from __future__ import annotations
@@ -25,8 +26,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from desktop.audit import anchors as witness
-from desktop.audit import retention
+from desktop.audit import anchors, retention
 from desktop.counter import temp_letters
 from desktop.platform.client import PlatformError
 from desktop.staff.credentials import SecretsUnavailable
@@ -60,7 +60,7 @@ class DeskRuntime:
         s = services.settings
         self._svc = services
         self._stop = threading.Event()
-        self._tick = threading.Event()  # ends the scheduler's wait (stop, or run_soon)
+        self._tick = threading.Event()  # ends the scheduler's wait (stop)
         self._threads: list[threading.Thread] = []
         self._outbox = None
         self._lock = threading.Lock()
@@ -77,39 +77,44 @@ class DeskRuntime:
     def start(self) -> None:
         """Start the sender and the scheduler; a second call does nothing."""
         with self._lock:
-            if self.started:
+            if self.started or self.stopped:
                 return
             self.started = True
-        now = time.monotonic()
-        for job in self.jobs:
-            job.due = now + job.first
-        self._outbox = self._svc.outbox  # the instance whose wait ``stop`` must end
-        for name, target in (("creditdesk-sender", self._send),
-                             ("creditdesk-jobs", self._schedule)):
-            thread = threading.Thread(target=target, name=name, daemon=True)
-            self._threads.append(thread)
-            thread.start()
+            now = time.monotonic()
+            for job in self.jobs:
+                job.due = now + job.first
+            self._outbox = self._svc.outbox  # one per process: its wake() ends the wait
+            for name, target in (("creditdesk-sender", self._send),
+                                 ("creditdesk-jobs", self._schedule)):
+                thread = threading.Thread(target=target, name=name, daemon=True)
+                self._threads.append(thread)
+                thread.start()
         log.info("desk runtime started: %s", ", ".join(
             f"{j.name} every {j.every:g} s" for j in self.jobs))
 
     def stop(self, *, anchor: bool = True) -> None:
-        """End both threads (waiting at most ``JOIN_SECONDS`` each); then, with ``anchor``,
-        queue the log head and try once to send it. Safe to call twice."""
+        """End both threads (a sync ends after the page it is applying; each thread is
+        waited for at most ``JOIN_SECONDS``); then, with ``anchor``, queue the log head and
+        try once to send what is queued (``anchors.anchor_now``: up to 20 rows, oldest
+        first; the rest wait for the next start). Safe to call twice."""
         with self._lock:
             if not self.started or self.stopped:
+                self.stopped = True
                 return
             self.stopped = True
+            threads = list(self._threads)
         self._stop.set()
         self._tick.set()
-        if self._outbox is not None:
-            self._outbox.wake()
-        for thread in self._threads:
+        self._outbox.wake()
+        for thread in threads:
             thread.join(JOIN_SECONDS)
-            if thread.is_alive():
-                log.warning("%s did not end within %s s", thread.name, JOIN_SECONDS)
-        if anchor:
+        alive = [t.name for t in threads if t.is_alive()]
+        if alive:
+            log.warning("%s did not end within %s s; no exit anchor (the next start sends "
+                        "what is queued)", ", ".join(alive), JOIN_SECONDS)
+        elif anchor:
             try:
-                witness.anchor_now(self._svc, "system")
+                anchors.anchor_now(self._svc, "system")
             except Exception:  # noqa: BLE001 - exit goes on; the next start sends it
                 log.exception("anchoring the log head at exit failed")
         log.info("desk runtime stopped")
@@ -123,13 +128,6 @@ class DeskRuntime:
         """Let the sender try at once (an API key was just stored, say)."""
         if self._outbox is not None:
             self._outbox.wake()
-
-    def run_soon(self, name: str) -> None:
-        """Make job ``name`` due now (the scheduler runs it next)."""
-        for job in self.jobs:
-            if job.name == name:
-                job.due = 0.0
-        self._tick.set()
 
     # ------------------------------------------------------------------ threads
 
@@ -166,12 +164,12 @@ class DeskRuntime:
     # ------------------------------------------------------------------ the jobs
 
     def _sync(self) -> None:
-        report = self._svc.sync.sync()
+        report = self._svc.sync.sync(stop=self._stop)
         log.info("scheduled sync: %d entries, version %d, %d alerts", report.entries,
                  report.version, report.alerts)
 
     def _anchor(self) -> None:
-        witness.queue_head_anchor(self._svc, "system")
+        anchors.queue_head_anchor(self._svc, "system")
 
     def _retention(self) -> None:
         try:

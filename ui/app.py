@@ -9,7 +9,7 @@ traceback.
 
 After sign-in the desk runtime (``desktop.runtime``: the outbox sender, the scheduled
 sync, anchors, retention) starts, once for the process; it stops after the event loop
-ends, anchoring the log head on its way out.
+and the runner's last jobs end, anchoring the log head on its way out.
 
 The log file (``desktop.logfile``) is opened in the data directory before the desk is
 (the demo's once it is made), and closed before the demo's folder is removed;
@@ -247,10 +247,11 @@ def _run(app: QApplication, demo: bool, data_dir: Path | None,
         services.runtime.start()  # the sender and timed jobs: once, whatever windows do
         return _run_window(app, ctx, check, channel, collector)
     finally:
-        # Ends the sender and the timed jobs, then anchors the log head (or keeps it
-        # queued for the next start); then the runner's last jobs finish.
-        services.runtime.stop()
+        # The runner's last jobs finish (a decision being recorded, a sign-out entry);
+        # then the sender and the timed jobs end and the log head, with those entries,
+        # is anchored (or kept queued for the next start).
         runner.wait(15000)
+        services.runtime.stop()
         crashes.uninstall()
         crashes.deleteLater()
         if running_demo is not None:
@@ -290,6 +291,7 @@ class CounterWindows:
         new.show()
         old.close()
         old.deleteLater()
+        new.adopt_counter(ask=True)  # a key saved with the language: its counter is checked
         for request in waiting:  # they go on in the new window, in the same order
             new.run_check(request.identifier, request.item, request.source)
 

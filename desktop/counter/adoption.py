@@ -28,7 +28,8 @@ from local_cache.db import UnitOfWork
 
 META_COUNTER = "platform_counter"
 META_FLOOR = "platform_retention_floor_days"
-STAMPED = ("checks", "outbox", "batch", "reports")  # services that stamp the counter
+STAMPED = ("checks", "batch", "reports")  # services that stamp the counter (the outbox
+# reads it at each record)
 
 
 class CounterMismatch(SettingsError):

@@ -91,9 +91,11 @@ class CounterFlow:
         if self.phase not in phases:
             raise IllegalMove(f"{move} from {self.phase}")
 
-    def hand_in(self, request: Request) -> bool:
-        """True: ``request`` is the current check now (checking); False: it was queued."""
-        if self.free and not self._queue:
+    def hand_in(self, request: Request, *, wait: bool = False) -> bool:
+        """True: ``request`` is the current check now (checking); False: it was queued.
+        With ``wait`` it is queued even when the counter is free (nobody signed in, or an
+        answer on screen still to be read)."""
+        if self.free and not self._queue and not wait:
             self.current, self.phase = request, Phase.CHECKING
             return True
         if len(self._queue) >= self.max_queue:

@@ -56,14 +56,16 @@ class Outbox:
         engine: Engine,
         protector: Protector,
         *,
-        counter: str,
-        clerk: str,
+        counter: str | Callable[[], str],
+        clerk: str | Callable[[], str],
         now: Callable[[], float] = time.time,
         rng: random.Random | None = None,
         events: EventBus | None = None,
     ) -> None:
         self._engine, self._protector = engine, protector
-        self._counter, self._clerk = counter, clerk
+        # A callable is read at each record: one outbox serves every clerk who signs in.
+        self._counter_of = counter if callable(counter) else (lambda: counter)
+        self._clerk_of = clerk if callable(clerk) else (lambda: clerk)
         self._now = now
         self._rng = rng or random.Random()
         self._events = events
@@ -108,7 +110,7 @@ class Outbox:
             action=action,
             reason=reason,
             case_no=case_no,
-            clerk_id=self._clerk,
+            clerk_id=self._clerk_of(),
             occurred_at=dt.datetime.now(dt.UTC),
             approved_by=approved_by,
         )
@@ -137,8 +139,8 @@ class Outbox:
         store.append_audit(
             conn,
             self._protector,
-            counter=self._counter,
-            clerk=self._clerk,
+            counter=self._counter_of(),
+            clerk=self._clerk_of(),
             event=f"action.{action}",
             subject_id=body.subject_id,
             masked=mask(body.subject_id),

@@ -69,19 +69,23 @@ class SyncService:
             return int(store.get_meta(conn, "list_version", "0"))
 
     def sync(
-        self, *, full: bool = False, progress: Callable[[int, int], None] | None = None
+        self, *, full: bool = False, progress: Callable[[int, int], None] | None = None,
+        stop: threading.Event | None = None,
     ) -> SyncReport:
         """Sync from the stored version (or from 0 with ``full``); resumable at any page.
 
         ``progress(entries, version)`` follows the pages applied; a group of pages is
         committed together (see ``GROUP_SECONDS``), so a crash may take back the last
         group's progress, never more. Two syncs never overlap: a second caller waits for
-        the first, then brings the snapshot up from where it left it.
+        the first, then brings the snapshot up from where it left it. Once ``stop`` is set
+        (the desk is closing) the sync ends after the page it is applying, with what it
+        applied committed; the next sync goes on from there.
         """
         with self._one_at_a_time:
-            return self._sync(full, progress)
+            return self._sync(full, progress, stop)
 
-    def _sync(self, full: bool, progress: Callable[[int, int], None] | None) -> SyncReport:
+    def _sync(self, full: bool, progress: Callable[[int, int], None] | None,
+              stop: threading.Event | None) -> SyncReport:
         if full:
             self._reset()
         since = self.version()
@@ -147,6 +151,12 @@ class SyncService:
                     since = page.version
                     if progress:
                         progress(entries, since)
+                    if page.more and stop is not None and stop.is_set():
+                        if uow is not None:  # what was applied stays: resumable from here
+                            uow.commit()
+                            uow.__exit__(None, None, None)
+                            uow = None
+                        return SyncReport(pages, entries, since, full, alerts)
                     if not page.more:
                         report = SyncReport(pages, entries, since, full, alerts)
                         if self._events is not None:

@@ -575,6 +575,10 @@ ID number: %2    Item: %3</translation>
 <context>
     <name>CounterDriver</name>
     <message>
+        <source>✖ 未能记录已阅：%1</source>
+        <translation>✖ Could not record the acknowledgement: %1</translation>
+    </message>
+    <message>
         <source> — 按 F6 核查下一位 / F6: next applicant</source>
         <translation> — F6: next applicant</translation>
     </message>
@@ -1587,6 +1591,10 @@ Signed in before locking: %2 (%3). They or a supervisor can unlock.</translation
 </context>
 <context>
     <name>MainWindow</name>
+    <message>
+        <source>请等本次核查结束 / wait for the check to finish</source>
+        <translation>Wait for the check to finish</translation>
+    </message>
     <message>
         <source>一窗受理信用核查 CreditDesk</source>
         <translation>CreditDesk — credit checks at the counter</translation>

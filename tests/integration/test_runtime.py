@@ -112,3 +112,22 @@ def test_sync_minutes_zero_means_no_scheduled_sync(tmp_path, platform, minutes):
     svc = desk(tmp_path, platform.url, sync_minutes=minutes)
     assert [job.name for job in svc.runtime.jobs] == ["anchor", "retention"]
     svc.close()
+
+
+def test_a_sync_told_to_stop_ends_after_its_page_and_the_next_goes_on_from_there(
+        tmp_path, platform):
+    svc = desk(tmp_path, platform.url, sync_page=50)
+    stop = threading.Event()
+    pages: list[int] = []
+
+    def progress(_entries: int, version: int) -> None:
+        pages.append(version)
+        if len(pages) == 2:
+            stop.set()  # the desk is closing, two pages in
+
+    partial = svc.sync.sync(progress=progress, stop=stop)
+    assert partial.pages == 2 and svc.sync.version() == partial.version == pages[-1]
+    rest = svc.sync.sync()  # the next start
+    assert rest.pages > 1 and rest.version > partial.version
+    assert svc.sync.sync().entries == 0  # nothing missed, nothing to repeat
+    svc.close()

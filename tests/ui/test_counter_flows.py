@@ -39,7 +39,7 @@ def in_chinese_and_collected_here(qapp):
 def window(qtbot, ctx):
     w = open_window(qtbot, ctx)
     yield w
-    w.close()  # stops the outbox sender before the desk's fixture waits for its runner
+    w.close()  # the status bar's timer stops before the desk's fixture waits
     w.idle_lock = None  # the lock refers back to the window: no cycle left for a worker's gc
 
 

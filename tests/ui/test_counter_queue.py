@@ -16,7 +16,7 @@ from sqlalchemy import select
 from desktop.counter.state_machine import MAX_QUEUE, Phase
 from desktop.identifiers import mask
 from local_cache.tables import audit
-from tests.ui.test_main_window import WAIT, open_window, outbox_rows, scan
+from tests.ui.test_main_window import WAIT, all_texts, open_window, outbox_rows, scan
 from ui.app import install_language
 from ui.counter.intercept_dialog import InterceptDialog
 
@@ -33,7 +33,7 @@ def in_chinese_and_collected_here(qapp):
 def window(qtbot, ctx):
     w = open_window(qtbot, ctx)
     yield w
-    w.close()  # stops the outbox sender before the desk's fixture waits for its runner
+    w.close()  # the status bar's timer stops before the desk's fixture waits
     w.idle_lock = None
 
 
@@ -175,3 +175,106 @@ def test_a_full_queue_and_an_invalid_number_are_refused_and_the_rest_all_answere
     assert not window.next_action.isEnabled()
     assert [m for m, _c in checks_in_order(ctx)] == [mask(first.id)] + [clear.id] * MAX_QUEUE
     assert not label.isVisible() and QApplication.activeModalWidget() is None
+
+
+def test_an_unread_alert_holds_a_check_handed_in_until_the_clerk_moves_on(
+        qtbot, window, samples):
+    alert = next(s for s in samples.alert if s.kind == "organisation")
+    clear = next(s for s in samples.clear if s.kind == "organisation")
+    scan(qtbot, window, alert.id, alert.item)
+    assert window.ack_action.isEnabled()  # the alert waits for Ctrl+K
+    window.run_check(clear.id, clear.item)  # from the channel, a moment later
+    assert window.outcome.subject.id == alert.id  # not replaced before it was read
+    assert window.counter.holding and "F6" in window.counter.queue_label.text()
+    qtbot.keyClick(window.lookup, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "已阅" in window.card.banner.text()
+                    or not window.ack_action.isEnabled(), timeout=WAIT)
+    assert window.outcome.subject.id == alert.id  # acknowledging does not move on
+    qtbot.keyClick(window.lookup, Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: window.outcome.subject.id == clear.id
+                    and window.counter.flow.phase is Phase.DONE, timeout=WAIT)
+    assert not window.counter.queue_label.isVisible()
+
+
+def test_a_scan_into_a_full_queue_is_refused_in_both_languages(qtbot, window, samples):
+    first = next(s for s in samples.prohibit if s.kind == "person")
+    clear = next(s for s in samples.clear if s.kind == "organisation")
+    scan(qtbot, window, first.id, first.item)
+    dialog = intercept_up(qtbot, window)
+    for _ in range(MAX_QUEUE):
+        window.run_check(clear.id, clear.item)
+    dialog.terminate_button.click()
+    qtbot.waitUntil(lambda: window.counter.holding, timeout=WAIT)
+    for _ in range(2):  # the queue is full again: 19 waiting, one more from the channel
+        window.run_check(clear.id, clear.item)
+    assert len(window.counter.flow.queued) == MAX_QUEUE
+    window.lookup.setFocus()
+    qtbot.keyClicks(window.lookup, clear.id)
+    qtbot.keyClick(window.lookup, Qt.Key.Key_Return)  # a scan: no room for it
+    assert "排队" in window.message.text() and "queued" in window.message.text()
+    assert len(window.counter.flow.queued) == MAX_QUEUE and window.counter.holding
+
+
+def test_checks_handed_in_while_nobody_is_signed_in_wait_for_the_next_clerk(
+        qtbot, window, ctx, samples):
+    from tests.ui.test_dialog_session import SUPERVISOR, SUPERVISOR_PASSWORD
+    from ui.session.sign_in_dialog import SignInDialog
+
+    clear = next(s for s in samples.clear if s.kind == "organisation")
+    before = len(checks_in_order(ctx))
+    window.sign_out()
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, SignInDialog)
+    window.run_check(clear.id, clear.item)  # a link arrives during the sign-in dialog
+    assert window.counter.flow.phase is Phase.IDLE and not window.checking
+    assert len(window.counter.flow.queued) == 1 and not window.next_action.isEnabled()
+    qtbot.waitUntil(lambda: dialog.mode == "sign_in", timeout=WAIT)
+    dialog.staff_id.setText(SUPERVISOR)
+    dialog.password.setText(SUPERVISOR_PASSWORD)
+    with qtbot.waitSignal(dialog.finished, timeout=WAIT):
+        dialog.sign_in_button.click()
+    assert len(checks_in_order(ctx)) == before  # nothing was checked while nobody was in
+    assert window.counter.holding and window.next_action.isEnabled()
+    qtbot.keyClick(window.lookup, Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: window.outcome is not None
+                    and window.outcome.subject.id == clear.id, timeout=WAIT)
+    with ctx.services.engine.connect() as conn:
+        clerk = conn.execute(select(audit.c.clerk).where(audit.c.event == "check")
+                             .order_by(audit.c.seq.desc()).limit(1)).scalar_one()
+    assert clerk == SUPERVISOR  # logged under who was signed in when it ran
+
+
+def test_settings_and_sign_out_wait_for_a_running_check_and_a_failed_check_clears_the_card(
+        qtbot, window, ctx, platform, samples):
+    import httpx
+
+    ctx.services.settings.set_override("read_timeout", 15.0)
+    ctx.services.settings.set_override("deadline", 30.0)
+    clear = next(s for s in samples.clear if s.kind == "organisation")
+    scan(qtbot, window, clear.id, clear.item)
+    auth = {"Authorization": f"Bearer {platform.api_key}"}
+    faults = f"{platform.url}/sandbox/faults"
+    try:
+        httpx.post(faults, json={"latency_ms": 1500}, headers=auth).raise_for_status()
+        window.lookup.setFocus()
+        qtbot.keyClicks(window.lookup, clear.id)
+        qtbot.keyClick(window.lookup, Qt.Key.Key_Return)
+        assert window.checking
+        window.settings_action.trigger()
+        assert QApplication.activeModalWidget() is None  # no settings over a running check
+        assert "wait for the check to finish" in window.message.text()
+        window.sign_out()
+        assert ctx.user is not None and QApplication.activeModalWidget() is None
+        qtbot.waitUntil(lambda: not window.checking, timeout=WAIT)
+        # Now the platform refuses outright (a 4xx is no outage: no offline answer).
+        httpx.post(faults, json={"error_rate": 1.0, "error_status": 403},
+                   headers=auth).raise_for_status()
+        assert window.print_action.isEnabled()
+        qtbot.keyClicks(window.lookup, clear.id)
+        qtbot.keyClick(window.lookup, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: not window.checking, timeout=WAIT)
+    finally:
+        httpx.post(faults, json={}, headers=auth).raise_for_status()
+    assert "无法核查" in window.message.text()
+    assert window.outcome is None and not window.print_action.isEnabled()
+    assert clear.name not in " ".join(all_texts(window))  # the old card is gone

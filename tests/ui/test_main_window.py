@@ -65,7 +65,7 @@ def open_window(qtbot, ctx: DeskContext) -> MainWindow:
 def window(qtbot, ctx):
     w = open_window(qtbot, ctx)
     yield w
-    w.close()  # stops the outbox sender before the desk's fixture waits for its runner
+    w.close()  # the status bar's timer stops before the desk's fixture waits
     w.idle_lock = None  # the lock refers back to the window: no cycle left for a worker's gc
 
 

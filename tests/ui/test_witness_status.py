@@ -135,7 +135,7 @@ def test_the_window_adopts_the_counter_its_key_belongs_to(qtbot, platform, tmp_p
         assert counter in saved
     finally:
         if window is not None:
-            window.close()  # stops the outbox sender, so the runner can finish
+            window.close()  # its status bar timer stops, so the runner can finish
         ctx.runner.wait(WAIT)
         services.close()
 

@@ -147,3 +147,10 @@ def test_a_request_prints_masked():
     request = Request(PERSON, "GOV_PROCUREMENT", "channel")
     assert PERSON not in repr(request) and request.masked in repr(request)
     assert request.masked.startswith("330602") and request.masked.endswith("1234")
+
+
+def test_a_request_told_to_wait_is_queued_even_at_a_free_counter():
+    flow = CounterFlow()
+    assert flow.hand_in(req(1), wait=True) is False
+    assert flow.phase is Phase.IDLE and [r.identifier for r in flow.queued] == [req(1).identifier]
+    assert flow.next().identifier == req(1).identifier and flow.phase is Phase.CHECKING

@@ -60,7 +60,7 @@ class CounterDriver(QObject):
         if w.isMinimized():
             w.showNormal()
         w.activateWindow()
-        if self.flow.free and not self.flow.queued:
+        if self.flow.free and not self.flow.queued and self._may_replace():
             if item:  # "" keeps the item chosen on screen
                 w.item_picker.set_code(item)
             w.lookup.setText(identifier)
@@ -76,11 +76,34 @@ class CounterDriver(QObject):
             w._say(self.tr("✖ 请先选择办理事项 / choose a business item"), theme.FAILURE)
             return
         try:
-            self.flow.hand_in(Request(subject.normalized, item, source))
+            self.flow.hand_in(Request(subject.normalized, item, source), wait=True)
         except QueueFull as exc:
             w._say("✖ " + str(exc), theme.FAILURE)
             return
+        if self.flow.free and w.ctx.user is not None:
+            self._hold()  # an alert not yet acknowledged is on screen: F6 moves on
+        else:
+            self._show_queue()  # starts when the decision is made, or after sign-in
+
+    def _may_replace(self) -> bool:
+        """Whether a check handed in may replace the card now: someone is signed in and
+        the card is not an alert still waiting for Ctrl+K."""
+        return self.w.ctx.user is not None and not self.w.ack_action.isEnabled()
+
+    def signed_out(self) -> None:
+        """Nobody at the desk: what is queued stays with the counter (the applicants still
+        wait) and starts for whoever signs in next, by F6."""
+        self.holding = False
+        self.w.next_action.setEnabled(False)
+        for action in (self.w.print_action, self.w.save_pdf_action, self.w.ack_action,
+                       self.w.fast_track_action):
+            action.setEnabled(False)
         self._show_queue()
+
+    def resume(self) -> None:
+        """Someone signed in: checks that waited meanwhile are offered (F6)."""
+        if self.flow.free and self.flow.queued:
+            self._hold()
 
     def submit(self, source: str = "scan") -> None:
         """Enter: validate here, check on the runner; invalid input never leaves the desk."""
@@ -106,7 +129,12 @@ class CounterDriver(QObject):
         if subject.extracted:
             notes.append(self.tr("从扫描内容中提取"))
         request = Request(subject.normalized, item, source)
-        if self.flow.hand_in(request):
+        try:
+            started = self.flow.hand_in(request)
+        except QueueFull as exc:
+            w._say("✖ " + str(exc), theme.FAILURE)
+            return
+        if started:
             self._start(request, " · ".join(notes))
         elif self.holding:  # a scan while others wait: it joins them, the first one starts
             self.next_applicant()
@@ -192,6 +220,11 @@ class CounterDriver(QObject):
         self.flow.check_failed()
         w.checking = False
         w.check_button.setEnabled(True)
+        # The card still shows the applicant before: gone, so nothing acts on it by mistake.
+        w.card.clear()
+        w.outcome = None
+        for action in (w.print_action, w.save_pdf_action, w.ack_action, w.fast_track_action):
+            action.setEnabled(False)
         w._say(self.tr("✖ 无法核查：%1").replace("%1", str(exc)), theme.FAILURE)
         w.lookup.setFocus()
         if self.flow.queued:
@@ -226,7 +259,10 @@ class CounterDriver(QObject):
         dialog.deleteLater()
         w.activateWindow()
         w.lookup.setFocus()
-        self._next()
+        if step is flows.Step.FAST_TRACK and dialog.decision is None and self.flow.queued:
+            self._hold()  # backed out of the offer: the card stays until the clerk moves on
+        else:
+            self._next()
 
     def fast_track(self) -> None:
         """F8: offer tolerance acceptance (容缺受理) for the incentive verdict on screen."""
@@ -246,6 +282,6 @@ class CounterDriver(QObject):
         w.ack_action.setEnabled(False)
         w.ctx.runner.submit(flows.acknowledge, w.ctx.services, outcome,
                             done=lambda _r: w.card.set_acknowledged(),
-                            failed=lambda exc: w._say(self.tr("✖ 无法核查：%1")
+                            failed=lambda exc: w._say(self.tr("✖ 未能记录已阅：%1")
                                                       .replace("%1", str(exc)), theme.FAILURE))
         w.lookup.setFocus()

@@ -328,6 +328,9 @@ class MainWindow(QMainWindow):
         """Ctrl+,: the settings dialog (window-modal; read when it finished)."""
         from ui.session.settings_dialog import SettingsDialog
 
+        if not self.counter.flow.free:  # a language change would rebuild the window under it
+            self._say(self.tr("请等本次核查结束 / wait for the check to finish"), theme.CAUTION)
+            return
         dialog = SettingsDialog(self.ctx, self)
         dialog.finished.connect(lambda _r: self._settings_closed(dialog))
         dialog.open()
@@ -366,6 +369,9 @@ class MainWindow(QMainWindow):
         """Log the sign-out, then ask who signs in next; nobody closes the window."""
         from ui.session.sign_in_dialog import SignInDialog
 
+        if not self.counter.flow.free:  # its answer belongs to the clerk who asked
+            self._say(self.tr("请等本次核查结束 / wait for the check to finish"), theme.CAUTION)
+            return
         self.close_review()
         person = self.ctx.user
         if person is not None:
@@ -374,6 +380,7 @@ class MainWindow(QMainWindow):
         self.ctx.events.signed_out.emit()
         self.card.clear()
         self.outcome = None
+        self.counter.signed_out()
         self.status.show_user()
         dialog = SignInDialog(self.ctx, self)  # who signs in next (window-modal)
         dialog.finished.connect(lambda _r: self._signed_in_again(dialog))
@@ -385,6 +392,7 @@ class MainWindow(QMainWindow):
             self.close()
             return
         self.status.show_user()
+        self.counter.resume()
         self.lookup.setFocus()
 
     def show_shortcuts(self) -> None:
