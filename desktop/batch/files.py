@@ -40,6 +40,14 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 _CSV_SUFFIXES = (".csv", ".txt")
 _XLSX_SUFFIXES = (".xlsx",)
 _SNIFF_CHARS = 16_384
+_SNIFF_BYTES = 4096
+# Longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+# Invisible marks a label or number can carry: a second BOM (a tool that adds one to a
+# file that had one), a zero-width space pasted from a web page.
+_INVISIBLE = "\ufeff\u200b"
 # Enough rows to find the identifier column without validating a 50,000-row file twice.
 _CONTENT_SAMPLE_ROWS = 200
 
@@ -78,8 +86,8 @@ class InputTable:
     """A batch input: header, data rows (all the same width) and the identifier column.
 
     ``header`` is generated (``列1``, ``列2``...) when the file has none. ``encoding`` is
-    ``utf-8-sig``, ``utf-8``, ``gb18030`` (rarely another) for text files, ``xlsx`` for
-    workbooks. Rows are kept out of the repr: they hold resident numbers.
+    ``utf-8-sig``, ``utf-8``, ``gb18030``, ``utf-16`` (rarely another) for text files,
+    ``xlsx`` for workbooks. Rows are kept out of the repr: they hold resident numbers.
     """
 
     header: list[str]
@@ -124,6 +132,8 @@ def read_table(path: Path) -> InputTable:
     width = max(max(i for i, cell in enumerate(row) if cell) + 1 for row in rows)
     rows = [(row + [""] * width)[:width] for row in rows]
     header, data, id_column = _split_header(rows)
+    if len(data) > MAX_ROWS:  # the limit counts data rows, header or not
+        raise _too_many()
     return InputTable(header, data, id_column, encoding)
 
 
@@ -152,7 +162,8 @@ def _check_size(path: Path) -> None:
 
 
 def _bounded(rows) -> list[list[str]]:
-    """The non-empty rows, refusing once there are more than a header and MAX_ROWS."""
+    """The non-empty rows, refusing once there are more than a header and MAX_ROWS
+    (whether the first is a header is decided later, so the data rows are counted then)."""
     kept: list[list[str]] = []
     for row in rows:
         if len(kept) > MAX_ROWS:
@@ -190,7 +201,7 @@ def _read_csv(path: Path) -> tuple[Iterator[list[str]], str]:
     """The rows of a text table, read as a stream (the caller stops at the row limit)."""
     try:
         with path.open("rb") as raw:
-            head = raw.read(8)
+            head = raw.read(_SNIFF_BYTES)
         if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
             # A workbook saved under a .csv name, or an old/encrypted .xls: decoding it as
             # text would yield a confusing "no identifier column".
@@ -198,12 +209,17 @@ def _read_csv(path: Path) -> tuple[Iterator[list[str]], str]:
                 "该文件是 Excel 工作簿而不是文本，请另存为 .xlsx 或 CSV",
                 "this is an Excel workbook, not text: save it as .xlsx or CSV",
             )
-        encoding = _stream_encoding(path, head)
+        # A byte-order mark (or UTF-16's NULs) says what the file is: a stray bad byte
+        # further on is damage, shown as "\ufffd" in its row, not a reason to guess
+        # another encoding for the whole file and read the header as mojibake.
+        encoding, errors = _marked_encoding(head), "replace"
+        if encoding is None:
+            encoding, errors = _stream_encoding(path), "strict"
         if encoding is None:  # rare: guessed from the whole file, held in memory
             text, encoding = _decode(path.read_bytes())
             stream: io.TextIOBase = io.StringIO(text, newline="")
         else:
-            stream = path.open(encoding=encoding, newline="")
+            stream = path.open(encoding=encoding, errors=errors, newline="")
     except OSError as exc:
         raise BatchFileError(
             f"无法读取文件 {path.name}：{exc.strerror}", f"cannot read {path.name}: {exc.strerror}"
@@ -233,16 +249,22 @@ def _csv_rows(stream: io.TextIOBase, delimiter: str, name: str):
         stream.close()
 
 
-def _stream_encoding(path: Path, head: bytes) -> str | None:
-    """The encoding :func:`_decode` would choose, found by decoding the file in pieces
-    without keeping it; None when only a statistical guess over the whole file will do."""
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = ["utf-16"]
-    elif head.startswith(codecs.BOM_UTF8):
-        candidates = ["utf-8-sig"]
-    else:
-        candidates = ["utf-8", "gb18030"]
-    for encoding in candidates:
+def _marked_encoding(head: bytes) -> str | None:
+    """The encoding the file's start declares: a byte-order mark, or the NULs of UTF-16
+    saved without one (8-bit text never holds NULs); None for unmarked 8-bit text."""
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return encoding
+    even, odd = head[::2].count(0), head[1::2].count(0)
+    if even + odd and max(even, odd) * 8 >= len(head) and min(even, odd) * 10 <= max(even, odd):
+        return "utf-16-le" if odd > even else "utf-16-be"
+    return None
+
+
+def _stream_encoding(path: Path) -> str | None:
+    """Strict UTF-8, else GB18030 (see :func:`_decode`), found by decoding the file in
+    pieces without keeping it; None when only a statistical guess will do."""
+    for encoding in ("utf-8", "gb18030"):
         decoder = codecs.getincrementaldecoder(encoding)()
         try:
             with path.open("rb") as raw:
@@ -256,19 +278,14 @@ def _stream_encoding(path: Path, head: bytes) -> str | None:
 
 
 def _decode(data: bytes) -> tuple[str, str]:
-    """Decode as the file's BOM says, else strict UTF-8, else GB18030 (Chinese Excel).
+    """Decode unmarked text (no BOM, not UTF-16): strict UTF-8, else GB18030 (Chinese
+    Excel), else a statistical guess.
 
     UTF-8 goes first: GBK bytes almost never form valid UTF-8, whereas UTF-8 Chinese often
     decodes as GB18030 without error, as mojibake. GB18030 is a superset of GBK and GB2312.
-    UTF-16 (with its BOM) is what Excel's "Unicode text" export writes.
+    Marked files (UTF-8 with a BOM, Excel's "Unicode text" in UTF-16) never come here.
     """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        attempts = ["utf-16"]
-    elif data.startswith(codecs.BOM_UTF8):
-        attempts = ["utf-8-sig"]
-    else:
-        attempts = ["utf-8", "gb18030"]
-    for encoding in attempts:
+    for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:
@@ -322,7 +339,7 @@ def _cell_text(value: object) -> str:
         return repr(value)
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
-    return str(value).strip()
+    return str(value).strip().strip(_INVISIBLE).strip()
 
 
 def _split_header(rows: list[list[str]]) -> tuple[list[str], list[list[str]], int]:

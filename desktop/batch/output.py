@@ -10,29 +10,81 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
-from desktop.batch.files import BatchFileError, _xlsx_by_suffix
+from desktop.batch.files import BatchFileError
 
-__all__ = ["neutralise", "write_table"]
+__all__ = ["check_target", "neutralise", "write_table"]
+
+_FORMULA_STARTS = ("=", "+", "-", "@")
+# What a result can be written as (whatever inputs are read), and whether it is a workbook.
+_WRITTEN = {".csv": False, ".txt": False, ".xlsx": True}
 
 
 def neutralise(cell: object) -> object:
     """Make a cell safe from formula injection when the output is opened in Excel or WPS.
 
-    Text starting with ``=``, ``+``, ``-`` or ``@`` (also after leading spaces), or with
-    a tab or carriage return, gets a leading apostrophe (OWASP CSV injection guidance), so
-    an applicant named ``=HYPERLINK(...)`` is shown, never run. Numbers and ``None`` pass
-    unchanged; other objects become text. Trade-off: text ``"-5"`` or ``"+86 575..."``
-    also gets the apostrophe; a caller who wants a negative number passes a number.
+    Text starting with ``=``, ``+``, ``-`` or ``@`` (also after leading spaces, and in
+    their full-width or small forms ``＝＋－＠`` / ``﹦﹢﹣﹫``, which a Chinese input method
+    types and Excel or WPS may take as the plain sign), or with a tab or carriage return,
+    gets a leading apostrophe (OWASP CSV injection guidance), so an applicant named
+    ``=HYPERLINK(...)`` is shown, never run. Numbers and ``None`` pass unchanged; other
+    objects become text. Trade-off: text ``"-5"`` or ``"+86 575..."`` also gets the
+    apostrophe; a caller who wants a negative number passes a number.
     """
     if cell is None or isinstance(cell, int | float | Decimal):  # bool is an int
         return cell
     text = cell if isinstance(cell, str) else str(cell)
-    if text.startswith(("\t", "\r")) or text.lstrip().startswith(("=", "+", "-", "@")):
+    first = text.lstrip()[:1]
+    if text.startswith(("\t", "\r")) or (
+        first and unicodedata.normalize("NFKC", first) in _FORMULA_STARTS
+    ):
         return "'" + text
     return text
+
+
+def check_target(path: Path, source: Path | None = None) -> None:
+    """Refuse, before any work, a result path :func:`write_table` could not use.
+
+    An unsupported suffix, a folder that does not exist, or (with ``source``) the input
+    file itself: the result masks resident numbers, so writing it over the input would
+    lose the full ones. Raises :class:`BatchFileError` in both languages.
+    """
+    path = Path(path)
+    _is_workbook(path)
+    if not path.parent.is_dir():
+        raise BatchFileError(
+            f"保存位置不存在：{path.parent}", f"the output folder does not exist: {path.parent}"
+        )
+    if source is not None and _same_file(path, Path(source)):
+        raise BatchFileError(
+            f"结果文件不能是输入文件本身（{path.name}），否则完整号码会被打码的结果覆盖；"
+            "请另选文件名",
+            f"the result file cannot be the input file itself ({path.name}): the masked "
+            "result would overwrite the full numbers; choose another name",
+        )
+
+
+def _is_workbook(path: Path) -> bool:
+    suffix = path.suffix.lower()
+    if suffix in _WRITTEN:
+        return _WRITTEN[suffix]
+    shown = suffix or "（无）"
+    raise BatchFileError(
+        f"不支持的结果文件类型“{shown}”，结果只能保存为 .csv、.txt 或 .xlsx",
+        f"unsupported result file type '{suffix or 'none'}': save the result as .csv, .txt "
+        "or .xlsx",
+    )
+
+
+def _same_file(path: Path, source: Path) -> bool:
+    # samefile also catches another spelling of the same file (case, "..", a link).
+    try:
+        return path.exists() and source.exists() and os.path.samefile(path, source)
+    except OSError:
+        return path.absolute() == source.absolute()
 
 
 def write_table(path: Path, header: list[str], rows: list[list[object]]) -> None:
@@ -44,11 +96,8 @@ def write_table(path: Path, header: list[str], rows: list[list[object]]) -> None
     The parent directory must exist: a mistyped path should fail, not grow directories.
     """
     path = Path(path)
-    is_xlsx = _xlsx_by_suffix(path)
-    if not path.parent.is_dir():
-        raise BatchFileError(
-            f"保存位置不存在：{path.parent}", f"the output folder does not exist: {path.parent}"
-        )
+    check_target(path)
+    is_xlsx = _is_workbook(path)
     try:
         # Same directory, so os.replace is a rename on one file system. mkstemp makes the
         # file readable by its owner only, fitting for personal data.

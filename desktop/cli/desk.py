@@ -3,7 +3,9 @@
 Each command builds the services through ``bootstrap`` with the global options
 (``--data-dir``, ``--platform``, ``--counter``) and prints plain text, or JSON with
 ``--json``. Resident numbers are printed masked, in JSON as well. Exit codes: 0 done
-(whatever the verdict), 2 invalid input, 3 no answer (neither platform nor snapshot),
+(whatever the verdict), 2 invalid input (also an unknown item code, online or offline, and
+a batch result path that is the input or of a type not written), 3 no answer (neither
+platform nor snapshot),
 4 refused (not signed in, no keyring, the platform rejected the call, an action that
 does not fit the check), 5 not saved (the disk is full, or another program held the
 cache's write lock too long; try again).
@@ -25,10 +27,10 @@ from pathlib import Path
 from desktop.bootstrap import Services, bootstrap
 from desktop.cli import session as cli_session
 from desktop.counter.adoption import ensure_counter
-from desktop.counter.check_service import CheckOutcome, NoAnswer
+from desktop.counter.check_service import CheckOutcome, NoAnswer, UnknownItem
 from desktop.identifiers import IdentifierError, mask
 from desktop.platform import schemas
-from desktop.platform.client import PlatformError
+from desktop.platform.client import PlatformError, PlatformRejected
 from desktop.settings import SettingsError
 from desktop.settings_record import notice_outside_changes
 from desktop.staff.accounts import StaffError
@@ -74,10 +76,13 @@ def guarded(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Name
     def wrapper(args: argparse.Namespace) -> int:
         try:
             return run(args)
-        except IdentifierError as exc:
+        except (IdentifierError, UnknownItem) as exc:
             return fail(exc, EXIT_INVALID)
         except NoAnswer as exc:
             return fail(exc, EXIT_NO_ANSWER)
+        except PlatformRejected as exc:
+            # An item code the platform does not know is the caller's typo, as offline.
+            return fail(exc, EXIT_INVALID if exc.code == "unknown_item" else EXIT_REFUSED)
         except (SecretsUnavailable, PlatformError, SettingsError, StaffError) as exc:
             return fail(exc, EXIT_REFUSED)
         except (DiskFullError, DatabaseBusyError) as exc:
@@ -362,9 +367,10 @@ def configure_batch(p: argparse.ArgumentParser) -> None:
 def run_batch(args: argparse.Namespace) -> int:
     """Check every row of a table; one result row per input row, in input order."""
     from desktop.batch.files import BatchFileError, read_table
-    from desktop.batch.output import write_table
+    from desktop.batch.output import check_target, write_table
 
     try:
+        check_target(args.output, args.input)  # before any row is read or checked
         table = read_table(args.input)
     except BatchFileError as exc:
         return fail(exc, EXIT_INVALID)

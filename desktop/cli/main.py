@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -141,11 +142,33 @@ def main(argv: Sequence[str] | None = None, extra: Sequence[Command] = ()) -> in
         return EXIT_OK
     if args._logs and hasattr(args, "data_dir"):
         _open_log(args)
+    code = EXIT_OK
     try:
-        return args._run(args)
+        code = args._run(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the try, not at shutdown
+        return code
+    except BrokenPipeError:
+        return _reader_gone(code)
     except Exception:  # what no command turned into a message: logged, then as before
         logging.getLogger("desktop.cli.main").exception("creditdesk %s failed", args.command)
         raise
+
+
+def _reader_gone(code: int) -> int:
+    """``creditdesk check ... | head -1``: the reader closed the pipe, by its own choice.
+
+    Python's signal documentation ("Note on SIGPIPE"): stdout goes to devnull, so the
+    flush at exit cannot raise a second BrokenPipeError, and the command ends quietly.
+    Every command prints after its work (the check kept, the batch file written), so the
+    exit code is the command's own, or 0 when the pipe closed while it was still printing.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no file descriptor behind stdout (an embedding host)
+        pass
+    return code
 
 
 def _open_log(args: argparse.Namespace) -> None:

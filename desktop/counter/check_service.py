@@ -41,6 +41,11 @@ class NoAnswer(RuntimeError):
     """Neither the platform nor a snapshot can answer; says why, in both languages."""
 
 
+class UnknownItem(NoAnswer):
+    """The snapshot's catalogue has no such business item: the input is wrong (a typo in
+    the item code), not the platform's absence; the CLI exits 2 for it."""
+
+
 class CheckOutcome(BaseModel):
     """What the clerk sees for one check, wherever the answer came from."""
 
@@ -62,6 +67,17 @@ class CheckOutcome(BaseModel):
 
 _HIT_KINDS = ("blacklist", "serious_illegal", "business_abnormality", "red_list")
 _CST = dt.timezone(dt.timedelta(hours=8))
+
+
+def _no_snapshot(reason: str) -> str:
+    """Why there is no answer without a snapshot; ``reason`` is empty when the platform was
+    not asked (``--offline``), so the message does not blame the network."""
+    if not reason:
+        return ("本机没有名单快照，无法离线核查；请先同步名单（creditdesk sync） / this desk "
+                "has no list snapshot to answer offline: sync first (creditdesk sync)")
+    return (f"平台不可用，且本机没有名单快照，无法核查。请在网络恢复后同步。原因：{reason} / "
+            "the platform cannot be reached and this desk has no list snapshot; sync when "
+            "the network is back")
 
 
 def check_summary(outcome: CheckOutcome) -> dict:
@@ -157,18 +173,13 @@ class CheckService:
                     "being rebuilt by a full sync: try again when the sync has finished"
                 )
             if not version or not synced_at or not catalog_json:
-                raise NoAnswer(
-                    "平台不可用，且本机没有名单快照，无法核查。请在网络恢复后同步"
-                    + (f"。原因：{reason}" if reason else "")
-                    + " / the platform cannot be reached and this desk has no list snapshot; "
-                    "sync when the network is back"
-                )
+                raise NoAnswer(_no_snapshot(reason))
             snap_subject, snap_records = store.snapshot_lookup(
                 conn, self._protector, subject.normalized
             )
         items, measures = self._catalog(catalog_json)
         if item not in items:
-            raise NoAnswer(f"未知事项 {item} / unknown business item {item}")
+            raise UnknownItem(f"未知事项 {item} / unknown business item {item}")
         records = [
             schemas.RecordOut(
                 id=r.record_id,

@@ -158,3 +158,38 @@ def test_a_self_contradicting_batch_answer_is_never_written_as_a_verdict(platfor
     with sqlite3.connect(tmp_path / "desk" / "creditdesk.sqlite") as db:
         logged = db.execute("SELECT count(*) FROM audit WHERE event='check'").fetchone()[0]
     assert logged == 0
+
+
+def checks_logged(tmp_path):
+    with sqlite3.connect(tmp_path / "desk" / "creditdesk.sqlite") as db:
+        return db.execute("SELECT count(*) FROM audit WHERE event='check'").fetchone()[0]
+
+
+def test_a_result_naming_the_input_is_refused_before_any_work(platform, cases, tmp_path):
+    # The result masks resident numbers: written over the input, the full ones are lost.
+    header, rows = table(cases)
+    source = tmp_path / "list.csv"
+    with source.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, *rows])
+    before = source.read_bytes()
+    (tmp_path / "sub").mkdir()
+    for output in (source, f"{tmp_path}/sub/../list.csv"):  # also spelled another way
+        done = run_batch(platform, tmp_path, source, output)
+        assert done.returncode == 2, done.stderr
+        assert "输入文件" in done.stderr and "input file" in done.stderr
+        assert source.read_bytes() == before
+    assert checks_logged(tmp_path) == 0
+
+
+def test_an_unsupported_result_type_is_refused_before_any_row_is_checked(platform, cases,
+                                                                         tmp_path):
+    header, rows = table(cases)
+    source = tmp_path / "list.csv"
+    with source.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, *rows])
+    done = run_batch(platform, tmp_path, source, tmp_path / "result.pdf")
+    assert done.returncode == 2, done.stderr
+    assert "不支持" in done.stderr and "unsupported" in done.stderr and ".xlsx" in done.stderr
+    assert not (tmp_path / "result.pdf").exists()
+    assert "批量核查 / checking" not in done.stderr  # no progress: nothing was sent
+    assert checks_logged(tmp_path) == 0

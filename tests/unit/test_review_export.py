@@ -136,3 +136,22 @@ def test_describe_filter_in_words():
     assert review_export.describe_filter(flt) == (
         f"日期 2026-11-27 至 不限；工作人员 alice；事件 action.*；来源 离线；对象 {PERSON_MASKED}")
     assert review_export.describe_filter(aq.LogFilter()) == "全部日志"
+
+
+def test_full_width_formula_signs_are_neutralised_in_csv_and_xlsx(svc, tmp_path):
+    # A clerk id typed with a Chinese input method: "＝1+1" opens as a formula in WPS.
+    names = ["＝1+1", "＋1", "－2", "＠x"]
+    with UnitOfWork(svc.engine) as uow:
+        for name in names:
+            store.append_audit(uow.conn, svc.protector, counter="C1", clerk=name,
+                               event="check", subject_id=ORG, masked=ORG, item="WIDE",
+                               verdict="clear", source="platform", details={})
+        uow.commit()
+    assert _export(svc, tmp_path / "wide.csv", item="WIDE") == len(names)
+    rows = list(csv.reader((tmp_path / "wide.csv").read_text(encoding="utf-8-sig")
+                           .splitlines()))[1:]
+    assert sorted(r[3] for r in rows) == sorted("'" + n for n in names)
+    assert _export(svc, tmp_path / "wide.xlsx", item="WIDE") == len(names)
+    sheet = openpyxl.load_workbook(tmp_path / "wide.xlsx").active
+    clerks = [row[3].value for row in sheet.iter_rows(min_row=2)]
+    assert sorted(clerks) == sorted("'" + n for n in names)
