@@ -5,8 +5,8 @@ Each command builds the services through ``bootstrap`` with the global options
 ``--json``. Resident numbers are printed masked, in JSON as well. Exit codes: 0 done
 (whatever the verdict), 2 invalid input, 3 no answer (neither platform nor snapshot; a
 batch: not one row answered), 4 refused (not signed in, no keyring, the platform rejected
-the call, an action that does not fit the check), 5 not saved (the disk is full, or another program held the
-cache's write lock too long; try again).
+the call, an action that does not fit the check), 5 not saved (the disk is full, or
+another program held the cache's write lock too long; try again).
 
 Commands that write audit entries (check, batch, feedback, report, commitment, audit
 export/purge/import) run as the signed-in member of staff (``desktop.cli.session``):
