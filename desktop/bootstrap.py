@@ -96,6 +96,7 @@ class Services:
             counter=self.settings["counter_id"],
             clerk=self.settings["clerk_id"],
             stale_hours=self.settings["stale_hours"],
+            offline_max_days=self.settings["offline_max_days"],
         )
 
     @_service
@@ -127,7 +128,8 @@ class Services:
     def batch(self) -> BatchService:
         """Batch checks of a table of applicants."""
         return BatchService(self.engine, self.protector, _Lazy(self, "client"),
-                            counter=self.settings["counter_id"], clerk=self.settings["clerk_id"])
+                            counter=self.settings["counter_id"], clerk=self.settings["clerk_id"],
+                            checks=self.checks)
 
     @_service
     def reports(self):  # -> ReportService; imported here: reportlab loads only for printing

@@ -41,6 +41,8 @@ DECLARED: tuple[Setting, ...] = (
     Setting("counter_id", str, "SX-COUNTER-01", "this counter's id at the platform"),
     Setting("clerk_id", str, "clerk", "the signed-in clerk"),
     Setting("stale_hours", float, 72.0, "snapshot age after which offline answers warn"),
+    Setting("offline_max_days", float, 30.0, "snapshot age in days after which it no longer "
+            "answers offline (the clerk is told to sync)"),
     Setting("connect_timeout", float, 3.0, "seconds to connect to the platform"),
     Setting("read_timeout", float, 5.0, "seconds between bytes of an answer"),
     Setting("deadline", float, 10.0, "seconds a whole platform call may take, retries included"),

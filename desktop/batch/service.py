@@ -5,6 +5,13 @@ gets its reason in the result. Valid rows go to the platform in chunks of at mos
 with a few chunks in flight at once; results come back in input order, one output row per
 input row. Resident numbers are masked in the output file, which is an export.
 
+Rows follow the single check's rules (``desktop.counter.check_service``): a chunk the
+platform cannot answer (unreachable, failing, an answer that contradicts itself) is
+answered row by row from the list snapshot, marked offline with its age in the source
+column; a refusal (401 and other 4xx, an untrusted certificate, a row the platform
+refuses) is not answered offline. The report counts rows answered online, offline and
+not at all.
+
 A run can be cancelled (the window's Cancel button): chunks already sent finish and are
 kept and logged; chunks not yet sent are not sent, and their rows come back marked
 :data:`CANCELLED`. :func:`row_status` tells a result row's state without parsing its text.
@@ -26,16 +33,24 @@ from typing import NamedTuple
 from sqlalchemy import Engine
 
 from desktop.batch.files import InputTable, RowCheck, validate_rows
-from desktop.identifiers import mask
+from desktop.counter.check_service import CheckOutcome, CheckService, NoAnswer
+from desktop.identifiers import SubjectId, mask
 from desktop.platform import schemas
-from desktop.platform.client import PlatformClient, PlatformError
+from desktop.platform.client import (
+    PlatformClient,
+    PlatformError,
+    PlatformProtocolError,
+    PlatformUnavailable,
+    PlatformUntrusted,
+)
 from local_cache import store
 from local_cache.db import UnitOfWork
 from local_cache.protect import Protector
 
 RESULT_COLUMNS = ["核验 / validation", "主体名称 / name", "结论 / verdict",
-                  "措施 / measures", "核查编号 / check id"]
+                  "措施 / measures", "核查编号 / check id", "来源 / source"]
 VALID = "有效 / valid"
+ONLINE = "信用平台 / platform"
 NOT_CHECKED = "未核查 / not checked"
 CANCELLED = "未核查（已取消）/ not checked (cancelled)"
 
@@ -56,11 +71,18 @@ class BatchReport:
 
     rows: int
     invalid: int
-    checked: int
-    failed: int
+    checked: int  # rows answered: online + offline
+    failed: int  # valid rows not answered (neither the platform nor the snapshot)
     cancelled: bool = False
     skipped: int = 0  # valid rows not sent because the run was cancelled
     verdicts: dict[str, int] = field(default_factory=dict)  # checked rows per verdict
+    online: int = 0  # rows the platform answered
+    offline: int = 0  # rows answered from the snapshot
+
+    @property
+    def answered_none(self) -> bool:
+        """Not one row got a verdict: the CLI exits 3, the window says so."""
+        return self.checked == 0 and not self.cancelled
 
 
 class BatchService:
@@ -68,10 +90,11 @@ class BatchService:
 
     def __init__(self, engine: Engine, protector: Protector, client: PlatformClient, *,
                  counter: str, clerk: str, chunk: int = schemas.MAX_BATCH,
-                 workers: int = 4) -> None:
+                 workers: int = 4, checks: CheckService | None = None) -> None:
         self._engine, self._protector, self._client = engine, protector, client
         self._counter, self._clerk = counter, clerk
         self._chunk, self._workers = chunk, workers
+        self._checks = checks  # the single check's offline answer; None: no fallback
 
     def run(self, table: InputTable, item: str,
             progress: Callable[[int, int], None] | None = None, *,
@@ -96,7 +119,12 @@ class BatchService:
                 return [(c.index, CANCELLED) for c in chunk]
             try:
                 result = self._client.batch(item, [c.subject.normalized for c in chunk])
-            except PlatformError as exc:
+            except PlatformUntrusted as exc:
+                # Not an outage (wrong trust settings or an interception): as a single check.
+                return [(c.index, f"{NOT_CHECKED}: {exc}") for c in chunk]
+            except (PlatformUnavailable, PlatformProtocolError) as exc:
+                return [(c.index, self._offline(c.subject, item, str(exc))) for c in chunk]
+            except PlatformError as exc:  # a refusal (401, 4xx): no offline answer either
                 return [(c.index, f"{NOT_CHECKED}: {exc}") for c in chunk]
             # Keep a few strings per row, not the parsed answer (dozens of objects a row).
             return [(c.index, _answer(row)) for c, row in zip(chunk, result.results, strict=True)]
@@ -116,11 +144,14 @@ class BatchService:
         rows, failed = self._rows(table, checks, answers)
         skipped = sum(1 for a in answers.values() if isinstance(a, str) and a == CANCELLED)
         failed -= skipped
-        verdicts = Counter(a.verdict for a in answers.values() if isinstance(a, _Answer))
+        answered = [a for a in answers.values() if isinstance(a, _Answer)]
+        verdicts = Counter(a.verdict for a in answered)
+        offline = sum(1 for a in answered if a.source == "offline")
         report = BatchReport(rows=len(checks), invalid=len(checks) - len(valid),
                              checked=len(valid) - failed - skipped, failed=failed,
                              cancelled=cancel is not None and cancel.is_set(), skipped=skipped,
-                             verdicts=dict(verdicts))
+                             verdicts=dict(verdicts), online=len(answered) - offline,
+                             offline=offline)
         return table.header + RESULT_COLUMNS, rows, report
 
     def _rows(self, table: InputTable, checks: list[RowCheck],
@@ -136,13 +167,13 @@ class BatchService:
                 row[table.id_column] = _mask_digits(str(row[table.id_column]))
             answer = answers.get(check.index)
             if check.error is not None:
-                row += [check.error, "", "", "", ""]
+                row += [check.error, "", "", "", "", ""]
             elif not isinstance(answer, _Answer):
                 failed += 1
-                row += [answer or NOT_CHECKED, "", "", "", ""]
+                row += [answer or NOT_CHECKED, "", "", "", "", ""]
             else:
                 row += [VALID, answer.name, answer.verdict_text, answer.measures,
-                        answer.check_id]
+                        answer.check_id, answer.source_text]
             out.append(row)
         return out, failed
 
@@ -156,8 +187,10 @@ class BatchService:
             subject = by_index[index].subject
             entries.append({"counter": self._counter, "clerk": self._clerk, "event": "check",
                             "subject_id": subject.normalized, "masked": mask(subject),
-                            "item": item, "verdict": answer.verdict, "source": "platform",
-                            "details": {"check_id": answer.check_id, "batch": True}})
+                            "item": item, "verdict": answer.verdict, "source": answer.source,
+                            "details": {"check_id": answer.check_id, "batch": True,
+                                        **({"stale": answer.stale}
+                                           if answer.source == "offline" else {})}})
         if not entries:
             return
         with UnitOfWork(self._engine) as uow:
@@ -166,6 +199,17 @@ class BatchService:
                     time.sleep(0.001)  # see _PAUSE_EVERY
                 store.append_audit_many(uow.conn, self._protector, entries[i:i + _PAUSE_EVERY])
             uow.commit()
+
+    def _offline(self, subject: SubjectId, item: str, reason: str) -> _Answer | str:
+        """The snapshot's answer for one row the platform could not answer, or why none."""
+        if self._checks is None:
+            return f"{NOT_CHECKED}: {reason}"
+        try:
+            outcome = self._checks.offline_answer(subject, item, reason)
+        except NoAnswer as exc:
+            return f"{NOT_CHECKED}: {exc}"
+        return _kept(outcome, offline_source(outcome.snapshot_age_hours or 0.0, outcome.stale),
+                     stale=outcome.stale)
 
 
 class _Answer(NamedTuple):
@@ -176,6 +220,26 @@ class _Answer(NamedTuple):
     verdict_text: str
     measures: str
     check_id: str
+    source_text: str = ONLINE  # the source column
+    source: str = "platform"  # the audit entry's source: platform or offline
+    stale: bool = False
+
+
+def offline_source(age_hours: float, stale: bool) -> str:
+    """The source column of a row answered from the snapshot: offline, with its age."""
+    text = (f"离线快照（{age_hours:.1f} 小时前同步）/ offline snapshot synced "
+            f"{age_hours:.1f} h ago")
+    return text + ("，已过时 / stale" if stale else "")
+
+
+def _kept(r: schemas.CreditResult | CheckOutcome, source_text: str = ONLINE, *,
+          stale: bool = False) -> _Answer:
+    """An answer (the platform's, or the snapshot's with ``source_text``) as kept."""
+    measures = "；".join(f"[{m.kind.value}] {m.text}" for m in r.measures)
+    source = "platform" if source_text == ONLINE else "offline"
+    return _Answer(r.subject.name or "", r.verdict.value,
+                   f"{r.verdict.label_zh} / {r.verdict.value}", measures, r.check_id,
+                   source_text, source, stale)
 
 
 def _answer(row: schemas.BatchRow) -> _Answer | str:
@@ -183,9 +247,7 @@ def _answer(row: schemas.BatchRow) -> _Answer | str:
     r = row.result
     if r is None:
         return f"{NOT_CHECKED}: {row.error.message}" if row.error else NOT_CHECKED
-    measures = "；".join(f"[{m.kind.value}] {m.text}" for m in r.measures)
-    return _Answer(r.subject.name or "", r.verdict.value,
-                   f"{r.verdict.label_zh} / {r.verdict.value}", measures, r.check_id)
+    return _kept(r)
 
 
 # ---------------------------------------------------------------- beside a GUI thread

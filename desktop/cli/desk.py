@@ -5,10 +5,10 @@ Each command builds the services through ``bootstrap`` with the global options
 ``--json``. Resident numbers are printed masked, in JSON as well. Exit codes: 0 done
 (whatever the verdict), 2 invalid input (also an unknown item code, online or offline, and
 a batch result path that is the input or of a type not written), 3 no answer (neither
-platform nor snapshot),
-4 refused (not signed in, no keyring, the platform rejected the call, an action that
-does not fit the check), 5 not saved (the disk is full, or another program held the
-cache's write lock too long; try again).
+platform nor snapshot; a batch: not one row answered), 4 refused (not signed in, no
+keyring, the platform rejected the call, an action that does not fit the check), 5 not
+saved (the disk is full, or another program held the cache's write lock too long; try
+again).
 
 Commands that write audit entries (check, batch, feedback, report, commitment, audit
 export/purge/import) run as the signed-in member of staff (``desktop.cli.session``):
@@ -392,10 +392,16 @@ def run_batch(args: argparse.Namespace) -> int:
         args,
         report.__dict__,
         lambda: print(
-            f"共 {report.rows} 行 / rows：核查 {report.checked}，无效 {report.invalid}，"
-            f"未核查 {report.failed} / checked, invalid, not checked → {args.output}"
+            f"共 {report.rows} 行 / rows：在线核查 {report.online}，离线核查 {report.offline}，"
+            f"未核查 {report.failed}，无效 {report.invalid} / answered online, offline, "
+            f"not answered, invalid → {args.output}"
         ),
     )
+    if report.answered_none:
+        return fail(NoAnswer(
+            "没有一行得到核查结论，原因见结果文件各行 / no row could be answered: each row of "
+            "the result says why"),
+            EXIT_NO_ANSWER)
     return EXIT_OK
 
 

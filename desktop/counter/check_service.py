@@ -4,10 +4,13 @@
 answer (``source: platform``). When the platform is unreachable, failing or its circuit
 is open, the verdict is computed from the local list snapshot with the same domain
 rules the platform uses (``source: offline``), with the snapshot's age and a stale flag
-past the configured limit. A prohibit found offline is still a prohibit. An answer that
-contradicts itself counts as no answer. A refused TLS certificate is not answered offline:
-the check fails with the certificate message (a configuration error or an interception,
-like a 401, not an outage).
+past the configured limit. A snapshot older than the hard limit (``offline_max_days``) no
+longer answers: the clerk is told to sync (:class:`SnapshotTooOld`). The snapshot holds
+records only: an offline answer lists grade, warnings and related parties in
+``unavailable`` rather than passing them off as empty. A prohibit found offline is still a
+prohibit. An answer that contradicts itself counts as no answer. A refused TLS certificate
+is not answered offline: the check fails with the certificate message (a configuration
+error or an interception, like a 401, not an outage).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import uuid
 from collections.abc import Callable
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, model_validator
 from sqlalchemy import Engine
 
 from desktop.domain import Measure, SubjectKind
@@ -46,6 +49,14 @@ class UnknownItem(NoAnswer):
     the item code), not the platform's absence; the CLI exits 2 for it."""
 
 
+class SnapshotTooOld(NoAnswer):
+    """The snapshot is older than ``offline_max_days``: it no longer answers offline."""
+
+
+# What the list snapshot does not hold: an offline answer cannot tell these.
+OFFLINE_LACKS = ("grade", "warnings", "related")
+
+
 class CheckOutcome(BaseModel):
     """What the clerk sees for one check, wherever the answer came from."""
 
@@ -63,6 +74,16 @@ class CheckOutcome(BaseModel):
     stale: bool = False
     snapshot_age_hours: float | None = None
     notice: str = ""
+    # Parts this answer cannot tell (an offline one: the snapshot holds no grade, warnings or
+    # related parties); shown as "not available offline", never as "none".
+    unavailable: list[Literal["grade", "warnings", "related"]] = []
+
+    @model_validator(mode="after")
+    def _offline_lacks(self) -> CheckOutcome:
+        # An offline answer kept before the field existed lacked them all the same.
+        if self.source == "offline" and "unavailable" not in self.model_fields_set:
+            self.unavailable = list(OFFLINE_LACKS)
+        return self
 
 
 _HIT_KINDS = ("blacklist", "serious_illegal", "business_abnormality", "red_list")
@@ -125,10 +146,12 @@ class CheckService:
         counter: str,
         clerk: str,
         stale_hours: float,
+        offline_max_days: float = 30.0,
         now: Callable[[], float] = time.time,
     ) -> None:
         self._engine, self._protector, self._client = engine, protector, client
         self._counter, self._clerk, self._stale_hours = counter, clerk, stale_hours
+        self._max_days = offline_max_days
         self._now = now
         self._parsed: tuple[str, set[str], list[Measure]] | None = None
 
@@ -154,6 +177,11 @@ class CheckService:
             outcome = self._offline(subject, item, reason)
         self._keep(subject, outcome)
         return outcome
+
+    def offline_answer(self, subject: SubjectId, item: str, reason: str = "") -> CheckOutcome:
+        """The snapshot's answer for an already parsed ``subject``, neither kept nor logged
+        (a batch logs its rows itself); raises NoAnswer (SnapshotTooOld among them)."""
+        return self._offline(subject, item, reason)
 
     def _offline(self, subject: SubjectId, item: str, reason: str) -> CheckOutcome:
         with self._engine.connect() as conn:
@@ -203,6 +231,7 @@ class CheckService:
             today,
         )
         age_hours = max(0.0, (self._now() - float(synced_at)) / 3600)
+        self._refuse_too_old(age_hours, reason)
         stale = age_hours > self._stale_hours
         kind = (
             SubjectKind.ORGANISATION if subject.kind is IdentifierKind.USCC else SubjectKind.PERSON
@@ -234,6 +263,21 @@ class CheckService:
             stale=stale,
             snapshot_age_hours=round(age_hours, 2),
             notice=notice,
+            unavailable=list(OFFLINE_LACKS),
+        )
+
+    def _refuse_too_old(self, age_hours: float, reason: str) -> None:
+        """A snapshot past the hard limit answers nothing: its "clear" may be months wrong."""
+        if age_hours <= self._max_days * 24:
+            return
+        days = age_hours / 24
+        raise SnapshotTooOld(
+            f"本机名单快照已是 {days:.0f} 天前同步的，超过 {self._max_days:g} 天的上限，"
+            "不再用于离线核查。请在网络恢复后同步（F5 或 creditdesk sync）"
+            + (f"。平台不可用的原因：{reason}" if reason else "")
+            + f" / the desk's list snapshot was synced {days:.0f} days ago, beyond the limit "
+            f"of {self._max_days:g} days: it no longer answers offline; sync when the network "
+            "is back (F5 or creditdesk sync)"
         )
 
     def _catalog(self, catalog_json: str) -> tuple[set[str], list[Measure]]:

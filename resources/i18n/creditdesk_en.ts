@@ -96,6 +96,10 @@
         <source>核查编号</source>
         <translation>Check ID</translation>
     </message>
+    <message>
+        <source>来源</source>
+        <translation>Source</translation>
+    </message>
 </context>
 <context>
     <name>BatchWindow</name>
@@ -264,8 +268,16 @@
         <translation>No results yet.</translation>
     </message>
     <message>
-        <source>%5 共 %1 行：已核查 %2，无效 %3，未核查 %4</source>
-        <translation>%5 %1 rows: %2 checked, %3 invalid, %4 not checked</translation>
+        <source>%5 共 %1 行：在线核查 %2，离线核查 %6，未核查 %4，无效 %3</source>
+        <translation>%5 %1 rows: %2 answered online, %6 offline, %4 not answered, %3 invalid</translation>
+    </message>
+    <message>
+        <source>✖ 没有一行得到核查结论，原因见各行“核验”列。</source>
+        <translation>✖ No row could be answered: the Validation column of each row says why.</translation>
+    </message>
+    <message>
+        <source>核查完成：%1 行因平台不可用按离线快照作答，见“来源”列。</source>
+        <translation>Done: %1 rows were answered from the offline snapshot because the platform could not be reached; see the Source column.</translation>
     </message>
     <message>
         <source>（%1）</source>
@@ -2655,6 +2667,14 @@ Verification code %3</translation>
     <message>
         <source>公共信用评价：无</source>
         <translation>Public credit rating: none</translation>
+    </message>
+    <message>
+        <source>公共信用评价：离线时不可用</source>
+        <translation>Public credit rating: not available offline</translation>
+    </message>
+    <message>
+        <source>离线时不可用</source>
+        <translation>Not available offline</translation>
     </message>
     <message>
         <source>%1 条</source>

@@ -152,9 +152,10 @@ def test_a_self_contradicting_batch_answer_is_never_written_as_a_verdict(platfor
              if given[2] in {subject for subject, *_ in cases}]
     assert valid and all(got[5] == "" for got in valid), valid[:2]
     assert all("未核查" in got[3] and "contradicts" in got[3] for got in valid), valid[0]
-    # The file is written (exit 0, as for any batch); the summary counts the rows not checked.
-    assert done.returncode == 0, done.stderr
-    assert f"未核查 {len(valid)}" in done.stdout, done.stdout
+    # Such an answer is no answer: as in a single check the snapshot would be asked, and
+    # this desk has none. The file is written; no row answered: exit 3, the rows counted.
+    assert done.returncode == 3, done.stderr
+    assert f"在线核查 0，离线核查 0，未核查 {len(valid)}" in done.stdout, done.stdout
     with sqlite3.connect(tmp_path / "desk" / "creditdesk.sqlite") as db:
         logged = db.execute("SELECT count(*) FROM audit WHERE event='check'").fetchone()[0]
     assert logged == 0

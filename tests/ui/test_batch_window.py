@@ -13,12 +13,18 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from sqlalchemy import func, select
 
 from desktop.identifiers import mask
+from desktop.staff import accounts as staff
+from local_cache import store
+from local_cache.db import UnitOfWork
 from local_cache.tables import audit
-from sandbox.demo import DEMO_SEED, DEMO_SUBJECTS, fetch_samples
+from sandbox.demo import CLERK, CLERK_PASSWORD, DEMO_SEED, DEMO_SUBJECTS, fetch_samples, make_desk
 from sandbox.process import spawn
+from sandbox.server import SandboxServer
 from tests.strategies import ric_check
 from tests.ui.desks import desk_for
 from ui.batch.window import BatchWindow
+from ui.context import DeskContext
+from ui.tasks import TaskRunner
 from ui.widgets.table_models import STATUS_ROLE
 
 ITEM = "GOV_PROCUREMENT"
@@ -295,3 +301,52 @@ def test_the_gui_thread_keeps_ticking_during_a_large_batch(qtbot, remote_ctx,
     assert run.args[0].checked == len(rows)
     assert window.proxy.rowCount() == 500  # the first page; the rest when scrolled to
     assert worst < 0.5
+
+
+def test_with_the_platform_gone_rows_are_answered_offline_and_counted(qtbot, tmp_path):
+    """After a sync, with the platform stopped: every valid row answered from the snapshot
+    (source column: offline, with its age); past the hard age limit, none, and it says so."""
+    server = SandboxServer(seed=DEMO_SEED, subjects=DEMO_SUBJECTS).start()
+    try:
+        samples = fetch_samples(server)
+        services = make_desk(server, tmp_path / "desk")
+        services.sync.sync()
+    finally:
+        server.stop()
+    runner = TaskRunner()
+    ctx = DeskContext(services, runner)
+    ctx.sign_in(staff.authenticate(services.engine, CLERK, CLERK_PASSWORD))
+    try:
+        rows = batch_rows(samples)
+        window = open_window(qtbot, ctx, write_csv(tmp_path / "名单.csv", rows))
+        valid = len(rows) - len(INVALID)
+        with qtbot.waitSignal(window.finished, timeout=60000) as run:
+            window.start()
+        report = run.args[0]
+        assert (report.online, report.offline, report.failed, report.invalid) == (
+            0, valid, 0, len(INVALID))
+        assert f"在线核查 0，离线核查 {valid}，未核查 0，无效 3" in window.summary.text()
+        assert "离线快照" in window.message.text()
+        verdicts = {s: v for s, _n, v in sample_subjects(samples)}
+        source = window.model.result_start + 5
+        assert window.model.headerData(source, Qt.Orientation.Horizontal) == "来源"
+        for got, given in zip(shown(window), rows, strict=True):
+            if given[2] in verdicts:
+                assert "离线快照" in got[source] and "h ago" in got[source], got
+                if verdicts[given[2]]:
+                    assert got[5].endswith(verdicts[given[2]]), (given, got)
+
+        with UnitOfWork(services.engine) as uow:  # synced 31 days ago: past the limit
+            store.set_meta(uow.conn, last_sync_at=time.time() - 31 * 86400)
+            uow.commit()
+        with qtbot.waitSignal(window.finished, timeout=60000) as run:
+            window.start()
+        assert run.args[0].answered_none
+        assert f"在线核查 0，离线核查 0，未核查 {valid}，无效 3" in window.summary.text()
+        assert "没有一行得到核查结论" in window.message.text()
+        reasons = [got[3] for got in shown(window) if "未核查" in got[3]]
+        assert len(reasons) == valid and all("超过 30 天" in r for r in reasons)
+        window.close()
+    finally:
+        runner.wait(60000)
+        services.close()

@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from desktop.identifiers import mask
 from desktop.staff import accounts as staff
@@ -212,6 +212,23 @@ def test_offline_answer_says_so_with_the_age_and_warns_when_stale(qtbot, tmp_pat
             assert card.stale_banner.isVisible()
             assert "已过时" in card.stale_banner.text() and "100." in card.stale_banner.text()
             assert "100." in card.source_line.text()
+            # The snapshot holds no grade, warnings or related parties: the card says so
+            # for each, and never "none" for the grade.
+            assert card.grade_line.text() == "公共信用评价：离线时不可用"
+            for section in (card.warnings_box, card.related_box):
+                qtbot.waitUntil(lambda box=section: box.holder.isVisibleTo(window))
+                lines = [box_label.text() for box_label in
+                         section.holder.findChildren(QLabel) if box_label.isVisibleTo(window)]
+                assert "离线时不可用" in lines, lines
+            # Past the hard limit (30 days) the snapshot no longer answers: sync first.
+            with UnitOfWork(services.engine) as uow:
+                store.set_meta(uow.conn, last_sync_at=time.time() - 31 * 86400)
+                uow.commit()
+            scan(qtbot, window, sample.id, sample.item)
+            assert window.outcome is None and "禁止受理" not in card.banner.text()
+            said = window.message.text()
+            assert "超过 30 天" in said and "同步" in said, said
+            assert "beyond the limit of 30 days" in said and "sync" in said, said
         finally:
             window.close()
     finally:

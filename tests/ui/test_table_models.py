@@ -53,7 +53,7 @@ def test_the_batch_model_pages_sorts_the_whole_result_and_passes_the_tester(
     assert model.rowCount() == PAGE
     labels = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(header))]
     assert labels[:3] == header[:3]
-    assert labels[3:] == ["核验", "主体名称", "结论", "措施", "核查编号"]
+    assert labels[3:] == ["核验", "主体名称", "结论", "措施", "核查编号", "来源"]
 
     # Sorting by the row number descending puts the last input row first, though it
     # was not fetched yet; the vertical header keeps the input row number.

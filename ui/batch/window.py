@@ -310,8 +310,15 @@ class BatchWindow(QWidget):
             self.progress.setValue(0 if report.cancelled else 1)
             self.progress.setFormat(self.tr("未发送") if report.cancelled else self.tr("完成"))
         self._show_summary()
-        self._say(self.tr("核查已取消，其余行未发送。") if report.cancelled
-                  else self.tr("核查完成。"))
+        if report.cancelled:
+            self._say(self.tr("核查已取消，其余行未发送。"))
+        elif report.answered_none:
+            self._say(self.tr("✖ 没有一行得到核查结论，原因见各行“核验”列。"), error=True)
+        elif report.offline:
+            self._say(self.tr("核查完成：%1 行因平台不可用按离线快照作答，见“来源”列。")
+                      .replace("%1", str(report.offline)))
+        else:
+            self._say(self.tr("核查完成。"))
         self._set_running(False)
         self.view.setFocus()
         self.finished.emit(report)
@@ -347,10 +354,11 @@ class BatchWindow(QWidget):
         if r is None:
             self.summary.setText(self.tr("尚无核查结果。"))
             return
-        text = (self.tr("%5 共 %1 行：已核查 %2，无效 %3，未核查 %4")
+        text = (self.tr("%5 共 %1 行：在线核查 %2，离线核查 %6，未核查 %4，无效 %3")
                 .replace("%5", self._checked[0].name if self._checked else "")
-                .replace("%1", str(r.rows)).replace("%2", str(r.checked))
-                .replace("%3", str(r.invalid)).replace("%4", str(r.failed + r.skipped)))
+                .replace("%1", str(r.rows)).replace("%2", str(r.online))
+                .replace("%6", str(r.offline)).replace("%3", str(r.invalid))
+                .replace("%4", str(r.failed + r.skipped)))
         verdicts = [self._verdict_word(v) + " " + str(r.verdicts[v])
                     for v in ("prohibit", "restrict", "alert", "incentive", "clear")
                     if r.verdicts.get(v)]

@@ -1,5 +1,8 @@
 """The card that shows one check: verdict banner, applicant, records, warnings, measures.
 
+Parts an answer cannot tell (an offline one: grade, warnings, related parties) say
+"离线时不可用" (not available offline), never "none".
+
 Only draws a ``desktop.counter.check_service.CheckOutcome``; every decision was made in the core.
 Identifiers are shown through ``desktop.identifiers.mask`` only (a resident number never
 appears whole). No state is told by colour alone: every banner and warning has a symbol
@@ -240,7 +243,9 @@ class StatusCard(QWidget):
         if s.district:
             parts.append(s.district)
         self.id_line.setText(" · ".join(parts))
-        if outcome.grade is not None:
+        if "grade" in outcome.unavailable:  # the snapshot holds no grade: not "none"
+            self.grade_line.setText(self.tr("公共信用评价：离线时不可用"))
+        elif outcome.grade is not None:
             self.grade_line.setText(self.tr("公共信用评价：%1 级（%2 分）").replace(
                 "%1", outcome.grade.letter).replace("%2", str(outcome.grade.score)))
         else:
@@ -277,7 +282,16 @@ class StatusCard(QWidget):
         return text, colour
 
     def _show_warnings(self, outcome: CheckOutcome) -> None:
-        self._fill(self.warnings_box, [self._warning_line(w) for w in outcome.warnings])
+        # An offline answer cannot tell them: said so, where an empty section would read
+        # as "none".
+        lacking = [(self.tr("离线时不可用"), theme.OFFLINE)]
+        if "warnings" in outcome.unavailable:
+            self._fill(self.warnings_box, lacking)
+        else:
+            self._fill(self.warnings_box, [self._warning_line(w) for w in outcome.warnings])
+        if "related" in outcome.unavailable:
+            self._fill(self.related_box, lacking)
+            return
         lines: list[tuple[str, str]] = []
         for r in outcome.related:
             lines.append((f"{r.name} · {mask(r.subject_id)} · {r.relation}", ""))

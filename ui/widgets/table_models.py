@@ -53,6 +53,7 @@ _RESULT_LABELS = (  # marked for lupdate, translated when shown (headerData)
     QT_TRANSLATE_NOOP("BatchResultModel", "结论"),
     QT_TRANSLATE_NOOP("BatchResultModel", "措施"),
     QT_TRANSLATE_NOOP("BatchResultModel", "核查编号"),
+    QT_TRANSLATE_NOOP("BatchResultModel", "来源"),  # platform, or offline with its age
 )
 
 
