@@ -346,3 +346,51 @@ def test_a_full_resync_that_fails_half_way_leaves_the_old_snapshot_answering(
             rid for rid, v in expected.items() if v[0] == subject)
     assert any(now[key] != before[key] for key in cases)  # the changes reached the probes
     svc.close()
+
+
+def test_a_platform_that_forgot_our_version_gets_a_resync_while_the_old_snapshot_answers(
+        tmp_path, platform, monkeypatch):
+    # The desk synced with a platform that moved on; then the platform is restored from an
+    # older state (a fresh one of the same data: its newest version is below ours) and
+    # answers 410. The next sync resyncs into the snapshot's other side; offline checks
+    # during it answer from the old snapshot; at its end the snapshot is the restored
+    # platform's, and no change alerts are raised for it.
+    from desktop.platform import sync as sync_service
+    from local_cache import store
+
+    monkeypatch.setattr(sync_service, "GROUP_SECONDS", 0.0)  # commit every page
+    cases = [(s["id"], s["item"]) for kind in ("prohibit", "restrict")
+             for s in samples(platform.url)[kind]]
+    httpx.post(f"{platform.url}/sandbox/changes", json={"n": 200, "seed": 8},
+               headers={"Authorization": f"Bearer {KEY}"})
+    svc = desk(tmp_path, platform.url, sync_page=50)
+    moved_on = svc.sync.sync()
+    for subject, item in cases:  # watched subjects: a delta would raise alerts for them
+        svc.checks.check(subject, item)
+    before = {key: svc.checks.check(*key, offline=True).verdict for key in cases}
+    svc.close()
+
+    restored = spawn(f"sqlite:///{tmp_path / 'restored.sqlite'}", seed=5, subjects=2000,
+                     api_key=KEY)
+    try:
+        svc = desk(tmp_path, restored.url, sync_page=50)
+        during = []
+
+        def check_meanwhile(entries, version):
+            if svc.sync.version() == moved_on.version:  # not swapped yet
+                during.append({key: svc.checks.check(*key, offline=True).verdict
+                               for key in cases})
+
+        report = svc.sync.sync(progress=check_meanwhile)
+        expected = platform_live_records(tmp_path / "restored.sqlite")
+        head = httpx.get(f"{restored.url}/sandbox/stats",
+                         headers={"Authorization": f"Bearer {KEY}"}).json()["list_version"]
+    finally:
+        restored.stop()
+    assert report.full and report.alerts == 0 and head < moved_on.version
+    assert len(during) >= 2 and all(answers == before for answers in during)
+    assert svc.sync.version() == head
+    with svc.engine.connect() as conn:
+        got = store.snapshot_record_ids(conn)
+    assert got == {rid: svc.protector.index(v[0]) for rid, v in expected.items()}
+    svc.close()
