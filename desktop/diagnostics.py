@@ -145,7 +145,7 @@ def _read_status(conn) -> dict[str, Any]:
                                     .where(outbox.c.state == "failed")
                                     .order_by(outbox.c.id.desc()).limit(20))]
     meta = store.get_metas(conn, "last_sync_at", "list_version", "snapshot_rebuilding",
-                           "catalog_version", "platform_counter")
+                           "resync_version", "catalog_version", "platform_counter")
     synced = float(meta["last_sync_at"]) if meta.get("last_sync_at") else None
     head_seq, _ = store.audit_head(conn)
     last_anchor = conn.execute(
@@ -159,6 +159,7 @@ def _read_status(conn) -> dict[str, Any]:
             "last_sync_at": synced,
             "last_sync": _when(synced),
             "status": ("full resync under way" if meta.get("snapshot_rebuilding")
+                       or "resync_version" in meta
                        else "never synced" if synced is None else "synced"),
             "list_version": int(meta.get("list_version") or 0),
             "catalog_version": meta.get("catalog_version"),

@@ -12,14 +12,22 @@ import json
 import os
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from local_cache import chain
+from local_cache import chain, snapshot
 from local_cache.db import note_row_queued
 from local_cache.protect import Protector
+
+# The snapshot's two sides and a full resync's swap are in ``snapshot``; its lookups are
+# named here too, where callers have always found them.
+from local_cache.snapshot import SnapshotRecord as SnapshotRecord
+from local_cache.snapshot import SnapshotSubject as SnapshotSubject
+from local_cache.snapshot import apply_changes as apply_changes
+from local_cache.snapshot import clear_snapshot as clear_snapshot
+from local_cache.snapshot import snapshot_lookup as snapshot_lookup
+from local_cache.snapshot import snapshot_record_ids as snapshot_record_ids
 from local_cache.tables import (
     alerts,
     audit,
@@ -27,8 +35,6 @@ from local_cache.tables import (
     meta,
     outbox,
     results,
-    snapshot_records,
-    snapshot_subjects,
 )
 
 # Statements built once and executed with their parameters passed separately: building
@@ -47,12 +53,6 @@ _GET_META = select(meta.c.value).where(meta.c.key == bindparam("key"))
 _GET_METAS = select(meta.c.key, meta.c.value).where(
     meta.c.key.in_(bindparam("keys", expanding=True)))
 _SET_META = _upsert(meta, "key", ["value"])
-_UPSERT_SUBJECTS = _upsert(snapshot_subjects, "subject_key",
-                           ["kind", "district", "id_sealed", "name_sealed"])
-_UPSERT_RECORDS = _upsert(snapshot_records, "record_id",
-                          [c.name for c in snapshot_records.c if c.name != "record_id"])
-_DELETE_RECORDS = delete(snapshot_records).where(
-    snapshot_records.c.record_id.in_(bindparam("ids", expanding=True)))
 _INSERT_RESULT = insert(results)
 _INSERT_AUDIT = insert(audit)
 _AUDIT_HEAD = select(audit.c.seq, audit.c.hash).order_by(audit.c.seq.desc()).limit(1)
@@ -77,119 +77,6 @@ def set_meta(conn: Connection, **values: object) -> None:
     """Store several ``meta`` values."""
     if values:
         conn.execute(_SET_META, [{"key": k, "value": str(v)} for k, v in values.items()])
-
-
-# ---------------------------------------------------------------------------- snapshot
-
-
-@dataclass(frozen=True)
-class SnapshotSubject:
-    """A subject as the snapshot knows it (opened)."""
-
-    id: str
-    kind: str
-    name: str
-    district: str
-
-
-@dataclass(frozen=True)
-class SnapshotRecord:
-    """A list entry of the snapshot."""
-
-    record_id: str
-    kind: str
-    field: str
-    department: str
-    basis: str
-    listed_on: str
-    expires_on: str | None
-    state: str
-
-
-def apply_changes(conn: Connection, protector: Protector, entries: Iterable[dict]) -> set[str]:
-    """Apply one page of list changes; returns the subject keys touched.
-
-    Each entry: ``op``, ``version``, ``subject_id``, ``subject_name``, ``subject_kind``,
-    ``district`` and the record's fields. Deletes of unknown records are no-ops, so a
-    page applied twice (a crash between apply and commit is impossible, but a replayed
-    page after a resync is not) leaves the same snapshot.
-    """
-    touched: set[str] = set()
-    subject_rows: dict[str, dict] = {}
-    upserts: list[dict] = []
-    deletes: list[str] = []
-    for e in entries:
-        key = protector.index(e["subject_id"])
-        touched.add(key)
-        if e["op"] == "delete":
-            deletes.append(e["record_id"])
-            continue
-        if key not in subject_rows:
-            subject_rows[key] = {
-                "subject_key": key,
-                "kind": e["subject_kind"],
-                "district": e["district"],
-                "id_sealed": protector.seal(e["subject_id"]),
-                "name_sealed": protector.seal(e["subject_name"]),
-            }
-        upserts.append(
-            {
-                "record_id": e["record_id"],
-                "subject_key": key,
-                "kind": e["kind"],
-                "field": e["field"],
-                "department": e["department"],
-                "basis": e["basis"],
-                "listed_on": e["listed_on"],
-                "expires_on": e["expires_on"],
-                "state": e["state"],
-                "version": e["version"],
-            }
-        )
-    if deletes:
-        conn.execute(_DELETE_RECORDS, {"ids": deletes})
-    if subject_rows:
-        conn.execute(_UPSERT_SUBJECTS, list(subject_rows.values()))
-    if upserts:
-        conn.execute(_UPSERT_RECORDS, upserts)
-    return touched
-
-
-def clear_snapshot(conn: Connection) -> None:
-    """Forget the whole snapshot (before a full resync)."""
-    conn.execute(delete(snapshot_records))
-    conn.execute(delete(snapshot_subjects))
-
-
-def snapshot_lookup(
-    conn: Connection, protector: Protector, subject_id: str
-) -> tuple[SnapshotSubject | None, list[SnapshotRecord]]:
-    """The snapshot's subject and records for one identifier (one indexed lookup each)."""
-    key = protector.index(subject_id)
-    row = conn.execute(
-        select(snapshot_subjects).where(snapshot_subjects.c.subject_key == key)
-    ).first()
-    subject = None
-    if row is not None:
-        subject = SnapshotSubject(
-            protector.open(row.id_sealed), row.kind, protector.open(row.name_sealed), row.district
-        )
-    records = [
-        SnapshotRecord(
-            r.record_id, r.kind, r.field, r.department, r.basis, r.listed_on, r.expires_on, r.state
-        )
-        for r in conn.execute(
-            select(snapshot_records)
-            .where(snapshot_records.c.subject_key == key)
-            .order_by(snapshot_records.c.record_id)
-        )
-    ]
-    return subject, records
-
-
-def snapshot_record_ids(conn: Connection) -> dict[str, str]:
-    """Every record id in the snapshot with its subject key (for comparisons in tests)."""
-    return dict(conn.execute(select(snapshot_records.c.record_id, snapshot_records.c.subject_key)))
 
 
 # ---------------------------------------------------------------------------- results, audit
@@ -339,11 +226,14 @@ def mark_checked(conn: Connection, protector: Protector, subject_id: str, masked
 
 
 def raise_alerts(
-    conn: Connection, protector: Protector, touched: set[str], since: float, version: int
+    conn: Connection, protector: Protector, touched: set[str], since: float, version: int,
+    side: str | None = None,
 ) -> int:
-    """Alerts for touched subjects this desk checked after ``since``; returns the count."""
+    """Alerts for touched subjects this desk checked after ``since``; returns the count.
+    Counts come from the live snapshot (or ``side``)."""
     if not touched:
         return 0
+    snapshot_subjects, snapshot_records = snapshot.tables(side or snapshot.live_side(conn))
     rows = conn.execute(
         select(checked)
         .where(checked.c.subject_key.in_(touched))

@@ -45,6 +45,15 @@ snapshot_records = Table(
 )
 Index("ix_snapshot_records_subject", snapshot_records.c.subject_key)
 
+# The snapshot's second side (local_cache/snapshot.py): a full resync fills the side that
+# is not live and makes it live in one transaction at its end (meta ``snapshot_side``),
+# so offline checks answer from the old snapshot until then. Same columns as side "a".
+snapshot_subjects_b = Table(
+    "snapshot_subjects_b", metadata, *(c._copy() for c in snapshot_subjects.columns))
+snapshot_records_b = Table(
+    "snapshot_records_b", metadata, *(c._copy() for c in snapshot_records.columns))
+Index("ix_snapshot_records_b_subject", snapshot_records_b.c.subject_key)
+
 # Recent answers, whole, sealed (they carry names and numbers).
 results = Table(
     "results",

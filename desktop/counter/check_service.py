@@ -192,8 +192,10 @@ class CheckService:
             synced_at = meta.get("last_sync_at")
             catalog_json = meta.get("catalog_json")
             if meta.get("snapshot_rebuilding"):
-                # A full resync emptied the snapshot and is refilling it: a subject whose
-                # records are not back yet would look clear.
+                # Left by a desk from before the snapshot's two sides, whose full resync
+                # emptied the snapshot and was cut short: a subject whose records are not
+                # back yet would look clear. (A resync now fills the other side: the live
+                # snapshot keeps answering, local_cache/snapshot.py.)
                 raise NoAnswer(
                     "平台不可用，且本机名单快照正在全量重建，暂不能离线核查，请稍后重试"
                     + (f"。原因：{reason}" if reason else "")

@@ -5,8 +5,12 @@ second of work each), and the version reached is stored in the same transaction,
 crash or a network cut resumes from the last committed page with no gap and no repeat.
 The next page is fetched while one is applied, so memory holds two pages at most and a
 1,000,000-entry snapshot syncs from empty like a small one. A platform that no longer
-knows our version (410) gets a full resync. After a sync, subjects this desk checked in
-the last days whose records changed become change alerts (ongoing monitoring).
+knows our version (410), or ``full``, gets a full resync: it fills the snapshot's other
+side (``local_cache/snapshot.py``), resumably, and swaps it in with the list version and
+catalogue in the transaction of its last page; offline checks answer from the old
+snapshot until then, and after a failure or a kill. After a delta sync, subjects this
+desk checked in the last days whose records changed become change alerts (ongoing
+monitoring); a resync raises none.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from sqlalchemy import Engine
 
 from desktop.events import AlertsFound, EventBus, Synced
 from desktop.platform.client import PlatformClient, VersionUnknown
-from local_cache import store
+from local_cache import snapshot, store
 from local_cache.db import UnitOfWork
 from local_cache.protect import Protector
 
@@ -74,6 +78,9 @@ class SyncService:
     ) -> SyncReport:
         """Sync from the stored version (or from 0 with ``full``); resumable at any page.
 
+        A full resync cut short (an error, a kill, ``stop``) goes on from where it got at
+        the next call, full or not; the live snapshot is untouched until it ends.
+
         ``progress(entries, version)`` follows the pages applied; a group of pages is
         committed together (see ``GROUP_SECONDS``), so a crash may take back the last
         group's progress, never more. Two syncs never overlap: a second caller waits for
@@ -86,10 +93,18 @@ class SyncService:
 
     def _sync(self, full: bool, progress: Callable[[int, int], None] | None,
               stop: threading.Event | None) -> SyncReport:
-        if full:
-            self._reset()
-        since = self.version()
-        from_empty = since == 0  # from empty nothing "changed" for the clerk: no alerts
+        with self._engine.connect() as conn:
+            pending, live = snapshot.resync_version(conn), snapshot.live_side(conn)
+            since = int(store.get_meta(conn, "list_version", "0"))
+        if pending is not None:  # a resync was cut short: it goes on, whatever was asked
+            full, side, since = True, snapshot.other_side(live), pending
+        elif full:
+            side, since = self._begin_resync(), 0
+        else:
+            side = live
+        # From empty nothing "changed" for the clerk, nor in a resync (the old snapshot is
+        # not compared): no alerts.
+        quiet = full or since == 0
         pages = entries = alerts = 0
         watch_since = self._now() - self._alert_days * 86400
         known_catalog: int | None = None  # catalogue version stored by this sync
@@ -105,12 +120,13 @@ class SyncService:
                         page = ahead.result()
                     except VersionUnknown:
                         # The platform was reset or restored: our version means nothing
-                        # there. What this sync applied since its last commit goes too.
+                        # there. What this sync applied since its last commit goes too; the
+                        # live snapshot keeps answering while the other side is rebuilt.
                         if uow is not None:
                             uow.__exit__(None, None, None)
                             uow = None
-                        self._reset()
-                        full, since, from_empty, known_catalog = True, 0, True, None
+                        side = self._begin_resync()
+                        full, since, quiet, known_catalog = True, 0, True, None
                         ahead = fetcher.submit(self._client.changes, since, self._page_size)
                         continue
                     if page.more:
@@ -122,26 +138,18 @@ class SyncService:
                             uow.commit()
                             uow.__exit__(None, None, None)
                             uow = None
-                        catalog = self._new_catalog(page.catalog_version)
+                        catalog = self._new_catalog(page.catalog_version, full)
                         known_catalog = page.catalog_version
                     if uow is None:
                         uow = UnitOfWork(self._engine).__enter__()
                         group_started = time.monotonic()
                     rows = [_flatten(e) for e in page.entries]
-                    touched = store.apply_changes(uow.conn, self._protector, rows)
-                    if not from_empty:
+                    touched = snapshot.apply_changes(uow.conn, self._protector, rows, side)
+                    if not quiet:
                         alerts += store.raise_alerts(
-                            uow.conn, self._protector, touched, watch_since, page.version
+                            uow.conn, self._protector, touched, watch_since, page.version, side
                         )
-                    values = {"list_version": page.version}
-                    if catalog is not None:
-                        values.update(
-                            catalog_version=catalog.version,
-                            catalog_json=catalog.model_dump_json(),
-                        )
-                    if not page.more:
-                        values.update(last_sync_at=self._now(), snapshot_rebuilding="")
-                    store.set_meta(uow.conn, **values)
+                    store.set_meta(uow.conn, **self._reached(uow.conn, page, catalog, full, side))
                     if not page.more or time.monotonic() - group_started >= GROUP_SECONDS:
                         uow.commit()
                         uow.__exit__(None, None, None)
@@ -158,6 +166,8 @@ class SyncService:
                             uow = None
                         return SyncReport(pages, entries, since, full, alerts)
                     if not page.more:
+                        if full:  # the old side is not read any more: give its room back
+                            self._empty(snapshot.other_side(side))
                         report = SyncReport(pages, entries, since, full, alerts)
                         if self._events is not None:
                             self._events.publish(Synced(report))
@@ -168,17 +178,44 @@ class SyncService:
                 if uow is not None:  # an error: the open group is rolled back
                     uow.__exit__(None, None, None)
 
-    def _reset(self) -> None:
+    def _reached(self, conn, page, catalog, full: bool, side: str) -> dict[str, object]:
+        """The meta values to store with ``page``, in its transaction. A resync stores how
+        far its side got and sets aside the catalogue it met; its last page makes its side
+        live with the list version and that catalogue, all in this one transaction."""
+        if full and page.more:
+            values: dict[str, object] = {snapshot.RESYNC_KEY: page.version}
+            if catalog is not None:
+                values.update(resync_catalog_version=catalog.version,
+                              resync_catalog_json=catalog.model_dump_json())
+            return values
+        values = dict(snapshot.swap(conn, side)) if full else {}
+        values["list_version"] = page.version
+        if catalog is not None:
+            values.update(catalog_version=catalog.version,
+                          catalog_json=catalog.model_dump_json())
+        if not page.more:
+            # ``snapshot_rebuilding`` was set by desks before the two sides, whose resync
+            # emptied the live snapshot; any sync that ends clears it.
+            values.update(last_sync_at=self._now(), snapshot_rebuilding="")
+        return values
+
+    def _begin_resync(self) -> str:
         with UnitOfWork(self._engine) as uow:
-            store.clear_snapshot(uow.conn)
-            # Until the last page is in, the snapshot is partial: no offline answers from it.
-            store.set_meta(uow.conn, list_version=0, snapshot_rebuilding="1")
+            side = snapshot.begin_resync(uow.conn)
+            uow.commit()
+        return side
+
+    def _empty(self, side: str) -> None:
+        with UnitOfWork(self._engine) as uow:
+            snapshot.clear_snapshot(uow.conn, side)
             uow.commit()
 
-    def _new_catalog(self, catalog_version: int):
-        """The catalogue from the platform when its version moved on, else None."""
+    def _new_catalog(self, catalog_version: int, resync: bool):
+        """The catalogue from the platform when its version moved on, else None (a
+        resync compares with the one it set aside, else with the live one)."""
         with self._engine.connect() as conn:
-            stored = store.get_meta(conn, "catalog_version")
+            held = store.get_meta(conn, "resync_catalog_version") if resync else None
+            stored = held or store.get_meta(conn, "catalog_version")
         return None if stored == str(catalog_version) else self._client.catalog()
 
 

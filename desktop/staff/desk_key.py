@@ -92,7 +92,8 @@ def _proven_by_data(conn: Connection, protector: Protector) -> bool | None:
         if _same(digest, str(first.hash)):
             return True
     for column in (t.results.c.body_sealed, t.outbox.c.payload_sealed, t.checked.c.id_sealed,
-                   t.snapshot_subjects.c.name_sealed, t.commitments.c.name_sealed,
+                   t.snapshot_subjects.c.name_sealed, t.snapshot_subjects_b.c.name_sealed,
+                   t.commitments.c.name_sealed,
                    t.alerts.c.name_sealed):
         token = conn.execute(select(column).limit(1)).scalar()
         if token is None:

@@ -24,6 +24,7 @@ from desktop.events import FeedbackQueued, OutboxMoved, Synced
 from desktop.platform.client import PlatformRejected
 from desktop.staff.credentials import SecretStore, SecretsUnavailable
 from sandbox.process import creditdesk_script, spawn
+from tests.integration.test_sync_resume import platform_live_records
 from tests.staffing import signed_in
 from tests.waiting import wait_until
 
@@ -277,33 +278,119 @@ def test_a_queued_decision_wakes_the_sender_and_the_core_announces_what_moved(tm
     assert [e.report for e in heard if isinstance(e, Synced)] == [report]
 
 
-def test_no_offline_answer_from_a_snapshot_a_full_resync_has_half_rebuilt(tmp_path, platform,
-                                                                          monkeypatch):
-    # A full resync empties the snapshot and refills it; cut short after its first page,
-    # the snapshot is partial, and a listed subject whose records are not back would look
-    # clear. Until the resync ends, offline checks are refused, plainly.
+def test_a_full_resync_that_fails_half_way_leaves_the_old_snapshot_answering(
+        tmp_path, platform, monkeypatch):
+    # A full resync fills the snapshot's other side; the platform starts sending truncated
+    # pages after its first page, so it fails half way. Offline checks keep answering from
+    # the old snapshot (its version, its records) as if nothing had happened; the next sync
+    # goes on with the resync (not a delta against a half-built snapshot) and swaps the
+    # new one in, equal to the platform.
     from desktop.platform import sync as sync_service
+    from desktop.platform.client import PlatformProtocolError
+    from local_cache import snapshot, store
 
     monkeypatch.setattr(sync_service, "GROUP_SECONDS", 0.0)  # commit every page
-    cases = [s for kind in ("prohibit", "restrict") for s in samples(platform.url)[kind]]
     svc = desk(tmp_path, platform.url, sync_page=50)
-    svc.sync.sync()
-    before = {(s["id"], s["item"]): svc.checks.check(s["id"], s["item"], offline=True).verdict
-              for s in cases}
+    first = svc.sync.sync()
+    assert first.pages >= 4  # the failure below lands half way, not at the start
+    changed = httpx.post(f"{platform.url}/sandbox/changes", json={"n": 60, "seed": 3},
+                         headers={"Authorization": f"Bearer {KEY}"}).json()["subject_ids"]
+    cases = [(s["id"], s["item"]) for kind in ("prohibit", "restrict", "clear")
+             for s in samples(platform.url)[kind]]
+    cases += [(subject, "GOV_PROCUREMENT") for subject in sorted(set(changed))[:30]]
 
-    class Cut(Exception):
-        pass
+    def answers() -> dict:
+        out = {}
+        for subject, item in cases:
+            o = svc.checks.check(subject, item, offline=True)
+            out[subject, item] = (o.verdict, [(r.id, r.state) for r in o.records])
+        return out
 
-    def cut_after_first_page(entries, version):
-        raise Cut
+    def record_ids() -> dict[str, str]:
+        with svc.engine.connect() as conn:
+            return store.snapshot_record_ids(conn)
 
-    with pytest.raises(Cut):
-        svc.sync.sync(full=True, progress=cut_after_first_page)
-    for subject, item in before:
-        with pytest.raises(NoAnswer) as refused:
-            svc.checks.check(subject, item, offline=True)
-        assert "正在全量重建" in str(refused.value) and "being rebuilt" in str(refused.value)
-    svc.sync.sync()  # resumes the resync to its end
-    after = {key: svc.checks.check(*key, offline=True).verdict for key in before}
-    assert after == before
+    before, before_ids = answers(), record_ids()
+
+    def truncate_after_the_first_page(entries, version):
+        faults(platform.url, truncated_rate=1.0)
+
+    with pytest.raises(PlatformProtocolError):
+        svc.sync.sync(full=True, progress=truncate_after_the_first_page)
+    with svc.engine.connect() as conn:
+        half_way = snapshot.resync_version(conn)
+    assert half_way and half_way > 0  # the new snapshot is half built, its pages kept
+    assert svc.sync.version() == first.version
+    assert answers() == before and record_ids() == before_ids
+
+    faults(platform.url)  # the platform answers whole pages again
+    asked, ask = [], svc.sync._client.changes
+    monkeypatch.setattr(svc.sync._client, "changes",
+                        lambda since, limit: asked.append(since) or ask(since, limit))
+    resumed = svc.sync.sync()
+    assert resumed.full and asked[0] == half_way  # went on from there, not from 0
+    head = httpx.get(f"{platform.url}/sandbox/stats",
+                     headers={"Authorization": f"Bearer {KEY}"}).json()["list_version"]
+    assert svc.sync.version() == head > first.version
+    with svc.engine.connect() as conn:
+        assert snapshot.resync_version(conn) is None
+    after_ids = record_ids()
+    assert after_ids != before_ids  # the platform's changes are in
+    # Record by record, the new snapshot is the platform's lists.
+    expected = platform_live_records(tmp_path / "platform.sqlite")
+    assert after_ids == {rid: svc.protector.index(v[0]) for rid, v in expected.items()}
+    # Each case's offline answer now carries the platform's records in force for it.
+    now = answers()
+    for subject, item in cases:
+        assert sorted(rid for rid, _state in now[subject, item][1]) == sorted(
+            rid for rid, v in expected.items() if v[0] == subject)
+    assert any(now[key] != before[key] for key in cases)  # the changes reached the probes
+    svc.close()
+
+
+def test_a_platform_that_forgot_our_version_gets_a_resync_while_the_old_snapshot_answers(
+        tmp_path, platform, monkeypatch):
+    # The desk synced with a platform that moved on; then the platform is restored from an
+    # older state (a fresh one of the same data: its newest version is below ours) and
+    # answers 410. The next sync resyncs into the snapshot's other side; offline checks
+    # during it answer from the old snapshot; at its end the snapshot is the restored
+    # platform's, and no change alerts are raised for it.
+    from desktop.platform import sync as sync_service
+    from local_cache import store
+
+    monkeypatch.setattr(sync_service, "GROUP_SECONDS", 0.0)  # commit every page
+    cases = [(s["id"], s["item"]) for kind in ("prohibit", "restrict")
+             for s in samples(platform.url)[kind]]
+    httpx.post(f"{platform.url}/sandbox/changes", json={"n": 200, "seed": 8},
+               headers={"Authorization": f"Bearer {KEY}"})
+    svc = desk(tmp_path, platform.url, sync_page=50)
+    moved_on = svc.sync.sync()
+    for subject, item in cases:  # watched subjects: a delta would raise alerts for them
+        svc.checks.check(subject, item)
+    before = {key: svc.checks.check(*key, offline=True).verdict for key in cases}
+    svc.close()
+
+    restored = spawn(f"sqlite:///{tmp_path / 'restored.sqlite'}", seed=5, subjects=2000,
+                     api_key=KEY)
+    try:
+        svc = desk(tmp_path, restored.url, sync_page=50)
+        during = []
+
+        def check_meanwhile(entries, version):
+            if svc.sync.version() == moved_on.version:  # not swapped yet
+                during.append({key: svc.checks.check(*key, offline=True).verdict
+                               for key in cases})
+
+        report = svc.sync.sync(progress=check_meanwhile)
+        expected = platform_live_records(tmp_path / "restored.sqlite")
+        head = httpx.get(f"{restored.url}/sandbox/stats",
+                         headers={"Authorization": f"Bearer {KEY}"}).json()["list_version"]
+    finally:
+        restored.stop()
+    assert report.full and report.alerts == 0 and head < moved_on.version
+    assert len(during) >= 2 and all(answers == before for answers in during)
+    assert svc.sync.version() == head
+    with svc.engine.connect() as conn:
+        got = store.snapshot_record_ids(conn)
+    assert got == {rid: svc.protector.index(v[0]) for rid, v in expected.items()}
     svc.close()
