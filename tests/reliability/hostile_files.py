@@ -172,8 +172,9 @@ def lying_sizes(path: Path, unpacked: int, declared: int = 100_000) -> Path:
 
 
 def ods(path: Path, rows: list[list[str]], *, repeat_rows: int = 1,
-        repeat_columns: int = 1) -> Path:
-    """An OpenDocument spreadsheet, zipped by hand (mimetype first, stored)."""
+        repeat_columns: int = 1, empty_tail: int = 0) -> Path:
+    """An OpenDocument spreadsheet, zipped by hand (mimetype first, stored); ``empty_tail``
+    ends the table as LibreOffice does, with that many empty rows of 1,024 empty cells."""
     ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
           'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
           'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
@@ -187,6 +188,9 @@ def ods(path: Path, rows: list[list[str]], *, repeat_rows: int = 1,
             "</table:table-cell>" for value in row)
         repeat = f' table:number-rows-repeated="{repeat_rows}"' if repeat_rows > 1 else ""
         body += f"<table:table-row{repeat}>{cells}</table:table-row>"
+    if empty_tail:
+        body += (f'<table:table-row table:number-rows-repeated="{empty_tail}"><table:table-'
+                 'cell table:number-columns-repeated="1024"/></table:table-row>')
     content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} '
                'office:version="1.2"><office:body><office:spreadsheet>'
                f'<table:table table:name="名单">{body}</table:table>'
@@ -235,11 +239,18 @@ def csv_named_xlsx(path: Path) -> Path:
     return path
 
 
+def ods_rows_bomb(path: Path, rows: int) -> Path:
+    """A few hundred bytes of .ods that say "this row of 100 filled cells, ``rows`` times"."""
+    return ods(path, [["91330602MA2BCDEF3X"]], repeat_rows=rows, repeat_columns=100)
+
+
 def hostile(full: bool) -> dict:
     """Every hostile file, by name: ``builder(path) -> path`` (``full``: the issue's sizes,
-    an 800 MB shared-strings table; else the small ones the plain test run uses)."""
+    an 800 MB shared-strings table; else the small ones the plain test run uses). The
+    file's name is the caller's: the reader goes by content, so .xlsx is fine for all."""
     mb = 1 << 20
     return {
+        "ods_rows_bomb": lambda p: ods_rows_bomb(p, 1_000_000),
         "strings_bomb": lambda p: strings_bomb(p, (800 if full else 100) * mb),
         "rows_bomb": lambda p: rows_bomb(p, (190 if full else 150) * mb),
         "huge_cell": lambda p: huge_cell(p, (40 if full else 3) * mb),
@@ -278,3 +289,20 @@ def batch_in_child(source: Path, work: Path) -> Run:
     child.returncode = os.waitstatus_to_exitcode(status)
     return Run(child.returncode, log.read_text("utf-8", "replace"), seconds,
                usage.ru_maxrss / 1024)
+
+
+def read_in_child(source: Path) -> tuple[int, str, float]:
+    """``read_table(SOURCE)`` in a child process: (rows read, or -1 when refused; what it
+    printed; its peak RSS in MiB from wait4)."""
+    code = ("import sys; from desktop.batch.files import BatchFileError, read_table\n"
+            "try:\n    print(len(read_table(sys.argv[1]).rows))\n"
+            "except BatchFileError as exc:\n    print(-1, exc)\n")
+    child = subprocess.Popen([sys.executable, "-c", code, str(source)],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    out = child.stdout.read().decode("utf-8", "replace")
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    child.stdout.close()
+    first = out.split()[0] if out.split() else ""
+    rows = int(first) if first.lstrip("-").isdigit() and child.returncode == 0 else -2
+    return rows, out, usage.ru_maxrss / 1024

@@ -6,7 +6,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from desktop.batch import sheets
+from desktop.batch import archive, sheets
 from desktop.batch.files import BatchFileError, read_table, validate_rows
 from tests.reliability import hostile_files as hf
 from tests.strategies import ric_check, uscc_check
@@ -57,7 +57,7 @@ def test_a_workbook_is_read_by_what_it_is_not_by_its_name(tmp_path):
 
 def test_a_workbook_written_by_hand_passes_the_archive_check(tmp_path):
     path = hf.good_xlsx(tmp_path / "a.xlsx", ROWS)
-    assert "xl/worksheets/sheet1.xml" in sheets.check_archive(path)
+    assert "xl/worksheets/sheet1.xml" in archive.check_archive(path)
     _assert_list(read_table(path), "xlsx")
 
 
