@@ -4,7 +4,7 @@
   800 MB shared-strings bomb at full size, a 190 MB rows bomb, a 40 MB cell, lying sizes,
   nested and thousand-member archives, a CSV named .xlsx, no zip, a truncated zip) given
   to the real ``creditdesk batch`` in a child process; the worst refusal time and the
-  worst peak RSS (``ru_maxrss`` of that child, os.wait4). Baseline: the same command
+  worst peak RSS (VmHWM of that child as it exits). Baseline: the same command
   refusing a .pdf by its name, which reads nothing (the CLI's own start and exit).
   Targets from the issue: refused in under 2 s and under 200 MB, each.
 """
@@ -47,5 +47,5 @@ def hostile(bench: Bench) -> list[Row]:
             note=f"real `creditdesk batch` child, median of {repeat}; every file: {listed}"),
         Row(f"hostile workbook refused: peak RSS ({big})", round(runs[big][1]),
             round(base_mb), "MiB", "< 200 MiB", runs[big][1] < 200,
-            note="ru_maxrss of the child; baseline: the same command refusing a .pdf"),
+            note="VmHWM of the child; baseline: the same command refusing a .pdf"),
     ]

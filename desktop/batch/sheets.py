@@ -115,6 +115,8 @@ def _ods_grid(path: Path) -> None:
                     _grid_limits(path.name, last, widest)
                 row += repeat
                 element.clear()
+    except BatchFileError:
+        raise
     except (KeyError, ValueError, ET.ParseError, zipfile.BadZipFile, OSError) as exc:
         raise not_a_workbook(path.name) from exc
 

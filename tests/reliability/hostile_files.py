@@ -3,8 +3,8 @@
 Each builder writes a file the way an attacker (or a broken exporter) would, with the
 zip members spelled out here, so a test knows exactly what the file holds. The bombs
 stream their members through zlib: the test process never holds what they unpack to.
-``batch_in_child`` runs the real ``creditdesk batch`` as a child process and takes its
-peak memory from ``wait4``, so the figure is that process's own.
+``batch_in_child`` runs the real ``creditdesk batch`` as a child process, which reports
+its own peak memory (VmHWM) as it exits.
 """
 
 from __future__ import annotations
@@ -273,36 +273,48 @@ class Run:
     peak_mb: float
 
 
-def batch_in_child(source: Path, work: Path) -> Run:
-    """``creditdesk batch SOURCE --item ITEM -o work/out.csv`` as a child process; its
-    peak resident memory is ``ru_maxrss`` of that child alone (os.wait4)."""
-    script = Path(sys.executable).with_name("creditdesk")
+# The child's own high-water mark, read by the child as it ends. ru_maxrss from wait4 would
+# not do: Linux starts a child's figure at the parent's size when it forked.
+_PEAK = ("import atexit, os\n"
+         "def _peak():\n"
+         "    with open('/proc/self/status') as status:\n"
+         "        kb = next(line for line in status if line.startswith('VmHWM')).split()[1]\n"
+         "    with open(os.environ['CREDITDESK_PEAK_FILE'], 'w') as out:\n"
+         "        out.write(kb)\n"
+         "atexit.register(_peak)\n")
+
+
+def _child(args: list[str], work: Path) -> tuple[int, str, float, float]:
+    peak = work / "peak.kb"
+    peak.unlink(missing_ok=True)
     log = work / "child.log"
     with log.open("wb") as out:
         started = time.perf_counter()
-        child = subprocess.Popen(
-            [str(script), "batch", str(source), "--item", ITEM, "-o", str(work / "out.csv"),
-             "--data-dir", str(work / "desk")], stdout=out, stderr=out,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        _, status, usage = os.wait4(child.pid, 0)
+        code = subprocess.call([sys.executable, "-c", _PEAK + args[0], *args[1:]],
+                               stdout=out, stderr=out,
+                               env={**os.environ, "CREDITDESK_PEAK_FILE": str(peak)})
         seconds = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    return Run(child.returncode, log.read_text("utf-8", "replace"), seconds,
-               usage.ru_maxrss / 1024)
+    return code, log.read_text("utf-8", "replace"), seconds, int(peak.read_text()) / 1024
 
 
-def read_in_child(source: Path) -> tuple[int, str, float]:
+def batch_in_child(source: Path, work: Path) -> Run:
+    """The real ``creditdesk batch SOURCE --item ITEM -o work/out.csv`` in a child process
+    (the console script's own entry point, ``ui.launcher.main``); its peak resident memory
+    (VmHWM) as it exits."""
+    run = ("import sys\nfrom ui.launcher import main\nsys.exit(main(sys.argv[1:]))\n")
+    code, err, seconds, peak = _child(
+        [run, "batch", str(source), "--item", ITEM, "-o", str(work / "out.csv"),
+         "--data-dir", str(work / "desk")], work)
+    return Run(code, err, seconds, peak)
+
+
+def read_in_child(source: Path, work: Path) -> tuple[int, str, float]:
     """``read_table(SOURCE)`` in a child process: (rows read, or -1 when refused; what it
-    printed; its peak RSS in MiB from wait4)."""
-    code = ("import sys; from desktop.batch.files import BatchFileError, read_table\n"
-            "try:\n    print(len(read_table(sys.argv[1]).rows))\n"
-            "except BatchFileError as exc:\n    print(-1, exc)\n")
-    child = subprocess.Popen([sys.executable, "-c", code, str(source)],
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    out = child.stdout.read().decode("utf-8", "replace")
-    _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    child.stdout.close()
+    printed; its peak RSS in MiB)."""
+    run = ("import sys\nfrom desktop.batch.files import BatchFileError, read_table\n"
+           "try:\n    print(len(read_table(sys.argv[1]).rows))\n"
+           "except BatchFileError as exc:\n    print(-1, exc)\n")
+    code, out, _seconds, peak = _child([run, str(source)], work)
     first = out.split()[0] if out.split() else ""
-    rows = int(first) if first.lstrip("-").isdigit() and child.returncode == 0 else -2
-    return rows, out, usage.ru_maxrss / 1024
+    rows = int(first) if code == 0 and first.lstrip("-").isdigit() else -2
+    return rows, out, peak

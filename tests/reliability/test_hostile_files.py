@@ -6,8 +6,8 @@ member that unpacks to more than it declares, an archive inside the archive, a
 thousand-member archive, a CSV under an .xlsx name, bytes that are no zip at all, a
 truncated download. Each goes to the real CLI in a child process; the test asserts what
 a clerk sees (the reason in Chinese and in English, exit code 2), that nothing was
-written (no output file, no data folder) and the child's peak resident memory
-(``ru_maxrss`` from wait4) under 200 MB. Speed is not asserted here: the refusal time of
+written (no output file, no data folder) and the child's peak resident memory (its
+VmHWM as it exits) under 200 MB. Speed is not asserted here: the refusal time of
 the worst file is a benchmark figure (``python -m bench --only hostile``).
 """
 
@@ -64,7 +64,7 @@ def test_a_far_cell_costs_a_row_not_a_grid(tmp_path, tally):
     trailing = hf.ods(tmp_path / "trailing.ods", [["证件号码"], ["91330602MA2BCDEF3X"]],
                       empty_tail=1_048_000)
     for source in (far, trailing):
-        rows, out, peak = hf.read_in_child(source)
+        rows, out, peak = hf.read_in_child(source, tmp_path)
         tally(file=source.name, rows=rows, peak_mb=round(peak, 1))
         assert rows == (2 if source is far else 1), out
         assert peak < PEAK_MB, (source.name, peak)

@@ -74,7 +74,7 @@ def test_a_row_wider_than_the_limit_is_refused(tmp_path):
 
 
 def test_a_grid_over_the_cell_limit_is_refused_while_read(tmp_path, monkeypatch):
-    monkeypatch.setattr(sheets, "MAX_CELLS", 30)  # the real limit needs a 4-million-cell file
+    monkeypatch.setattr(sheets, "MAX_CELLS", 30)  # the real one needs 1.5 million cells
     rows = [["证件号码", "名称", "地址"]] + [[USCC, "甲", "乙"]] * 10
     path = hf.ods(tmp_path / "big.ods", rows)
     with pytest.raises(BatchFileError) as refused:
