@@ -161,7 +161,7 @@ def _looks_like_text(path: Path) -> bool:
 
 def _guarded(rows, name: str) -> Iterator[tuple]:
     """``rows`` with trailing empty cells trimmed, refused past the grid limits."""
-    widest = kept = cells = 0
+    widest = kept = 0
     for number, row in enumerate(rows, 1):
         if number > MAX_SHEET_ROWS:
             _grid_limits(name, number, 0)
@@ -183,7 +183,6 @@ def _guarded(rows, name: str) -> Iterator[tuple]:
                     f"(Excel's own limit is {MAX_CELL_CHARS:,})")
         kept += 1
         widest = max(widest, last)
-        cells += last
         _grid_limits(name, kept, widest)
         yield tuple(row[:last])
 

@@ -113,6 +113,19 @@ def strings_bomb(path: Path, unpacked: int) -> Path:
     return xlsx(path, '<row r="1"><c r="A1" t="s"><v>0</v></c></row>', chunks())
 
 
+def many_strings(path: Path, count: int) -> Path:
+    """No bomb (it packs about 4 to 1): ``count`` distinct short texts, each an object in
+    any reader's memory."""
+    def chunks():
+        yield _STRINGS_HEAD.encode()
+        for start in range(0, count, 100_000):
+            yield "".join(f"<si><t>{i:x}</t></si>"
+                          for i in range(start, min(count, start + 100_000))).encode()
+        yield b"</sst>"
+
+    return xlsx(path, '<row r="1"><c r="A1" t="s"><v>0</v></c></row>', chunks())
+
+
 def rows_bomb(path: Path, unpacked: int) -> Path:
     """A sheet of one identical row (no row numbers) repeated to ``unpacked`` bytes."""
     def chunks():
@@ -252,6 +265,7 @@ def hostile(full: bool) -> dict:
     return {
         "ods_rows_bomb": lambda p: ods_rows_bomb(p, 1_000_000),
         "strings_bomb": lambda p: strings_bomb(p, (800 if full else 100) * mb),
+        "many_strings": lambda p: many_strings(p, 600_000 if full else 510_000),
         "rows_bomb": lambda p: rows_bomb(p, (190 if full else 150) * mb),
         "huge_cell": lambda p: huge_cell(p, (40 if full else 3) * mb),
         "lying_sizes": lambda p: lying_sizes(p, (800 if full else 100) * mb),

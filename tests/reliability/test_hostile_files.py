@@ -1,14 +1,14 @@
 """Hostile spreadsheets through the real ``creditdesk batch`` (issue 18).
 
 Every file here is built by the test (tests/reliability/hostile_files.py): zip bombs of
-shared strings and of rows, an .ods repeating one row a million times, a huge cell, a
-member that unpacks to more than it declares, an archive inside the archive, a
-thousand-member archive, a CSV under an .xlsx name, bytes that are no zip at all, a
-truncated download. Each goes to the real CLI in a child process; the test asserts what
-a clerk sees (the reason in Chinese and in English, exit code 2), that nothing was
-written (no output file, no data folder) and the child's peak resident memory (its
-VmHWM as it exits) under 200 MB. Speed is not asserted here: the refusal time of
-the worst file is a benchmark figure (``python -m bench --only hostile``).
+shared strings and of rows, 510,000 distinct short texts, an .ods repeating one row a
+million times, a huge cell, a member that unpacks to more than it declares, an archive
+inside the archive, a thousand-member archive, a CSV under an .xlsx name, bytes that are
+no zip at all, a truncated download. Each goes to the real CLI in a child process; the
+test asserts what a clerk sees (the reason in Chinese and in English, exit code 2), that
+nothing was written (no output file, no data folder) and the child's peak resident
+memory (its VmHWM as it exits) under 200 MB. Speed is not asserted here: the refusal
+time of the worst file is a benchmark figure (``python -m bench --only hostile``).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ PEAK_MB = 200
 REASONS = {
     "strings_bomb": (("sharedStrings.xml", "解压后为", "压缩炸弹"),
                      ("sharedStrings.xml", "unpacks to", "zip bomb")),
+    "many_strings": (("500,000 个不同的文字",), ("more than 500,000 distinct texts",)),
     "rows_bomb": (("sheet1.xml", "压缩比"), ("sheet1.xml", "compressed", "to 1")),
     "huge_cell": (("单个单元格",), ("single cell or tag longer than",)),
     "lying_sizes": (("超过其声明的大小",), ("more than it declares",)),
