@@ -26,6 +26,7 @@ FIGURES = {
     "naive": "bench.fig_client:naive",
     "offline": "bench.fig_client:offline",
     "batch": "bench.fig_client:batch",
+    "hostile": "bench.fig_files:hostile",
     "sync": "bench.fig_client:sync",
     "delta": "bench.fig_client:delta",
     "cold_start": "bench.fig_gui:cold_start",

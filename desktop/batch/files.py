@@ -39,6 +39,7 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 
 _CSV_SUFFIXES = (".csv", ".txt")
 _XLSX_SUFFIXES = (".xlsx",)
+_SHEET_SUFFIXES = (".xlsx", ".xls", ".et", ".ods")  # inputs: read by desktop.batch.sheets
 _SNIFF_CHARS = 16_384
 _SNIFF_BYTES = 4096
 # Longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
@@ -87,7 +88,8 @@ class InputTable:
 
     ``header`` is generated (``列1``, ``列2``...) when the file has none. ``encoding`` is
     ``utf-8-sig``, ``utf-8``, ``gb18030``, ``utf-16`` (rarely another) for text files,
-    ``xlsx`` for workbooks. Rows are kept out of the repr: they hold resident numbers.
+    ``xlsx``, ``xls`` or ``ods`` for workbooks (``xls`` also for WPS's .et). Rows are kept
+    out of the repr: they hold resident numbers.
     """
 
     header: list[str]
@@ -117,12 +119,14 @@ def read_table(path: Path) -> InputTable:
     unreadable file, a file without data rows, or one without an identifier column.
     """
     path = Path(path)
-    is_xlsx = _xlsx_by_suffix(path)
+    is_xlsx = _xlsx_by_suffix(path, _SHEET_SUFFIXES)
     if not path.is_file():
         raise BatchFileError(f"找不到文件：{path}", f"file not found: {path}")
     _check_size(path)
     if is_xlsx:
-        grid, encoding = _read_xlsx(path), "xlsx"
+        from desktop.batch.sheets import read_workbook  # it imports this module
+
+        grid, encoding = read_workbook(path)
     else:
         grid, encoding = _read_csv(path)
     rows = _bounded(cells for cells in ([_cell_text(v) for v in row] for row in grid)
@@ -184,16 +188,21 @@ def validate_rows(table: InputTable) -> list[RowCheck]:
     return checks
 
 
-def _xlsx_by_suffix(path: Path) -> bool:
+def _xlsx_by_suffix(path: Path, workbooks: tuple[str, ...] = _XLSX_SUFFIXES) -> bool:
     """True for a workbook, False for text; BatchFileError for any other suffix."""
     suffix = path.suffix.lower()
-    if suffix in _XLSX_SUFFIXES or suffix in _CSV_SUFFIXES:
-        return suffix in _XLSX_SUFFIXES
+    if suffix in workbooks or suffix in _CSV_SUFFIXES:
+        return suffix in workbooks
     shown = suffix or "（无）"
+    if workbooks == _XLSX_SUFFIXES:
+        zh, en = "（.xls 请另存为 .xlsx）", " (save an .xls workbook as .xlsx)"
+    else:
+        zh, en = "", ""
+    listed = (*_CSV_SUFFIXES, *workbooks)
     raise BatchFileError(
-        f"不支持的文件类型“{shown}”，仅支持 .csv、.txt、.xlsx（.xls 请另存为 .xlsx）",
-        f"unsupported file type '{suffix or 'none'}': use .csv, .txt or .xlsx "
-        "(save an .xls workbook as .xlsx)",
+        f"不支持的文件类型“{shown}”，仅支持 {'、'.join(listed)}{zh}",
+        f"unsupported file type '{suffix or 'none'}': use {', '.join(listed[:-1])} or "
+        f"{listed[-1]}{en}",
     )
 
 
@@ -301,30 +310,6 @@ def _decode(data: bytes) -> tuple[str, str]:
             "cannot tell the file's text encoding: save it from Excel as 'CSV UTF-8'",
         )
     return str(best), best.encoding
-
-
-def _read_xlsx(path: Path):
-    """The first sheet's rows one at a time (read-only mode streams the XML)."""
-    import openpyxl  # loaded when a workbook is read: commands start faster
-
-    try:
-        # data_only: the values Excel last computed, never formula text.
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        try:
-            if not workbook.worksheets:
-                return
-            sheet = workbook.worksheets[0]
-            sheet.reset_dimensions()  # some exporters record a wrong used range
-            yield from sheet.iter_rows(values_only=True)
-        finally:
-            workbook.close()
-    except BatchFileError:
-        raise
-    except Exception as exc:  # a foreign file can fail in any layer (zip, XML, styles)
-        raise BatchFileError(
-            f"无法读取 Excel 文件 {path.name}（文件是否损坏或加密？）：{exc}",
-            f"cannot read the workbook {path.name} (damaged or password-protected?): {exc}",
-        ) from exc
 
 
 def _cell_text(value: object) -> str:

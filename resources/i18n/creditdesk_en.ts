@@ -200,8 +200,8 @@
         <translation>Open a batch check list</translation>
     </message>
     <message>
-        <source>名单表格 (*.csv *.txt *.xlsx);;所有文件 (*)</source>
-        <translation>Lists (*.csv *.txt *.xlsx);;All files (*)</translation>
+        <source>名单表格 (*.csv *.txt *.xlsx *.xls *.et *.ods);;所有文件 (*)</source>
+        <translation>Lists (*.csv *.txt *.xlsx *.xls *.et *.ods);;All files (*)</translation>
     </message>
     <message>
         <source>正在读取 %1…</source>

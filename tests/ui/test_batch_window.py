@@ -178,6 +178,24 @@ def test_a_bad_file_shows_why_and_changes_nothing_else(qtbot, ctx, samples, tmp_
     assert window.start_button.isEnabled() and window.model.total == 0
 
 
+def test_a_zip_bomb_is_refused_in_the_window_and_nothing_is_written(qtbot, ctx, samples,
+                                                                    tmp_path):
+    from tests.reliability.hostile_files import strings_bomb
+
+    window = open_window(qtbot, ctx, write_csv(tmp_path / "名单.csv", batch_rows(samples)))
+    before, checks = (window.table, window.file_label.text()), audit_checks(ctx)
+    bomb = strings_bomb(tmp_path / "投标人.xlsx", 100 << 20)  # unpacks to 100 MB
+    files = sorted(tmp_path.rglob("*"))
+    with qtbot.waitSignal(window.failed, timeout=30000):
+        window.load(bomb)
+    shown_text = window.message.text()
+    assert "投标人.xlsx 已拒收" in shown_text and "压缩炸弹" in shown_text, shown_text
+    assert "was refused" in shown_text and "zip bomb" in shown_text, shown_text
+    assert (window.table, window.file_label.text()) == before
+    assert audit_checks(ctx) == checks and sorted(tmp_path.rglob("*")) == files
+    assert window.start_button.isEnabled() and not window.running
+
+
 def set_latency(platform, ms: int | None) -> None:
     body = {"latency_ms": ms} if ms else {}
     answer = httpx.post(f"{platform.url}/sandbox/faults", json=body,

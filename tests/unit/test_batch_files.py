@@ -320,7 +320,7 @@ def test_write_into_missing_folder_is_refused(tmp_path):
 # --- errors ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["a.xls", "a.json", "noext"])
+@pytest.mark.parametrize("name", ["a.xlsb", "a.json", "noext"])
 def test_unsupported_suffix(tmp_path, name):
     path = tmp_path / name
     path.write_text("统一社会信用代码\n" + USCC, encoding="utf-8")

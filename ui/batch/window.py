@@ -233,7 +233,7 @@ class BatchWindow(QWidget):
         start = str(self.path.parent) if self.path else ""
         path, _ = QFileDialog.getOpenFileName(
             self, self.tr("打开批量核查名单"), start,
-            self.tr("名单表格 (*.csv *.txt *.xlsx);;所有文件 (*)"))
+            self.tr("名单表格 (*.csv *.txt *.xlsx *.xls *.et *.ods);;所有文件 (*)"))
         if path:
             self.load(path)
 
