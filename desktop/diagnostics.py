@@ -53,7 +53,8 @@ from local_cache.tables import outbox
 
 LOG_LINES = 500
 PACKAGES = ("PySide6", "PySide6-Essentials", "shiboken6", "httpx", "SQLAlchemy", "alembic",
-            "pydantic", "cryptography", "keyring", "reportlab", "pypdf", "openpyxl",
+            "pydantic", "cryptography", "keyring", "reportlab", "pypdf", "openpyxl", "xlrd",
+            "python-calamine",
             "python-stdnum", "platformdirs", "truststore")
 _SECRET_KEY = re.compile(r"pass|secret|token|api.?key|data.?key|credential", re.IGNORECASE)
 BLANK = "***"

@@ -357,7 +357,8 @@ def run_outbox(args: argparse.Namespace) -> int:
 
 def configure_batch(p: argparse.ArgumentParser) -> None:
     """``batch INPUT --item CODE -o OUTPUT``."""
-    p.add_argument("input", type=Path, metavar="INPUT", help="CSV or XLSX of applicants")
+    p.add_argument("input", type=Path, metavar="INPUT",
+                   help="CSV, XLSX, XLS, ET or ODS of applicants")
     p.add_argument("--item", required=True, help="business item code")
     p.add_argument("-o", "--output", type=Path, required=True, help="result CSV or XLSX")
     common(p)

@@ -88,7 +88,7 @@ def _client_commands() -> tuple[Command, ...]:
         Command("feedback", "record the action on a check / 反馈", c.configure_feedback,
                 c.run_feedback),
         Command("outbox", "queued feedback / 反馈队列", c.configure_outbox, c.run_outbox),
-        Command("batch", "check a CSV/XLSX of applicants / 批量核查", c.configure_batch,
+        Command("batch", "check a CSV/XLSX/XLS/ET/ODS of applicants / 批量核查", c.configure_batch,
                 c.run_batch),
         Command("report", "print or verify a credit report / 信用报告", d.configure_report,
                 d.run_report),

@@ -67,6 +67,7 @@ class ReportData:
     snapshot_age_hours: float | None
     counter: str
     clerk: str
+    unavailable: tuple[str, ...] = ()  # of grade, warnings, related: an offline answer's gaps
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,8 @@ _T: dict[str, tuple[str, str]] = {
                "Department|Field|Listed on|Expires on|State|Record ID|Basis"),
     "w_cols": ("预警等级|预警点|起始日期|来源", "Level|Warning point|Since|Raised via"),
     "rel_cols": ("主体标识|名称|关联关系|预警情况", "Identifier|Name|Relation|Warnings"),
-    "none": ("无", "None"), "no_measure": ("未匹配到措施。", "No measure applies."),
+    "none": ("无", "None"), "offline_na": ("离线时不可用", "Not available offline"),
+    "no_measure": ("未匹配到措施。", "No measure applies."),
     "count": ("{n} 条", "{n} entries"), "count1": ("1 条", "1 entry"),
     "no_expiry": ("长期", "None"),
     "grade": ("等级 {letter}，得分 {score}", "Grade {letter}, score {score}"),
@@ -325,7 +327,8 @@ def render_credit_report(data: ReportData, lang: str = "zh_CN") -> bytes:
     story += d.h(d.t("s_records"))
     story += _record_groups(d, data.records)
     story += d.h(d.t("s_grade"))
-    story.append(d.p(_grade(d, data.grade)))
+    story.append(d.p(d.t("offline_na") if "grade" in data.unavailable
+                     else _grade(d, data.grade)))
     story += d.h(d.t("s_warnings"))
     if data.warnings:
         story.append(d.table(d.t("w_cols"), [
@@ -333,7 +336,7 @@ def render_credit_report(data: ReportData, lang: str = "zh_CN") -> bytes:
              _date(w.get("since", "")), mask(w["via"]) if w.get("via") else d.t("self")]
             for w in data.warnings], [24, 96, 24, 36]))
     else:
-        story.append(d.p(d.t("none")))
+        story.append(d.p(d.t("offline_na" if "warnings" in data.unavailable else "none")))
     story += d.h(d.t("s_related"))
     if data.related:
         story.append(d.table(d.t("rel_cols"), [
@@ -341,7 +344,7 @@ def render_credit_report(data: ReportData, lang: str = "zh_CN") -> bytes:
              Paragraph(_related_warnings(d, r.get("warnings") or []), d.s.cell)]
             for r in data.related], [42, 58, 26, 54]))
     else:
-        story.append(d.p(d.t("none")))
+        story.append(d.p(d.t("offline_na" if "related" in data.unavailable else "none")))
     story += [*d.h(d.t("s_note")), d.p(d.t("disclaimer"), d.s.note)]
     if data.source != "platform":
         story.append(d.p(d.t("offline_note"), d.s.note))

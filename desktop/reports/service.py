@@ -94,6 +94,7 @@ class ReportService:
                 related=[{**r.model_dump(mode="json"), "subject_id": mask(r.subject_id)}
                          for r in outcome.related],
                 source=outcome.source, snapshot_age_hours=outcome.snapshot_age_hours,
+                unavailable=tuple(outcome.unavailable),
                 counter=self._counter, clerk=self._clerk,
             )
             pdf = render_credit_report(data, lang)

@@ -148,6 +148,11 @@ def test_a_batch_shows_every_row_in_order_marks_invalid_ones_and_exports(
     qtbot.keyClick(window.filter_edit, Qt.Key.Key_Return)  # Enter filters at once
     assert window.proxy.rowCount() == len(rows)
 
+    source = tmp_path / "名单.csv"
+    before = source.read_bytes()
+    window.export(source)  # over the input: refused, its full numbers kept
+    assert "输入文件" in window.message.text() and "input file" in window.message.text()
+    assert source.read_bytes() == before
     out = tmp_path / "结果.xlsx"
     with qtbot.waitSignal(window.exported, timeout=30000):
         window.export(out)

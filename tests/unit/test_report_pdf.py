@@ -421,3 +421,12 @@ def test_commitment_letter_for_a_person_never_prints_the_full_number() -> None:
     text = flat(extract_text(render_commitment_letter(data)))
     assert MASKED_RESIDENT_ID in text and "自然人" in text
     assert FULL_RESIDENT_ID not in text
+
+
+def test_an_offline_report_says_what_the_snapshot_cannot_tell():
+    """An offline answer has no grade, warnings or related parties: the paper says they
+    are not available offline, never "none" (which would read as a clean record)."""
+    pdf = render_credit_report(sample_report(grade=None, warnings=[], related=[],
+                                             unavailable=("grade", "warnings", "related")))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert text.count("离线时不可用") == 3 and "暂无评价结果" not in text

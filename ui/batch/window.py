@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.batch.files import BatchFileError, InputTable, read_table
-from desktop.batch.output import write_table
+from desktop.batch.output import check_target, write_table
 from desktop.batch.service import BatchReport, ProgressThrottle, heap_frozen
 from desktop.bootstrap import Services
 from ui.context import DeskContext
@@ -395,6 +395,11 @@ class BatchWindow(QWidget):
             self._say(self.tr("✖ 没有可导出的结果。"), error=True)
             return
         path = Path(path)
+        try:  # never over the input file: its full numbers would give way to masked ones
+            check_target(path, self._checked[0] if self._checked else None)
+        except BatchFileError as exc:
+            self._say("✖ " + str(exc), error=True)
+            return
         self.export_button.setEnabled(False)
         self._say(self.tr("正在导出 %1…").replace("%1", path.name))
         self.ctx.runner.submit(write_table, path, self.model.header, self.model.result_rows,
