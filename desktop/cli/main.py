@@ -166,8 +166,10 @@ def _reader_gone(code: int) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
-    except (OSError, ValueError):  # no file descriptor behind stdout (an embedding host)
-        pass
+    except (OSError, ValueError) as exc:  # no file descriptor behind stdout (an embedding
+        # host): nothing to redirect; the exit flush may complain once, the code stands
+        logging.getLogger("desktop.cli.main").info("stdout not redirected after a closed "
+                                                   "pipe: %s", type(exc).__name__)
     return code
 
 

@@ -53,7 +53,7 @@ def tls_url(tmp_path_factory):
             self.wfile.write(body.encode())
 
         def log_message(self, *args):
-            pass
+            """Quiet: nothing here is read from the server's log."""
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Health)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

@@ -22,7 +22,6 @@ import base64
 import json
 import random
 import subprocess
-import time
 from pathlib import Path
 
 import httpx
@@ -42,6 +41,7 @@ from tests.reliability.test_crash import (
     _stop,
 )
 from tests.staffing import signed_in
+from tests.waiting import wait_until
 
 ITEM = "GOV_PROCUREMENT"
 DEADLINE = 300.0  # generous: only a hung child gets near it
@@ -106,22 +106,22 @@ def test_offline_checks_answer_from_the_old_snapshot_while_a_resync_is_killed(tm
         while kills < kills_wanted:
             child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
-            checked = False
-            deadline = time.monotonic() + DEADLINE
-            while True:
+            checked = [False]
+
+            def under_way_and_moved_on(child=child, kills=kills, checked=checked) -> bool:
+                """One offline check once the resync is under way, then: has this run
+                committed pages of its own?"""
                 assert child.poll() is None, f"the resync ended (exit {child.returncode}) " \
                     f"before kill {kills + 1}: make the platform bigger or slower"
-                assert time.monotonic() < deadline, "the resync made no progress"
                 state = _meta(desk)
-                if not checked and "resync_version" in state:
-                    # The resync is under way: one offline check while this run works on it.
+                if not checked[0] and "resync_version" in state:
                     probe = probes[len(answered) % len(probes)]
                     answered.append((probe, offline(probe) == before[probe]))
-                    checked = True
-                    continue
-                if checked and int(state.get("resync_version") or 0) > progress[-1]:
-                    break  # and this run has committed pages of its own
-                time.sleep(0.02)  # polls the child's database (the condition), DEADLINE at most
+                    checked[0] = True
+                    return False
+                return checked[0] and int(state.get("resync_version") or 0) > progress[-1]
+
+            wait_until(under_way_and_moved_on, DEADLINE, "the resync made progress")
             child.kill()  # SIGKILL, mid-resync by construction
             child.wait()
             kills += 1
