@@ -26,6 +26,24 @@ def desk_for(platform, root: Path) -> Iterator[DeskContext]:
         services.close()
 
 
+def synced_then_gone(root: Path, seed: int, subjects: int):
+    """A signed-in desk synced from a reference platform that is then stopped: the offline
+    path. Returns ``(context, samples)``; the caller waits for the runner and closes."""
+    from sandbox.demo import fetch_samples
+    from sandbox.server import SandboxServer
+
+    server = SandboxServer(seed=seed, subjects=subjects).start()
+    try:
+        samples = fetch_samples(server)
+        services = make_desk(server, root)
+        services.sync.sync()
+    finally:
+        server.stop()
+    context = DeskContext(services, TaskRunner())
+    context.sign_in(staff.authenticate(services.engine, CLERK, CLERK_PASSWORD))
+    return context, samples
+
+
 def create_first_supervisor(dialog) -> None:
     """Fill and submit the first-run dialog: supervisor ``boss`` / ``boss-pass-123``."""
     dialog.new_id.setText("boss")

@@ -13,18 +13,14 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from sqlalchemy import func, select
 
 from desktop.identifiers import mask
-from desktop.staff import accounts as staff
 from local_cache import store
 from local_cache.db import UnitOfWork
 from local_cache.tables import audit
-from sandbox.demo import CLERK, CLERK_PASSWORD, DEMO_SEED, DEMO_SUBJECTS, fetch_samples, make_desk
+from sandbox.demo import DEMO_SEED, DEMO_SUBJECTS, fetch_samples
 from sandbox.process import spawn
-from sandbox.server import SandboxServer
 from tests.strategies import ric_check
-from tests.ui.desks import desk_for
+from tests.ui.desks import desk_for, synced_then_gone
 from ui.batch.window import BatchWindow
-from ui.context import DeskContext
-from ui.tasks import TaskRunner
 from ui.widgets.table_models import STATUS_ROLE
 
 ITEM = "GOV_PROCUREMENT"
@@ -329,16 +325,8 @@ def test_the_gui_thread_keeps_ticking_during_a_large_batch(qtbot, remote_ctx,
 def test_with_the_platform_gone_rows_are_answered_offline_and_counted(qtbot, tmp_path):
     """After a sync, with the platform stopped: every valid row answered from the snapshot
     (source column: offline, with its age); past the hard age limit, none, and it says so."""
-    server = SandboxServer(seed=DEMO_SEED, subjects=DEMO_SUBJECTS).start()
-    try:
-        samples = fetch_samples(server)
-        services = make_desk(server, tmp_path / "desk")
-        services.sync.sync()
-    finally:
-        server.stop()
-    runner = TaskRunner()
-    ctx = DeskContext(services, runner)
-    ctx.sign_in(staff.authenticate(services.engine, CLERK, CLERK_PASSWORD))
+    ctx, samples = synced_then_gone(tmp_path / "desk", DEMO_SEED, DEMO_SUBJECTS)
+    services, runner = ctx.services, ctx.runner
     try:
         rows = batch_rows(samples)
         window = open_window(qtbot, ctx, write_csv(tmp_path / "名单.csv", rows))

@@ -12,17 +12,13 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel
 
 from desktop.identifiers import mask
-from desktop.staff import accounts as staff
 from local_cache import store
 from local_cache.db import UnitOfWork
-from sandbox.demo import CLERK, CLERK_PASSWORD, fetch_samples, make_desk
-from sandbox.server import SandboxServer
+from tests.ui.desks import synced_then_gone
 from tests.ui.printing_checks import WAIT as PRINT_WAIT
 from tests.ui.printing_checks import ink, page_count, print_from
 from tests.ui.test_main_window import WAIT, all_texts, audit_events, open_window, outbox_rows, scan
 from ui.app import install_language
-from ui.context import DeskContext
-from ui.tasks import TaskRunner
 
 
 @pytest.fixture(autouse=True)
@@ -179,16 +175,8 @@ def test_the_report_is_printed_through_the_preview_without_poppler(qtbot, window
 
 
 def test_offline_answer_says_so_with_the_age_and_warns_when_stale(qtbot, tmp_path):
-    server = SandboxServer(seed=7, subjects=3000).start()
-    try:
-        samples = fetch_samples(server)
-        services = make_desk(server, tmp_path / "desk")
-        services.sync.sync()
-    finally:
-        server.stop()
-    runner = TaskRunner()
-    ctx = DeskContext(services, runner)
-    ctx.sign_in(staff.authenticate(services.engine, CLERK, CLERK_PASSWORD))
+    ctx, samples = synced_then_gone(tmp_path / "desk", 7, 3000)
+    services, runner = ctx.services, ctx.runner
     try:
         window = open_window(qtbot, ctx)  # its items come from the synced catalogue
         try:
