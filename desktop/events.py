@@ -72,7 +72,30 @@ class Locked:
     idle_minutes: float
 
 
-Event = FeedbackQueued | OutboxMoved | Synced | AlertsFound | SignedIn | SignedOut | Locked
+@dataclass(frozen=True)
+class CheckDecided:
+    """The clerk's decision on check ``check_id`` was recorded: ``action`` is a feedback
+    action (terminated, overridden, proceeded, fast_tracked) or ``acknowledged`` (an alert
+    read); an override names its ``approved_by``, a fast track its ``letter_no`` and
+    ``due_date`` (ISO date)."""
+
+    check_id: str
+    action: str
+    approved_by: str | None = None
+    letter_no: str | None = None
+    due_date: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportPrinted:
+    """A credit report ``number`` was registered for check ``check_id``."""
+
+    check_id: str
+    number: str
+
+
+Event = (FeedbackQueued | OutboxMoved | Synced | AlertsFound | SignedIn | SignedOut | Locked
+         | CheckDecided | ReportPrinted)
 
 
 class EventBus:

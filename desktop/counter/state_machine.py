@@ -44,12 +44,16 @@ class Phase(enum.StrEnum):
 @dataclass(frozen=True)
 class Request:
     """One check asked for: the normalised identifier, the item, where it came from
-    (``scan``, ``samples``, ``channel``, ...) and the case number, if the caller has one."""
+    (``scan``, ``samples``, ``channel``, ``bridge``, ...), the case number and calling
+    system, if the caller has them, and the bridge's handle for a check a business system
+    asked for over the local bridge (``desktop.bridge``)."""
 
     identifier: str
     item: str
     source: str = "scan"
     case_no: str = ""
+    system: str = ""
+    handle: str = ""
 
     @property
     def masked(self) -> str:
