@@ -120,8 +120,9 @@
     }
     if (state.state === "queued") {
       panel("queued", "排队等候柜台", "Queued at the desk");
-      put($("desk-message"), "前面还有 " + (state.queue_position - 1) + " 项，当前第 " +
-        state.queue_position + " 位", "position " + state.queue_position + " in the queue");
+      put($("desk-message"), "柜台正在处理上一位申请人，本件排第 " + state.queue_position + " 位",
+        "the clerk is deciding on an earlier applicant; this one is number " +
+        state.queue_position + " in the queue");
       $("desk-message").dataset.position = String(state.queue_position);
       return;
     }
