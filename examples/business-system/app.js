@@ -97,6 +97,13 @@
   function showSubject(state) {
     var s = state.subject;
     if (!s) return;
+    // As the desk's own field does: once the desk has the number, the field shows it
+    // masked (the screen faces the counter); unchanged, it still means the same applicant.
+    var field = $("applicant-id");
+    if (lastCheck && field.value.trim() === lastCheck.id) {
+      field.value = s.masked;
+      lastCheck.masked = s.masked;
+    }
     var text = s.masked + (s.name ? "  " + s.name : "");
     if (state.case_no) text += "  ·  案号 Case " + state.case_no;
     $("desk-subject").textContent = text;
@@ -181,6 +188,7 @@
   async function sendToDesk(event) {
     event.preventDefault();
     var id = $("applicant-id").value.trim();
+    if (lastCheck && lastCheck.masked && id === lastCheck.masked) id = lastCheck.id;
     if (!id) {
       showError({code: "empty", zh: "请填写申请人证件号码", en: "Enter the applicant's ID"});
       $("applicant-id").focus();
@@ -190,7 +198,7 @@
     acceptButton.disabled = true;
     $("accepted").hidden = true;
     checkButton.disabled = true;
-    lastCheck = {caseNo: $("case-no").value.trim()};
+    lastCheck = {id: id, caseNo: $("case-no").value.trim()};
     try {
       await ensurePaired();
       panel("checking", "已送柜台", "Sent to the desk");

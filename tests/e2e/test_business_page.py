@@ -1,0 +1,221 @@
+"""The reference business page (examples/business-system) in real headless chromium, end to
+end: page → creditdesk-bridge.js → the local bridge → the real counter window (offscreen)
+→ the reference platform → the clerk's decision in the window → the page.
+
+The test is the clerk: it approves the page's pairing in the window's pairing dialog with
+a supervisor's credentials, terminates an intercept in the intercept dialog, and in the
+second case fast-tracks in the fast-track dialog. What it asserts is what the people at
+the two screens see: the same code on both sides, the red intercept and the green offer
+on the page while the clerk decides, then the decision, with "受理 / Accept" enabled only
+when the desk allows it. With CREDITDESK_SCREENSHOTS=1 the page is saved as
+docs/screenshots/bridge-intercept.png and bridge-fast-track.png.
+
+The page's static server and the bridge are each on their own loopback port, so the page
+is a cross-origin caller exactly as a department's system is.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import socket
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+from sqlalchemy import select
+
+from desktop.identifiers import mask
+from local_cache.tables import audit
+from sandbox.demo import SUPERVISOR, SUPERVISOR_PASSWORD
+from tests.ui.test_counter_queue import intercept_up
+from tests.ui.test_main_window import WAIT, open_window
+from ui.app import install_language
+from ui.bridge.host import BridgeHost
+from ui.bridge.pairing_dialog import PairingDialog
+from ui.counter.fast_track_dialog import FastTrackDialog
+
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture(autouse=True)
+def in_chinese_and_collected_here(qapp):
+    install_language(qapp, "zh_CN")
+    yield
+    gc.collect()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def desk(qtbot, ctx):
+    """The counter window with its bridge listening on a free port: (window, base URL)."""
+    port = free_port()
+    ctx.services.settings.set_override("bridge_port", port)
+    window = open_window(qtbot, ctx)
+    host = BridgeHost(ctx, lambda: window)
+    with qtbot.waitSignal(host.listening, timeout=WAIT):
+        host.start()
+    yield window, f"http://127.0.0.1:{port}"
+    host.stop()
+    window.close()
+    window.idle_lock = None
+
+
+# ---------------------------------------------------------------- the page, as read by a person
+
+def element(browser, element_id: str):
+    return browser.find_element(By.ID, element_id)
+
+
+def result(browser) -> tuple[str, str]:
+    """(kind of the desk's panel, its text as shown); ("", "") while no panel shows."""
+    panel = element(browser, "desk-result")
+    if not panel.is_displayed():
+        return "", ""
+    return panel.get_attribute("data-kind") or "", panel.text
+
+
+def accept_enabled(browser) -> bool:
+    return element(browser, "accept").is_enabled()
+
+
+def open_page(qtbot, browser, page_url: str, base: str) -> None:
+    """The page, pointed at this test's bridge, with its script loaded from the bridge."""
+    browser.get(f"{page_url}?bridge={base}")
+    qtbot.waitUntil(lambda: bool(browser.find_element(By.TAG_NAME, "body")
+                                 .get_attribute("data-bridge")), timeout=WAIT)
+    assert "首次核查时配对" in element(browser, "bridge-status").text
+    assert not accept_enabled(browser)
+
+
+def send_to_desk(browser, sample, case_no: str) -> None:
+    """Type the applicant, pick the item, type the case number, "送柜台核查"."""
+    element(browser, "applicant-id").send_keys(sample.id)
+    Select(element(browser, "item")).select_by_value(sample.item)
+    element(browser, "case-no").send_keys(case_no)
+    element(browser, "check").click()
+
+
+def approve_pairing(qtbot, browser, page_url: str) -> None:
+    """The code on the page is the one in the window's dialog; a supervisor approves."""
+    qtbot.waitUntil(lambda: element(browser, "pairing").is_displayed()
+                    and bool(element(browser, "pairing-code").text), timeout=WAIT)
+    on_page = element(browser, "pairing-code").text
+    assert "请柜台人员和科室负责人在窗口中批准" in element(browser, "pairing").text
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), PairingDialog),
+                    timeout=WAIT)
+    dialog = QApplication.activeModalWidget()
+    assert dialog.code.text().replace(" ", "") == on_page and len(on_page) == 6
+    assert page_url.rstrip("/") in dialog.info.text()  # the page's origin, for the clerk
+    dialog.approval.staff_id.setText(SUPERVISOR)
+    dialog.approval.password.setText(SUPERVISOR_PASSWORD)
+    dialog.approval.approve_button.click()
+    qtbot.waitUntil(dialog.approve_button.isEnabled, timeout=WAIT)
+    dialog.approve_button.click()
+    qtbot.waitUntil(lambda: not element(browser, "pairing").is_displayed(), timeout=WAIT)
+
+
+def screenshot(browser, name: str) -> None:
+    if os.environ.get("CREDITDESK_SCREENSHOTS") == "1":
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        assert browser.save_screenshot(str(SHOTS / name))
+
+
+def bridge_calls(ctx) -> list[tuple[str | None, dict]]:
+    """(masked subject, details) of the desk's ``bridge.call`` log entries."""
+    with ctx.services.engine.connect() as conn:
+        rows = conn.execute(select(audit.c.subject_masked, audit.c.details)
+                            .where(audit.c.event == "bridge.call")
+                            .order_by(audit.c.seq)).all()
+    return [(masked, json.loads(details)) for masked, details in rows]
+
+
+# ---------------------------------------------------------------- the two cases
+
+def test_an_intercept_shows_red_on_the_page_and_terminate_keeps_accept_disabled(
+        qtbot, desk, ctx, browser, page_url, samples):
+    window, base = desk
+    sample = next(s for s in samples.prohibit if s.kind == "person")
+    open_page(qtbot, browser, page_url, base)
+    send_to_desk(browser, sample, "SX-2026-00017")
+    approve_pairing(qtbot, browser, page_url)
+
+    dialog = intercept_up(qtbot, window)
+    assert window.outcome.subject.id == sample.id
+    qtbot.waitUntil(lambda: result(browser)[0] == "intercept", timeout=WAIT)
+    _kind, text = result(browser)
+    assert "禁止受理" in text and "柜台已拦截，等待柜台决定" in text
+    assert mask(sample.id) in text and "SX-2026-00017" in text
+    assert sample.id not in text  # the bridge sent the masked number only
+    # and, as in the desk's own field, the typed number now shows masked on the page
+    assert element(browser, "applicant-id").get_attribute("value") == mask(sample.id)
+    assert all(m.text in text for m in window.outcome.measures)
+    assert not accept_enabled(browser)  # the clerk is still deciding
+
+    dialog.terminate_button.click()
+    qtbot.waitUntil(lambda: result(browser)[0] == "terminated", timeout=WAIT)
+    qtbot.waitUntil(lambda: window.last_decision is not None, timeout=WAIT)  # dialog closed
+    assert window.last_decision.action == "terminated"
+    _kind, text = result(browser)
+    assert "已终止受理" in text and "Terminated at the desk" in text
+    assert not accept_enabled(browser)
+    screenshot(browser, "bridge-intercept.png")
+
+    # Every bridge call is in the desk's log: the case number, the masked number, never
+    # the raw one.
+    calls = bridge_calls(ctx)
+    posted = [(m, d) for m, d in calls if d["method"] == "POST" and d["route"] == "/v1/checks"]
+    assert [(m, d["status"], d.get("case_no")) for m, d in posted] == [
+        (mask(sample.id), 202, "SX-2026-00017")]
+    assert all(sample.id not in json.dumps(d, ensure_ascii=False) for _m, d in calls)
+    # The page's own calls carry its Origin (the script tag's plain GET carries none).
+    assert {d["origin"] for _m, d in calls if d["route"] != "/creditdesk-bridge.js"} == {
+        page_url.rstrip("/")}
+
+
+def test_a_fast_track_offer_shows_green_and_the_letter_reaches_the_page(
+        qtbot, desk, ctx, browser, page_url, samples, tmp_path):
+    window, base = desk
+    sample = next(s for s in samples.incentive if s.kind == "organisation")
+    open_page(qtbot, browser, page_url, base)
+    send_to_desk(browser, sample, "SX-2026-00018")
+    approve_pairing(qtbot, browser, page_url)
+
+    qtbot.waitUntil(lambda: window.outcome is not None
+                    and window.fast_track_action.isEnabled(), timeout=WAIT)
+    qtbot.waitUntil(lambda: result(browser)[0] == "offer", timeout=WAIT)
+    _kind, text = result(browser)
+    assert "守信激励" in text and "可容缺快办，等待柜台办理" in text and "SX-2026-00018" in text
+    assert not accept_enabled(browser)  # offered, not yet decided
+
+    window.fast_track_action.trigger()  # F8
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), FastTrackDialog)
+                    and QApplication.activeModalWidget().plan is not None, timeout=WAIT)
+    dialog = QApplication.activeModalWidget()
+    next(box for box in dialog.materials.values() if box.isEnabled()).setChecked(True)
+    dialog.path.setText(str(tmp_path / "letter.pdf"))
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.decision is not None and dialog.done_button.isEnabled(),
+                    timeout=WAIT)
+    done = dialog.decision
+    dialog.done_button.click()
+
+    qtbot.waitUntil(lambda: result(browser)[0] == "fast-tracked", timeout=WAIT)
+    _kind, text = result(browser)
+    assert "容缺受理" in text and "Fast-tracked" in text
+    assert done.letter_no in text and done.due_date.isoformat() in text
+    qtbot.waitUntil(lambda: accept_enabled(browser), timeout=WAIT)
+    screenshot(browser, "bridge-fast-track.png")
+
+    element(browser, "accept").click()
+    qtbot.waitUntil(lambda: element(browser, "accepted").is_displayed(), timeout=WAIT)
+    assert "已受理，案号 SX-2026-00018" in element(browser, "accepted").text
+    assert not accept_enabled(browser)  # accepted once
