@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 from sqlalchemy import select
 
@@ -32,7 +33,8 @@ from desktop.identifiers import mask
 from local_cache.tables import audit
 from sandbox.demo import SUPERVISOR, SUPERVISOR_PASSWORD
 from tests.ui.test_counter_queue import intercept_up
-from tests.ui.test_main_window import WAIT, open_window
+from tests.ui.test_dialogs import approve
+from tests.ui.test_main_window import WAIT, open_window, scan
 from ui.app import install_language
 from ui.bridge.host import BridgeHost
 from ui.bridge.pairing_dialog import PairingDialog
@@ -98,9 +100,10 @@ def open_page(qtbot, browser, page_url: str, base: str) -> None:
 
 def send_to_desk(browser, sample, case_no: str) -> None:
     """Type the applicant, pick the item, type the case number, "送柜台核查"."""
-    element(browser, "applicant-id").send_keys(sample.id)
+    for field, text in (("applicant-id", sample.id), ("case-no", case_no)):
+        element(browser, field).send_keys(Keys.CONTROL, "a")  # over what is there
+        element(browser, field).send_keys(Keys.DELETE, text)
     Select(element(browser, "item")).select_by_value(sample.item)
-    element(browser, "case-no").send_keys(case_no)
     element(browser, "check").click()
 
 
@@ -219,3 +222,47 @@ def test_a_fast_track_offer_shows_green_and_the_letter_reaches_the_page(
     qtbot.waitUntil(lambda: element(browser, "accepted").is_displayed(), timeout=WAIT)
     assert "已受理，案号 SX-2026-00018" in element(browser, "accepted").text
     assert not accept_enabled(browser)  # accepted once
+
+
+def test_an_override_names_the_supervisor_and_a_check_waits_its_turn_on_the_page(
+        qtbot, desk, ctx, browser, page_url, samples):
+    window, base = desk
+    person = next(s for s in samples.prohibit if s.kind == "person")
+    organisation = next(s for s in samples.prohibit if s.kind == "organisation")
+    clear = samples.clear[0]
+    open_page(qtbot, browser, page_url, base)
+    send_to_desk(browser, person, "SX-2026-00019")
+    approve_pairing(qtbot, browser, page_url)
+
+    # The clerk overrides the intercept with a supervisor's approval: the page may accept
+    # and names who approved.
+    dialog = intercept_up(qtbot, window)
+    qtbot.waitUntil(lambda: result(browser)[0] == "intercept", timeout=WAIT)
+    dialog.override_button.click()
+    dialog.reason.setPlainText("申请人已履行全部义务，名单尚未更新")
+    dialog.ground.setText("《行政许可法》第三十八条")
+    approve(qtbot, dialog, SUPERVISOR, SUPERVISOR_PASSWORD)
+    dialog.confirm_override.click()
+    qtbot.waitUntil(lambda: result(browser)[0] == "overridden", timeout=WAIT)
+    _kind, text = result(browser)
+    assert "依法继续办理" in text and f"批准人 Approved by\n{SUPERVISOR}" in text
+    qtbot.waitUntil(lambda: accept_enabled(browser), timeout=WAIT)
+    qtbot.waitUntil(lambda: window.last_decision is not None, timeout=WAIT)
+
+    # The clerk is deciding on someone scanned at the counter: the page's next applicant
+    # waits, shown with its place in line, and accept stays off until its turn is decided.
+    scan(qtbot, window, organisation.id, organisation.item)
+    dialog = intercept_up(qtbot, window)
+    send_to_desk(browser, clear, "SX-2026-00020")
+    qtbot.waitUntil(lambda: result(browser)[0] == "queued", timeout=WAIT)
+    _kind, text = result(browser)
+    assert "排队等候柜台" in text and "本件排第 1 位" in text
+    assert not accept_enabled(browser)
+    assert QApplication.activeModalWidget() is dialog  # no second dialog over the first
+
+    dialog.terminate_button.click()
+    qtbot.waitUntil(lambda: result(browser)[0] == "clear", timeout=WAIT)
+    _kind, text = result(browser)
+    assert "无信用限制，可以受理" in text and "SX-2026-00020" in text
+    assert window.outcome.subject.id == clear.id
+    qtbot.waitUntil(lambda: accept_enabled(browser), timeout=WAIT)
