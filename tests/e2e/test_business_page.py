@@ -266,3 +266,29 @@ def test_an_override_names_the_supervisor_and_a_check_waits_its_turn_on_the_page
     assert "无信用限制，可以受理" in text and "SX-2026-00020" in text
     assert window.outcome.subject.id == clear.id
     qtbot.waitUntil(lambda: accept_enabled(browser), timeout=WAIT)
+
+
+def test_the_client_reads_an_event_stream_cut_anywhere(browser):
+    """creditdesk-bridge.js's stream parser, in chromium: any line ending, data split over
+    lines, comments (pings), and the bytes cut at every position into two chunks."""
+    script = (Path(__file__).resolve().parents[2] / "resources" / "bridge"
+              / "creditdesk-bridge.js").read_text(encoding="utf-8")
+    browser.get("about:blank")
+    browser.execute_script(script)
+    stream = (': ping\r\n\r\nevent: state\r\ndata: {"state":\r\ndata:  "queued"}\r\n\r\n'
+              'event: other\ndata: x\n\n: ping\n\nevent: state\rdata: {"state": "案"}\r\r'
+              'data: no event name\n\n')
+    events = browser.execute_script("""
+        const text = arguments[0], seen = [];
+        for (let cut = 0; cut <= text.length; cut++) {
+            const got = [];
+            const parser = new CreditDeskBridge.EventParser((type, data) => got.push([type, data]));
+            parser.push(text.slice(0, cut));
+            parser.push(text.slice(cut));
+            seen.push(JSON.stringify(got));
+        }
+        return seen;""", stream)
+    expected = [["state", '{"state":\n "queued"}'], ["other", "x"], ["state", '{"state": "案"}'],
+                ["message", "no event name"]]
+    assert set(events) == {json.dumps(expected, ensure_ascii=False,
+                                   separators=(",", ":"))}
