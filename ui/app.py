@@ -293,7 +293,7 @@ class CounterWindows:
         old.deleteLater()
         new.adopt_counter(ask=True)  # a key saved with the language: its counter is checked
         for request in waiting:  # they go on in the new window, in the same order
-            new.run_check(request.identifier, request.item, request.source)
+            new.counter.run_request(request)
 
     def close(self) -> None:
         """Stop following the language; the window goes (and its idle lock's filter)."""
