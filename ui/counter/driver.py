@@ -100,7 +100,7 @@ class CounterDriver(QObject):
         """Tell the local bridge (``desktop.bridge``) what became of a check it handed in."""
         bridge = self.w.ctx.bridge
         if bridge is not None and request is not None and request.handle:
-            getattr(bridge, what)(request.handle, *args)
+            getattr(bridge.checks, what)(request.handle, *args)
 
     def _may_replace(self) -> bool:
         """Whether a check handed in may replace the card now: someone is signed in and
