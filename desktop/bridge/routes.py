@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 from importlib import resources
+from pathlib import Path
 
 import anyio
 from fastapi import APIRouter, Depends, Request
@@ -29,7 +30,12 @@ from desktop.bridge.pairing import Client, PairingError
 from desktop.counter.state_machine import Request as CounterRequest
 from desktop.identifiers import IdentifierError, parse_identifier
 
-SCRIPT = ("bridge", "creditdesk-bridge.js")
+
+def script_path() -> Path:
+    """The browser client as shipped: ``resources/bridge/creditdesk-bridge.js``."""
+    return Path(str(resources.files("resources"))) / "bridge" / "creditdesk-bridge.js"
+
+
 ERRORS = {code: {"model": ErrorOut} for code in (401, 403, 404, 409, 422, 429, 503)}
 
 
@@ -66,11 +72,11 @@ def router(checks, pairings, desk, *, answer_wait: float, ping_s: float, linger_
 
     @api.get("/creditdesk-bridge.js", tags=["client"], responses={404: {"model": ErrorOut}},
              response_class=Response)
-    def script() -> Response:
+    def script() -> Response:  # read on every call: whatever the installed file holds
         """The browser client (no token needed)."""
         try:
-            text = resources.files("resources").joinpath(*SCRIPT).read_bytes()
-        except (FileNotFoundError, IsADirectoryError, ModuleNotFoundError):
+            text = script_path().read_bytes()
+        except OSError:
             raise BridgeError(404, "no_client", "本机未安装浏览器客户端脚本",
                               "the browser client is not installed on this desk") from None
         return Response(text, media_type="text/javascript; charset=utf-8",

@@ -48,6 +48,7 @@ class StandInDesk:
 
     def __init__(self, checks: BridgeChecks, *, answer: bool = True) -> None:
         self.checks, self.answer = checks, answer
+        self.refusal: tuple[str, str, str] | None = None  # (zh, en, code): refuse every check
         self.handed: list = []  # the requests that reached the "window"
         self._jobs: queue.Queue = queue.Queue()
         self._thread = threading.Thread(target=self._loop, daemon=True, name="stand-in-gui")
@@ -56,7 +57,9 @@ class StandInDesk:
     def hand_in(self, handle: str, request) -> None:
         """As the window: take the request; its queue position is told from the GUI thread."""
         self.handed.append(request)
-        if self.answer:
+        if self.refusal is not None:
+            self.run(lambda: self.checks.refused(handle, *self.refusal))
+        elif self.answer:
             position = len(self.handed)
             self.run(lambda: self.checks.queued(handle, position))
 
@@ -139,9 +142,13 @@ class Rig:
                 "FROM audit WHERE event = ? ORDER BY seq", (event,)).mappings().all()
         return [{**r, "details": json.loads(r["details"])} for r in rows]
 
+    def close_http(self) -> None:
+        """Close the test's HTTP clients (their connections end)."""
+        while self.clients:
+            self.clients.pop().close()
+
     def close(self) -> None:
-        for client in self.clients:
-            client.close()
+        self.close_http()
         self.server.stop()
         self.desk.stop()
         self.services.close()
