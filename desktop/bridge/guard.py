@@ -25,6 +25,7 @@ RATE, BURST = 20.0, 40.0
 THROTTLE_SUMMARY_S = 60.0
 PUBLIC = ("/v1/pairings", "/creditdesk-bridge.js", "/v1/health")
 ALLOW_HEADERS, ALLOW_METHODS = "Authorization, Content-Type", "GET, POST"
+MAX_BODY = 16 * 1024  # the largest body a call needs is well under 1 KB
 SUMMARY_KEYS = ("handle", "case_no", "masked", "item", "system")
 
 
@@ -127,6 +128,7 @@ HOST_REFUSED = _json(403, "host_not_allowed", "请求的主机名不是本机", 
                      "this computer's loopback address")
 ORIGIN_REFUSED = _json(403, "origin_not_allowed", "该网页来源未经配对批准", "this origin is not "
                        "paired with the desk")
+TOO_LARGE = _json(413, "body_too_large", "请求内容过大", "the request body is too large")
 THROTTLED = _json(429, "rate_limited", "请求过于频繁，请稍后再试", "too many requests; "
                   "slow down and retry")
 
@@ -169,6 +171,11 @@ class Gate:
         if not host_allowed(headers.get("host"), self.port):
             await self._log(call, 403, state)
             await _answer(send, *HOST_REFUSED)
+            return
+        if not headers.get("content-length", "0").isdigit() or int(
+                headers.get("content-length", "0")) > MAX_BODY:
+            await self._log(call, 413, state)
+            await _answer(send, *TOO_LARGE)
             return
         allowed = bool(origin) and (is_public(path) or origin in await anyio.to_thread.run_sync(
             self.pairings.allowed_origins))

@@ -92,8 +92,12 @@ def router(checks, pairings, desk, *, answer_wait: float, ping_s: float, linger_
     def pair(body: PairingIn, request: Request) -> PairingRequested:
         """Ask to be paired; the clerk and a supervisor approve in the window."""
         request.state.bridge_system = body.system
+        origin = request.headers.get("origin", "")
+        if origin == "null":  # a sandboxed frame or a local file: no origin to pair
+            raise BridgeError(403, "origin_opaque", "该网页没有可识别的来源（null），无法配对",
+                              "a page with an opaque origin (null) cannot be paired")
         try:
-            pending = pairings.request(request.headers.get("origin", ""), body.system)
+            pending = pairings.request(origin, body.system)
         except PairingError as exc:
             raise BridgeError(exc.status, exc.code, exc.zh, exc.en) from None
         return PairingRequested(pairing_id=pending.pairing_id, code=pending.code)

@@ -137,8 +137,10 @@ class BridgeServer:
     def start(self, timeout: float = 10.0) -> BridgeServer:
         """Listen and serve; returns once requests are accepted."""
         sock = self._bind()
-        config = uvicorn.Config(self.app, log_level="warning", access_log=False,
-                                lifespan="off", timeout_graceful_shutdown=1)
+        # log_config=None: uvicorn's records go to the desk's own log (and its masking
+        # filter) instead of reconfiguring the process's logging.
+        config = uvicorn.Config(self.app, log_config=None, log_level="warning",
+                                access_log=False, lifespan="off", timeout_graceful_shutdown=1)
         server = uvicorn.Server(config)
         self._server = server
         self._thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},

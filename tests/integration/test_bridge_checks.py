@@ -227,3 +227,17 @@ def test_the_stream_pings_and_ends_a_while_after_the_final_state(tmp_path):
         assert ":" in seen[seen.index("decided"):]  # pinged while lingering, then ended
     finally:
         rig.close()
+
+
+def test_stopping_the_server_ends_an_open_stream(rig):
+    import time
+
+    _, token = rig.pair(ORIGIN_A)
+    handle = _posted(rig, token)["handle"]
+    with rig.http(ORIGIN_A, token).stream("GET", f"/v1/checks/{handle}/events") as stream:
+        events = sse_events(stream)
+        assert next(events)[1]["state"] == "queued"
+        began = time.monotonic()
+        rig.server.stop()
+        assert list(events) == []  # the stream ended: no more events, no error
+    assert time.monotonic() - began < 5

@@ -255,3 +255,14 @@ def test_a_port_already_taken_gives_a_bilingual_bridge_unavailable(rig):
         taken.close()
     assert str(port) in refused.value.zh and str(port) in refused.value.en
     assert "端口" in refused.value.zh and "in use" in refused.value.en
+
+
+def test_an_opaque_origin_cannot_pair_and_a_large_body_is_refused(rig):
+    opaque = rig.http("null").post("/v1/pairings", json={"system": "x"})
+    assert opaque.status_code == 403 and opaque.json()["error"]["code"] == "origin_opaque"
+    assert rig.pairings.pending() == []
+    _, token = rig.pair(ORIGIN_A)
+    large = rig.http(ORIGIN_A, token).post("/v1/checks", json={**CHECK, "pad": "x" * 20000})
+    assert large.status_code == 413
+    _says_nothing(large)
+    assert rig.desk.handed == []
