@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, insert, select, update
 
 from desktop.bridge.model import PairingOut
+from desktop.events import EventBus, PairingRequested
 from desktop.staff.accounts import Staff
 from local_cache import store
 from local_cache.db import UnitOfWork
@@ -83,8 +84,10 @@ class Pairings:
 
     def __init__(self, engine: Engine, protector: Protector, *,
                  counter: Callable[[], str] | str = "",
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time,
+                 events: EventBus | None = None) -> None:
         self._engine, self._protector = engine, protector
+        self._events = events  # told of each request (PairingRequested): the window asks
         self._counter = counter if callable(counter) else (lambda: counter)
         self._clock = clock
         self._lock = threading.Lock()
@@ -109,7 +112,10 @@ class Pairings:
             pending = Pending(secrets.token_urlsafe(12), f"{secrets.randbelow(10**6):06d}",
                               origin, system, now)
             self._pairings[pending.pairing_id] = pending
-            return Pending(**vars(pending))
+        if self._events is not None:
+            self._events.publish(PairingRequested(pending.pairing_id, system, origin,
+                                                  pending.code))
+        return Pending(**vars(pending))
 
     def pending(self) -> list[Pending]:
         """Pairings waiting for the clerk and a supervisor, oldest first."""

@@ -68,7 +68,7 @@ def off_gui(qtbot, fn, *args, **kwargs):
     return future.result()
 
 
-def pair(qtbot, base: str, system: str = "街道综合受理系统") -> str:
+def pair(qtbot, host, base: str, system: str = "街道综合受理系统") -> str:
     """Pair a program (no Origin) through the window's dialog; its token."""
     asked = off_gui(qtbot, httpx.post, f"{base}/v1/pairings", json={"system": system})
     assert asked.status_code == 202, asked.text
@@ -82,7 +82,7 @@ def pair(qtbot, base: str, system: str = "街道综合受理系统") -> str:
     dialog.approval.approve_button.click()
     qtbot.waitUntil(dialog.approve_button.isEnabled, timeout=WAIT)
     dialog.approve_button.click()
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+    qtbot.waitUntil(lambda: host.dialog is None, timeout=WAIT)  # approved, closed
     got = off_gui(qtbot, httpx.get, f"{base}/v1/pairings/{body['pairing_id']}").json()
     assert got["state"] == "approved" and got["token"]
     return got["token"]
@@ -116,7 +116,7 @@ def stream(base, token, handle, seen: list, stop: threading.Event) -> None:
 def test_a_program_pairs_and_its_checks_queue_behind_the_clerks_decision(
         qtbot, desk, ctx, samples):
     window, host, base = desk
-    token = pair(qtbot, base)
+    token = pair(qtbot, host, base)
     first = next(s for s in samples.prohibit if s.kind == "person")
     second = next(s for s in samples.clear if s.kind == "organisation")
 

@@ -45,8 +45,8 @@ class BridgeHost(QObject):
         svc = ctx.services
         self.checks = BridgeChecks()
         self._detach = self.checks.attach(svc.events)
-        self.pairings = Pairings(svc.engine, svc.protector, settings=svc.settings,
-                                 events=svc.events)
+        self.pairings = Pairings(svc.engine, svc.protector,
+                                 counter=lambda: svc.settings["counter_id"], events=svc.events)
         self.server = None
         self.dialog: PairingDialog | None = None
         self._asked: deque[PairingRequested] = deque()
@@ -65,7 +65,8 @@ class BridgeHost(QObject):
                                done=self.listening.emit, failed=self._not_serving)
 
     def _serve(self, port: int) -> int:
-        from desktop.bridge.server import BridgeServer, build_app, desk_audit
+        from desktop.bridge.audit import desk_audit
+        from desktop.bridge.server import BridgeServer, build_app
 
         app = build_app(self.checks, self.pairings, self,
                         audit=desk_audit(self.ctx.services), port=port)
@@ -96,7 +97,8 @@ class BridgeHost(QObject):
     def _deliver(self, handle: str, request: Request) -> None:
         window = self.window_of()
         if window is None:
-            self.checks.refused(handle, "柜台窗口未打开", "the counter window is not open")
+            self.checks.refused(handle, "柜台窗口未打开", "the counter window is not open",
+                                code="desk_unavailable")
             return
         window.counter.run_request(replace(request, handle=handle, source="bridge"))
 
