@@ -139,7 +139,7 @@ class Services:
         return ReportService(self.engine, self.protector, counter=self.settings["counter_id"],
                              clerk=self.settings["clerk_id"],
                              verify_base=self.settings["verify_url"]
-                             or self.settings["platform_url"])
+                             or self.settings["platform_url"], events=self.events)
 
     @_service
     def runtime(self):  # -> DeskRuntime: the sender and timed jobs (the window starts it)

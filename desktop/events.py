@@ -94,8 +94,19 @@ class ReportPrinted:
     number: str
 
 
+@dataclass(frozen=True)
+class PairingRequested:
+    """A program or web page (``origin``; "" for a program) asked over the local bridge to
+    be paired as ``system``; the window shows ``code`` for the clerk to compare."""
+
+    pairing_id: str
+    system: str
+    origin: str
+    code: str
+
+
 Event = (FeedbackQueued | OutboxMoved | Synced | AlertsFound | SignedIn | SignedOut | Locked
-         | CheckDecided | ReportPrinted)
+         | CheckDecided | ReportPrinted | PairingRequested)
 
 
 class EventBus:

@@ -62,6 +62,9 @@ DECLARED: tuple[Setting, ...] = (
     Setting("anchor_minutes", int, 10, "anchor the log head at the platform this often"),
     Setting("sync_minutes", int, 15, "sync the list snapshot shortly after the window starts "
             "and then this often (0: only by hand)"),
+    Setting("bridge_port", int, 27150, "the local bridge for business systems listens on "
+            "127.0.0.1 at this port (desktop.bridge)"),
+    Setting("bridge_enabled", bool, True, "run the local bridge while the window is open"),
 )
 _BY_KEY = {s.key: s for s in DECLARED}
 

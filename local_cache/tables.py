@@ -225,3 +225,21 @@ imported_entries = Table(
     Column("purged", Integer, nullable=False, server_default="0"),
     Column("hash", String(64), nullable=False),
 )
+
+# Callers paired with the local bridge (desktop/bridge/pairing.py): never the token, only
+# its keyed hash (``token_index``); ``mac`` is a keyed hash over the row's fields, so a row
+# written into the file by hand authenticates nobody. Revoked rows stay (``revoked_at``).
+bridge_clients = Table(
+    "bridge_clients",
+    metadata,
+    Column("client_id", String(32), primary_key=True),
+    Column("token_index", String(64), nullable=False, unique=True),
+    Column("origin", String(255), nullable=False),  # "" for a program (no Origin header)
+    Column("system", String(64), nullable=False),
+    Column("approved_by", String(64), nullable=False),
+    Column("clerk", String(64), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("revoked_at", Float, nullable=True),
+    Column("revoked_by", String(64), nullable=True),
+    Column("mac", String(64), nullable=False),
+)

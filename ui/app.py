@@ -7,6 +7,9 @@ directory's (``desktop.staff.desk_key``: nothing is written then), is said in a 
 Chinese and English, and the program exits with 4 (as the CLI does), never with a
 traceback.
 
+Once the window shows, the local bridge (``ui.bridge.host``) starts listening for business
+systems on 127.0.0.1; it stops when the window closes.
+
 After sign-in the desk runtime (``desktop.runtime``: the outbox sender, the scheduled
 sync, anchors, retention) starts, once for the process; it stops after the event loop
 and the runner's last jobs end, anchoring the log head on its way out.
@@ -293,7 +296,7 @@ class CounterWindows:
         old.deleteLater()
         new.adopt_counter(ask=True)  # a key saved with the language: its counter is checked
         for request in waiting:  # they go on in the new window, in the same order
-            new.run_check(request.identifier, request.item, request.source)
+            new.counter.run_request(request)
 
     def close(self) -> None:
         """Stop following the language; the window goes (and its idle lock's filter)."""
@@ -325,16 +328,33 @@ def _listen(app: QApplication, channel: str | None, windows: CounterWindows):
     return listener
 
 
+def _open_bridge(ctx: DeskContext, windows: CounterWindows):
+    """The local bridge (``ui.bridge.host``) for business systems, when enabled."""
+    if not ctx.services.settings["bridge_enabled"]:
+        return None
+    from ui.bridge.host import BridgeHost
+    from ui.widgets import theme
+
+    host = BridgeHost(ctx, lambda: windows.window)
+    host.unavailable.connect(lambda why: windows.window._say(
+        _tr("⚠ 本地接口未启动，业务系统无法送检：%1").replace("%1", why), theme.CAUTION))
+    host.start()
+    return host
+
+
 def _run_window(app: QApplication, ctx: DeskContext, check: tuple[str, str] | None,
                 channel: str | None, collector: GuiThreadCollector) -> int:
     windows = CounterWindows(app, ctx)
     listener = _listen(app, channel, windows)
     windows.window.show()
+    bridge = _open_bridge(ctx, windows)
     QTimer.singleShot(0, collector.freeze)
     if check is not None:
         QTimer.singleShot(0, lambda: windows.window.run_check(*check, source="check"))
     app.setQuitOnLastWindowClosed(True)
     code = app.exec()
+    if bridge is not None:
+        bridge.stop()
     if listener is not None:
         listener.close()
     windows.close()

@@ -73,6 +73,7 @@ class DeskContext:
     runner: TaskRunner
     demo: object | None = None  # sandbox.demo.Demo when running the demo
     user: Staff | None = None
+    bridge: object | None = None  # ui.bridge.host.BridgeHost while the local bridge runs
     events: DeskEvents = field(default_factory=DeskEvents)
 
     def __post_init__(self) -> None:

@@ -75,6 +75,7 @@ def _run_id(args: argparse.Namespace) -> int:
 
 def _client_commands() -> tuple[Command, ...]:
     from desktop.cli import audit as a
+    from desktop.cli import bridge as b
     from desktop.cli import desk as c
     from desktop.cli import diagnostics as g
     from desktop.cli import documents as d
@@ -106,6 +107,8 @@ def _client_commands() -> tuple[Command, ...]:
                 c.configure_logout, c.run_logout),
         Command("diagnostics", "a zip for support, no personal data / 诊断信息",
                 g.configure, g.run),
+        Command("bridge", "systems paired with the local bridge, its API / 本机桥接",
+                b.configure, b.run),
     )
 
 

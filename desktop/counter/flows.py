@@ -22,6 +22,7 @@ from sqlalchemy import Connection
 from desktop.bootstrap import Services
 from desktop.counter import decision_rules as rules
 from desktop.counter.check_service import CheckOutcome
+from desktop.events import CheckDecided
 from desktop.identifiers import mask
 from desktop.platform import schemas
 from desktop.reports.service import add_working_days
@@ -87,6 +88,11 @@ def _audit(svc: Services, event: str, outcome: CheckOutcome, details: dict,
                        details={"check_id": outcome.check_id, **details})
 
 
+def _decided(svc: Services, outcome: CheckOutcome, action: str, **details) -> None:
+    """Tell listeners (the local bridge) the decision on ``outcome`` is recorded."""
+    svc.events.publish(CheckDecided(outcome.check_id, action, **details))
+
+
 # ---------------------------------------------------------------------------- intercept
 
 
@@ -99,8 +105,10 @@ def intercept_shown(svc: Services, outcome: CheckOutcome) -> None:
 def terminate(svc: Services, outcome: CheckOutcome, reason: str = "") -> int:
     """Stop the application (终止受理): feedback ``terminated``; returns the outbox row."""
     rules.fit(outcome, "terminated")
-    return svc.outbox.record(outcome.model_dump_json(), action="terminated",
-                             reason=(reason or "").strip(), also=rules.once(outcome.check_id))
+    row = svc.outbox.record(outcome.model_dump_json(), action="terminated",
+                            reason=(reason or "").strip(), also=rules.once(outcome.check_id))
+    _decided(svc, outcome, "terminated")
+    return row
 
 
 def override(svc: Services, outcome: CheckOutcome, reason: str, legal_ground: str,
@@ -120,7 +128,7 @@ def override(svc: Services, outcome: CheckOutcome, reason: str, legal_ground: st
     text = f"{reason}｜依据 / ground: {ground}"
     # One unit of work: feedback, its entry and the override entry land together. The
     # approver travels as a field of the feedback (approved_by), not in the free text.
-    return svc.outbox.record(
+    row = svc.outbox.record(
         outcome.model_dump_json(), action="overridden", reason=text,
         approved_by=approver.staff_id,
         also=rules.both(rules.once(outcome.check_id),
@@ -128,6 +136,8 @@ def override(svc: Services, outcome: CheckOutcome, reason: str, legal_ground: st
                                                  {"reason": reason, "legal_ground": ground,
                                                   "approved_by": approver.staff_id,
                                                   "outbox_id": row}, conn)))
+    _decided(svc, outcome, "overridden", approved_by=approver.staff_id)
+    return row
 
 
 # ---------------------------------------------------------------------------- restrict, alert
@@ -136,14 +146,17 @@ def override(svc: Services, outcome: CheckOutcome, reason: str, legal_ground: st
 def proceed(svc: Services, outcome: CheckOutcome, reason: str) -> int:
     """Continue under a restriction with a reason: feedback ``proceeded``."""
     rules.fit(outcome, "proceeded")
-    return svc.outbox.record(outcome.model_dump_json(), action="proceeded",
-                             reason=_reason(reason, "理由", "a reason"),
-                             also=rules.once(outcome.check_id))
+    row = svc.outbox.record(outcome.model_dump_json(), action="proceeded",
+                            reason=_reason(reason, "理由", "a reason"),
+                            also=rules.once(outcome.check_id))
+    _decided(svc, outcome, "proceeded")
+    return row
 
 
 def acknowledge(svc: Services, outcome: CheckOutcome) -> None:
     """The clerk saw the alert (no feedback action exists for alerts; the log keeps it)."""
     _audit(svc, "alert.acknowledged", outcome, {})
+    _decided(svc, outcome, "acknowledged")
 
 
 # ---------------------------------------------------------------------------- fast track
@@ -221,5 +234,7 @@ def fast_track(svc: Services, outcome: CheckOutcome, plan: FastTrackPlan,
             item=outcome.item, materials=json.dumps(names, ensure_ascii=False),
             due=plan.due_date.isoformat(), state="open", created_at=time.time()))
         uow.commit()
+    _decided(svc, outcome, "fast_tracked", letter_no=printed.number,
+             due_date=plan.due_date.isoformat())
     return FastTracked(printed.number, printed.verification_code, printed.path, plan.due_date,
                        row)

@@ -24,6 +24,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from desktop.counter.check_service import CheckOutcome
+from desktop.events import EventBus, ReportPrinted
 from desktop.identifiers import mask
 from desktop.platform import schemas
 from desktop.reports.code import code_digest, masked_name, new_code, verification_url
@@ -52,8 +53,10 @@ class ReportService:
     """Numbers, renders and registers the documents of this desk."""
 
     def __init__(self, engine: Engine, protector: Protector, *, counter: str,
-                 clerk: str, verify_base: str = "http://127.0.0.1:8765") -> None:
+                 clerk: str, verify_base: str = "http://127.0.0.1:8765",
+                 events: EventBus | None = None) -> None:
         self._engine, self._protector = engine, protector
+        self._events = events  # told of each credit report registered (ReportPrinted)
         self._counter, self._clerk = counter, clerk
         self._verify_base = verify_base  # where the QR code sends a reader
 
@@ -101,6 +104,8 @@ class ReportService:
             printed = self._finish(uow, number, code, pdf, path, "credit_report",
                                    mask(outcome.subject.id), outcome.check_id,
                                    _facts(outcome, outcome.item, item_name))
+        if self._events is not None:
+            self._events.publish(ReportPrinted(outcome.check_id, printed.number))
         return printed
 
     def print_commitment(self, outcome: CheckOutcome, tolerance: schemas.ToleranceResult,

@@ -14,6 +14,7 @@ flow's deciding / awaiting. Every check runs on ``ctx.runner``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
@@ -44,6 +45,7 @@ class CounterDriver(QObject):
         self.dialogs = dict(DIALOGS)
         self.dialog: DecisionDialog | None = None  # the one open, if any
         self._notes = ""
+        self._shown: Request | None = None  # the request whose answer the card shows
         self.holding = False  # an answer without a dialog is on screen and checks wait: F6
         self.queue_label = QLabel()
         self.queue_label.setAccessibleName(self.tr("排队待核查"))
@@ -56,34 +58,49 @@ class CounterDriver(QObject):
 
     def run_check(self, identifier: str, item: str, source: str = "channel") -> None:
         """A check from elsewhere: at once when the counter is free, else queued."""
+        self.run_request(Request(identifier, item, source))
+
+    def run_request(self, request: Request) -> None:
+        """``run_check`` for a whole request (a bridge check carries its handle, case
+        number and system): validated here, then started or queued; a request refused
+        here is told to the bridge, never silently dropped."""
         w = self.w
         if w.isMinimized():
             w.showNormal()
         w.activateWindow()
-        if self.flow.free and not self.flow.queued and self._may_replace():
-            if item:  # "" keeps the item chosen on screen
-                w.item_picker.set_code(item)
-            w.lookup.setText(identifier)
-            self.submit(source)
-            return
         try:
-            subject = parse_identifier(identifier)
+            subject = parse_identifier(request.identifier)
         except IdentifierError as exc:
             w._say(self.tr("✖ 号码无效：%1").replace("%1", str(exc)), theme.FAILURE)
+            self._tell("refused", request, exc.zh, exc.en)
             return
-        item = item or w.item_picker.current_code()
+        item = request.item or w.item_picker.current_code()
         if not item:
             w._say(self.tr("✖ 请先选择办理事项 / choose a business item"), theme.FAILURE)
+            self._tell("refused", request, "请先选择办理事项", "choose a business item")
+            return
+        request = replace(request, identifier=subject.normalized, item=item)
+        if self.flow.free and not self.flow.queued and self._may_replace():
+            w.item_picker.set_code(item)
+            self.flow.hand_in(request)  # free and nothing waits: it starts now
+            self._start(request, self._notes_for(subject))
             return
         try:
-            self.flow.hand_in(Request(subject.normalized, item, source), wait=True)
+            self.flow.hand_in(request, wait=True)
         except QueueFull as exc:
             w._say("✖ " + str(exc), theme.FAILURE)
+            self._tell("refused", request, exc.zh, exc.en)
             return
         if self.flow.free and w.ctx.user is not None:
             self._hold()  # an alert not yet acknowledged is on screen: F6 moves on
         else:
             self._show_queue()  # starts when the decision is made, or after sign-in
+
+    def _tell(self, what: str, request: Request | None, *args) -> None:
+        """Tell the local bridge (``desktop.bridge``) what became of a check it handed in."""
+        bridge = self.w.ctx.bridge
+        if bridge is not None and request is not None and request.handle:
+            getattr(bridge.checks, what)(request.handle, *args)
 
     def _may_replace(self) -> bool:
         """Whether a check handed in may replace the card now: someone is signed in and
@@ -123,11 +140,6 @@ class CounterDriver(QObject):
             w._say(self.tr("✖ 请先选择办理事项 / choose a business item"), theme.FAILURE)
             w.item_picker.setFocus()
             return
-        notes = [f"{subject.kind.label_zh} {subject.masked}"]
-        if subject.converted_from_15:
-            notes.append(self.tr("由15位旧号码转换"))
-        if subject.extracted:
-            notes.append(self.tr("从扫描内容中提取"))
         request = Request(subject.normalized, item, source)
         try:
             started = self.flow.hand_in(request)
@@ -135,14 +147,28 @@ class CounterDriver(QObject):
             w._say("✖ " + str(exc), theme.FAILURE)
             return
         if started:
-            self._start(request, " · ".join(notes))
+            self._start(request, self._notes_for(subject))
         elif self.holding:  # a scan while others wait: it joins them, the first one starts
             self.next_applicant()
         else:
             self._show_queue()
 
+    def _notes_for(self, subject) -> str:
+        """What the status line says about the number being checked (masked)."""
+        notes = [f"{subject.kind.label_zh} {subject.masked}"]
+        if subject.converted_from_15:
+            notes.append(self.tr("由15位旧号码转换"))
+        if subject.extracted:
+            notes.append(self.tr("从扫描内容中提取"))
+        return " · ".join(notes)
+
     def _start(self, request: Request, notes: str) -> None:
         w = self.w
+        # The card of the check before is replaced: an incentive left without a fast
+        # track was accepted the standard way (the bridge tells its caller so).
+        self._tell("left", self._shown)
+        self._shown = request
+        self._tell("started", request)
         self._notes = notes
         w._say(self.tr("正在核查 %1 …").replace("%1", notes), "")
         w.lookup.clear()  # ready for the next scan
@@ -162,8 +188,7 @@ class CounterDriver(QObject):
         if request is None:
             return
         self.w.item_picker.set_code(request.item)
-        subject = parse_identifier(request.identifier)
-        self._start(request, f"{subject.kind.label_zh} {subject.masked}")
+        self._start(request, self._notes_for(parse_identifier(request.identifier)))
 
     def _hold(self) -> None:
         """An answer that opens no dialog (alert, incentive, clear) stays on screen while
@@ -179,6 +204,8 @@ class CounterDriver(QObject):
 
     def _show_queue(self) -> None:
         queued = self.flow.queued
+        for position, request in enumerate(queued, 1):
+            self._tell("queued", request, position)
         self.queue_label.setVisible(bool(queued))
         shown = "、".join(r.masked for r in queued[:QUEUE_SHOWN])
         if len(queued) > QUEUE_SHOWN:
@@ -194,6 +221,7 @@ class CounterDriver(QObject):
     def _checked(self, outcome: CheckOutcome) -> None:
         w = self.w
         step = self.flow.checked(outcome)
+        self._tell("verdict", self.flow.current, outcome, step.value)
         w.checking = False
         w.check_button.setEnabled(True)
         w.outcome = outcome
@@ -218,6 +246,8 @@ class CounterDriver(QObject):
     def _check_failed(self, exc: BaseException) -> None:
         w = self.w
         self.flow.check_failed()
+        self._tell("failed", self.flow.current, getattr(exc, "zh", str(exc)),
+                   getattr(exc, "en", str(exc)))
         w.checking = False
         w.check_button.setEnabled(True)
         # The card still shows the applicant before: gone, so nothing acts on it by mistake.

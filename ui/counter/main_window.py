@@ -164,6 +164,8 @@ class MainWindow(QMainWindow):
                                           lambda: self.toggle_dock("alerts"))
         self.review_action = self._action(w, self.tr("监督审查…"), "Ctrl+Shift+R",
                                           self.open_review)
+        self.bridge_action = self._action(w, self.tr("已连接的业务系统…"), "Ctrl+Shift+B",
+                                          self.open_bridge_clients)
         w.addSeparator()
         self.settings_action = self._action(w, self.tr("设置…"), "Ctrl+,", self.open_settings)
         self.lock_action = self._action(w, self.tr("锁定"), "Ctrl+Shift+L", self.lock)
@@ -275,6 +277,15 @@ class MainWindow(QMainWindow):
         dock.widget().refresh()
         dock.widget().setFocus()
         return dock
+
+    def open_bridge_clients(self) -> None:
+        """Ctrl+Shift+B: the business systems paired over the local bridge."""
+        if self.ctx.bridge is None:
+            self._say(self.tr("本地接口未运行 / the local bridge is not running"), theme.CAUTION)
+            return
+        from ui.bridge.clients_dialog import ClientsDialog
+
+        ClientsDialog(self.ctx.bridge, self).open()
 
     def open_batch(self) -> None:
         """Ctrl+B: the batch window (a top-level window; Qt deletes it with this one)."""

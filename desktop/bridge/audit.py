@@ -1,0 +1,34 @@
+"""The bridge's default log writer: one chained entry per call, in a unit of work of its own.
+
+``details`` come from the gate (``desktop.bridge.guard``): method, route template, status,
+origin, client id, system, handle, case number, and the masked subject and item, which go
+to the entry's own columns. The subject is only ever the masked form: the raw identifier
+never reaches the bridge's entries (nor its key column, so they are not found by subject).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from desktop.identifiers import mask
+from local_cache import store
+from local_cache.db import UnitOfWork
+
+
+def desk_audit(services) -> Callable[[str, dict], None]:
+    """``audit(event, details)`` writing to ``services``' log as its counter and the clerk
+    signed in at the moment of the call (both read from settings each time)."""
+
+    def audit(event: str, details: dict) -> None:
+        details = dict(details)
+        masked = details.pop("masked", None)
+        item = details.pop("item", None)
+        settings = services.settings
+        with UnitOfWork(services.engine) as uow:
+            store.append_audit(uow.conn, services.protector, counter=settings["counter_id"],
+                               clerk=settings["clerk_id"], event=event,
+                               masked=mask(masked) if masked else None, item=item,
+                               details=details)
+            uow.commit()
+
+    return audit

@@ -1,0 +1,184 @@
+"""The bridge's FastAPI app and the uvicorn server that runs it in a daemon thread.
+
+``build_app`` wires the routes (``desktop.bridge.routes``) behind the gate
+(``desktop.bridge.guard``); ``BridgeServer`` binds 127.0.0.1:port itself, so a port
+already taken is known at ``start()`` (``BridgeUnavailable``, in both languages), and
+returns once requests are accepted. The window implements ``DeskPort``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from desktop import __version__
+from desktop.bridge import routes
+from desktop.bridge.guard import Gate, ThrottleSummary, TokenBuckets
+from desktop.bridge.registry import BridgeChecks
+from desktop.counter.state_machine import Request as CounterRequest
+
+log = logging.getLogger(__name__)
+
+HOST = "127.0.0.1"
+ANSWER_WAIT_S = 5.0  # how long POST /v1/checks waits for the window to take the check
+PING_S = 15.0
+LINGER_S = 30 * 60.0  # an event stream stays open this long after its state became final
+
+
+class DeskPort(Protocol):
+    """The counter window, as the bridge sees it (thread-safe; called on the server's
+    thread). After ``hand_in`` the window calls ``checks.queued``/``started``/``refused``
+    for ``handle``."""
+
+    def hand_in(self, handle: str, request: CounterRequest) -> None:
+        """Take ``request`` as if the clerk had scanned it."""
+
+
+class BridgeUnavailable(RuntimeError):
+    """The bridge cannot listen (the port is taken, or the server did not start)."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(f"{zh} / {en}")
+        self.zh, self.en = zh, en
+
+
+def _error(status: int, code: str, zh: str, en: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "zh": zh, "en": en}}, status_code=status)
+
+
+def build_app(checks: BridgeChecks, pairings, desk: DeskPort,
+              audit: Callable[[str, dict], None], port: int, *,
+              answer_wait: float = ANSWER_WAIT_S, ping_s: float = PING_S,
+              linger_s: float = LINGER_S, buckets: TokenBuckets | None = None) -> FastAPI:
+    """The bridge app for 127.0.0.1:``port``; ``audit(event, details)`` logs each call."""
+    app = FastAPI(
+        title="CreditDesk 本机桥接 · local bridge",
+        version=f"1 ({__version__})",
+        description="A business system on this PC hands checks to the CreditDesk counter "
+        "window and follows them to the clerk's decision. 127.0.0.1 only; see "
+        "docs/INTEGRATION.md.",
+        docs_url=None, redoc_url=None,
+    )
+    app.state.streams = set()
+    app.include_router(routes.router(checks, pairings, desk, answer_wait=answer_wait,
+                                     ping_s=ping_s, linger_s=linger_s,
+                                     streams=app.state.streams))
+
+    @app.exception_handler(routes.BridgeError)
+    async def _refused(_request: Request, exc: routes.BridgeError) -> JSONResponse:
+        return _error(exc.status, exc.code, exc.zh, exc.en)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # Never echo the input back (FastAPI's default would): it may be an identifier.
+        fields = sorted({".".join(str(p) for p in e.get("loc", ())[1:]) for e in exc.errors()})
+        return _error(422, "invalid_body", "请求内容不符合要求：" + "、".join(fields),
+                      "the request body is not valid: " + ", ".join(fields))
+
+    @app.exception_handler(HTTPException)
+    async def _http(_request: Request, exc: HTTPException) -> JSONResponse:
+        if exc.status_code == 404:
+            return _error(404, "not_found", "没有这个地址", "no such path")
+        if exc.status_code == 405:
+            return _error(405, "method_not_allowed", "不支持该请求方法", "method not allowed")
+        return _error(exc.status_code, "http_error", "请求无法处理", "the request cannot "
+                      "be handled")
+
+    throttle = ThrottleSummary(audit)
+    app.state.throttle = throttle
+    app.add_middleware(Gate, port=port, pairings=pairings, audit=audit, buckets=buckets,
+                       throttle=throttle)
+    return app
+
+
+class BridgeServer:
+    """``app`` on 127.0.0.1:``port`` in a daemon thread."""
+
+    def __init__(self, app: FastAPI, port: int) -> None:
+        self.app, self.port = app, port
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:PORT``."""
+        return f"http://{HOST}:{self.port}"
+
+    def _bind(self) -> socket.socket:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        try:
+            if sys.platform == "win32":  # another program must not share or steal the port
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
+            else:  # restart at once after a close; a port someone listens on stays refused
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((HOST, self.port))
+            sock.listen(64)
+        except OSError as exc:
+            sock.close()
+            raise BridgeUnavailable(
+                f"本机桥接无法启动：端口 {self.port} 已被其他程序占用（可在设置中修改 "
+                "bridge_port）",
+                f"the local bridge cannot start: port {self.port} is in use by another "
+                f"program (change bridge_port in the settings) [{exc.strerror}]") from None
+        return sock
+
+    def start(self, timeout: float = 10.0) -> BridgeServer:
+        """Listen and serve; returns once requests are accepted."""
+        sock = self._bind()
+        # log_config=None: uvicorn's records go to the desk's own log (and its masking
+        # filter) instead of reconfiguring the process's logging.
+        config = uvicorn.Config(self.app, log_config=None, log_level="warning",
+                                access_log=False, lifespan="off", timeout_graceful_shutdown=1)
+        server = uvicorn.Server(config)
+        self._server = server
+        self._thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
+                                        name="creditdesk-bridge", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not server.started:  # polls the server's own flag; no fixed wait
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                server.should_exit = True
+                sock.close()
+                raise BridgeUnavailable("本机桥接未能启动", "the local bridge did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        """End open event streams, stop serving, log the throttled calls not yet logged."""
+        for loop, queue in list(getattr(self.app.state, "streams", ())):
+            routes._soon(loop, queue.put_nowait, None)
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        throttle = getattr(self.app.state, "throttle", None)
+        if throttle is not None:
+            throttle.flush()
+
+
+class _NoDesk:
+    def hand_in(self, handle: str, request: CounterRequest) -> None:
+        raise RuntimeError("no window")
+
+
+def document() -> dict:
+    """The OpenAPI document exactly as the running bridge serves it."""
+    app = build_app(BridgeChecks(), None, _NoDesk(), lambda event, details: None, 27150)
+    return app.openapi()
+
+
+def document_text() -> str:
+    """``docs/bridge-api.json``: the document with sorted keys, ending in a newline."""
+    return json.dumps(document(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"

@@ -1,0 +1,179 @@
+"""The local bridge with the real counter window (offscreen), the real reference platform on
+loopback and the real bridge server on a free loopback port: a program pairs (the clerk and
+a supervisor approve in the window's pairing dialog), hands checks in over HTTP, and learns
+the verdict and the clerk's decision; a check that arrives while the clerk decides on
+another is queued, shown as queued, never a second dialog, and answered after.
+
+HTTP calls run on a worker thread: the bridge's POST waits for the window, which runs on
+this (the GUI) thread."""
+
+from __future__ import annotations
+
+import gc
+import json
+import socket
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+
+import httpx
+import pytest
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import select
+
+from desktop.counter.state_machine import Phase
+from desktop.identifiers import mask
+from local_cache.tables import audit
+from sandbox.demo import SUPERVISOR, SUPERVISOR_PASSWORD
+from tests.ui.test_counter_queue import intercept_up, open_dialogs
+from tests.ui.test_main_window import WAIT, open_window
+from ui.app import install_language
+from ui.bridge.host import BridgeHost
+from ui.bridge.pairing_dialog import PairingDialog
+
+POOL = ThreadPoolExecutor(4, thread_name_prefix="test-http")
+
+
+@pytest.fixture(autouse=True)
+def in_chinese_and_collected_here(qapp):
+    install_language(qapp, "zh_CN")
+    yield
+    gc.collect()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def desk(qtbot, ctx):
+    """The window with its bridge listening on a free port: (window, host, base URL)."""
+    port = free_port()
+    ctx.services.settings.set_override("bridge_port", port)
+    window = open_window(qtbot, ctx)
+    host = BridgeHost(ctx, lambda: window)
+    with qtbot.waitSignal(host.listening, timeout=WAIT):
+        host.start()
+    yield window, host, f"http://127.0.0.1:{port}"
+    host.stop()
+    window.close()
+    window.idle_lock = None
+
+
+def off_gui(qtbot, fn, *args, **kwargs):
+    """``fn(*args)`` on a worker thread while the GUI thread keeps running; its result."""
+    future: Future = POOL.submit(fn, *args, **kwargs)
+    qtbot.waitUntil(future.done, timeout=WAIT)
+    return future.result()
+
+
+def pair(qtbot, host, base: str, system: str = "街道综合受理系统") -> str:
+    """Pair a program (no Origin) through the window's dialog; its token."""
+    asked = off_gui(qtbot, httpx.post, f"{base}/v1/pairings", json={"system": system})
+    assert asked.status_code == 202, asked.text
+    body = asked.json()
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), PairingDialog),
+                    timeout=WAIT)
+    dialog = QApplication.activeModalWidget()
+    assert system in dialog.info.text() and dialog.code.text().replace(" ", "") == body["code"]
+    dialog.approval.staff_id.setText(SUPERVISOR)
+    dialog.approval.password.setText(SUPERVISOR_PASSWORD)
+    dialog.approval.approve_button.click()
+    qtbot.waitUntil(dialog.approve_button.isEnabled, timeout=WAIT)
+    dialog.approve_button.click()
+    qtbot.waitUntil(lambda: host.dialog is None, timeout=WAIT)  # approved, closed
+    got = off_gui(qtbot, httpx.get, f"{base}/v1/pairings/{body['pairing_id']}").json()
+    assert got["state"] == "approved" and got["token"]
+    return got["token"]
+
+
+def post_check(qtbot, base, token, sample, case_no=""):
+    return off_gui(qtbot, httpx.post, f"{base}/v1/checks",
+                   json={"id": sample.id, "item": sample.item, "case_no": case_no},
+                   headers={"Authorization": f"Bearer {token}"})
+
+
+def state_of(base, token, handle) -> dict:
+    return httpx.get(f"{base}/v1/checks/{handle}",
+                     headers={"Authorization": f"Bearer {token}"}).json()
+
+
+def stream(base, token, handle, seen: list, stop: threading.Event) -> None:
+    """Read the check's event stream into ``seen`` until its state is final."""
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.stream("GET", f"{base}/v1/checks/{handle}/events", headers=headers,
+                      timeout=httpx.Timeout(5, read=60)) as answer:
+        for line in answer.iter_lines():
+            if line.startswith("data:"):
+                seen.append(json.loads(line[5:]))
+                if seen[-1]["state"] in ("decided", "failed", "refused", "cancelled"):
+                    return
+            if stop.is_set():
+                return
+
+
+def test_a_program_pairs_and_its_checks_queue_behind_the_clerks_decision(
+        qtbot, desk, ctx, samples):
+    window, host, base = desk
+    token = pair(qtbot, host, base)
+    first = next(s for s in samples.prohibit if s.kind == "person")
+    second = next(s for s in samples.clear if s.kind == "organisation")
+
+    answer = post_check(qtbot, base, token, first, case_no="SX-2026-00017")
+    assert answer.status_code == 202, answer.text
+    handle = answer.json()["handle"]
+    seen: list = []
+    stop = threading.Event()
+    reader = POOL.submit(stream, base, token, handle, seen, stop)
+    dialog = intercept_up(qtbot, window)
+    assert window.outcome.subject.id == first.id
+
+    queued = post_check(qtbot, base, token, second, case_no="SX-2026-00018")
+    assert queued.status_code == 202 and queued.json()["state"] == "queued"
+    assert queued.json()["queue_position"] == 1
+    assert "排队待核查 1 位" in window.counter.queue_label.text()
+    assert len(open_dialogs()) == 1 and QApplication.activeModalWidget() is dialog
+
+    waiting = off_gui(qtbot, state_of, base, token, handle)
+    assert waiting["state"] == "awaiting_decision" and waiting["case_no"] == "SX-2026-00017"
+    assert waiting["verdict"]["verdict"] == "prohibit"
+    assert waiting["verdict"]["step"] == "intercept"
+    assert waiting["subject"]["masked"] == mask(first.id)
+    assert first.id not in json.dumps(waiting)  # masked only: no birth date leaves the desk
+
+    dialog.terminate_button.click()
+    qtbot.waitUntil(lambda: window.outcome.subject.id == second.id
+                    and window.counter.flow.phase is Phase.DONE, timeout=WAIT)
+    qtbot.waitUntil(reader.done, timeout=WAIT)
+    states = [s["state"] for s in seen]
+    assert states[-1] == "decided" and "awaiting_decision" in states
+    assert seen[-1]["decision"]["action"] == "terminated"
+    after = off_gui(qtbot, state_of, base, token, queued.json()["handle"])
+    assert after["state"] == "decided" and after["decision"]["action"] == "none"
+    assert after["verdict"]["verdict"] == "clear"
+
+    # The case number is in the check's audit entry (and the calling system with it).
+    with ctx.services.engine.connect() as conn:
+        details = [json.loads(d) for d in conn.execute(
+            select(audit.c.details).where(audit.c.event == "check")).scalars()]
+    assert {d.get("case_no") for d in details} >= {"SX-2026-00017", "SX-2026-00018"}
+
+
+def test_strangers_learn_nothing_and_the_window_is_untouched(qtbot, desk, samples):
+    window, host, base = desk
+    sample = samples.prohibit[0]
+    body = {"id": sample.id, "item": sample.item}
+    no_token = off_gui(qtbot, httpx.post, f"{base}/v1/checks", json=body)
+    forged = off_gui(qtbot, httpx.post, f"{base}/v1/checks", json=body,
+                     headers={"Authorization": "Bearer not-a-token"})
+    rebinding = off_gui(qtbot, httpx.post, f"{base}/v1/checks", json=body,
+                        headers={"Host": f"creditdesk.evil.example:{base.rsplit(':', 1)[1]}"})
+    page = off_gui(qtbot, httpx.post, f"{base}/v1/checks", json=body,
+                   headers={"Origin": "http://evil.example"})
+    assert [r.status_code for r in (no_token, forged, rebinding, page)] == [401, 401, 403, 403]
+    for refused in (no_token, forged, rebinding, page):
+        assert sample.id not in refused.text and sample.name not in refused.text
+        assert "access-control-allow-origin" not in refused.headers
+    assert window.outcome is None and window.counter.flow.phase is Phase.IDLE
+    assert not open_dialogs()
