@@ -80,6 +80,10 @@ class FeedbackStore:
                         body_hash=digest,
                         body=payload,
                         received_at=_now(),
+                        check_id=body.check_id,
+                        action=str(body.action),
+                        case_no=body.case_no,
+                        letter_no=body.letter_no,
                     )
                 )
             return schemas.FeedbackCreated(feedback_id=new_id), True
@@ -109,6 +113,21 @@ class FeedbackStore:
         """Distinct feedback records stored."""
         with self._engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(feedback)).scalar_one()
+
+    def received(self, *, check_id: str | None = None, case_no: str | None = None,
+                 limit: int = 100) -> list[dict]:
+        """Stored feedback, oldest first, by check id and/or case number: what the control
+        API shows (``GET /sandbox/feedback``)."""
+        query = select(feedback).order_by(feedback.c.received_at, feedback.c.id).limit(limit)
+        if check_id is not None:
+            query = query.where(feedback.c.check_id == check_id)
+        if case_no is not None:
+            query = query.where(feedback.c.case_no == case_no)
+        with self._engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [{"feedback_id": r.id, "counter": r.counter_id, "check_id": r.check_id,
+                 "action": r.action, "case_no": r.case_no, "letter_no": r.letter_no,
+                 "received_at": r.received_at} for r in rows]
 
     def register_report(
         self, body: schemas.ReportIn, counter_id: str
