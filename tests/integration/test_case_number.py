@@ -252,3 +252,31 @@ def test_the_supervisor_sees_the_case_in_the_override_feedback(desk, platform, s
     assert overridden.returncode == 0, overridden.stderr
     [record] = stored(platform, check_id=check_id)
     assert (record["action"], record["case_no"]) == ("overridden", "SX-OV-1")
+
+
+# ---------------------------------------------------------------------------- the platform
+
+
+def test_a_platform_database_from_before_keeps_feedback_with_its_case(tmp_path):
+    import datetime as dt
+
+    from desktop.platform import schemas
+    from sandbox.feedback import Counters, FeedbackStore
+    from sandbox.storage import create_all, make_engine
+
+    where = tmp_path / "old.sqlite"
+    with sqlite3.connect(where) as db:  # the feedback table as released before the columns
+        db.execute("CREATE TABLE feedback (id VARCHAR(36) PRIMARY KEY, idempotency_key "
+                   "VARCHAR(128) NOT NULL UNIQUE, counter_id VARCHAR(64) NOT NULL, body_hash "
+                   "VARCHAR(64) NOT NULL, body TEXT NOT NULL, received_at VARCHAR(32) NOT NULL)")
+        db.execute("INSERT INTO feedback VALUES ('f-0', 'k-0', 'SX-1', 'h', '{}', '2026')")
+    engine = make_engine(f"sqlite:///{where}")
+    create_all(engine)
+    store = FeedbackStore(engine, Counters())
+    body = schemas.FeedbackIn(check_id="C-1", subject_id="91330602MA2BCDEF1X", item="X",
+                              verdict="prohibit", action="terminated", case_no=CASE,
+                              clerk_id="clerk-1", occurred_at=dt.datetime.now(dt.UTC))
+    store.record("k-1", body, "SX-1")
+    assert [(r["check_id"], r["case_no"]) for r in store.received()] == [("", ""), ("C-1", CASE)]
+    assert store.received(case_no=CASE)[0]["action"] == "terminated"
+    engine.dispose()
