@@ -63,7 +63,9 @@ class FeedbackStore:
         a retry of stored feedback never turns into a refusal; new feedback must fit its
         check (``sandbox.feedback_rules``), or ``Misfit`` is raised and nothing stored."""
         self._counters.add("feedback_received")
-        payload = body.model_dump_json()
+        # Without a letter number the body reads as it did before the field existed: a post
+        # stored then and retried now still hashes the same (a replay, not a conflict).
+        payload = body.model_dump_json(exclude=None if body.letter_no else {"letter_no"})
         digest = hashlib.sha256(payload.encode()).hexdigest()
         replay = self._replay(key, digest)
         if replay is not None:
