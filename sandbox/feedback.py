@@ -63,7 +63,9 @@ class FeedbackStore:
         a retry of stored feedback never turns into a refusal; new feedback must fit its
         check (``sandbox.feedback_rules``), or ``Misfit`` is raised and nothing stored."""
         self._counters.add("feedback_received")
-        payload = body.model_dump_json()
+        # Without a letter number the body reads as it did before the field existed: a post
+        # stored then and retried now still hashes the same (a replay, not a conflict).
+        payload = body.model_dump_json(exclude=None if body.letter_no else {"letter_no"})
         digest = hashlib.sha256(payload.encode()).hexdigest()
         replay = self._replay(key, digest)
         if replay is not None:
@@ -80,6 +82,10 @@ class FeedbackStore:
                         body_hash=digest,
                         body=payload,
                         received_at=_now(),
+                        check_id=body.check_id,
+                        action=str(body.action),
+                        case_no=body.case_no,
+                        letter_no=body.letter_no,
                     )
                 )
             return schemas.FeedbackCreated(feedback_id=new_id), True
@@ -109,6 +115,21 @@ class FeedbackStore:
         """Distinct feedback records stored."""
         with self._engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(feedback)).scalar_one()
+
+    def received(self, *, check_id: str | None = None, case_no: str | None = None,
+                 limit: int = 100) -> list[dict]:
+        """Stored feedback, oldest first, by check id and/or case number: what the control
+        API shows (``GET /sandbox/feedback``)."""
+        query = select(feedback).order_by(feedback.c.received_at, feedback.c.id).limit(limit)
+        if check_id is not None:
+            query = query.where(feedback.c.check_id == check_id)
+        if case_no is not None:
+            query = query.where(feedback.c.case_no == case_no)
+        with self._engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [{"feedback_id": r.id, "counter": r.counter_id, "check_id": r.check_id,
+                 "action": r.action, "case_no": r.case_no, "letter_no": r.letter_no,
+                 "received_at": r.received_at} for r in rows]
 
     def register_report(
         self, body: schemas.ReportIn, counter_id: str

@@ -41,6 +41,24 @@ class StatsOut(_Model):
     list_version: int
 
 
+class FeedbackRecord(_Model):
+    """One stored feedback post as the platform keeps it (``GET /sandbox/feedback``)."""
+
+    feedback_id: str
+    counter: str
+    check_id: str
+    action: str
+    case_no: str = Field("", description="the business system's case number (案号)")
+    letter_no: str = Field("", description="a fast-track's commitment letter number")
+    received_at: str
+
+
+class FeedbackListOut(_Model):
+    """``GET /sandbox/feedback``: stored feedback, oldest first (at most ``limit``)."""
+
+    feedback: list[FeedbackRecord]
+
+
 class FaultsIn(_Model):
     """``POST /sandbox/faults``; an empty body resets to no faults. Rates are 0..1."""
 

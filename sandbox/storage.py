@@ -93,6 +93,12 @@ feedback = Table(
     Column("body_hash", String(64), nullable=False),
     Column("body", Text, nullable=False),
     Column("received_at", String(32), nullable=False),
+    # From the body, kept as columns so the loop can be followed by case and by letter:
+    # the business system's case number and a fast-track's commitment letter.
+    Column("check_id", String(64), nullable=False, server_default=""),
+    Column("action", String(32), nullable=False, server_default=""),
+    Column("case_no", String(64), nullable=False, server_default=""),
+    Column("letter_no", String(64), nullable=False, server_default=""),
 )
 
 # One decision and one commitment closing per counter and check (sandbox/feedback_rules.py):
@@ -187,8 +193,10 @@ def create_all(engine: Engine) -> None:
 
 # Columns added to existing tables after their first release: a platform database created
 # before them gets them empty. A report registered without a code hash can then be
-# verified by its PDF only (its code reads as unknown; see FeedbackStore.verify_report).
-_ADDED = {"reports": ("code_sha256", "subject_name", "verdict", "item_code", "item_name")}
+# verified by its PDF only (its code reads as unknown; see FeedbackStore.verify_report);
+# feedback stored before its columns keeps them in its body only.
+_ADDED = {"reports": ("code_sha256", "subject_name", "verdict", "item_code", "item_name"),
+          "feedback": ("check_id", "action", "case_no", "letter_no")}
 
 
 def _add_missing_columns(engine: Engine) -> None:

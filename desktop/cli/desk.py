@@ -27,7 +27,14 @@ from pathlib import Path
 from desktop.bootstrap import Services, bootstrap
 from desktop.cli import session as cli_session
 from desktop.counter.adoption import ensure_counter
-from desktop.counter.check_service import CheckOutcome, NoAnswer, UnknownItem
+from desktop.counter.check_service import (
+    CaseNumberError,
+    CheckOutcome,
+    NoAnswer,
+    UnknownItem,
+    case_text,
+    with_case_no,
+)
 from desktop.identifiers import IdentifierError, mask
 from desktop.platform import schemas
 from desktop.platform.client import PlatformError, PlatformRejected
@@ -76,7 +83,7 @@ def guarded(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Name
     def wrapper(args: argparse.Namespace) -> int:
         try:
             return run(args)
-        except (IdentifierError, UnknownItem) as exc:
+        except (IdentifierError, UnknownItem, CaseNumberError) as exc:
             return fail(exc, EXIT_INVALID)
         except NoAnswer as exc:
             return fail(exc, EXIT_NO_ANSWER)
@@ -115,21 +122,27 @@ def public_view(outcome: CheckOutcome) -> dict:
 
 
 def configure_check(p: argparse.ArgumentParser) -> None:
-    """``check ID --item CODE [--offline]``."""
+    """``check ID --item CODE [--offline] [--case-no NO] [--system NAME]``."""
     p.add_argument("identifier", metavar="ID")
     p.add_argument("--item", required=True, help="business item code")
     p.add_argument("--offline", action="store_true", help="answer from the snapshot only")
     p.add_argument("--kind", choices=["uscc", "resident_id"])
+    p.add_argument("--case-no", default="", metavar="NO", help="the business system's case "
+                   "number (案号), kept with the check and sent with its feedback")
+    p.add_argument("--system", default="", metavar="NAME", help="the business system asking")
     common(p)
 
 
 @guarded
 def run_check(args: argparse.Namespace) -> int:
     """Check one subject and print the verdict."""
+    case_text(args.case_no)  # refused before anything is opened (the check says it again)
+    case_text(args.system, "业务系统名称", "system name")
     svc = services(args)
     try:
         cli_session.require(svc)
-        outcome = svc.checks.check(args.identifier, args.item, offline=args.offline, kind=args.kind)
+        outcome = svc.checks.check(args.identifier, args.item, offline=args.offline,
+                                   kind=args.kind, case_no=args.case_no, system=args.system)
     finally:
         svc.close()
 
@@ -141,6 +154,9 @@ def run_check(args: argparse.Namespace) -> int:
             f"来源 / source: {'平台' if outcome.source == 'platform' else '离线快照'} / "
             f"{outcome.source}" + ("  ⚠ 快照过时 / stale" if outcome.stale else "")
         )
+        if outcome.case_no or outcome.system:
+            print(f"案号 / case no.: {outcome.case_no or '—'}"
+                  + (f"  业务系统 / system: {outcome.system}" if outcome.system else ""))
         if outcome.notice:
             print(outcome.notice)
         for m in outcome.measures:
@@ -222,12 +238,13 @@ def run_alerts(args: argparse.Namespace) -> int:
 
 
 def configure_feedback(p: argparse.ArgumentParser) -> None:
-    """``feedback CHECK_ID --action ACTION [--reason TEXT] [--legal-ground TEXT]
-    [--supervisor ID] [--password-stdin]``."""
+    """``feedback CHECK_ID --action ACTION [--reason TEXT] [--case-no NO]
+    [--legal-ground TEXT] [--supervisor ID] [--password-stdin]``."""
     p.add_argument("check_id", metavar="CHECK_ID")
     p.add_argument("--action", required=True, choices=ACTIONS)
     p.add_argument("--reason", default="")
-    p.add_argument("--case-no", default="", help="(not used: kept for old scripts)")
+    p.add_argument("--case-no", default="", metavar="NO", help="the case number, for a check "
+                   "made without one (default: the check's own; another is refused)")
     p.add_argument("--legal-ground", default="", help="overridden: the legal ground")
     p.add_argument("--supervisor", metavar="STAFF_ID",
                    help="overridden: the approving supervisor (not the signed-in clerk)")
@@ -243,6 +260,7 @@ def run_feedback(args: argparse.Namespace) -> int:
     from desktop.counter import decision_rules
     from desktop.counter.flows import FlowError
 
+    case_no = case_text(args.case_no)  # before anything is opened: a refusal writes nothing
     svc = services(args)
     try:
         person = cli_session.require(svc, decide=True)
@@ -255,6 +273,7 @@ def run_feedback(args: argparse.Namespace) -> int:
                 EXIT_INVALID,
             )
         try:
+            outcome = with_case_no(outcome, case_no)
             decision_rules.decides(person.role)
             row = _decide(args, svc, outcome)
         except FlowError as exc:
@@ -307,7 +326,8 @@ def _decide(args: argparse.Namespace, svc: Services, outcome: CheckOutcome) -> i
             "fast-track in the window: it prints the letter and opens the commitment")
     # commitment_fulfilled / commitment_breached: through the fast-track's commitment.
     commitment = decision_rules.commitment_of(svc.engine, outcome.check_id)
-    return commitments.close(svc, commitment, action == "commitment_fulfilled", args.reason)
+    return commitments.close(svc, commitment, action == "commitment_fulfilled", args.reason,
+                             case_no=outcome.case_no or None)
 
 
 def configure_outbox(p: argparse.ArgumentParser) -> None:

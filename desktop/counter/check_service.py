@@ -11,6 +11,10 @@ records only: an offline answer lists grade, warnings and related parties in
 prohibit. An answer that contradicts itself counts as no answer. A refused TLS certificate
 is not answered offline: the check fails with the certificate message (a configuration
 error or an interception, like a 401, not an outage).
+
+A check may carry the business system's case number (``case_no``) and the calling
+system's name (``system``): kept with the answer, written in the ``check`` entry, sent
+with every feedback on the check and printed on its report and commitment letter.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+import unicodedata
 import uuid
 from collections.abc import Callable
 from typing import Literal
@@ -53,6 +58,31 @@ class SnapshotTooOld(NoAnswer):
     """The snapshot is older than ``offline_max_days``: it no longer answers offline."""
 
 
+class CaseNumberError(ValueError):
+    """A case number or system name that cannot be kept (too long, control characters);
+    said in Chinese and English. Nothing was written."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(f"{zh} / {en}")
+        self.zh, self.en = zh, en
+
+
+CASE_NO_MAX = 64  # characters, for the case number and the system's name alike
+
+
+def case_text(value: str | None, what_zh: str = "案号", what_en: str = "case number") -> str:
+    """``value`` stripped of surrounding blanks, or CaseNumberError: at most 64 characters,
+    none of them a control, separator or invisible format character (a bidi override
+    would turn the printed number around)."""
+    text = (value or "").strip()
+    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp", "Cf") for c in text):
+        raise CaseNumberError(f"{what_zh}含控制字符", f"the {what_en} has control characters")
+    if len(text) > CASE_NO_MAX:
+        raise CaseNumberError(f"{what_zh}超过 {CASE_NO_MAX} 个字符",
+                              f"the {what_en} is over {CASE_NO_MAX} characters")
+    return text
+
+
 # What the list snapshot does not hold: an offline answer cannot tell these.
 OFFLINE_LACKS = ("grade", "warnings", "related")
 
@@ -77,6 +107,9 @@ class CheckOutcome(BaseModel):
     # Parts this answer cannot tell (an offline one: the snapshot holds no grade, warnings or
     # related parties); shown as "not available offline", never as "none".
     unavailable: list[Literal["grade", "warnings", "related"]] = []
+    # The business system's case number and the calling system, when the caller gave them.
+    case_no: str = ""
+    system: str = ""
 
     @model_validator(mode="after")
     def _offline_lacks(self) -> CheckOutcome:
@@ -99,6 +132,19 @@ def _no_snapshot(reason: str) -> str:
     return (f"平台不可用，且本机没有名单快照，无法核查。请在网络恢复后同步。原因：{reason} / "
             "the platform cannot be reached and this desk has no list snapshot; sync when "
             "the network is back")
+
+
+def with_case_no(outcome: CheckOutcome, case_no: str) -> CheckOutcome:
+    """The check with ``case_no`` (already through ``case_text``) as its case number: a
+    check made without one takes it (the business system numbered the case later);
+    another than the check's own is refused (CaseNumberError)."""
+    if not case_no or case_no == outcome.case_no:
+        return outcome
+    if outcome.case_no:
+        raise CaseNumberError(f"核查 {outcome.check_id} 的案号是 {outcome.case_no}，与所给案号不符",
+                              f"check {outcome.check_id} was made for case {outcome.case_no}, "
+                              "not the one given")
+    return outcome.model_copy(update={"case_no": case_no})
 
 
 def check_summary(outcome: CheckOutcome) -> dict:
@@ -156,10 +202,14 @@ class CheckService:
         self._parsed: tuple[str, set[str], list[Measure]] | None = None
 
     def check(
-        self, raw: str, item: str, *, offline: bool = False, kind: str | None = None
+        self, raw: str, item: str, *, offline: bool = False, kind: str | None = None,
+        case_no: str = "", system: str = "",
     ) -> CheckOutcome:
-        """Check ``raw`` for ``item``; raises IdentifierError, PlatformRejected,
+        """Check ``raw`` for ``item`` (for the business system's case ``case_no``, asked by
+        ``system``); raises CaseNumberError, IdentifierError, PlatformRejected,
         PlatformUntrusted or NoAnswer."""
+        case_no = case_text(case_no)
+        system = case_text(system, "业务系统名称", "system name")
         subject = parse_identifier(raw, kind=kind)
         outcome = None
         reason = ""
@@ -175,6 +225,7 @@ class CheckService:
                 reason = str(exc)
         if outcome is None:
             outcome = self._offline(subject, item, reason)
+        outcome.case_no, outcome.system = case_no, system
         self._keep(subject, outcome)
         return outcome
 
@@ -315,6 +366,7 @@ class CheckService:
                 verdict=outcome.verdict.value,
                 source=outcome.source,
                 details={"check_id": outcome.check_id, "stale": outcome.stale,
+                         "case_no": outcome.case_no, "system": outcome.system,
                          **check_summary(outcome)},
             )
             store.mark_checked(uow.conn, self._protector, subject.normalized, subject.masked)

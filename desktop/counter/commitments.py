@@ -54,8 +54,12 @@ def list_commitments(svc: Services, today: dt.date | None = None,
     return sorted(found, key=lambda c: (not c.overdue(today), c.state != "open", c.due, c.id))
 
 
-def close(svc: Services, commitment_id: int, fulfilled: bool, note: str = "") -> int:
-    """Mark fulfilled or breached; queues the feedback; returns the outbox row."""
+def close(svc: Services, commitment_id: int, fulfilled: bool, note: str = "",
+          case_no: str | None = None) -> int:
+    """Mark fulfilled or breached; queues the feedback; returns the outbox row.
+
+    The feedback names the letter (``letter_no``) and the business system's case number:
+    the one kept with the check, unless ``case_no`` is given (already validated)."""
     with svc.engine.connect() as conn:
         row = conn.execute(select(commitments).where(commitments.c.id == commitment_id)).first()
     if row is None:
@@ -79,6 +83,6 @@ def close(svc: Services, commitment_id: int, fulfilled: bool, note: str = "") ->
                             f"commitment {row.letter_no} is closed")
         row_id = svc.outbox.record(outcome.model_dump_json(), action=action,
                                    reason=note.strip() or row.letter_no,
-                                   case_no=row.letter_no, uow=uow)
+                                   case_no=case_no, letter_no=row.letter_no, uow=uow)
         uow.commit()
     return row_id

@@ -223,7 +223,7 @@ def fast_track(svc: Services, outcome: CheckOutcome, plan: FastTrackPlan,
                                                uow=uow)
         row = svc.outbox.record(outcome.model_dump_json(), action="fast_tracked",
                                 reason="容缺材料 / missing: " + "、".join(names),
-                                case_no=printed.number, uow=uow,
+                                letter_no=printed.number, uow=uow,
                                 also=rules.once(outcome.check_id))
         uow.conn.execute(commitments.insert().values(
             letter_no=printed.number, check_id=outcome.check_id,

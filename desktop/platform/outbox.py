@@ -87,7 +87,8 @@ class Outbox:
         *,
         action: schemas.FeedbackAction,
         reason: str = "",
-        case_no: str = "",
+        case_no: str | None = None,
+        letter_no: str = "",
         also: Callable[[Connection, int], None] | None = None,
         uow: UnitOfWork | None = None,
         approved_by: str | None = None,
@@ -100,7 +101,10 @@ class Outbox:
         the caller commits them together with the rest of its decision (a fast-track's
         letter and commitment, a commitment's closing state).
         ``also`` may raise to refuse the decision, and then nothing is written. ``approved_by``
-        is the supervisor of an override (its own field of the feedback)."""
+        is the supervisor of an override (its own field of the feedback). ``case_no`` is the
+        business system's case number: by default the one kept with the check (its JSON),
+        so every decision on a check carries it; ``letter_no`` the commitment letter of a
+        fast-track (sent with ``fast_tracked`` and the commitment's closing)."""
         outcome = json.loads(outcome_json)
         body = schemas.FeedbackIn(
             check_id=outcome["check_id"],
@@ -109,7 +113,8 @@ class Outbox:
             verdict=outcome["verdict"],
             action=action,
             reason=reason,
-            case_no=case_no,
+            case_no=outcome.get("case_no", "") if case_no is None else case_no,
+            letter_no=letter_no,
             clerk_id=self._clerk_of(),
             occurred_at=dt.datetime.now(dt.UTC),
             approved_by=approved_by,
@@ -151,6 +156,7 @@ class Outbox:
                 "outbox_id": row_id,
                 "reason": body.reason,
                 "case_no": body.case_no,
+                **({"letter_no": body.letter_no} if body.letter_no else {}),
             },
         )
         if also is not None:

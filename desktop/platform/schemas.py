@@ -269,13 +269,17 @@ class FeedbackIn(_Model):
     verdict: Verdict
     action: FeedbackAction
     reason: Text(2000) = ""
-    case_no: Text(64) = ""
+    case_no: Text(64) = Field(
+        "", description="the business system's case number (案号) the check was made for")
     clerk_id: Code
     occurred_at: dt.datetime
     # Four eyes (issue 15, item 6): the supervisor who approved an override, as a field of
     # its own; required for ``overridden``, refused for every other action.
     approved_by: Code | None = Field(
         None, description="supervisor who approved an override; only with action overridden")
+    letter_no: Text(64) = Field(
+        "", description="number of the credit commitment letter (信用承诺书) of a fast-track, "
+        "on fast_tracked and the commitment's closing")
 
 
 class FeedbackCreated(_Model):

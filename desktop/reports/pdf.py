@@ -68,6 +68,8 @@ class ReportData:
     counter: str
     clerk: str
     unavailable: tuple[str, ...] = ()  # of grade, warnings, related: an offline answer's gaps
+    case_no: str = ""  # the business system's case number, when the check carried one
+    system: str = ""  # the business system that asked for the check
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,8 @@ class CommitmentData:
     commitment_text: str  # the platform's text (Chinese)
     counter: str
     clerk: str
+    case_no: str = ""  # the business system's case number, when the check carried one
+    system: str = ""  # the business system that asked for the check
 
 
 # Labels: key -> (Simplified Chinese, English).
@@ -108,6 +112,7 @@ _T: dict[str, tuple[str, str]] = {
     "offline": ("离线快照，快照时间 {h} 小时前", "Offline snapshot, taken {h} hours ago"),
     "offline_age_unknown": ("离线快照，快照时间未知", "Offline snapshot of unknown age"),
     "counter": ("受理窗口", "Counter"), "clerk": ("经办人", "Clerk"),
+    "case_no": ("案号", "Case No."), "system": ("业务系统", "Business system"),
     "code": ("核验码", "Verification code"), "scan": ("扫码核验", "Scan to verify"),
     "verdict": ("核查结论", "Verdict"),
     "s_measures": ("一、适用措施", "1. Applicable measures"),
@@ -312,6 +317,7 @@ def render_credit_report(data: ReportData, lang: str = "zh_CN") -> bytes:
          mask(data.subject_masked_id)),
         (d.t("kind"), d.label(data.subject_kind)), (d.t("district"), data.district or "—"),
         (d.t("item"), f"{data.item_code}  {data.item_name}"), (d.t("source"), source),
+        *_case_rows(d, data.case_no, data.system),
         (f"{d.t('counter')} / {d.t('clerk')}", f"{data.counter} / {data.clerk}"),
     ]
     story: list = [d.p(d.t("report"), d.s.title),
@@ -349,6 +355,12 @@ def render_credit_report(data: ReportData, lang: str = "zh_CN") -> bytes:
     if data.source != "platform":
         story.append(d.p(d.t("offline_note"), d.s.note))
     return d.build(story, d.t("report"), "report_no", data.report_no)
+
+
+def _case_rows(d: _Doc, case_no: str, system: str) -> list[tuple[str, str]]:
+    """The business system's case number and name, each when there is one."""
+    return [(d.t(key), value) for key, value in (("case_no", case_no), ("system", system))
+            if value]
 
 
 def _verdict_banner(d: _Doc, verdict: str) -> Table:
@@ -439,6 +451,7 @@ def render_commitment_letter(data: CommitmentData, lang: str = "zh_CN") -> bytes
         (d.t("kind"), d.label(data.applicant_kind)),
         (d.t("item"), f"{data.item_code}  {data.item_name}"),
         (d.t("department"), data.department),
+        *_case_rows(d, data.case_no, data.system),
         (f"{d.t('counter')} / {d.t('clerk')}", f"{data.counter} / {data.clerk}"),
     ]
     materials = [[str(n), m] for n, m in enumerate(data.missing_materials, start=1)]

@@ -99,6 +99,7 @@ class ReportService:
                 source=outcome.source, snapshot_age_hours=outcome.snapshot_age_hours,
                 unavailable=tuple(outcome.unavailable),
                 counter=self._counter, clerk=self._clerk,
+                case_no=outcome.case_no, system=outcome.system,
             )
             pdf = render_credit_report(data, lang)
             printed = self._finish(uow, number, code, pdf, path, "credit_report",
@@ -131,7 +132,7 @@ class ReportService:
                 missing_materials=[m.name for m in tolerance.tolerable_materials],
                 due_days=tolerance.due_days, due_date=due,
                 commitment_text=tolerance.commitment_text, counter=self._counter,
-                clerk=self._clerk,
+                clerk=self._clerk, case_no=outcome.case_no, system=outcome.system,
             )
             pdf = render_commitment_letter(data, lang)
             printed = self._finish(uow, number, code, pdf, path, "commitment_letter",

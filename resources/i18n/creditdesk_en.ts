@@ -2513,6 +2513,18 @@ Verification code %3</translation>
         <translation>Public credit rating</translation>
     </message>
     <message>
+        <source>案号</source>
+        <translation>Case number</translation>
+    </message>
+    <message>
+        <source>案号：%1</source>
+        <translation>Case no.: %1</translation>
+    </message>
+    <message>
+        <source>业务系统：%1</source>
+        <translation>Business system: %1</translation>
+    </message>
+    <message>
         <source>确认提示</source>
         <translation>Acknowledge alerts</translation>
     </message>

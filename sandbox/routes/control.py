@@ -1,14 +1,16 @@
 """Sandbox-only control (``/sandbox/``, not part of contract v1): sample subjects, request
-statistics, fault injection, extra counters' keys and list mutations for tests and demos."""
+statistics, the feedback received (with its case and letter numbers), fault injection,
+extra counters' keys and list mutations for tests and demos."""
 
 from __future__ import annotations
 
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Query
 from sqlalchemy import func, select
 
+from desktop.platform.schemas import _PRINTABLE
 from sandbox import credit
 from sandbox import schemas as control
 from sandbox.platform import Platform
@@ -41,6 +43,17 @@ def router(platform: Platform) -> APIRouter:
             records=n_records,
             list_version=platform.versions.current(),
         )
+
+    @api.get("/sandbox/feedback", response_model=control.FeedbackListOut, responses=ERRORS,
+             tags=["sandbox"])
+    def list_feedback(
+        _: Auth,
+        check_id: Annotated[str | None, Query(max_length=64, pattern=_PRINTABLE)] = None,
+        case_no: Annotated[str | None, Query(max_length=64, pattern=_PRINTABLE)] = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    ) -> control.FeedbackListOut:
+        rows = platform.feedback.received(check_id=check_id, case_no=case_no, limit=limit)
+        return control.FeedbackListOut(feedback=[control.FeedbackRecord(**r) for r in rows])
 
     @api.get(
         "/sandbox/faults", response_model=control.FaultsOut, responses=ERRORS, tags=["sandbox"]

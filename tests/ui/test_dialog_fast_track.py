@@ -58,7 +58,8 @@ def test_the_keyboard_path_prints_the_letter_and_opens_a_commitment(qtbot, ctx, 
     assert done.letter_no in dialog.letter.text()
     assert dialog.done_button.isVisible() and not dialog.print_button.isVisible()
     [(action, payload)] = outbox_rows(ctx)
-    assert action == "fast_tracked" and payload["case_no"] == done.letter_no
+    assert action == "fast_tracked" and payload["letter_no"] == done.letter_no
+    assert payload["case_no"] == ""  # the check carried no case number
     [commitment] = commitments.list_commitments(ctx.services)
     assert commitment.letter_no == done.letter_no and commitment.due == plan.due_date
     # "Print" printed: the letter's own pages are in the preview.

@@ -177,6 +177,7 @@ class CounterDriver(QObject):
         w.check_button.setEnabled(False)
         svc = self.w.ctx.services
         w.ctx.runner.submit(svc.checks.check, request.identifier, request.item,
+                            case_no=request.case_no, system=request.system,
                             done=self._checked, failed=self._check_failed)
 
     def _next(self) -> None:

@@ -1,4 +1,5 @@
-"""The card that shows one check: verdict banner, applicant, records, warnings, measures.
+"""The card that shows one check: verdict banner, applicant (and the business system's case
+number and system, when the check has them), records, warnings, measures.
 
 Parts an answer cannot tell (an offline one: grade, warnings, related parties) say
 "离线时不可用" (not available offline), never "none".
@@ -78,6 +79,7 @@ class StatusCard(QWidget):
         self.subject_line.setStyleSheet(theme.TITLE_STYLE)
         self.id_line = _label(name=self.tr("主体号码（已脱敏）"))
         self.grade_line = _label(name=self.tr("公共信用评价"))
+        self.case_line = _label(name=self.tr("案号"))
         self.ack_hint = _label(name=self.tr("确认提示"))
         self.ack_hint.setStyleSheet(theme.label_style(theme.HINT))
         self.fast_track_button = QPushButton(self.tr("容缺受理 (fast-track)  F8"))
@@ -86,7 +88,8 @@ class StatusCard(QWidget):
         ft_row = QHBoxLayout()
         ft_row.addWidget(self.fast_track_button)
         ft_row.addStretch(1)
-        for w in (self.subject_line, self.id_line, self.grade_line, self.ack_hint):
+        for w in (self.subject_line, self.id_line, self.case_line, self.grade_line,
+                  self.ack_hint):
             self.body.addWidget(w)
         self.body.addLayout(ft_row)
         self.measures_box = self._section(self.tr("适用措施"))
@@ -169,8 +172,8 @@ class StatusCard(QWidget):
         self.banner.setAccessibleDescription("")
         self.banner.setStyleSheet(theme.PROMPT_BANNER_STYLE)
         self.stale_banner.hide()
-        for w in (self.source_line, self.subject_line, self.id_line, self.grade_line,
-                  self.ack_hint):
+        for w in (self.source_line, self.subject_line, self.id_line, self.case_line,
+                  self.grade_line, self.ack_hint):
             w.clear()
             w.hide()
         self.fast_track_button.hide()
@@ -252,6 +255,18 @@ class StatusCard(QWidget):
             self.grade_line.setText(self.tr("公共信用评价：无"))
         for w in (self.subject_line, self.id_line, self.grade_line):
             w.show()
+        self._show_case(outcome)
+
+    def _show_case(self, outcome: CheckOutcome) -> None:
+        """The business system's case number and the calling system, when the check has
+        them (a check handed in by a business system)."""
+        parts = []
+        if outcome.case_no:
+            parts.append(self.tr("案号：%1").replace("%1", outcome.case_no))
+        if outcome.system:
+            parts.append(self.tr("业务系统：%1").replace("%1", outcome.system))
+        self.case_line.setText(" · ".join(parts))
+        self.case_line.setVisible(bool(parts))
 
     def _show_records(self, outcome: CheckOutcome) -> None:
         kinds, states = self._record_kind_words(), self._state_words()
