@@ -404,6 +404,57 @@
     </message>
 </context>
 <context>
+    <name>ClientsDialog</name>
+    <message>
+        <source>已连接的业务系统</source>
+        <translation>Paired business systems</translation>
+    </message>
+    <message>
+        <source>业务系统</source>
+        <translation>Business system</translation>
+    </message>
+    <message>
+        <source>来源</source>
+        <translation>Origin</translation>
+    </message>
+    <message>
+        <source>批准人</source>
+        <translation>Approved by</translation>
+    </message>
+    <message>
+        <source>连接时间</source>
+        <translation>Paired at</translation>
+    </message>
+    <message>
+        <source>待批准的连接请求</source>
+        <translation>Pairing requests waiting</translation>
+    </message>
+    <message>
+        <source>处理连接请求(&amp;O)</source>
+        <translation>&amp;Open pairing request</translation>
+    </message>
+    <message>
+        <source>撤销所选连接(&amp;R)</source>
+        <translation>&amp;Revoke selected pairing</translation>
+    </message>
+    <message>
+        <source>撤销连接</source>
+        <translation>Revoke pairing</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>本机程序</source>
+        <translation>Program on this PC</translation>
+    </message>
+    <message>
+        <source>待批准的连接请求：%1 个</source>
+        <translation>Pairing requests waiting: %1</translation>
+    </message>
+</context>
+<context>
     <name>CommitmentsModel</name>
     <message>
         <source>承诺书编号</source>
@@ -557,7 +608,7 @@ ID number: %2    Item: %3</translation>
     </message>
     <message>
         <source>错误</source>
-        <translation>Error</translation>
+        <translation type="vanished">Error</translation>
     </message>
     <message>
         <source>继续办理(&amp;P)</source>
@@ -646,7 +697,7 @@ ID number: %2    Item: %3</translation>
     </message>
     <message>
         <source>日志锚点</source>
-        <translation type="unfinished"></translation>
+        <translation>Log anchors</translation>
     </message>
     <message>
         <source>反馈队列</source>
@@ -694,7 +745,7 @@ ID number: %2    Item: %3</translation>
     </message>
     <message>
         <source>⚠ 日志锚点被平台拒收 %1，请科室负责人核验日志</source>
-        <translation type="unfinished"></translation>
+        <translation>⚠ %1 log anchors refused by the platform; a supervisor should verify the log</translation>
     </message>
     <message>
         <source>从未同步</source>
@@ -849,7 +900,7 @@ ID number: %2    Item: %3</translation>
     </message>
     <message>
         <source>错误</source>
-        <translation>Error</translation>
+        <translation type="vanished">Error</translation>
     </message>
     <message>
         <source>按正常流程办理(&amp;N)</source>
@@ -990,7 +1041,7 @@ The applicant signs it and supplies the materials by %4.</translation>
     </message>
     <message>
         <source>每条日志都以密钥链接上一条；日志头每 50 条、定时以及注销和退出时登记到信用平台，每次调用平台时还由平台见证。核验逐条重算这条链，并与平台登记和见证的日志头比对：任何一条被修改、删除、调换或整条链被重建，都会在这里指出；尚未见证的记录数也会写明。</source>
-        <translation type="unfinished"></translation>
+        <translation>Each log entry is linked to the one before with a key; the head is registered with the credit platform every 50 entries, on a timer and at sign-out and exit, and witnessed by the platform on every call. Verification recomputes the chain entry by entry and compares it with the heads the platform registered and witnessed: any entry changed, deleted, swapped, or a rebuilt chain is pointed out here, with the number of entries not yet witnessed.</translation>
     </message>
     <message>
         <source>设置文件未在本程序之外被改动。</source>
@@ -1018,7 +1069,7 @@ The applicant signs it and supplies the materials by %4.</translation>
     </message>
     <message>
         <source>⚠ 日志完整，但 %1 个日志锚点被平台拒收</source>
-        <translation type="unfinished"></translation>
+        <translation>⚠ The log is intact, but %1 log anchors were refused by the platform</translation>
     </message>
     <message>
         <source>✔ 日志完整，未被改动</source>
@@ -1147,7 +1198,7 @@ ID number: %2    Item: %3</translation>
     </message>
     <message>
         <source>错误</source>
-        <translation>Error</translation>
+        <translation type="vanished">Error</translation>
     </message>
     <message>
         <source>ⓘ 请选择：终止受理，或依法继续办理（需负责人批准）。</source>
@@ -1704,6 +1755,10 @@ Signed in before locking: %2 (%3). They or a supervisor can unlock.</translation
         <translation>Supervisor &amp;review…</translation>
     </message>
     <message>
+        <source>已连接的业务系统…</source>
+        <translation>Paired business systems…</translation>
+    </message>
+    <message>
         <source>设置…</source>
         <translation>Settings…</translation>
     </message>
@@ -1733,31 +1788,31 @@ Signed in before locking: %2 (%3). They or a supervisor can unlock.</translation
     </message>
     <message>
         <source>正在核查上一位申请人，请稍候</source>
-        <translation>Still checking the previous applicant, please wait</translation>
+        <translation type="vanished">Still checking the previous applicant, please wait</translation>
     </message>
     <message>
         <source>✖ 号码无效：%1</source>
-        <translation>✖ Invalid number: %1</translation>
+        <translation type="vanished">✖ Invalid number: %1</translation>
     </message>
     <message>
         <source>✖ 请先选择办理事项 / choose a business item</source>
-        <translation>✖ Choose a business item first</translation>
+        <translation type="vanished">✖ Choose a business item first</translation>
     </message>
     <message>
         <source>由15位旧号码转换</source>
-        <translation>converted from an old 15-digit number</translation>
+        <translation type="vanished">converted from an old 15-digit number</translation>
     </message>
     <message>
         <source>从扫描内容中提取</source>
-        <translation>taken from scanned text</translation>
+        <translation type="vanished">taken from scanned text</translation>
     </message>
     <message>
         <source>正在核查 %1 …</source>
-        <translation>Checking %1 …</translation>
+        <translation type="vanished">Checking %1 …</translation>
     </message>
     <message>
         <source>✖ 无法核查：%1</source>
-        <translation>✖ Cannot check: %1</translation>
+        <translation type="vanished">✖ Cannot check: %1</translation>
     </message>
     <message>
         <source>✔ 同步完成：%1 条变更，%2 条变动提醒</source>
@@ -1766,6 +1821,10 @@ Signed in before locking: %2 (%3). They or a supervisor can unlock.</translation
     <message>
         <source>✖ 同步失败：%1</source>
         <translation>✖ Sync failed: %1</translation>
+    </message>
+    <message>
+        <source>本地接口未运行 / the local bridge is not running</source>
+        <translation>the local bridge is not running</translation>
     </message>
     <message>
         <source>回车	核查</source>
@@ -1856,6 +1915,51 @@ Signed in before locking: %2 (%3). They or a supervisor can unlock.</translation
     <message>
         <source>✔ 已保存跟进意见</source>
         <translation>✔ Note saved</translation>
+    </message>
+</context>
+<context>
+    <name>PairingDialog</name>
+    <message>
+        <source>业务系统请求连接本窗口</source>
+        <translation>A business system asks to pair with this desk</translation>
+    </message>
+    <message>
+        <source>本机上的程序（无网页来源）</source>
+        <translation>a program on this PC (no web origin)</translation>
+    </message>
+    <message>
+        <source>业务系统“%1”请求连接本窗口，以便把申请人送到柜台核查并取回结果。
+来源：%2
+
+请核对对方页面上显示的配对码与下面的一致：</source>
+        <translation>The business system “%1” asks to pair with this desk, to send applicants to the counter for checks and receive the results.
+Origin: %2
+
+Compare the pairing code shown on its page with the one below:</translation>
+    </message>
+    <message>
+        <source>配对请求</source>
+        <translation>Pairing request</translation>
+    </message>
+    <message>
+        <source>配对码</source>
+        <translation>Pairing code</translation>
+    </message>
+    <message>
+        <source>批准连接(&amp;P)</source>
+        <translation>A&amp;pprove pairing</translation>
+    </message>
+    <message>
+        <source>批准连接</source>
+        <translation>Approve pairing</translation>
+    </message>
+    <message>
+        <source>拒绝(&amp;R)</source>
+        <translation>&amp;Refuse</translation>
+    </message>
+    <message>
+        <source>拒绝连接</source>
+        <translation>Refuse pairing</translation>
     </message>
 </context>
 <context>
@@ -2090,7 +2194,7 @@ Verification code %3</translation>
     </message>
     <message>
         <source>错误</source>
-        <translation>Error</translation>
+        <translation type="vanished">Error</translation>
     </message>
     <message>
         <source>保存(&amp;S)</source>
@@ -2217,7 +2321,7 @@ Verification code %3</translation>
     </message>
     <message>
         <source>错误</source>
-        <translation>Error</translation>
+        <translation type="vanished">Error</translation>
     </message>
     <message>
         <source>登录(&amp;L)</source>
