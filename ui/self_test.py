@@ -3,7 +3,8 @@
 Checks, each printed as it ends: every module of the app imports (Qt included, without a
 window); a cache opens and migrates to the newest schema in a temp folder; a credit report
 renders; its first page is drawn in-process for printing (the bundled PDFium) and shows
-ink; the embedded reference platform starts on loopback, answers, stops; a CJK font is
+ink; the embedded reference platform starts on loopback, answers, stops; the local bridge
+starts on a free loopback port and serves its browser client; a CJK font is
 found to embed in PDFs; the translations are there. Exit 0 when every check passed, 1
 otherwise. Nothing is written outside a temp folder that is removed afterwards.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import os
 import pkgutil
 import sys
 import tempfile
@@ -106,6 +108,41 @@ def _platform(work: Path) -> str:
     return f"answered on {server.url}, stopped"
 
 
+def _bridge(work: Path) -> str:
+    """The local bridge starts on a free loopback port and serves its health and the
+    browser client shipped in resources (a cache of its own in ``work``; no window)."""
+    import socket
+
+    import httpx
+
+    from desktop.bridge.pairing import Pairings
+    from desktop.bridge.registry import BridgeChecks
+    from desktop.bridge.server import BridgeServer, build_app
+    from local_cache.db import open_engine
+    from local_cache.protect import Protector
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    engine = open_engine(work / "bridge-cache")
+    protector = Protector(os.urandom(32))  # a throwaway key: a temp cache only
+    app = build_app(BridgeChecks(), Pairings(engine, protector), desk=None,
+                    audit=lambda _event, _details: None, port=port)
+    server = BridgeServer(app, port)
+    server.start()
+    try:
+        base = f"http://127.0.0.1:{port}"
+        httpx.get(f"{base}/v1/health", timeout=10).raise_for_status()
+        script = httpx.get(f"{base}/creditdesk-bridge.js", timeout=10)
+        script.raise_for_status()
+        if "CreditDeskBridge" not in script.text:
+            raise RuntimeError("creditdesk-bridge.js is not the browser client")
+    finally:
+        server.stop()
+        engine.dispose()
+    return f"answered on 127.0.0.1:{port} with creditdesk-bridge.js ({len(script.content):,} bytes)"
+
+
 def _font() -> str:
     from desktop.reports.fonts import register_cjk_font
 
@@ -135,6 +172,7 @@ def run(out: Callable[[str], None] = print) -> bool:
             ("report / 信用报告", _report),
             ("print / 打印", _print),
             ("platform / 参考平台", lambda: _platform(work)),
+            ("bridge / 本地接口", lambda: _bridge(work)),
             ("CJK font / 中文字体", _font),
             ("translations / 翻译", _translations),
         ]
