@@ -117,10 +117,13 @@ class BridgeChecks:
         calls for. A verdict calling for nothing (``none``) is decided at once."""
         subject = outcome.subject
         person = str(subject.kind) == "person"
+        # A measure matched by several records of the subject is one measure to the caller.
+        once = [m for i, m in enumerate(outcome.measures)
+                if m.code not in {n.code for n in outcome.measures[:i]}]
         view = VerdictOut(
             check_id=outcome.check_id, verdict=str(outcome.verdict), step=step,
             measures=[Measure(code=m.code, kind=str(m.kind), text=m.text, basis=m.basis)
-                      for m in outcome.measures],
+                      for m in once],
             source=outcome.source, as_of=outcome.as_of)
         changes: dict = {
             "state": "awaiting_decision", "queue_position": None, "verdict": view,

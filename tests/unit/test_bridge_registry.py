@@ -123,3 +123,17 @@ def test_watchers_hear_changes_from_any_thread_until_they_unsubscribe():
     unsubscribe()
     checks.verdict(handle, _outcome("x"), "confirm")
     assert heard == ["checking"]
+
+
+def test_a_measure_matched_by_two_records_reaches_the_caller_once():
+    checks = reg.BridgeChecks()
+    handle = _new(checks)
+
+    def matched(code: str, record: str) -> schemas.MatchedMeasure:
+        return schemas.MatchedMeasure(code=code, kind="prohibit", text=f"措施 {code}",
+                                      basis="依据", record_id=record)
+
+    outcome = _outcome("m").model_copy(update={"measures": [
+        matched("JUDGMENT-P", "r1"), matched("TAX-P", "r2"), matched("JUDGMENT-P", "r3")]})
+    checks.verdict(handle, outcome, "intercept")
+    assert [m.code for m in checks.get(handle, A).verdict.measures] == ["JUDGMENT-P", "TAX-P"]
