@@ -139,6 +139,8 @@ def test_a_program_pairs_and_its_checks_queue_behind_the_clerks_decision(
     assert waiting["state"] == "awaiting_decision" and waiting["case_no"] == "SX-2026-00017"
     assert waiting["verdict"]["verdict"] == "prohibit"
     assert waiting["verdict"]["step"] == "intercept"
+    codes = [m["code"] for m in waiting["verdict"]["measures"]]
+    assert codes == list(dict.fromkeys(m.code for m in window.outcome.measures))  # each once
     assert waiting["subject"]["masked"] == mask(first.id)
     assert first.id not in json.dumps(waiting)  # masked only: no birth date leaves the desk
 
@@ -177,3 +179,34 @@ def test_strangers_learn_nothing_and_the_window_is_untouched(qtbot, desk, sample
         assert "access-control-allow-origin" not in refused.headers
     assert window.outcome is None and window.counter.flow.phase is Phase.IDLE
     assert not open_dialogs()
+
+
+def test_a_supervisor_revokes_a_paired_system_in_the_window(qtbot, desk, ctx, samples):
+    window, host, base = desk
+    token = pair(qtbot, host, base, system="案件管理系统")
+    from ui.bridge.clients_dialog import ClientsDialog
+
+    window.bridge_action.trigger()  # Ctrl+Shift+B
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ClientsDialog),
+                    timeout=WAIT)
+    dialog = QApplication.activeModalWidget()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=WAIT)
+    assert dialog.table.item(0, 0).text() == "案件管理系统"
+    assert dialog.table.item(0, 1).text() == "本机程序"
+    assert dialog.table.item(0, 2).text() == SUPERVISOR
+    dialog.table.selectRow(0)
+    assert not dialog.revoke_button.isEnabled()  # a supervisor must approve first
+    dialog.approval.staff_id.setText(SUPERVISOR)
+    dialog.approval.password.setText(SUPERVISOR_PASSWORD)
+    dialog.approval.approve_button.click()
+    qtbot.waitUntil(dialog.revoke_button.isEnabled, timeout=WAIT)
+    dialog.revoke_button.click()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 0, timeout=WAIT)
+    sample = samples.clear[0]
+    refused = post_check(qtbot, base, token, sample)
+    assert refused.status_code == 401 and sample.id not in refused.text
+    assert window.outcome is None
+    with ctx.services.engine.connect() as conn:
+        events = list(conn.execute(select(audit.c.event)).scalars())
+    assert "bridge.paired" in events and "bridge.revoked" in events
+    dialog.reject()
