@@ -100,3 +100,25 @@ def test_checks_waiting_in_the_queue_go_on_in_the_window_rebuilt_for_a_language(
     finally:
         windows.close()
         install_language(qapp, "zh_CN")
+
+
+def test_the_language_switches_with_an_empty_batch_window_open(qtbot, qapp, ctx):
+    # An empty batch window (no file read: no columns) once took the whole process down
+    # on the language change (a header section 0 that does not exist, through the proxy).
+    windows = CounterWindows(qapp, ctx)
+    old = windows.window
+    old.show()
+    old.open_batch()
+    qtbot.waitExposed(old.batch_window)
+    try:
+        ctx.events.language_changed.emit("en")
+        new = windows.window
+        assert new is not old and new.isVisible()
+        new.open_batch()  # a batch window of the new one, in English
+        qtbot.waitExposed(new.batch_window)
+        assert new.batch_window.start_button.text().isascii()  # drawn in English
+        ctx.events.language_changed.emit("zh_CN")
+        assert windows.window.isVisible()
+    finally:
+        windows.close()
+        install_language(qapp, "zh_CN")

@@ -195,8 +195,9 @@ class BatchWindow(QWidget):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
-            self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
-                                              max(0, self.model.columnCount() - 1))
+            columns = self.model.columnCount()
+            if columns:  # with no file read there is no section 0: the proxy would crash on it
+                self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, columns - 1)
         super().changeEvent(event)
 
 
