@@ -19,7 +19,6 @@ from __future__ import annotations
 import gc
 import json
 import os
-import socket
 from pathlib import Path
 
 import pytest
@@ -32,11 +31,11 @@ from sqlalchemy import select
 from desktop.identifiers import mask
 from local_cache.tables import audit
 from sandbox.demo import SUPERVISOR, SUPERVISOR_PASSWORD
+from tests.ui.desks import bridged_window
 from tests.ui.test_counter_queue import intercept_up
 from tests.ui.test_dialogs import approve
-from tests.ui.test_main_window import WAIT, open_window, scan
+from tests.ui.test_main_window import WAIT, scan
 from ui.app import install_language
-from ui.bridge.host import BridgeHost
 from ui.bridge.pairing_dialog import PairingDialog
 from ui.counter.fast_track_dialog import FastTrackDialog
 
@@ -50,25 +49,11 @@ def in_chinese_and_collected_here(qapp):
     gc.collect()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def desk(qtbot, ctx):
     """The counter window with its bridge listening on a free port: (window, base URL)."""
-    port = free_port()
-    ctx.services.settings.set_override("bridge_port", port)
-    window = open_window(qtbot, ctx)
-    host = BridgeHost(ctx, lambda: window)
-    with qtbot.waitSignal(host.listening, timeout=WAIT):
-        host.start()
-    yield window, f"http://127.0.0.1:{port}"
-    host.stop()
-    window.close()
-    window.idle_lock = None
+    with bridged_window(qtbot, ctx) as (window, _host, base):
+        yield window, base
 
 
 # ---------------------------------------------------------------- the page, as read by a person

@@ -51,3 +51,33 @@ def create_first_supervisor(dialog) -> None:
     dialog.new_password.setText("boss-pass-123")
     dialog.new_password2.setText("boss-pass-123")
     dialog.create_button.click()
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def bridged_window(qtbot, ctx: DeskContext):
+    """The counter window, shown, with its local bridge listening on a free loopback port:
+    ``(window, host, base URL)``; the bridge stops and the window closes afterwards."""
+    from tests.ui.test_main_window import WAIT, open_window
+    from ui.bridge.host import BridgeHost
+
+    port = free_port()
+    ctx.services.settings.set_override("bridge_port", port)
+    window = open_window(qtbot, ctx)
+    host = BridgeHost(ctx, lambda: window)
+    with qtbot.waitSignal(host.listening, timeout=WAIT):
+        host.start()
+    try:
+        yield window, host, f"http://127.0.0.1:{port}"
+    finally:
+        host.stop()
+        window.close()
+        window.idle_lock = None

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gc
 import json
-import socket
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -24,10 +23,10 @@ from desktop.counter.state_machine import Phase
 from desktop.identifiers import mask
 from local_cache.tables import audit
 from sandbox.demo import SUPERVISOR, SUPERVISOR_PASSWORD
+from tests.ui.desks import bridged_window
 from tests.ui.test_counter_queue import intercept_up, open_dialogs
-from tests.ui.test_main_window import WAIT, open_window
+from tests.ui.test_main_window import WAIT
 from ui.app import install_language
-from ui.bridge.host import BridgeHost
 from ui.bridge.pairing_dialog import PairingDialog
 
 POOL = ThreadPoolExecutor(4, thread_name_prefix="test-http")
@@ -40,25 +39,11 @@ def in_chinese_and_collected_here(qapp):
     gc.collect()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def desk(qtbot, ctx):
     """The window with its bridge listening on a free port: (window, host, base URL)."""
-    port = free_port()
-    ctx.services.settings.set_override("bridge_port", port)
-    window = open_window(qtbot, ctx)
-    host = BridgeHost(ctx, lambda: window)
-    with qtbot.waitSignal(host.listening, timeout=WAIT):
-        host.start()
-    yield window, host, f"http://127.0.0.1:{port}"
-    host.stop()
-    window.close()
-    window.idle_lock = None
+    with bridged_window(qtbot, ctx) as parts:
+        yield parts
 
 
 def off_gui(qtbot, fn, *args, **kwargs):
