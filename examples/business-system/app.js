@@ -2,14 +2,25 @@
  * The reference acceptance form: sends the applicant to the CreditDesk counter window
  * through the local bridge and keeps "受理 / Accept" disabled until the desk has decided.
  * Plain script, no build step. The bridge's base URL is http://127.0.0.1:27150 unless the
- * page is opened with ?bridge=http://127.0.0.1:PORT (tests use that).
+ * page is opened with ?bridge=http://127.0.0.1:PORT or http://localhost:PORT (tests use
+ * that); any other ?bridge= is ignored, with a note on the page, so that a link cannot make
+ * the page load its script, and send its token, anywhere but the desk on this computer.
  */
 (function () {
   "use strict";
 
   var SYSTEM = "街道综合受理系统";
-  var params = new URLSearchParams(location.search);
-  var BASE = (params.get("bridge") || "http://127.0.0.1:27150").replace(/\/+$/, "");
+  var DEFAULT_BASE = "http://127.0.0.1:27150";
+  var asked = new URLSearchParams(location.search).get("bridge");
+  var BASE = loopbackBase(asked) || DEFAULT_BASE;
+
+  // "http://127.0.0.1:PORT" or "http://localhost:PORT" (PORT 1..65535, digits only, an
+  // optional trailing "/"), else null.
+  function loopbackBase(text) {
+    var m = /^http:\/\/(127\.0\.0\.1|localhost):([0-9]{1,5})\/?$/.exec(text || "");
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) return null;
+    return "http://" + m[1] + ":" + Number(m[2]);
+  }
 
   var $ = function (id) { return document.getElementById(id); };
   var form = $("acceptance");
@@ -19,6 +30,8 @@
   var run = null;
   var lastCheck = null;
 
+  var PAIRING_CODES = ["pairing_closed", "pairing_refused", "pairing_expired",
+    "pairing_collected", "too_many_pairings"];
   var VERDICT = {
     prohibit: ["禁止受理", "Prohibited", "intercept"],
     restrict: ["限制受理", "Restricted", "restrict"],
@@ -40,6 +53,7 @@
     fast_tracked: ["容缺受理", "Fast-tracked"],
     acknowledged: ["柜台已知悉提示", "Alert acknowledged by the clerk"],
     standard: ["按一般程序办理", "Standard procedure"],
+    undecided: ["柜台未记录决定", "No decision recorded at the desk"],
     none: ["无信用限制，可以受理", "No credit restriction; you may accept"],
   };
 
@@ -89,7 +103,9 @@
   }
 
   function showError(error) {
-    panel("error", "柜台未能完成核查", "The desk could not complete the check");
+    var pairing = PAIRING_CODES.indexOf(error.code) >= 0;
+    panel("error", pairing ? "未能与柜台配对" : "柜台未能完成核查",
+      pairing ? "Could not pair with the desk" : "The desk could not complete the check");
     put($("desk-message"), error.zh || "", error.en || "");
     $("desk-message").dataset.code = error.code || "";
   }
@@ -156,17 +172,24 @@
     var kind = {
       terminated: "terminated", overridden: "overridden", fast_tracked: "fast-tracked",
       proceeded: "restrict", acknowledged: "alert", standard: "clear", none: "clear",
-    }[d.action] || "clear";
+      undecided: "undecided",
+    }[d.action] || "undecided";
     panel(kind, words[0], words[1]);
     showSubject(state);
     var verdict = VERDICT[v.verdict] || VERDICT.clear;
-    put($("desk-message"), "核查结果：" + verdict[0], "Verdict: " + verdict[1]);
+    if (d.action === "undecided") {
+      put($("desk-message"), "柜台未作出决定，请勿受理；请柜台人员重新核查（核查结果：" +
+        verdict[0] + "）", "the clerk moved on without a decision: do not accept; ask for " +
+        "the check again (verdict: " + verdict[1] + ")");
+    } else {
+      put($("desk-message"), "核查结果：" + verdict[0], "Verdict: " + verdict[1]);
+    }
     showMeasures(v);
     if (d.approved_by) decisionRow("批准人", "Approved by", d.approved_by);
     if (d.letter_no) decisionRow("承诺书编号", "Letter no.", d.letter_no);
     if (d.due_date) decisionRow("补正期限", "Due date", d.due_date);
     if (state.report_no) decisionRow("信用报告编号", "Report no.", state.report_no);
-    acceptButton.disabled = d.action === "terminated";
+    acceptButton.disabled = !window.CreditDeskBridge.mayAccept(state);
   }
 
   function showPairing(code) {
@@ -207,7 +230,12 @@
       await run.decision;
     } catch (error) {
       showError(error);
-      if (!desk.paired()) status("未配对", "Not paired", "error");
+      if (error.code === "pairing_closed") {
+        status("未配对：请柜台人员先在窗口中允许新的配对，再送核查",
+          "Not paired: ask the clerk to allow pairing in the window, then check again", "error");
+      } else if (!desk.paired()) {
+        status("未配对", "Not paired", "error");
+      }
     } finally {
       checkButton.disabled = false;
     }
@@ -229,7 +257,9 @@
     // origin only once it is paired (CORS is open to approved origins and to pairing).
     document.body.dataset.bridge = "loaded";
     if (!desk.paired()) {
-      status("柜台已连接，首次核查时配对", "Desk found; pairing on the first check", "ready");
+      status("柜台已连接，首次核查时配对（柜台人员须先在窗口中允许新的配对）",
+        "Desk found; pairing on the first check (the clerk allows pairing in the window first)",
+        "ready");
       return;
     }
     desk.health().then(function () {
@@ -238,6 +268,15 @@
       status(error.zh, error.en, "error");
     });
   }
+
+  if (asked !== null && loopbackBase(asked) === null) {
+    var note = $("bridge-note");
+    put(note, "已忽略地址参数 bridge（只接受 http://127.0.0.1:端口 或 http://localhost:端口），" +
+      "使用本机柜台 " + DEFAULT_BASE, "ignored the bridge parameter (only http://127.0.0.1:PORT " +
+      "or http://localhost:PORT is accepted); using the desk on this computer, " + DEFAULT_BASE);
+    note.hidden = false;
+  }
+  document.body.dataset.base = BASE;
 
   var script = document.createElement("script");
   script.src = BASE + "/creditdesk-bridge.js";

@@ -11,6 +11,7 @@
  *   const run = desk.check({id, item: "GOV_PROCUREMENT", caseNo: "2026-0001",
  *                           onState: state => render(state)});
  *   const final = await run.decision;          // state "decided"; final.decision.action ...
+ *   acceptButton.disabled = !CreditDeskBridge.mayAccept(final);
  *
  * Errors are CreditDeskBridge.Error objects with {code, zh, en, status}.
  */
@@ -20,6 +21,10 @@
   var FINAL = ["decided", "failed", "refused", "cancelled"];
   var STATES = ["submitted", "queued", "checking", "awaiting_decision"].concat(FINAL);
   var TOKEN_KEY = "creditdesk-bridge-token:";
+  // Decisions on which a business system must not accept: the clerk terminated, or moved on
+  // without recording any decision.
+  var NO_ACCEPT = ["terminated", "undecided"];
+  var FOLLOW_MS = 30 * 60 * 1000;  // how long a report number may still arrive after the decision
 
   class BridgeError extends Error {
     constructor(code, zh, en, status) {
@@ -133,6 +138,14 @@
   CreditDeskBridge.FINAL_STATES = FINAL.slice();
   CreditDeskBridge.STATES = STATES.slice();
   CreditDeskBridge.EventParser = EventParser;
+  CreditDeskBridge.NO_ACCEPT = NO_ACCEPT.slice();
+
+  /* Whether the desk's word allows the business system to accept: decided, and neither
+   * terminated nor undecided. */
+  CreditDeskBridge.mayAccept = function (state) {
+    return !!(state && state.state === "decided" && state.decision &&
+              NO_ACCEPT.indexOf(state.decision.action) < 0);
+  };
 
   var proto = CreditDeskBridge.prototype;
 
@@ -204,6 +217,8 @@
    * desk has given the 6-digit code (show it: the clerk compares it in the window); then the
    * request is polled until the clerk and a supervisor approve it (resolves with the token,
    * also kept in localStorage for this base URL), refuse it or it expires (rejects).
+   * The desk takes pairing requests only while the clerk has allowed them in the window
+   * (two minutes); otherwise this rejects at once with code "pairing_closed".
    */
   proto.pair = async function (opts) {
     opts = opts || {};
@@ -230,9 +245,10 @@
 
   /*
    * Hand a check to the desk: {id, item, caseNo, system} plus callbacks. Returns a run:
-   *   run.decision   Promise: resolves with the CheckState once it is "decided"; rejects
-   *                  with a CreditDeskBridge.Error on failed / refused / cancelled or an
-   *                  HTTP error (401, 403, 409, 422, 429, 503 ...);
+   *   run.decision   Promise: resolves with the CheckState once it is "decided" (check
+   *                  CreditDeskBridge.mayAccept(state): "terminated" and "undecided" mean
+   *                  do not accept); rejects with a CreditDeskBridge.Error on failed /
+   *                  refused / cancelled or an HTTP error (401, 403, 409, 422, 429, 503 ...);
    *   run.handle     Promise of the bridge's handle;
    *   run.state      the last CheckState seen;
    *   run.close()    stop listening (the check itself goes on at the desk).
@@ -318,6 +334,16 @@
           }
         } catch (error) {
           if (run.closed) return;
+          if (error instanceof BridgeError && error.code === "too_many_streams") {
+            // The desk has as many streams open as it allows (4 per client, 32 in all):
+            // the check goes on; read its state by polling instead.
+            await poll(handle);
+            return;
+          }
+          if (error instanceof BridgeError && error.status === 429) {
+            await wait(1000 * (error.retryAfter || 1));  // pacing: the desk asked us to wait
+            continue;
+          }
           if (error instanceof BridgeError && error.status && error.status !== 503) {
             fail(error);  // 401 / 403 / 404: retrying cannot help
             return;
@@ -335,9 +361,41 @@
       }
     }
 
+    // GET /v1/checks/{handle} every pollInterval until final; after the decision every 5 s
+    // (for a report number) until run.close(), follow === false or 30 minutes.
+    async function poll(handle) {
+      var path = "/v1/checks/" + encodeURIComponent(handle);
+      var failures = 0;
+      var decidedAt = 0;
+      while (!run.closed) {
+        try {
+          see(await self._json("GET", path, undefined, true, controller.signal));
+          failures = 0;
+        } catch (error) {
+          if (run.closed) return;
+          var transient = error instanceof BridgeError &&
+            (!error.status || error.status === 429 || error.status === 503);
+          if (!transient || ++failures > self.reconnects) {
+            fail(transient ? ownError("stream_lost") : error);
+            return;
+          }
+        }
+        if (run.closed || !run.state) return;
+        if (run.state.state !== "decided" && FINAL.indexOf(run.state.state) >= 0) return;
+        if (run.state.state === "decided") {
+          decidedAt = decidedAt || Date.now();
+          if (Date.now() - decidedAt > FOLLOW_MS) return;
+        }
+        // Pacing between polls, not synchronisation.
+        await wait(decidedAt ? 5000 : self.pollInterval * Math.max(1, failures));
+      }
+    }
+
     (async function () {
+      // system "" = the name this client was paired as (a different name is refused with
+      // 422 system_mismatch), so it is sent only when the caller names one.
       var body = {id: String(opts.id || ""), item: String(opts.item || ""),
-        case_no: String(opts.caseNo || ""), system: String(opts.system || self.system || "")};
+        case_no: String(opts.caseNo || ""), system: String(opts.system || "")};
       var first;
       try {
         first = await self._json("POST", "/v1/checks", body, true, controller.signal);

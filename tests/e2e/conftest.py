@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import threading
 from pathlib import Path
 
@@ -51,8 +52,23 @@ def browser():
     options.binary_location = CHROMIUM
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--window-size=1000,1250", "--lang=zh-CN", "--no-first-run",
-                "--disable-extensions"):
+                "--disable-extensions",
+                # no name resolves, so nothing the page asks for can leave the loopback
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost"):
         options.add_argument(arg)
+    # every request the browser starts, read back by requested_urls()
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     yield driver
     driver.quit()
+
+
+def requested_urls(driver) -> list[str]:
+    """The URLs of the requests the browser started since the last call (successful or not),
+    from chromium's performance log."""
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls

@@ -2,9 +2,10 @@
 end: page → creditdesk-bridge.js → the local bridge → the real counter window (offscreen)
 → the reference platform → the clerk's decision in the window → the page.
 
-The test is the clerk: it approves the page's pairing in the window's pairing dialog with
-a supervisor's credentials, terminates an intercept in the intercept dialog, and in the
-second case fast-tracks in the fast-track dialog. What it asserts is what the people at
+The test is the clerk: it allows pairing in the window (窗口 → 已连接的业务系统…),
+approves the page's pairing in the window's pairing dialog with a supervisor's
+credentials, terminates an intercept in the intercept dialog, and in the second case
+fast-tracks in the fast-track dialog. What it asserts is what the people at
 the two screens see: the same code on both sides, the red intercept and the green offer
 on the page while the clerk decides, then the decision, with "受理 / Accept" enabled only
 when the desk allows it. With CREDITDESK_SCREENSHOTS=1 the page is saved as
@@ -19,7 +20,9 @@ from __future__ import annotations
 import gc
 import json
 import os
+import socket
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from PySide6.QtWidgets import QApplication
@@ -31,15 +34,18 @@ from sqlalchemy import select
 from desktop.identifiers import mask
 from local_cache.tables import audit
 from sandbox.demo import SUPERVISOR, SUPERVISOR_PASSWORD
-from tests.ui.desks import bridged_window
+from tests.e2e.conftest import requested_urls
+from tests.ui.desks import allow_pairing, bridged_window
 from tests.ui.test_counter_queue import intercept_up
 from tests.ui.test_dialogs import approve
 from tests.ui.test_main_window import WAIT, scan
 from ui.app import install_language
+from ui.bridge.host import BridgeHost
 from ui.bridge.pairing_dialog import PairingDialog
 from ui.counter.fast_track_dialog import FastTrackDialog
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DEFAULT_PORT = 27150  # the bridge's documented default, and the page's
 
 
 @pytest.fixture(autouse=True)
@@ -51,9 +57,9 @@ def in_chinese_and_collected_here(qapp):
 
 @pytest.fixture
 def desk(qtbot, ctx):
-    """The counter window with its bridge listening on a free port: (window, base URL)."""
-    with bridged_window(qtbot, ctx) as (window, _host, base):
-        yield window, base
+    """The counter window with its bridge listening on a free port: (window, host, base URL)."""
+    with bridged_window(qtbot, ctx) as (window, host, base):
+        yield window, host, base
 
 
 # ---------------------------------------------------------------- the page, as read by a person
@@ -97,7 +103,7 @@ def approve_pairing(qtbot, browser, page_url: str) -> None:
     qtbot.waitUntil(lambda: element(browser, "pairing").is_displayed()
                     and bool(element(browser, "pairing-code").text), timeout=WAIT)
     on_page = element(browser, "pairing-code").text
-    assert "请柜台人员和科室负责人在窗口中批准" in element(browser, "pairing").text
+    assert "请柜台人员和科室负责人在窗口中核对配对码后批准" in element(browser, "pairing").text
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), PairingDialog),
                     timeout=WAIT)
     dialog = QApplication.activeModalWidget()
@@ -130,9 +136,10 @@ def bridge_calls(ctx) -> list[tuple[str | None, dict]]:
 
 def test_an_intercept_shows_red_on_the_page_and_terminate_keeps_accept_disabled(
         qtbot, desk, ctx, browser, page_url, samples):
-    window, base = desk
+    window, _host, base = desk
     sample = next(s for s in samples.prohibit if s.kind == "person")
     open_page(qtbot, browser, page_url, base)
+    allow_pairing(qtbot, window)  # the clerk opens pairing for two minutes
     send_to_desk(browser, sample, "SX-2026-00017")
     approve_pairing(qtbot, browser, page_url)
 
@@ -171,9 +178,10 @@ def test_an_intercept_shows_red_on_the_page_and_terminate_keeps_accept_disabled(
 
 def test_a_fast_track_offer_shows_green_and_the_letter_reaches_the_page(
         qtbot, desk, ctx, browser, page_url, samples, tmp_path):
-    window, base = desk
+    window, _host, base = desk
     sample = next(s for s in samples.incentive if s.kind == "organisation")
     open_page(qtbot, browser, page_url, base)
+    allow_pairing(qtbot, window)  # the clerk opens pairing for two minutes
     send_to_desk(browser, sample, "SX-2026-00018")
     approve_pairing(qtbot, browser, page_url)
 
@@ -211,11 +219,12 @@ def test_a_fast_track_offer_shows_green_and_the_letter_reaches_the_page(
 
 def test_an_override_names_the_supervisor_and_a_check_waits_its_turn_on_the_page(
         qtbot, desk, ctx, browser, page_url, samples):
-    window, base = desk
+    window, _host, base = desk
     person = next(s for s in samples.prohibit if s.kind == "person")
     organisation = next(s for s in samples.prohibit if s.kind == "organisation")
     clear = samples.clear[0]
     open_page(qtbot, browser, page_url, base)
+    allow_pairing(qtbot, window)  # the clerk opens pairing for two minutes
     send_to_desk(browser, person, "SX-2026-00019")
     approve_pairing(qtbot, browser, page_url)
 
@@ -251,6 +260,79 @@ def test_an_override_names_the_supervisor_and_a_check_waits_its_turn_on_the_page
     assert "无信用限制，可以受理" in text and "SX-2026-00020" in text
     assert window.outcome.subject.id == clear.id
     qtbot.waitUntil(lambda: accept_enabled(browser), timeout=WAIT)
+
+
+PAIRING_CLOSED = (  # the bridge's words (BRIDGE_SPEC2), shown by the page as they come
+    "柜台尚未允许新的配对：请柜台人员在窗口中点“允许新的配对”",
+    "the desk does not accept pairing now: ask the clerk to allow pairing in the window")
+
+
+def test_the_page_says_pairing_is_closed_until_the_clerk_allows_it(
+        qtbot, desk, browser, page_url, samples):
+    window, host, base = desk
+    sample = samples.clear[0]
+    open_page(qtbot, browser, page_url, base)
+    send_to_desk(browser, sample, "SX-2026-00021")  # pairing not allowed in the window
+
+    qtbot.waitUntil(lambda: element(browser, "desk-message").get_attribute("data-code")
+                    == "pairing_closed", timeout=WAIT)
+    kind, text = result(browser)
+    assert kind == "error" and "未能与柜台配对" in text
+    assert PAIRING_CLOSED[0] in text and PAIRING_CLOSED[1] in text  # both languages
+    status = element(browser, "bridge-status").text
+    assert "允许新的配对" in status and "allow pairing in the window" in status
+    assert not element(browser, "pairing").is_displayed()  # no code: nothing to compare
+    assert not accept_enabled(browser)
+    # and the desk shows nothing: no pairing dialog, nothing pending, no check
+    assert host.pairings.pending() == [] and host.dialog is None
+    assert not isinstance(QApplication.activeModalWidget(), PairingDialog)
+    assert window.outcome is None
+
+    # Once the clerk allows pairing, the same page pairs and checks on its next try.
+    allow_pairing(qtbot, window)
+    element(browser, "check").click()
+    approve_pairing(qtbot, browser, page_url)
+    qtbot.waitUntil(lambda: result(browser)[0] == "clear", timeout=WAIT)
+    assert "SX-2026-00021" in result(browser)[1]
+    qtbot.waitUntil(lambda: accept_enabled(browser), timeout=WAIT)
+
+
+def test_a_bridge_address_off_the_loopback_is_ignored_and_the_script_comes_from_the_default(
+        qtbot, ctx, browser, page_url):
+    """``?bridge=https://evil.example`` must not decide where the page loads its script (and
+    would send its token): the page says it ignored it and uses http://127.0.0.1:27150, here
+    served by the desk's bridge on its default port."""
+    with socket.socket() as probe:  # a clear message rather than a timeout
+        try:
+            probe.bind(("127.0.0.1", DEFAULT_PORT))
+        except OSError:
+            pytest.fail(f"port {DEFAULT_PORT} is in use (a desk running here?): this test "
+                        "serves the page's default bridge address")
+    ctx.services.settings.set_override("bridge_port", DEFAULT_PORT)
+    host = BridgeHost(ctx, lambda: None)  # no window needed: the page only loads the script
+    with qtbot.waitSignal(host.listening, timeout=WAIT):
+        host.start()
+    try:
+        requested_urls(browser)  # drop what the fresh browser fetched before the page
+        browser.get(f"{page_url}?bridge=https://evil.example")
+        qtbot.waitUntil(lambda: element(browser, "bridge-status").get_attribute("data-kind")
+                        == "ready", timeout=WAIT)
+        urls = requested_urls(browser)
+    finally:
+        host.stop()
+
+    default = f"http://127.0.0.1:{DEFAULT_PORT}"
+    assert element(browser, "bridge-note").is_displayed()
+    note = element(browser, "bridge-note").text
+    assert "已忽略地址参数 bridge" in note and "ignored the bridge parameter" in note
+    assert default in note
+    assert "首次核查时配对" in element(browser, "bridge-status").text  # the desk's script ran
+    assert f"{default}/creditdesk-bridge.js" in urls
+    assert not [u for u in urls if "evil" in u]
+    assert {urlsplit(u).hostname for u in urls} == {"127.0.0.1"}
+    # the desk served it: its log has the script's GET
+    assert [d["status"] for _m, d in bridge_calls(ctx)
+            if d["route"] == "/creditdesk-bridge.js"] == [200]
 
 
 def test_the_client_reads_an_event_stream_cut_anywhere(browser):
