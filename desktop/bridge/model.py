@@ -19,7 +19,7 @@ State = Literal["submitted", "queued", "checking", "awaiting_decision", "decided
                 "refused", "cancelled"]
 FINAL_STATES = frozenset({"decided", "failed", "refused", "cancelled"})
 Action = Literal["terminated", "overridden", "proceeded", "fast_tracked", "acknowledged",
-                 "standard", "none"]
+                 "standard", "undecided", "none"]
 
 
 def _text(max_length: int, min_length: int = 0):

@@ -29,6 +29,8 @@ from desktop.events import CheckDecided, EventBus, ReportPrinted
 from desktop.identifiers import IdentifierError, IdentifierKind, mask, parse_identifier
 
 MAX_HANDLES = 500
+# Decisions the desk infers when the clerk moves on; one recorded a moment later wins.
+INFERRED = ("standard", "undecided")
 FORGET_AFTER_S = 24 * 3600
 
 Watcher = Callable[[CheckState], None]
@@ -70,7 +72,7 @@ class BridgeChecks:
         """A new check for ``client`` (a ``pairing.Client``), state ``submitted``."""
         handle = secrets.token_urlsafe(12)
         state = CheckState(handle=handle, case_no=body.case_no,
-                           system=body.system or client.system, state="submitted",
+                           system=client.system, state="submitted",
                            subject=_subject_of(body.id), item=body.item, updated_at=_now())
         with self._lock:
             self._forget()
@@ -150,9 +152,24 @@ class BridgeChecks:
                      queue_position=None, error=ErrorBody(code=code, zh=zh, en=en))
 
     def left(self, handle: str) -> None:
-        """The clerk moved on from an incentive without a fast track: decision ``standard``."""
+        """The clerk moved on from the answer without recording a decision: an incentive
+        without a fast track was accepted the ``standard`` way; anything else (a restrict
+        dialog backed out of, an alert passed over) is ``undecided``, which a business
+        system must not take as leave to accept."""
+        with self._lock:
+            entry = self._entries.get(handle)
+            verdict = entry.state.verdict if entry is not None else None
+        action = "standard" if verdict is not None and verdict.step == "fast_track" \
+            else "undecided"
         self._change(handle, lambda s: s.state == "awaiting_decision", state="decided",
-                     decision=Decision(action="standard", at=_now()))
+                     decision=Decision(action=action, at=_now()))
+
+    def final(self, handle: str) -> bool:
+        """Whether ``handle`` is unknown or already final (e.g. refused after the window
+        did not take it in time: the window must not run it late)."""
+        with self._lock:
+            entry = self._entries.get(handle)
+            return entry is None or entry.state.final
 
     def cancel_all(self) -> None:
         """The window is closing: every check not final is cancelled."""
@@ -174,8 +191,9 @@ class BridgeChecks:
                 decision = Decision(action=event.action, at=_now(),
                                     approved_by=event.approved_by, letter_no=event.letter_no,
                                     due_date=event.due_date)
-                self._change(handle, lambda s: s.state == "awaiting_decision",
-                             state="decided", decision=decision)
+                self._change(handle, lambda s: s.state == "awaiting_decision" or (
+                    s.state == "decided" and s.decision is not None
+                    and s.decision.action in INFERRED), state="decided", decision=decision)
         elif isinstance(event, ReportPrinted):
             handle = self._handle_of(event.check_id)
             if handle is not None:
@@ -200,15 +218,15 @@ class BridgeChecks:
 
     def _forget(self) -> None:
         """Drop handles unchanged for a day; keep at most ``MAX_HANDLES`` - 1 before a new
-        one (final ones go first, oldest first)."""
+        one by dropping final ones, oldest first. A check still open is never dropped
+        for room (the window's queue of 20 bounds how many can be open at once)."""
         cutoff = self._clock() - FORGET_AFTER_S
         for handle in [h for h, e in self._entries.items() if e.changed < cutoff]:
             self._drop(handle)
         excess = len(self._entries) - (MAX_HANDLES - 1)
         if excess > 0:
-            order = sorted(self._entries.items(),
-                           key=lambda he: (not he[1].state.final, he[1].changed))
-            for handle, _ in order[:excess]:
+            done = sorted((e.changed, h) for h, e in self._entries.items() if e.state.final)
+            for _changed, handle in done[:excess]:
                 self._drop(handle)
 
     def _drop(self, handle: str) -> None:

@@ -81,3 +81,20 @@ def bridged_window(qtbot, ctx: DeskContext):
         host.stop()
         window.close()
         window.idle_lock = None
+
+
+def allow_pairing(qtbot, window) -> None:
+    """As the clerk: 窗口 → 已连接的业务系统… (Ctrl+Shift+B), "允许新的配对", close."""
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.test_main_window import WAIT
+    from ui.bridge.clients_dialog import ClientsDialog
+
+    window.bridge_action.trigger()
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ClientsDialog),
+                    timeout=WAIT)
+    dialog = QApplication.activeModalWidget()
+    qtbot.waitUntil(lambda: dialog.pairing_state.text() != "", timeout=WAIT)
+    dialog.allow_button.click()
+    qtbot.waitUntil(lambda: dialog.pairing_state.text().startswith("✔"), timeout=WAIT)
+    dialog.reject()

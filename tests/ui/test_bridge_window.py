@@ -23,11 +23,12 @@ from desktop.counter.state_machine import Phase
 from desktop.identifiers import mask
 from local_cache.tables import audit
 from sandbox.demo import SUPERVISOR, SUPERVISOR_PASSWORD
-from tests.ui.desks import bridged_window
+from tests.ui.desks import allow_pairing, bridged_window
 from tests.ui.test_counter_queue import intercept_up, open_dialogs
 from tests.ui.test_main_window import WAIT
 from ui.app import install_language
 from ui.bridge.pairing_dialog import PairingDialog
+from ui.counter.confirm_dialog import ConfirmDialog
 
 POOL = ThreadPoolExecutor(4, thread_name_prefix="test-http")
 
@@ -54,7 +55,9 @@ def off_gui(qtbot, fn, *args, **kwargs):
 
 
 def pair(qtbot, host, base: str, system: str = "街道综合受理系统") -> str:
-    """Pair a program (no Origin) through the window's dialog; its token."""
+    """Pair a program (no Origin) through the window's dialog; its token. The clerk first
+    allows new pairings (Ctrl+Shift+B, "允许新的配对")."""
+    allow_pairing(qtbot, host.window_of())
     asked = off_gui(qtbot, httpx.post, f"{base}/v1/pairings", json={"system": system})
     assert asked.status_code == 202, asked.text
     body = asked.json()
@@ -195,3 +198,40 @@ def test_a_supervisor_revokes_a_paired_system_in_the_window(qtbot, desk, ctx, sa
         events = list(conn.execute(select(audit.c.event)).scalars())
     assert "bridge.paired" in events and "bridge.revoked" in events
     dialog.reject()
+
+
+def test_a_restrict_backed_out_of_is_undecided_and_the_caller_is_told_at_once(
+        qtbot, desk, samples):
+    window, host, base = desk
+    token = pair(qtbot, host, base)
+    sample = samples.restrict[0]
+    handle = post_check(qtbot, base, token, sample).json()["handle"]
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ConfirmDialog),
+                    timeout=WAIT)
+    QApplication.activeModalWidget().cancel_button.click()  # 返回: nothing recorded
+    qtbot.waitUntil(lambda: off_gui(qtbot, state_of, base, token, handle)["state"]
+                    == "decided", timeout=WAIT)
+    decided = off_gui(qtbot, state_of, base, token, handle)
+    assert decided["decision"]["action"] == "undecided"  # not leave to accept
+
+
+def test_a_check_the_caller_was_told_was_refused_is_not_run_late(qtbot, desk, ctx, samples):
+    window, host, base = desk
+    token = pair(qtbot, host, base)
+    sample = samples.clear[0]
+    # The GUI thread does not turn for longer than the bridge waits (5 s): the caller is
+    # told 503; when the window turns again, the request must not start a check after all.
+    future = POOL.submit(httpx.post, f"{base}/v1/checks",
+                         json={"id": sample.id, "item": sample.item},
+                         headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    answer = future.result(timeout=30)  # blocks this (the GUI) thread on purpose
+    assert answer.status_code == 503, answer.text
+    assert answer.json()["error"]["code"] == "desk_unavailable"
+    handle = answer.json().get("handle") or ""
+    QApplication.processEvents()  # the window turns: the late hand-in is delivered now
+    # Had it been taken, the counter would be checking from this very moment.
+    assert window.outcome is None and window.counter.flow.phase is Phase.IDLE
+    with ctx.services.engine.connect() as conn:
+        checks = conn.execute(select(audit.c.event).where(audit.c.event == "check")).all()
+    assert checks == []
+    assert handle == "" or off_gui(qtbot, state_of, base, token, handle)["state"] == "refused"

@@ -93,7 +93,7 @@ def test_refused_failed_left_and_cancelled():
     assert got[left].decision.action == "standard"
 
 
-def test_handles_are_forgotten_after_a_day_and_at_most_500_are_kept():
+def test_handles_are_forgotten_after_a_day_and_final_ones_make_room_never_open_ones():
     clock = Clock()
     checks = reg.BridgeChecks(clock=clock)
     old = _new(checks)
@@ -102,14 +102,43 @@ def test_handles_are_forgotten_after_a_day_and_at_most_500_are_kept():
     assert checks.get(old, A) is None and checks.get(fresh, A) is not None
     checks.verdict(fresh, _outcome("f", "clear"), "none")  # final: the first to go
     handles = []
-    for _ in range(reg.MAX_HANDLES):
+    for i in range(reg.MAX_HANDLES):
         clock.now += 1
         handles.append(_new(checks))
+        if i < 10:  # ten of them are answered (clear: final at once)
+            checks.verdict(handles[-1], _outcome(f"c{i}", "clear"), "none")
     assert len(checks._entries) == reg.MAX_HANDLES
     assert checks.get(fresh, A) is None and all(checks.get(h, A) for h in handles)
     clock.now += 1
     _new(checks)
-    assert checks.get(handles[0], A) is None and checks.get(handles[1], A) is not None
+    assert checks.get(handles[0], A) is None  # the oldest final one made room
+    assert all(checks.get(h, A) for h in handles[10:])  # no open check was dropped
+    for _ in range(20):  # only open checks left besides nine final: those go, then it grows
+        clock.now += 1
+        _new(checks)
+    assert all(checks.get(h, A) for h in handles[10:])
+    assert not any(checks.get(h, A) for h in handles[:10])
+
+
+def test_moving_on_without_a_decision_is_standard_only_for_an_incentive():
+    checks = reg.BridgeChecks()
+    bus = EventBus()
+    checks.attach(bus)
+    incentive, restrict, alert = _new(checks), _new(checks), _new(checks)
+    checks.verdict(incentive, _outcome("i", "incentive"), "fast_track")
+    checks.verdict(restrict, _outcome("r", "restrict"), "confirm")
+    checks.verdict(alert, _outcome("a", "alert"), "acknowledge")
+    for handle in (incentive, restrict, alert):
+        checks.left(handle)
+    assert [checks.get(h, A).decision.action for h in (incentive, restrict, alert)] == [
+        "standard", "undecided", "undecided"]
+    # Ctrl+K recorded on the runner lands just after the next scan: the recorded wins.
+    bus.publish(CheckDecided("a", "acknowledged"))
+    assert checks.get(alert, A).decision.action == "acknowledged"
+    bus.publish(CheckDecided("a", "terminated"))  # a recorded decision is never replaced
+    assert checks.get(alert, A).decision.action == "acknowledged"
+    assert checks.final(alert) and checks.final("unknown-handle")
+    assert not checks.final(_new(checks))
 
 
 def test_watchers_hear_changes_from_any_thread_until_they_unsubscribe():

@@ -1,9 +1,13 @@
 """The business systems paired with this desk, kept by a supervisor.
 
 Lists each paired program or web page (name, origin, who approved it and when) and the
-requests still waiting for approval. Revoking a pairing needs a supervisor who signs in
-here on the spot; the caller's token stops working at once (``Pairings.revoke``, an audit
-entry). A waiting request is opened in the pairing dialog from here.
+requests still waiting for approval. A new program or page can ask to be paired only for
+two minutes after the clerk presses "允许新的配对" here (``Pairings.open_for``, logged):
+at any other time the bridge refuses pairing requests, so a stranger's page cannot put
+dialogs in front of the clerk or use up the pairing slots. Revoking a pairing needs a
+supervisor who signs in here on the spot; the caller's token stops working at once
+(``Pairings.revoke``, an audit entry). A waiting request is opened in the pairing dialog
+from here.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from PySide6.QtWidgets import (
 
 from ui.widgets.approval import SupervisorApproval
 from ui.widgets.decision_dialog import DecisionDialog
+
+ALLOW_SECONDS = 120.0  # how long "允许新的配对" lets new pairing requests in
 
 
 def _when(value) -> str:
@@ -50,16 +56,23 @@ class ClientsDialog(DecisionDialog):
         self.waiting = QLabel()
         self.waiting.setAccessibleName(self.tr("待批准的连接请求"))
         self.open_button = QPushButton(self.tr("处理连接请求(&O)"))
+        self.allow_button = QPushButton(self.tr("允许新的配对（2 分钟）(&A)"))
+        self.allow_button.setAccessibleName(self.tr("允许新的配对"))
+        self.pairing_state = QLabel()
+        self.pairing_state.setAccessibleName(self.tr("配对状态"))
         self.approval = SupervisorApproval(self.ctx, self)
         self.revoke_button = QPushButton(self.tr("撤销所选连接(&R)"))
         self.revoke_button.setAccessibleName(self.tr("撤销连接"))
         self.revoke_button.setEnabled(False)
         close = QPushButton(self.tr("关闭"))
-        for button in (self.open_button, self.revoke_button, close):
+        for button in (self.open_button, self.allow_button, self.revoke_button, close):
             button.setAutoDefault(False)
         row = QHBoxLayout()
         row.addWidget(self.waiting, 1)
         row.addWidget(self.open_button)
+        allow = QHBoxLayout()
+        allow.addWidget(self.pairing_state, 1)
+        allow.addWidget(self.allow_button)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.revoke_button)
@@ -67,6 +80,7 @@ class ClientsDialog(DecisionDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addLayout(row)
+        layout.addLayout(allow)
         layout.addWidget(self.approval)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
@@ -74,21 +88,28 @@ class ClientsDialog(DecisionDialog):
         self.table.itemSelectionChanged.connect(self._enable)
         self.revoke_button.clicked.connect(self.revoke)
         self.open_button.clicked.connect(self.open_waiting)
+        self.allow_button.clicked.connect(self.allow)
         close.clicked.connect(self.reject)
         self.clients: list = []
         self.reload()
 
     def busy_controls(self) -> list[QWidget]:
-        return [self.revoke_button, self.open_button]
+        return [self.revoke_button, self.open_button, self.allow_button]
 
     def reload(self) -> None:
         """Read the paired systems and waiting requests (on the runner)."""
         pairings = self.host.pairings
-        self.ctx.runner.submit(lambda: (pairings.clients(), pairings.pending()),
-                               done=self._show, failed=self.failed)
+        self.ctx.runner.submit(
+            lambda: (pairings.clients(), pairings.pending(), pairings.open_until()),
+            done=self._show, failed=self.failed)
 
     def _show(self, lists) -> None:
-        clients, pending = lists
+        clients, pending, open_until = lists
+        if open_until:
+            until = dt.datetime.fromtimestamp(open_until).strftime("%H:%M:%S")
+            self.pairing_state.setText(self.tr("✔ 允许新的配对，至 %1").replace("%1", until))
+        else:
+            self.pairing_state.setText(self.tr("新的配对请求会被拒绝（未允许）"))
         self.clients, self.pending = list(clients), list(pending)
         self.table.setRowCount(len(self.clients))
         for row, c in enumerate(self.clients):
@@ -112,6 +133,13 @@ class ClientsDialog(DecisionDialog):
             return
         client = self.clients[rows.pop()]
         self.record(self.host.pairings.revoke, client.client_id, supervisor,
+                    done=lambda _r: (self.set_busy(False), self.reload()))
+
+    def allow(self) -> None:
+        """Let a new program or page ask to be paired for the next two minutes."""
+        if self.ctx.user is None:
+            return
+        self.record(self.host.pairings.open_for, ALLOW_SECONDS, self.ctx.user,
                     done=lambda _r: (self.set_busy(False), self.reload()))
 
     def open_waiting(self) -> None:

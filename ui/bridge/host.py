@@ -16,6 +16,7 @@ dialog once the counter is free (never over a decision dialog).
 from __future__ import annotations
 
 import logging
+import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
@@ -48,6 +49,8 @@ class BridgeHost(QObject):
         self.pairings = Pairings(svc.engine, svc.protector,
                                  counter=lambda: svc.settings["counter_id"], events=svc.events)
         self.server = None
+        self._lock = threading.Lock()  # server and _stopped: the runner starts, the GUI stops
+        self._stopped = False
         self.dialog: PairingDialog | None = None
         self._asked: deque[PairingRequested] = deque()
         ctx.bridge = self  # the counter driver tells ``ctx.bridge.checks`` about its checks
@@ -65,6 +68,8 @@ class BridgeHost(QObject):
                                done=self.listening.emit, failed=self._not_serving)
 
     def _serve(self, port: int) -> int:
+        """On the runner: build and start the server; if the window closed meanwhile,
+        stop it again at once (``stop`` found no server to stop)."""
         from desktop.bridge.audit import desk_audit
         from desktop.bridge.server import BridgeServer, build_app
 
@@ -72,19 +77,26 @@ class BridgeHost(QObject):
                         audit=desk_audit(self.ctx.services), port=port)
         server = BridgeServer(app, port)
         server.start()
-        self.server = server
-        return port
+        with self._lock:
+            if not self._stopped:
+                self.server = server
+                return port
+        server.stop()
+        raise RuntimeError("窗口已关闭 / the window closed while the bridge started")
 
     def _not_serving(self, exc: BaseException) -> None:
         log.warning("local bridge not started: %s", exc)
         self.unavailable.emit(str(exc))
 
     def stop(self) -> None:
-        """Window closing: every open check is told "cancelled", the server ends."""
+        """Window closing: every open check is told "cancelled", the server ends (or,
+        still starting on the runner, ends as soon as it has started)."""
         self.checks.cancel_all()
-        if self.server is not None:
-            self.server.stop()
-            self.server = None
+        with self._lock:
+            self._stopped = True
+            server, self.server = self.server, None
+        if server is not None:
+            server.stop()
         self._detach()
         self.ctx.bridge = None
 
@@ -95,6 +107,8 @@ class BridgeHost(QObject):
         self._arrived.emit(handle, request)
 
     def _deliver(self, handle: str, request: Request) -> None:
+        if self.checks.final(handle):
+            return  # the caller was already told (refused: the window did not take it in time)
         window = self.window_of()
         if window is None:
             self.checks.refused(handle, "柜台窗口未打开", "the counter window is not open",

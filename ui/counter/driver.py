@@ -284,6 +284,10 @@ class CounterDriver(QObject):
         self.dialog = None
         self.flow.decided()
         w.last_decision = dialog.decision
+        if dialog.decision is None and step is not flows.Step.FAST_TRACK:
+            # Backed out with nothing recorded (Esc in the restrict dialog): the caller
+            # over the bridge learns "undecided" now, not when the next applicant comes.
+            self._tell("left", self._shown)
         if step is flows.Step.FAST_TRACK and dialog.decision is not None:
             w.fast_track_action.setEnabled(False)
             w.card.set_fast_tracked(dialog.decision.letter_no)
