@@ -54,7 +54,7 @@ def browser():
                 "--window-size=1000,1250", "--lang=zh-CN", "--no-first-run",
                 "--disable-extensions",
                 # no name resolves, so nothing the page asks for can leave the loopback
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost"):
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"):
         options.add_argument(arg)
     # every request the browser starts, read back by requested_urls()
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})

@@ -42,6 +42,7 @@ from tests.ui.test_main_window import WAIT, scan
 from ui.app import install_language
 from ui.bridge.host import BridgeHost
 from ui.bridge.pairing_dialog import PairingDialog
+from ui.counter.confirm_dialog import ConfirmDialog
 from ui.counter.fast_track_dialog import FastTrackDialog
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -262,6 +263,28 @@ def test_an_override_names_the_supervisor_and_a_check_waits_its_turn_on_the_page
     qtbot.waitUntil(lambda: accept_enabled(browser), timeout=WAIT)
 
 
+def test_a_restrict_the_clerk_backs_out_of_leaves_accept_disabled_as_undecided(
+        qtbot, desk, browser, page_url, samples):
+    window, _host, base = desk
+    sample = samples.restrict[0]
+    open_page(qtbot, browser, page_url, base)
+    allow_pairing(qtbot, window)
+    send_to_desk(browser, sample, "SX-2026-00022")
+    approve_pairing(qtbot, browser, page_url)
+
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ConfirmDialog),
+                    timeout=WAIT)
+    qtbot.waitUntil(lambda: result(browser)[0] == "restrict", timeout=WAIT)
+    assert not accept_enabled(browser)
+    QApplication.activeModalWidget().cancel_button.click()  # 返回: the clerk records nothing
+
+    qtbot.waitUntil(lambda: result(browser)[0] == "undecided", timeout=WAIT)
+    _kind, text = result(browser)
+    assert "柜台未记录决定" in text and "No decision recorded at the desk" in text
+    assert "请勿受理" in text and "do not accept" in text and "SX-2026-00022" in text
+    assert not accept_enabled(browser)
+
+
 PAIRING_CLOSED = (  # the bridge's words (BRIDGE_SPEC2), shown by the page as they come
     "柜台尚未允许新的配对：请柜台人员在窗口中点“允许新的配对”",
     "the desk does not accept pairing now: ask the clerk to allow pairing in the window")
@@ -303,6 +326,7 @@ def test_a_bridge_address_off_the_loopback_is_ignored_and_the_script_comes_from_
     would send its token): the page says it ignored it and uses http://127.0.0.1:27150, here
     served by the desk's bridge on its default port."""
     with socket.socket() as probe:  # a clear message rather than a timeout
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
         try:
             probe.bind(("127.0.0.1", DEFAULT_PORT))
         except OSError:
@@ -328,8 +352,9 @@ def test_a_bridge_address_off_the_loopback_is_ignored_and_the_script_comes_from_
     assert default in note
     assert "首次核查时配对" in element(browser, "bridge-status").text  # the desk's script ran
     assert f"{default}/creditdesk-bridge.js" in urls
-    assert not [u for u in urls if "evil" in u]
-    assert {urlsplit(u).hostname for u in urls} == {"127.0.0.1"}
+    # nothing but the page's own server and the default bridge was asked for anything
+    assert {f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for u in urls} == {
+        page_url.rstrip("/"), default}
     # the desk served it: its log has the script's GET
     assert [d["status"] for _m, d in bridge_calls(ctx)
             if d["route"] == "/creditdesk-bridge.js"] == [200]
