@@ -384,3 +384,51 @@ def test_the_client_reads_an_event_stream_cut_anywhere(browser):
                 ["message", "no event name"]]
     assert set(events) == {json.dumps(expected, ensure_ascii=False,
                                    separators=(",", ":"))}
+
+
+def test_the_client_polls_when_the_desk_has_too_many_streams_and_undecided_is_no_accept(
+        browser, page_url):
+    """creditdesk-bridge.js in chromium, against a bridge stood in by fetch() inside the page:
+    refused a stream with ``too_many_streams`` it reads the state by polling until decided;
+    it sends no ``system`` of its own (the bridge uses the paired one); ``mayAccept`` is
+    false for terminated and undecided."""
+    script = (Path(__file__).resolve().parents[2] / "resources" / "bridge"
+              / "creditdesk-bridge.js").read_text(encoding="utf-8")
+    browser.get(f"{page_url}no-such-page")  # an http origin, so localStorage works
+    browser.execute_script(script)
+    seen = browser.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        const base = "http://127.0.0.1:1", calls = [], bodies = [];
+        const state = (name, action) => ({handle: "h", state: name, case_no: "", system: "S",
+            queue_position: null, subject: null, item: "I", verdict: null, report_no: null,
+            error: null, updated_at: "t",
+            decision: action ? {action: action, at: "t", approved_by: null, letter_no: null,
+                                due_date: null} : null});
+        const answer = (status, body) => new Response(JSON.stringify(body), {status: status,
+            headers: {"Content-Type": "application/json"}});
+        let polls = 0;
+        window.fetch = async (url, init) => {
+            calls.push(((init && init.method) || "GET") + " " + url.slice(base.length));
+            if (init && init.body) bodies.push(JSON.parse(init.body));
+            if (url.endsWith("/v1/checks")) return answer(202, state("checking"));
+            if (url.endsWith("/events")) return answer(429, {error: {code: "too_many_streams",
+                zh: "z", en: "e"}});
+            polls += 1;
+            return answer(200, polls < 3 ? state("awaiting_decision") : state("decided",
+                                                                             "undecided"));
+        };
+        localStorage.setItem("creditdesk-bridge-token:" + base, "token");
+        const desk = CreditDeskBridge({base: base, system: "S", pollInterval: 5});
+        const run = desk.check({id: "x", item: "I", follow: false});
+        const may = ["terminated", "undecided", "proceeded", "none"].map(
+            a => CreditDeskBridge.mayAccept(state("decided", a)));
+        may.push(CreditDeskBridge.mayAccept(state("awaiting_decision")));
+        run.decision.then(
+            s => done({action: s.decision.action, calls: calls, bodies: bodies, may: may}),
+            e => done({error: e.code, calls: calls}));""")
+    assert seen.get("error") is None, seen
+    assert seen["action"] == "undecided"
+    assert seen["calls"][:2] == ["POST /v1/checks", "GET /v1/checks/h/events"]
+    assert seen["calls"][2:] == ["GET /v1/checks/h"] * 3  # polled until decided, then stopped
+    assert [b["system"] for b in seen["bodies"]] == [""]
+    assert seen["may"] == [False, False, True, True, False]
