@@ -163,9 +163,11 @@ def test_every_call_is_logged_and_the_raw_identifier_is_nowhere(rig, caplog):
     ]
     assert [a.status_code for a, _ in calls] == [s for _, s in calls]
     entries = rig.audit_rows()
-    assert len(entries) == 2 + 1 + 1 + len(calls)
-    assert [e["details"]["status"] for e in entries] == [202, 200, 202, 200] + [
-        s for _, s in calls]
+    # The paired client's calls are an entry each; the unpaired caller's 401 and the
+    # foreign Host's 403 are counted in ``bridge.refused`` entries instead.
+    answered = [s for _, s in calls if s not in (401, 403)]
+    assert len(entries) == 2 + 1 + 1 + len(answered)
+    assert [e["details"]["status"] for e in entries] == [202, 200, 202, 200] + answered
     post = entries[2]
     assert post["details"] == {
         "method": "POST", "route": "/v1/checks", "status": 202, "origin": ORIGIN_A,
@@ -176,8 +178,13 @@ def test_every_call_is_logged_and_the_raw_identifier_is_nowhere(rig, caplog):
         mask(PERSON), "GOV_PROCUREMENT", None, "clerk-01")
     assert entries[3]["details"]["route"] == "/v1/checks/{handle}/events"
     assert entries[4]["details"]["route"] == "/v1/checks/{handle}"
-    # The foreign Host was refused before any route: its path is logged as sent.
-    assert entries[7]["details"]["route"] == f"/v1/checks/{handle}"
+    # An unknown handle is the caller's text: the template is logged, not the handle.
+    unknown = entries[6]["details"]
+    assert (unknown["status"], unknown["route"]) == (404, "/v1/checks/{handle}")
+    assert "handle" not in unknown
+    refused = rig.audit_rows("bridge.refused")
+    assert sorted((e["details"]["kind"], e["details"]["status"], e["details"]["count"])
+                  for e in refused) == [("host_not_allowed", 403, 1), ("token_missing", 401, 1)]
     # The raw number: not in the log table, not anywhere in the cache file, not in the logs.
     with rig.services.engine.connect() as conn:
         table = repr(conn.exec_driver_sql("SELECT * FROM audit").all())
