@@ -38,7 +38,7 @@ def script_path() -> Path:
     return Path(str(resources.files("resources"))) / "bridge" / "creditdesk-bridge.js"
 
 
-ERRORS = {code: {"model": ErrorOut} for code in (401, 403, 404, 409, 422, 429, 503)}
+ERRORS = {code: {"model": ErrorOut} for code in (401, 403, 404, 409, 413, 422, 429, 503)}
 
 
 class BridgeError(Exception):
@@ -137,7 +137,9 @@ def router(checks, pairings, desk, *, answer_wait: float, ping_s: float, linger_
     @api.post("/v1/pairings", tags=["pairing"], status_code=202,
               response_model=PairingRequested, responses=ERRORS)
     def pair(body: PairingIn, request: Request) -> PairingRequested:
-        """Ask to be paired; the clerk and a supervisor approve in the window."""
+        """Ask to be paired; the clerk and a supervisor approve in the window. Only while
+        the clerk allows pairing in the window (403 ``pairing_closed`` otherwise); one
+        request per origin waits at a time (429 ``too_many_pairings``)."""
         request.state.bridge_system = body.system
         origin = request.headers.get("origin", "")
         if origin == "null":  # a sandboxed frame or a local file: no origin to pair
