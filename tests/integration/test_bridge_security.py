@@ -406,16 +406,18 @@ def test_a_flood_from_120_origins_hits_429_and_leaves_a_handful_of_entries(rig):
 
 
 def test_uvicorn_answers_503_past_64_connections_at_once(rig):
-    idle = []
+    probe, idle = rig.http(), []
     try:
         for _ in range(64):  # connected, never sending a request
             idle.append(socket.create_connection(("127.0.0.1", rig.port)))
         deadline = time.monotonic() + 10
-        while (status := rig.http().get("/v1/health").status_code) != 503:
+        while (status := probe.get("/v1/health").status_code) != 503:
             assert time.monotonic() < deadline, status  # the server accepts them in turn
+            time.sleep(0.02)  # polling the condition, not a wait for a fixed time
     finally:
         for sock in idle:
             sock.close()
     deadline = time.monotonic() + 10
-    while rig.http().get("/v1/health").status_code != 200:
+    while probe.get("/v1/health").status_code != 200:  # the idle ones are gone: answered
         assert time.monotonic() < deadline
+        time.sleep(0.02)  # polling the condition
