@@ -1,9 +1,11 @@
 """The bridge's default log writer: one chained entry per call, in a unit of work of its own.
 
-``details`` come from the gate (``desktop.bridge.guard``): method, route template, status,
-origin, client id, system, handle, case number, and the masked subject and item, which go
-to the entry's own columns. The subject is only ever the masked form: the raw identifier
-never reaches the bridge's entries (nor its key column, so they are not found by subject).
+``details`` come from the gate (``desktop.bridge.guard``): for ``bridge.call`` the method,
+route template (``<unmatched>`` for a path no route matches), status, origin, client id,
+system, handle, case number, and the masked subject and item, which go to the entry's own
+columns; for ``bridge.refused`` the kind (an error code), status, count and time span.
+The subject is only ever the masked form: the raw identifier never reaches the bridge's
+entries (nor its key column, so they are not found by subject).
 """
 
 from __future__ import annotations

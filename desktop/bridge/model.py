@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from desktop.counter.check_service import case_text
 
 # Printable text: control characters (C0, DEL) are refused at the door.
 _PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
@@ -20,6 +22,12 @@ State = Literal["submitted", "queued", "checking", "awaiting_decision", "decided
 FINAL_STATES = frozenset({"decided", "failed", "refused", "cancelled"})
 Action = Literal["terminated", "overridden", "proceeded", "fast_tracked", "acknowledged",
                  "standard", "undecided", "none"]
+
+
+def _case_no(value: str) -> str:
+    # The check's own rule (no control, separator or invisible format character such as
+    # U+202E; at most 64): refused here with 422, not as a failed check later.
+    return case_text(value)
 
 
 def _text(max_length: int, min_length: int = 0):
@@ -43,8 +51,11 @@ class CheckIn(_In):
                                           "credit code, as typed or scanned")
     item: Annotated[str, StringConstraints(pattern=_CODE, min_length=1, max_length=64)] = Field(
         description="business item code, e.g. GOV_PROCUREMENT")
-    case_no: _text(64) = Field("", description="the calling system's case number")
-    system: _text(64) = Field("", description="the calling system (default: as paired)")
+    case_no: Annotated[_text(64), AfterValidator(_case_no)] = Field(
+        "", description="the calling system's case number (no control or invisible format "
+        "characters)")
+    system: _text(64) = Field("", description="the calling system: empty, or the system the "
+                                              "client was paired as (else 422 system_mismatch)")
 
 
 class PairingIn(_In):

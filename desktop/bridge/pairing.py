@@ -7,6 +7,11 @@ approve it (four eyes). The caller then collects its token once. Only
 row carries a MAC over its fields under the same key, so a row written into the SQLite
 file by hand, or one whose origin was edited, authenticates nobody. Pending pairings live
 in memory (the window's process) and expire after ``PENDING_S``.
+
+Nobody may ask unless the window allows it: the clerk opens pairing for a while
+(``open_for``, entry ``bridge.pairing_opened``); while it is closed a request is refused
+(``pairing_closed``) and the window is not asked. While open, one request per origin (a
+program counts as the origin "") and ``MAX_PENDING`` in all may wait.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ log = logging.getLogger(__name__)
 PENDING_S = 300.0  # a pairing not approved within 5 minutes expires
 KEEP_S = 3600.0  # answered pairings are remembered this long for the caller's poll
 MAX_PENDING, MAX_PER_HOUR = 3, 10
+MAX_OPEN_S = 600.0  # the longest the window may leave pairing open at once
 
 
 class PairingError(ValueError):
@@ -93,19 +99,57 @@ class Pairings:
         self._lock = threading.Lock()
         self._pairings: dict[str, Pending] = {}
         self._asked: deque[float] = deque()
+        self._open_until = 0.0
+
+    # ------------------------------------------------------------------ the window allows it
+
+    def open_for(self, seconds: float, by: Staff) -> float:
+        """Accept pairing requests for ``seconds`` (at most ``MAX_OPEN_S``) from now, opened
+        by ``by`` (entry ``bridge.pairing_opened``); the time (``clock``, epoch seconds) it
+        stays open until."""
+        seconds = max(0.0, min(float(seconds), MAX_OPEN_S))
+        with self._lock:
+            until = self._clock() + seconds
+            with UnitOfWork(self._engine) as uow:
+                self._log(uow.conn, by.staff_id, "bridge.pairing_opened",
+                          {"seconds": seconds, "until": until})
+                uow.commit()
+            self._open_until = until
+        return until
+
+    def open_until(self) -> float:
+        """When pairing closes again (epoch seconds), or 0 when it is closed."""
+        with self._lock:
+            return self._open_until if self._clock() < self._open_until else 0.0
+
+    def close(self) -> None:
+        """Stop accepting pairing requests now (those already waiting stay until answered)."""
+        with self._lock:
+            self._open_until = 0.0
 
     # ------------------------------------------------------------------ asking, answering
 
     def request(self, origin: str, system: str) -> Pending:
-        """A new pending pairing with its code; at most ``MAX_PENDING`` wait at a time and
-        ``MAX_PER_HOUR`` are asked per hour (``PairingError``, status 429)."""
+        """A new pending pairing with its code. ``PairingError``: status 403
+        ``pairing_closed`` unless the window opened pairing (``open_for``); status 429
+        ``too_many_pairings`` when this origin already waits, ``MAX_PENDING`` wait in all,
+        or ``MAX_PER_HOUR`` were asked in the last hour."""
         now = self._clock()
         with self._lock:
+            if now >= self._open_until:
+                raise PairingError(
+                    "柜台尚未允许新的配对：请柜台人员在窗口中点“允许新的配对”",
+                    "the desk does not accept pairing now: ask the clerk to allow pairing in "
+                    "the window", "pairing_closed", 403)
             self._expire(now)
             while self._asked and self._asked[0] <= now - 3600:
                 self._asked.popleft()
-            waiting = sum(p.state == "pending" for p in self._pairings.values())
-            if waiting >= MAX_PENDING or len(self._asked) >= MAX_PER_HOUR:
+            waiting = [p for p in self._pairings.values() if p.state == "pending"]
+            if any(p.origin == origin for p in waiting):
+                raise PairingError("该来源已有一个配对请求在等待批准，请先在窗口中处理",
+                                   "a pairing request from this origin is already waiting for "
+                                   "approval in the window", "too_many_pairings", 429)
+            if len(waiting) >= MAX_PENDING or len(self._asked) >= MAX_PER_HOUR:
                 raise PairingError("配对请求过多，请稍后再试", "too many pairing requests; "
                                    "try again later", "too_many_pairings", 429)
             self._asked.append(now)

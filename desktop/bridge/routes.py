@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
+import weakref
 from importlib import resources
 from pathlib import Path
 
@@ -36,7 +38,7 @@ def script_path() -> Path:
     return Path(str(resources.files("resources"))) / "bridge" / "creditdesk-bridge.js"
 
 
-ERRORS = {code: {"model": ErrorOut} for code in (401, 403, 404, 409, 422, 429, 503)}
+ERRORS = {code: {"model": ErrorOut} for code in (401, 403, 404, 409, 413, 422, 429, 503)}
 
 
 class BridgeError(Exception):
@@ -48,6 +50,50 @@ class BridgeError(Exception):
 
 
 NOT_FOUND = BridgeError(404, "unknown_handle", "没有这个核查", "no such check")
+STREAMS_PER_CLIENT, STREAMS_IN_ALL = 4, 32
+
+
+class StreamSlots:
+    """Open event streams counted per client and in all: a fifth stream of one client, or
+    a thirty-third in all, is refused (429 ``too_many_streams``)."""
+
+    def __init__(self, per_client: int = STREAMS_PER_CLIENT,
+                 in_all: int = STREAMS_IN_ALL) -> None:
+        self.per_client, self.in_all = per_client, in_all
+        self._lock = threading.Lock()
+        self._open: dict[str, int] = {}
+
+    def take(self, client_id: str):
+        """A release function for one more stream of ``client_id`` (call it once the
+        stream ends; more calls do nothing), or ``BridgeError`` 429."""
+        with self._lock:
+            mine = self._open.get(client_id, 0)
+            if mine >= self.per_client or sum(self._open.values()) >= self.in_all:
+                raise BridgeError(429, "too_many_streams",
+                                  "打开的事件流过多，请先关闭不用的连接",
+                                  "too many open event streams: close the ones not in use")
+            self._open[client_id] = mine + 1
+        released = threading.Event()
+
+        def release() -> None:
+            with self._lock:
+                if released.is_set():
+                    return
+                released.set()
+                left = self._open.get(client_id, 1) - 1
+                if left > 0:
+                    self._open[client_id] = left
+                else:
+                    self._open.pop(client_id, None)
+
+        return release
+
+    def open(self, client_id: str | None = None) -> int:
+        """Streams open now: of ``client_id``, or in all."""
+        with self._lock:
+            if client_id is None:
+                return sum(self._open.values())
+            return self._open.get(client_id, 0)
 
 
 def caller(request: Request) -> Client:
@@ -66,9 +112,10 @@ def caller(request: Request) -> Client:
 
 
 def router(checks, pairings, desk, *, answer_wait: float, ping_s: float, linger_s: float,
-           streams: set) -> APIRouter:
+           streams: set, slots: StreamSlots | None = None) -> APIRouter:
     """The routes over the given registry, pairings and window."""
     api = APIRouter()
+    slots = slots or StreamSlots()
 
     @api.get("/creditdesk-bridge.js", tags=["client"], responses={404: {"model": ErrorOut}},
              response_class=Response)
@@ -90,7 +137,9 @@ def router(checks, pairings, desk, *, answer_wait: float, ping_s: float, linger_
     @api.post("/v1/pairings", tags=["pairing"], status_code=202,
               response_model=PairingRequested, responses=ERRORS)
     def pair(body: PairingIn, request: Request) -> PairingRequested:
-        """Ask to be paired; the clerk and a supervisor approve in the window."""
+        """Ask to be paired; the clerk and a supervisor approve in the window. Only while
+        the clerk allows pairing in the window (403 ``pairing_closed`` otherwise); one
+        request per origin waits at a time (429 ``too_many_pairings``)."""
         request.state.bridge_system = body.system
         origin = request.headers.get("origin", "")
         if origin == "null":  # a sandboxed frame or a local file: no origin to pair
@@ -116,9 +165,14 @@ def router(checks, pairings, desk, *, answer_wait: float, ping_s: float, linger_
     async def check(body: CheckIn, request: Request,
                     client: Client = Depends(caller)) -> CheckState:  # noqa: B008
         """Hand a check to the window, as if the clerk had scanned it."""
-        system = body.system or client.system
+        system = client.system  # always the system the client was paired as
         note = request.state
         note.bridge_item, note.bridge_case_no, note.bridge_system = body.item, body.case_no, system
+        if body.system and body.system != system:
+            raise BridgeError(422, "system_mismatch",
+                              "请求中的业务系统名称与配对时的不一致",
+                              "the system in the request is not the one this client was "
+                              "paired as")
         try:
             subject = parse_identifier(body.id)
         except IdentifierError as exc:
@@ -139,11 +193,10 @@ def router(checks, pairings, desk, *, answer_wait: float, ping_s: float, linger_
     def check_state(handle: str, request: Request,
                     client: Client = Depends(caller)) -> CheckState:  # noqa: B008
         """Where the check is now."""
-        request.state.bridge_handle = handle[:32]
         state = checks.get(handle, client)
-        if state is None:
+        if state is None:  # the path is the caller's: it is not logged
             raise NOT_FOUND
-        request.state.bridge_case_no = state.case_no
+        request.state.bridge_handle, request.state.bridge_case_no = handle, state.case_no
         return state
 
     @api.get("/v1/checks/{handle}/events", tags=["checks"], responses={
@@ -153,13 +206,15 @@ def router(checks, pairings, desk, *, answer_wait: float, ping_s: float, linger_
     def events(handle: str, request: Request,
                client: Client = Depends(caller)) -> StreamingResponse:  # noqa: B008
         """The check's state now and at every change; ``: ping`` every 15 s; ends when
-        the client closes it or 30 minutes after the state became final."""
-        request.state.bridge_handle = handle[:32]
+        the client closes it or 30 minutes after the state became final. At most 4 open
+        streams per client and 32 in all (429 ``too_many_streams``)."""
         state = checks.get(handle, client)
-        if state is None:
+        if state is None:  # the path is the caller's: it is not logged
             raise NOT_FOUND
-        request.state.bridge_case_no = state.case_no
-        stream = _stream(checks, handle, client, ping_s, linger_s, streams)
+        request.state.bridge_handle, request.state.bridge_case_no = handle, state.case_no
+        release = slots.take(client.client_id)
+        stream = _stream(checks, handle, client, ping_s, linger_s, streams, release)
+        weakref.finalize(stream, release)  # a stream never started still gives its slot back
         return StreamingResponse(stream, media_type="text/event-stream",
                                  headers={"Cache-Control": "no-store",
                                           "X-Accel-Buffering": "no"})
@@ -211,7 +266,7 @@ def _event(state: CheckState) -> bytes:
 
 
 async def _stream(checks, handle: str, client: Client, ping_s: float, linger_s: float,
-                  streams: set):
+                  streams: set, release=lambda: None):
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue = asyncio.Queue()
     unsubscribe = checks.watch(handle, lambda s: _soon(loop, queue.put_nowait, s))
@@ -244,6 +299,7 @@ async def _stream(checks, handle: str, client: Client, ping_s: float, linger_s: 
     finally:
         streams.discard(entry)
         unsubscribe()
+        release()
 
 
 def error_body(code: str, zh: str, en: str) -> bytes:

@@ -25,8 +25,9 @@ from starlette.exceptions import HTTPException
 
 from desktop import __version__
 from desktop.bridge import routes
-from desktop.bridge.guard import Gate, ThrottleSummary, TokenBuckets
+from desktop.bridge.guard import Gate, RefusalSummary, TokenBuckets
 from desktop.bridge.registry import BridgeChecks
+from desktop.counter.check_service import CaseNumberError
 from desktop.counter.state_machine import Request as CounterRequest
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 HOST = "127.0.0.1"
 ANSWER_WAIT_S = 5.0  # how long POST /v1/checks waits for the window to take the check
 PING_S = 15.0
+LIMIT_CONCURRENCY = 64  # connections and tasks at once; uvicorn answers 503 past it
 LINGER_S = 30 * 60.0  # an event stream stays open this long after its state became final
 
 
@@ -54,7 +56,10 @@ class BridgeUnavailable(RuntimeError):
         self.zh, self.en = zh, en
 
 
-def _error(status: int, code: str, zh: str, en: str) -> JSONResponse:
+def _error(status: int, code: str, zh: str, en: str, request: Request | None = None
+           ) -> JSONResponse:
+    if request is not None:  # the gate counts a refusal of an unpaired caller by its code
+        request.state.bridge_code = code
     return JSONResponse({"error": {"code": code, "zh": zh, "en": en}}, status_code=status)
 
 
@@ -72,34 +77,41 @@ def build_app(checks: BridgeChecks, pairings, desk: DeskPort,
         docs_url=None, redoc_url=None,
     )
     app.state.streams = set()
-    app.include_router(routes.router(checks, pairings, desk, answer_wait=answer_wait,
-                                     ping_s=ping_s, linger_s=linger_s,
-                                     streams=app.state.streams))
+    app.state.slots = routes.StreamSlots()
+    api = routes.router(checks, pairings, desk, answer_wait=answer_wait, ping_s=ping_s,
+                        linger_s=linger_s, streams=app.state.streams, slots=app.state.slots)
+    app.include_router(api)
 
     @app.exception_handler(routes.BridgeError)
-    async def _refused(_request: Request, exc: routes.BridgeError) -> JSONResponse:
-        return _error(exc.status, exc.code, exc.zh, exc.en)
+    async def _refused(request: Request, exc: routes.BridgeError) -> JSONResponse:
+        return _error(exc.status, exc.code, exc.zh, exc.en, request)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         # Never echo the input back (FastAPI's default would): it may be an identifier.
+        for e in exc.errors():
+            refused = (e.get("ctx") or {}).get("error")
+            if isinstance(refused, CaseNumberError):  # the check's own words for it
+                return _error(422, "invalid_case_no", refused.zh, refused.en, request)
         fields = sorted({".".join(str(p) for p in e.get("loc", ())[1:]) for e in exc.errors()})
         return _error(422, "invalid_body", "请求内容不符合要求：" + "、".join(fields),
-                      "the request body is not valid: " + ", ".join(fields))
+                      "the request body is not valid: " + ", ".join(fields), request)
 
     @app.exception_handler(HTTPException)
-    async def _http(_request: Request, exc: HTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: HTTPException) -> JSONResponse:
         if exc.status_code == 404:
-            return _error(404, "not_found", "没有这个地址", "no such path")
+            return _error(404, "not_found", "没有这个地址", "no such path", request)
         if exc.status_code == 405:
-            return _error(405, "method_not_allowed", "不支持该请求方法", "method not allowed")
+            return _error(405, "method_not_allowed", "不支持该请求方法", "method not allowed",
+                          request)
         return _error(exc.status_code, "http_error", "请求无法处理", "the request cannot "
-                      "be handled")
+                      "be handled", request)
 
-    throttle = ThrottleSummary(audit)
-    app.state.throttle = throttle
+    refusals = RefusalSummary(audit)
+    app.state.refusals = refusals
     app.add_middleware(Gate, port=port, pairings=pairings, audit=audit, buckets=buckets,
-                       throttle=throttle)
+                       refusals=refusals,
+                       routes=[*api.routes, *(r for r in app.router.routes if hasattr(r, "path"))])
     return app
 
 
@@ -140,7 +152,8 @@ class BridgeServer:
         # log_config=None: uvicorn's records go to the desk's own log (and its masking
         # filter) instead of reconfiguring the process's logging.
         config = uvicorn.Config(self.app, log_config=None, log_level="warning",
-                                access_log=False, lifespan="off", timeout_graceful_shutdown=1)
+                                access_log=False, lifespan="off", timeout_graceful_shutdown=1,
+                                limit_concurrency=LIMIT_CONCURRENCY)
         server = uvicorn.Server(config)
         self._server = server
         self._thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
@@ -156,16 +169,16 @@ class BridgeServer:
         return self
 
     def stop(self) -> None:
-        """End open event streams, stop serving, log the throttled calls not yet logged."""
+        """End open event streams, stop serving, log the refusals not yet logged."""
         for loop, queue in list(getattr(self.app.state, "streams", ())):
             routes._soon(loop, queue.put_nowait, None)
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=10)
-        throttle = getattr(self.app.state, "throttle", None)
-        if throttle is not None:
-            throttle.flush()
+        refusals = getattr(self.app.state, "refusals", None)
+        if refusals is not None:
+            refusals.flush()
 
 
 class _NoDesk:

@@ -123,8 +123,15 @@ class Rig:
         self.clients.append(client)
         return client
 
+    def allow_pairing(self, seconds: float = 120.0) -> float:
+        """What the clerk's "允许新的配对" button does: pairing open for ``seconds``."""
+        return self.pairings.open_for(seconds, self.clerk)
+
     def pair(self, origin: str, system: str = "街道综合受理系统") -> tuple[Client, str]:
-        """Pair ``origin`` the way a page does: ask, approve (clerk + supervisor), collect."""
+        """Pair ``origin`` the way a page does: the clerk allows pairing (unless it is open),
+        the page asks, the clerk and a supervisor approve, the page collects its token."""
+        if not self.pairings.open_until():
+            self.allow_pairing()
         asked = self.http(origin).post("/v1/pairings", json={"system": system})
         assert asked.status_code == 202, asked.text
         pairing_id = asked.json()["pairing_id"]

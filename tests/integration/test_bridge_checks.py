@@ -126,6 +126,35 @@ def test_an_invalid_identifier_or_body_is_422_and_never_reaches_the_window(rig):
     assert rig.desk.handed == []
 
 
+def test_a_case_number_the_check_would_refuse_is_422_before_the_window(rig):
+    _, token = rig.pair(ORIGIN_A)
+    page = rig.http(ORIGIN_A, token)
+    for case_no in ("ZJ-2026-\u202e1000", "ZJ\u200b-0001", "ZJ\u2028-0001"):  # bidi, invisible
+        answer = page.post("/v1/checks", json={**CHECK, "case_no": case_no})
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["error"] == {"code": "invalid_case_no", "zh": "案号含控制字符",
+                                          "en": "the case number has control characters"}
+        assert case_no not in answer.text
+    assert rig.desk.handed == []
+    # Blanks around a number are dropped, as the check itself does.
+    assert _posted(rig, token, {**CHECK, "case_no": "  ZJ-2026-0001 "})["case_no"] == \
+        "ZJ-2026-0001"
+
+
+def test_the_system_is_always_the_paired_one(rig):
+    _, token = rig.pair(ORIGIN_A, "街道综合受理系统")
+    page = rig.http(ORIGIN_A, token)
+    other = page.post("/v1/checks", json={**CHECK, "system": "另一个系统"})
+    assert other.status_code == 422
+    error = other.json()["error"]
+    assert error["code"] == "system_mismatch" and error["zh"] and error["en"]
+    assert "另一个系统" not in other.text
+    assert rig.desk.handed == []
+    for system in ("", "街道综合受理系统"):
+        assert _posted(rig, token, {**CHECK, "system": system})["system"] == "街道综合受理系统"
+    assert [r.system for r in rig.desk.handed] == ["街道综合受理系统"] * 2
+
+
 def test_a_window_that_refuses_gives_409_and_one_that_does_not_answer_503(tmp_path):
     rig = start_rig(tmp_path / "desk", answer=False, answer_wait=0.5)
     try:
@@ -163,9 +192,11 @@ def test_every_call_is_logged_and_the_raw_identifier_is_nowhere(rig, caplog):
     ]
     assert [a.status_code for a, _ in calls] == [s for _, s in calls]
     entries = rig.audit_rows()
-    assert len(entries) == 2 + 1 + 1 + len(calls)
-    assert [e["details"]["status"] for e in entries] == [202, 200, 202, 200] + [
-        s for _, s in calls]
+    # The paired client's calls are an entry each; the unpaired caller's 401 and the
+    # foreign Host's 403 are counted in ``bridge.refused`` entries instead.
+    answered = [s for _, s in calls if s not in (401, 403)]
+    assert len(entries) == 2 + 1 + 1 + len(answered)
+    assert [e["details"]["status"] for e in entries] == [202, 200, 202, 200] + answered
     post = entries[2]
     assert post["details"] == {
         "method": "POST", "route": "/v1/checks", "status": 202, "origin": ORIGIN_A,
@@ -176,8 +207,13 @@ def test_every_call_is_logged_and_the_raw_identifier_is_nowhere(rig, caplog):
         mask(PERSON), "GOV_PROCUREMENT", None, "clerk-01")
     assert entries[3]["details"]["route"] == "/v1/checks/{handle}/events"
     assert entries[4]["details"]["route"] == "/v1/checks/{handle}"
-    # The foreign Host was refused before any route: its path is logged as sent.
-    assert entries[7]["details"]["route"] == f"/v1/checks/{handle}"
+    # An unknown handle is the caller's text: the template is logged, not the handle.
+    unknown = entries[6]["details"]
+    assert (unknown["status"], unknown["route"]) == (404, "/v1/checks/{handle}")
+    assert "handle" not in unknown
+    refused = rig.audit_rows("bridge.refused")
+    assert sorted((e["details"]["kind"], e["details"]["status"], e["details"]["count"])
+                  for e in refused) == [("host_not_allowed", 403, 1), ("token_missing", 401, 1)]
     # The raw number: not in the log table, not anywhere in the cache file, not in the logs.
     with rig.services.engine.connect() as conn:
         table = repr(conn.exec_driver_sql("SELECT * FROM audit").all())
@@ -227,6 +263,34 @@ def test_the_stream_pings_and_ends_a_while_after_the_final_state(tmp_path):
         assert ":" in seen[seen.index("decided"):]  # pinged while lingering, then ended
     finally:
         rig.close()
+
+
+def test_a_client_holds_at_most_four_event_streams(rig):
+    import contextlib
+    import time
+
+    client, token = rig.pair(ORIGIN_A)
+    handle = _posted(rig, token)["handle"]
+    page = rig.http(ORIGIN_A, token)
+    slots = rig.server.app.state.slots
+    with contextlib.ExitStack() as open_streams:
+        streams = [open_streams.enter_context(page.stream("GET", f"/v1/checks/{handle}/events"))
+                   for _ in range(4)]
+        assert [s.status_code for s in streams] == [200] * 4
+        fifth = page.get(f"/v1/checks/{handle}/events")
+        assert fifth.status_code == 429
+        assert fifth.json()["error"]["code"] == "too_many_streams"
+        assert fifth.json()["error"]["zh"] and fifth.json()["error"]["en"]
+        streams[0].close()  # the page closes one: its slot comes back
+        deadline = time.monotonic() + 10
+        while slots.open(client.client_id) > 3:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)  # polling the slot count, not a wait for a fixed time
+        with page.stream("GET", f"/v1/checks/{handle}/events") as again:
+            assert again.status_code == 200
+    assert [(e["details"]["route"], e["details"]["status"]) for e in rig.audit_rows()
+            if e["details"]["route"].endswith("/events")] == [
+        ("/v1/checks/{handle}/events", s) for s in (200, 200, 200, 200, 429, 200)]
 
 
 def test_stopping_the_server_ends_an_open_stream(rig):

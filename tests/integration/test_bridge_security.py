@@ -126,6 +126,7 @@ def test_an_origin_not_on_the_list_gets_403_and_no_cors(rig):
 
 
 def test_pairing_needs_a_supervisor_who_is_not_the_clerk_and_gives_the_token_once(rig):
+    rig.allow_pairing()
     page = rig.http(ORIGIN_A)
     asked = page.post("/v1/pairings", json={"system": "街道综合受理系统"})
     assert asked.status_code == 202
@@ -159,6 +160,7 @@ def test_pairing_needs_a_supervisor_who_is_not_the_clerk_and_gives_the_token_onc
 
 
 def test_a_refused_pairing_gives_no_token(rig):
+    rig.allow_pairing()
     page = rig.http(ORIGIN_A)
     pairing_id = page.post("/v1/pairings", json={"system": "x"}).json()["pairing_id"]
     rig.pairings.refuse(pairing_id, rig.boss)
@@ -169,10 +171,41 @@ def test_a_refused_pairing_gives_no_token(rig):
 
 
 def test_pairing_requests_are_limited(rig):
-    page = rig.http(ORIGIN_A)
-    answers = [page.post("/v1/pairings", json={"system": f"s{i}"}) for i in range(4)]
-    assert [a.status_code for a in answers] == [202, 202, 202, 429]
+    rig.allow_pairing()
+    origins = [f"http://s{i}.example.gov.cn" for i in range(4)]
+    answers = [rig.http(o).post("/v1/pairings", json={"system": "s"}) for o in origins]
+    assert [a.status_code for a in answers] == [202, 202, 202, 429]  # three wait at most
     _says_nothing(answers[-1])
+    again = rig.http(origins[0]).post("/v1/pairings", json={"system": "s"})
+    assert (again.status_code, again.json()["error"]["code"]) == (429, "too_many_pairings")
+    assert sorted(p.origin for p in rig.pairings.pending()) == origins[:3]
+
+
+def test_pairing_is_refused_while_the_window_has_not_opened_it(rig):
+    page = rig.http(ORIGIN_A)
+    closed = page.post("/v1/pairings", json={"system": "街道综合受理系统"})
+    assert closed.status_code == 403
+    assert closed.json()["error"] == {
+        "code": "pairing_closed",
+        "zh": "柜台尚未允许新的配对：请柜台人员在窗口中点“允许新的配对”",
+        "en": "the desk does not accept pairing now: ask the clerk to allow pairing in the "
+              "window"}
+    assert closed.headers["access-control-allow-origin"] == ORIGIN_A  # the page can read it
+    assert rig.pairings.pending() == []  # nothing for the window to ask about
+    rig.allow_pairing()  # the clerk's button
+    assert [(e["clerk"], e["details"]["seconds"]) for e in rig.audit_rows(
+        "bridge.pairing_opened")] == [("clerk-01", 120.0)]
+    first = page.post("/v1/pairings", json={"system": "街道综合受理系统"})
+    assert first.status_code == 202
+    second = page.post("/v1/pairings", json={"system": "街道综合受理系统"})
+    assert (second.status_code, second.json()["error"]["code"]) == (429, "too_many_pairings")
+    program = rig.http("").post("/v1/pairings", json={"system": "程序"})
+    assert program.status_code == 202  # another origin ("" for a program) may ask
+    assert sorted(p.origin for p in rig.pairings.pending()) == ["", ORIGIN_A]
+    rig.pairings.close()
+    assert rig.http(ORIGIN_B).post("/v1/pairings", json={"system": "x"}).json()["error"][
+        "code"] == "pairing_closed"
+    assert len(rig.pairings.pending()) == 2
 
 
 def test_a_revoked_client_is_refused_at_once(rig):
@@ -225,21 +258,32 @@ def test_another_clients_handle_is_404_like_an_unknown_one(rig):
 
 
 def test_the_rate_limit_answers_429_and_the_refusals_are_summarised(rig, clock):
+    _, token = rig.pair(ORIGIN_A)
+    client = rig.http(ORIGIN_A, token)
+    assert client.get("/v1/health").status_code == 200  # its token is known from now on
+    clock.now += 10  # every bucket full again
     page = rig.http("")
     answers = [page.get("/v1/health") for _ in range(41)]  # time stands still: the burst
     assert [a.status_code for a in answers] == [200] * 40 + [429]
     assert answers[-1].headers["retry-after"] == "1"
     _says_nothing(answers[-1])
     assert page.get("/v1/health").status_code == 429
+    # A new Origin without a token shares the bucket of every caller without one.
+    assert rig.http("http://new.example").get("/v1/health").status_code == 429
+    assert rig.http(ORIGIN_B).post("/v1/pairings", json={"system": "x"}).status_code == 429
+    # The paired client has a bucket of its own.
+    assert client.get("/v1/health").status_code == 200
     clock.now += 0.5  # 20 a second: ten more
     assert [page.get("/v1/health").status_code for _ in range(11)] == [200] * 10 + [429]
-    # Another caller has a bucket of its own.
-    assert rig.http(ORIGIN_A).post("/v1/pairings", json={"system": "x"}).status_code == 202
-    calls = len(rig.audit_rows())
-    assert calls == 40 + 10 + 1  # the refused calls are not logged one by one
+    calls = [e["details"]["status"] for e in rig.audit_rows()]
+    assert calls == [202, 200, 200] + [200] * 40 + [200] + [200] * 10  # no 429 one by one
+    refused = rig.audit_rows("bridge.refused")
+    assert [(e["details"]["kind"], e["details"]["count"]) for e in refused] == [
+        ("rate_limited", 1)]  # the first at once; the next ones are counted
     rig.server.stop()
-    summary = rig.audit_rows("bridge.throttled")
-    assert [e["details"]["count"] for e in summary] == [3]
+    refused = rig.audit_rows("bridge.refused")
+    assert [(e["details"]["kind"], e["details"]["count"]) for e in refused] == [
+        ("rate_limited", 1), ("rate_limited", 4)]
 
 
 def test_a_port_already_taken_gives_a_bilingual_bridge_unavailable(rig):
@@ -266,3 +310,114 @@ def test_an_opaque_origin_cannot_pair_and_a_large_body_is_refused(rig):
     assert large.status_code == 413
     _says_nothing(large)
     assert rig.desk.handed == []
+
+
+def test_a_foreign_host_is_refused_before_the_rate_and_any_token_lookup(rig, monkeypatch):
+    _, token = rig.pair(ORIGIN_A)
+    handle = _started(rig, token)
+    looked_up, origins_read = [], []
+    lookup, allowed = rig.pairings.lookup, rig.pairings.allowed_origins
+    monkeypatch.setattr(rig.pairings, "lookup", lambda t: looked_up.append(t) or lookup(t))
+    monkeypatch.setattr(rig.pairings, "allowed_origins",
+                        lambda: origins_read.append(1) or allowed())
+    foreign = rig.http(ORIGIN_A, token, Host=f"rebound.example:{rig.port}")
+    answers = [foreign.get(f"/v1/checks/{handle}") for _ in range(60)]
+    assert {(a.status_code, a.json()["error"]["code"]) for a in answers} == {
+        (403, "host_not_allowed")}
+    assert looked_up == [] and origins_read == []  # the token was never looked up
+    # 60 calls, more than the client's burst of 40: none of them was counted against it.
+    assert rig.http(ORIGIN_A, token).get(f"/v1/checks/{handle}").status_code == 200
+    assert looked_up == [token]
+    rig.server.stop()
+    assert [e["details"]["status"] for e in rig.audit_rows()] == [202, 200, 202, 200]
+    assert sorted((e["details"]["kind"], e["details"]["count"]) for e in rig.audit_rows(
+        "bridge.refused")) == [("host_not_allowed", 1), ("host_not_allowed", 59)]
+
+
+def test_a_resident_number_in_a_path_or_origin_never_lands_in_the_log(rig):
+    _, token = rig.pair(ORIGIN_A)
+    paired = rig.http(ORIGIN_A, token)
+    long_origin = "http://" + "x" * 5000 + ".example"
+    answers = [
+        paired.get(f"/v1/people/{PERSON}"),  # no such route
+        paired.get(f"/v1/checks/{PERSON}"),  # a route, an unknown handle
+        paired.get(f"/v1/checks/{PERSON}/events"),
+        paired.post(f"/v1/checks/{PERSON}", json=CHECK),  # a route, not this method
+        rig.http().get(f"/{PERSON}"),  # an unpaired program
+        rig.http(ORIGIN_A, token, Host=f"{PERSON}.example:{rig.port}").get("/v1/health"),
+        rig.http(long_origin, token).get("/v1/checks/x"),  # the token from another origin
+    ]
+    assert [a.status_code for a in answers] == [404, 404, 404, 405, 404, 403, 403]
+    for answer in answers:
+        assert PERSON not in answer.text
+    entries = rig.audit_rows()[2:]  # after the pairing's two calls
+    assert [(e["details"]["route"], e["details"]["status"]) for e in entries] == [
+        ("<unmatched>", 404), ("/v1/checks/{handle}", 404),
+        ("/v1/checks/{handle}/events", 404), ("/v1/checks/{handle}", 405),
+        ("/v1/checks/{handle}", 403)]
+    assert all("handle" not in e["details"] for e in entries)
+    assert entries[-1]["details"]["origin"] == long_origin[:255]
+    rig.close_http()
+    rig.server.stop()
+    # As an outsider reads the file: the number is nowhere in the log table.
+    db = sqlite3.connect(rig.services.settings.data_dir / "creditdesk.sqlite")
+    try:
+        rows = db.execute("SELECT * FROM audit").fetchall()
+    finally:
+        db.close()
+    assert rows and PERSON not in repr(rows) and mask(PERSON) not in repr(rows)
+    assert max(len(repr(r)) for r in rows) < 2000  # nothing the caller sent, unbounded
+
+
+def _chunked_body():
+    """A valid check with 2 MB of blanks after it, sent in chunks (no Content-Length)."""
+    import json
+
+    yield json.dumps(CHECK).encode()
+    for _ in range(32):
+        yield b" " * 65536
+
+
+def test_a_2_mb_chunked_body_gets_413_and_nothing_reaches_the_desk(rig):
+    _, token = rig.pair(ORIGIN_A)
+    answer = rig.http(ORIGIN_A, token).post(
+        "/v1/checks", content=_chunked_body(), headers={"Content-Type": "application/json"})
+    assert answer.status_code == 413, answer.text
+    assert answer.json()["error"]["code"] == "body_too_large"
+    _says_nothing(answer)
+    assert rig.desk.handed == []
+    # The same check, small, is taken.
+    assert rig.http(ORIGIN_A, token).post("/v1/checks", json=CHECK).status_code == 202
+
+
+def test_a_flood_from_120_origins_hits_429_and_leaves_a_handful_of_entries(rig):
+    page = rig.http()  # one connection (each one open counts against uvicorn's limit)
+    answers = [page.post("/v1/checks", json=CHECK, headers={"Origin": f"http://o{i}.example"})
+               for i in range(120)]
+    codes = [a.status_code for a in answers]
+    assert codes == [403] * 40 + [429] * 80  # a new Origin buys no more calls
+    rig.close_http()
+    rig.server.stop()
+    with rig.services.engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT event, details FROM audit").all()
+    assert len(rows) <= 4, rows
+    assert {event for event, _ in rows} == {"bridge.refused"}
+    assert rig.desk.handed == []
+
+
+def test_uvicorn_answers_503_past_64_connections_at_once(rig):
+    probe, idle = rig.http(), []
+    try:
+        for _ in range(64):  # connected, never sending a request
+            idle.append(socket.create_connection(("127.0.0.1", rig.port)))
+        deadline = time.monotonic() + 10
+        while (status := probe.get("/v1/health").status_code) != 503:
+            assert time.monotonic() < deadline, status  # the server accepts them in turn
+            time.sleep(0.02)  # polling the condition, not a wait for a fixed time
+    finally:
+        for sock in idle:
+            sock.close()
+    deadline = time.monotonic() + 10
+    while probe.get("/v1/health").status_code != 200:  # the idle ones are gone: answered
+        assert time.monotonic() < deadline
+        time.sleep(0.02)  # polling the condition

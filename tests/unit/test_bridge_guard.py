@@ -1,9 +1,11 @@
 """The bridge's gate, its parts without a server: Host names, token buckets, the
-throttle summary, CORS headers."""
+refusal summary, CORS headers, the stream slots."""
 
 from __future__ import annotations
 
-from desktop.bridge import guard
+import pytest
+
+from desktop.bridge import guard, routes
 
 
 class Clock:
@@ -35,20 +37,69 @@ def test_a_bucket_of_40_refills_at_20_a_second_per_caller():
     assert sum(buckets.take("a") == 0.0 for _ in range(30)) == 20
 
 
-def test_refusals_are_summarised_once_a_minute():
+def test_a_call_without_a_known_token_takes_from_its_bucket_and_the_shared_one():
+    buckets = guard.TokenBuckets(clock=Clock())
+    # 40 callers with 40 Origins empty the shared bucket: a 41st Origin gets nothing.
+    assert all(buckets.take(f"origin:{i}", guard.ANONYMOUS) == 0.0 for i in range(40))
+    assert buckets.take("origin:new", guard.ANONYMOUS) > 0
+    assert buckets.take("client:c1") == 0.0  # a known client's own bucket is untouched
+    # A refused call takes nothing from its own bucket and keeps no bucket for it.
+    assert "origin:new" not in buckets._buckets
+
+
+def test_refusals_are_one_entry_per_kind_and_minute():
     clock, logged = Clock(), []
-    summary = guard.ThrottleSummary(lambda e, d: logged.append((e, d)), clock=clock)
-    assert summary.due() is None
-    for _ in range(5):
-        summary.refused()
+    summary = guard.RefusalSummary(lambda e, d: logged.append((e, d)), clock=clock)
+    first = summary.refused("rate_limited", 429)  # the first of a kind is logged at once
+    assert (first["kind"], first["status"], first["count"]) == ("rate_limited", 429, 1)
+    assert summary.refused("host_not_allowed", 403)["count"] == 1  # another kind
+    for _ in range(500):
+        assert summary.refused("rate_limited", 429) is None
     clock.now += 30
-    assert summary.due() is None
-    clock.now += 31
-    assert summary.due()["count"] == 5
-    assert summary.due() is None
-    summary.refused()
+    assert summary.due() == []
+    clock.now += 30
+    due = summary.due()
+    assert [(d["kind"], d["count"], d["since"]) for d in due] == [("rate_limited", 500, 100.0)]
+    assert summary.due() == []
+    summary.refused("rate_limited", 429)
     summary.flush()
-    assert [(e, d["count"]) for e, d in logged] == [("bridge.throttled", 1)]
+    assert [(e, d["kind"], d["count"]) for e, d in logged] == [
+        ("bridge.refused", "rate_limited", 1)]
+
+
+def test_a_client_may_hold_four_streams_and_all_clients_thirty_two():
+    slots = routes.StreamSlots()
+    mine = [slots.take("c1") for _ in range(4)]
+    with pytest.raises(routes.BridgeError) as fifth:
+        slots.take("c1")
+    assert (fifth.value.status, fifth.value.code) == (429, "too_many_streams")
+    assert fifth.value.zh and fifth.value.en
+    mine.pop()()
+    mine.append(slots.take("c1"))  # one closed: one more may open
+    mine[0]()
+    mine[0]()  # released twice: counted once
+    assert slots.open("c1") == 3
+    for n in range(2, 9):  # seven more clients with four each: 31 open
+        for _ in range(4):
+            slots.take(f"c{n}")
+    slots.take("c9")
+    assert slots.open() == 32
+    with pytest.raises(routes.BridgeError) as in_all:
+        slots.take("c10")  # a client with none open, but 32 are open in all
+    assert in_all.value.code == "too_many_streams"
+
+
+def test_known_tokens_are_forgotten_when_refused_and_kept_few():
+    known = guard.KnownTokens(size=2)
+    a, b, c = (known.digest(t) for t in ("ta", "tb", "tc"))
+    known.learn(a, "c1")
+    known.learn(b, "c2")
+    assert known.get(a) == "c1"
+    known.learn(a, None)  # its lookup found nobody now (revoked)
+    assert known.get(a) is None
+    known.learn(a, "c1")
+    known.learn(c, "c3")  # the oldest goes
+    assert (known.get(b), known.get(a), known.get(c)) == (None, "c1", "c3")
 
 
 def test_cors_headers_and_private_network_access():

@@ -23,7 +23,10 @@ def test_the_document_names_every_route_and_the_error_envelope():
         "/creditdesk-bridge.js", "/v1/health", "/v1/pairings", "/v1/pairings/{pairing_id}",
         "/v1/checks", "/v1/checks/{handle}", "/v1/checks/{handle}/events"}
     post = doc["paths"]["/v1/checks"]["post"]
-    assert {"202", "401", "403", "404", "409", "422", "429", "503"} <= set(post["responses"])
+    assert {"202", "401", "403", "404", "409", "413", "422", "429", "503"} <= set(
+        post["responses"])
+    pair = doc["paths"]["/v1/pairings"]["post"]
+    assert "403" in pair["responses"] and "pairing_closed" in pair["description"]
     states = doc["components"]["schemas"]["CheckState"]["properties"]["state"]["enum"]
     assert states == ["submitted", "queued", "checking", "awaiting_decision", "decided",
                       "failed", "refused", "cancelled"]
