@@ -13,6 +13,7 @@ import datetime as dt
 import secrets
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -42,6 +43,7 @@ class _Entry:
     state: CheckState
     changed: float  # monotonic, for forgetting
     watchers: list[Watcher] = field(default_factory=list)
+    claimed: bool = False  # the window has taken it (``claim``): too late to refuse for time
 
 
 def _now() -> dt.datetime:
@@ -147,9 +149,27 @@ class BridgeChecks:
 
     def refused(self, handle: str, zh: str, en: str, code: str = "refused") -> None:
         """The window did not take the check (queue full, nobody signed in: ``code``
-        ``not_signed_in``); it never started."""
-        self._change(handle, lambda s: s.state in ("submitted", "queued"), state="refused",
-                     queue_position=None, error=ErrorBody(code=code, zh=zh, en=en))
+        ``not_signed_in``); it never started. The server's refusal for time (``code``
+        ``desk_unavailable``) does nothing once the window has claimed the check: the
+        window is running it, and the caller hears so."""
+        with self._lock:
+            entry = self._entries.get(handle)
+            if code == "desk_unavailable" and entry is not None and entry.claimed:
+                return
+            self._change(handle, lambda s: s.state in ("submitted", "queued"),
+                         state="refused", queue_position=None,
+                         error=ErrorBody(code=code, zh=zh, en=en))
+
+    def claim(self, handle: str) -> bool:
+        """The window takes ``handle`` now: True while it is still ``submitted`` and not
+        refused (atomically, against the server's refusal for time); False otherwise,
+        and the window must not run it."""
+        with self._lock:
+            entry = self._entries.get(handle)
+            if entry is None or entry.claimed or entry.state.state != "submitted":
+                return False
+            entry.claimed = True
+            return True
 
     def left(self, handle: str) -> None:
         """The clerk moved on from the answer without recording a decision: an incentive
@@ -218,15 +238,19 @@ class BridgeChecks:
 
     def _forget(self) -> None:
         """Drop handles unchanged for a day; keep at most ``MAX_HANDLES`` - 1 before a new
-        one by dropping final ones, oldest first. A check still open is never dropped
-        for room (the window's queue of 20 bounds how many can be open at once)."""
+        one by dropping final ones, the busiest client's oldest first. A check still open
+        is never dropped for room (the window's queue of 20 bounds how many are open)."""
         cutoff = self._clock() - FORGET_AFTER_S
         for handle in [h for h, e in self._entries.items() if e.changed < cutoff]:
             self._drop(handle)
         excess = len(self._entries) - (MAX_HANDLES - 1)
         if excess > 0:
-            done = sorted((e.changed, h) for h, e in self._entries.items() if e.state.final)
-            for _changed, handle in done[:excess]:
+            # The client holding the most handles gives up its final ones first, so one
+            # caller's flood of refused checks cannot push out another's decided ones.
+            held = Counter(e.client_id for e in self._entries.values())
+            done = sorted((-held[e.client_id], e.changed, h)
+                          for h, e in self._entries.items() if e.state.final)
+            for *_order, handle in done[:excess]:
                 self._drop(handle)
 
     def _drop(self, handle: str) -> None:

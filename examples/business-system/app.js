@@ -1,10 +1,11 @@
 /*
  * The reference acceptance form: sends the applicant to the CreditDesk counter window
  * through the local bridge and keeps "受理 / Accept" disabled until the desk has decided.
- * Plain script, no build step. The bridge's base URL is http://127.0.0.1:27150 unless the
- * page is opened with ?bridge=http://127.0.0.1:PORT or http://localhost:PORT (tests use
- * that); any other ?bridge= is ignored, with a note on the page, so that a link cannot make
- * the page load its script, and send its token, anywhere but the desk on this computer.
+ * Plain script, no build step. The bridge's base URL is http://127.0.0.1:27150. Only a
+ * page that is itself served from 127.0.0.1 (a developer's copy, the tests) takes another
+ * port with ?bridge=http://127.0.0.1:PORT; a page served from the department's own server
+ * ignores ?bridge= altogether, with a note on the page, so that a link can never make it
+ * load a script, and hand over its token, from another program's port.
  */
 (function () {
   "use strict";
@@ -14,12 +15,13 @@
   var asked = new URLSearchParams(location.search).get("bridge");
   var BASE = loopbackBase(asked) || DEFAULT_BASE;
 
-  // "http://127.0.0.1:PORT" or "http://localhost:PORT" (PORT 1..65535, digits only, an
-  // optional trailing "/"), else null.
+  // "http://127.0.0.1:PORT" (PORT 1..65535, digits only, an optional trailing "/") when
+  // this page itself is served from 127.0.0.1, else null.
   function loopbackBase(text) {
-    var m = /^http:\/\/(127\.0\.0\.1|localhost):([0-9]{1,5})\/?$/.exec(text || "");
-    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) return null;
-    return "http://" + m[1] + ":" + Number(m[2]);
+    if (location.hostname !== "127.0.0.1") return null;
+    var m = /^http:\/\/127\.0\.0\.1:([0-9]{1,5})\/?$/.exec(text || "");
+    if (!m || Number(m[1]) < 1 || Number(m[1]) > 65535) return null;
+    return "http://127.0.0.1:" + Number(m[1]);
   }
 
   var $ = function (id) { return document.getElementById(id); };
@@ -271,9 +273,9 @@
 
   if (asked !== null && loopbackBase(asked) === null) {
     var note = $("bridge-note");
-    put(note, "已忽略地址参数 bridge（只接受 http://127.0.0.1:端口 或 http://localhost:端口），" +
-      "使用本机柜台 " + DEFAULT_BASE, "ignored the bridge parameter (only http://127.0.0.1:PORT " +
-      "or http://localhost:PORT is accepted); using the desk on this computer, " + DEFAULT_BASE);
+    put(note, "已忽略地址参数 bridge（仅在本机 127.0.0.1 上打开的页面接受 http://127.0.0.1:端口），" +
+      "使用本机柜台 " + DEFAULT_BASE, "ignored the bridge parameter (only a page opened from " +
+      "127.0.0.1 takes http://127.0.0.1:PORT); using the desk on this computer, " + DEFAULT_BASE);
     note.hidden = false;
   }
   document.body.dataset.base = BASE;

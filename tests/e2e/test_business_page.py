@@ -35,7 +35,7 @@ from desktop.identifiers import mask
 from local_cache.tables import audit
 from sandbox.demo import SUPERVISOR, SUPERVISOR_PASSWORD
 from tests.e2e.conftest import requested_urls
-from tests.ui.desks import allow_pairing, bridged_window
+from tests.ui.desks import allow_pairing, bridged_window, free_port
 from tests.ui.test_counter_queue import intercept_up
 from tests.ui.test_dialogs import approve
 from tests.ui.test_main_window import WAIT, scan
@@ -320,11 +320,19 @@ def test_the_page_says_pairing_is_closed_until_the_clerk_allows_it(
     qtbot.waitUntil(lambda: accept_enabled(browser), timeout=WAIT)
 
 
-def test_a_bridge_address_off_the_loopback_is_ignored_and_the_script_comes_from_the_default(
-        qtbot, ctx, browser, page_url):
-    """``?bridge=https://evil.example`` must not decide where the page loads its script (and
+@pytest.mark.parametrize("served_from, asked", [
+    ("127.0.0.1", "https://evil.example"),
+    # A page served from anywhere but 127.0.0.1 (a department's server; here "localhost")
+    # takes no ?bridge= at all, not even a loopback port another program might hold.
+    ("localhost", "http://127.0.0.1:{free}"),
+], ids=["foreign-address", "page-not-on-127.0.0.1"])
+def test_a_bridge_address_the_page_may_not_take_is_ignored_and_the_script_comes_from_the_default(
+        qtbot, ctx, browser, page_url, served_from, asked):
+    """A ``?bridge=`` the page may not take must not decide where it loads its script (and
     would send its token): the page says it ignored it and uses http://127.0.0.1:27150, here
     served by the desk's bridge on its default port."""
+    page_url = page_url.replace("127.0.0.1", served_from)
+    asked = asked.format(free=free_port())
     with socket.socket() as probe:  # a clear message rather than a timeout
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
         try:
@@ -338,7 +346,7 @@ def test_a_bridge_address_off_the_loopback_is_ignored_and_the_script_comes_from_
         host.start()
     try:
         requested_urls(browser)  # drop what the fresh browser fetched before the page
-        browser.get(f"{page_url}?bridge=https://evil.example")
+        browser.get(f"{page_url}?bridge={asked}")
         qtbot.waitUntil(lambda: element(browser, "bridge-status").get_attribute("data-kind")
                         == "ready", timeout=WAIT)
         urls = requested_urls(browser)

@@ -166,3 +166,29 @@ def test_a_measure_matched_by_two_records_reaches_the_caller_once():
         matched("JUDGMENT-P", "r1"), matched("TAX-P", "r2"), matched("JUDGMENT-P", "r3")]})
     checks.verdict(handle, outcome, "intercept")
     assert [m.code for m in checks.get(handle, A).verdict.measures] == ["JUDGMENT-P", "TAX-P"]
+
+
+def test_the_window_claims_a_check_atomically_against_the_refusal_for_time():
+    checks = reg.BridgeChecks()
+    late, taken = _new(checks), _new(checks)
+    checks.refused(late, "超时", "timed out", code="desk_unavailable")  # the server gave up
+    assert checks.claim(late) is False  # the window must not run it now
+    assert checks.claim(taken) is True and checks.claim(taken) is False  # once
+    checks.refused(taken, "超时", "timed out", code="desk_unavailable")  # too late: claimed
+    assert checks.get(taken, A).state == "submitted"
+    checks.refused(taken, "排队已满", "queue full")  # the window's own refusal still counts
+    assert checks.get(taken, A).state == "refused"
+    assert checks.claim("unknown") is False
+
+
+def test_one_clients_flood_gives_up_its_own_final_checks_first():
+    clock = Clock()
+    checks = reg.BridgeChecks(clock=clock)
+    kept = _new(checks, B)
+    checks.verdict(kept, _outcome("b", "clear"), "none")  # B's decided check, the oldest
+    for _ in range(reg.MAX_HANDLES + 50):  # A floods with checks the window refuses
+        clock.now += 1
+        handle = _new(checks, A)
+        checks.refused(handle, "排队已满", "queue full")
+    assert checks.get(kept, B) is not None and checks.get(kept, B).state == "decided"
+    assert len(checks._entries) == reg.MAX_HANDLES

@@ -107,13 +107,13 @@ class BridgeHost(QObject):
         self._arrived.emit(handle, request)
 
     def _deliver(self, handle: str, request: Request) -> None:
-        if self.checks.final(handle):
-            return  # the caller was already told (refused: the window did not take it in time)
         window = self.window_of()
         if window is None:
             self.checks.refused(handle, "柜台窗口未打开", "the counter window is not open",
                                 code="desk_unavailable")
             return
+        if not self.checks.claim(handle):
+            return  # the caller was already told (refused: the window did not take it in time)
         window.counter.run_request(replace(request, handle=handle, source="bridge"))
 
     # ------------------------------------------------------------------ pairing
