@@ -434,6 +434,18 @@
         <translation>&amp;Open pairing request</translation>
     </message>
     <message>
+        <source>允许新的配对（2 分钟）(&amp;A)</source>
+        <translation>&amp;Allow new pairing (2 minutes)</translation>
+    </message>
+    <message>
+        <source>允许新的配对</source>
+        <translation>Allow new pairing</translation>
+    </message>
+    <message>
+        <source>配对状态</source>
+        <translation>Pairing state</translation>
+    </message>
+    <message>
         <source>撤销所选连接(&amp;R)</source>
         <translation>&amp;Revoke selected pairing</translation>
     </message>
@@ -446,12 +458,24 @@
         <translation>Close</translation>
     </message>
     <message>
+        <source>✔ 允许新的配对，至 %1</source>
+        <translation>✔ New pairing allowed until %1</translation>
+    </message>
+    <message>
+        <source>新的配对请求会被拒绝（未允许）</source>
+        <translation>New pairing requests are refused (not allowed)</translation>
+    </message>
+    <message>
         <source>本机程序</source>
         <translation>Program on this PC</translation>
     </message>
     <message>
         <source>待批准的连接请求：%1 个</source>
         <translation>Pairing requests waiting: %1</translation>
+    </message>
+    <message>
+        <source>⚠ 请先登录 / sign in first</source>
+        <translation>⚠ sign in first</translation>
     </message>
 </context>
 <context>

@@ -235,3 +235,15 @@ def test_a_check_the_caller_was_told_was_refused_is_not_run_late(qtbot, desk, ct
         checks = conn.execute(select(audit.c.event).where(audit.c.event == "check")).all()
     assert checks == []
     assert handle == "" or off_gui(qtbot, state_of, base, token, handle)["state"] == "refused"
+
+
+def test_signing_out_closes_pairing(qtbot, desk, ctx):
+    window, host, base = desk
+    allow_pairing(qtbot, window)
+    assert host.pairings.open_until() > 0
+    from desktop.staff import session
+
+    session.sign_out(ctx.services, ctx.user)  # publishes SignedOut on the bus
+    qtbot.waitUntil(lambda: host.pairings.open_until() == 0, timeout=WAIT)
+    refused = off_gui(qtbot, httpx.post, f"{base}/v1/pairings", json={"system": "某系统"})
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "pairing_closed"

@@ -138,6 +138,7 @@ class ClientsDialog(DecisionDialog):
     def allow(self) -> None:
         """Let a new program or page ask to be paired for the next two minutes."""
         if self.ctx.user is None:
+            self.error.setText(self.tr("⚠ 请先登录 / sign in first"))
             return
         self.record(self.host.pairings.open_for, ALLOW_SECONDS, self.ctx.user,
                     done=lambda _r: (self.set_busy(False), self.reload()))

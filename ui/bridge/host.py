@@ -26,7 +26,7 @@ from PySide6.QtCore import QObject, Signal
 from desktop.bridge.pairing import Pairings
 from desktop.bridge.registry import BridgeChecks
 from desktop.counter.state_machine import Request
-from desktop.events import PairingRequested
+from desktop.events import Locked, PairingRequested, SignedOut
 from ui.bridge.pairing_dialog import PairingDialog
 from ui.context import DeskContext
 
@@ -121,6 +121,8 @@ class BridgeHost(QObject):
     def _heard(self, event: object) -> None:
         if isinstance(event, PairingRequested):
             self._asked.append(event)
+        elif isinstance(event, SignedOut | Locked):
+            self.pairings.close()  # the clerk who allowed pairing has gone
         self.offer()
 
     def ask(self, pending) -> None:
