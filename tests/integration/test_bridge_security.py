@@ -318,16 +318,20 @@ def test_an_opaque_origin_cannot_pair_and_a_large_body_is_refused(rig):
 def test_a_foreign_host_is_refused_before_the_rate_and_any_token_lookup(rig, monkeypatch):
     _, token = rig.pair(ORIGIN_A)
     handle = _started(rig, token)
-    looked_up, origins_read = [], []
+    looked_up, origins_read, indexed = [], [], []
     lookup, allowed = rig.pairings.lookup, rig.pairings.allowed_origins
+    live_client = rig.pairings.live_client
     monkeypatch.setattr(rig.pairings, "lookup", lambda t: looked_up.append(t) or lookup(t))
+    monkeypatch.setattr(rig.pairings, "live_client",
+                        lambda t: indexed.append(t) or live_client(t))
     monkeypatch.setattr(rig.pairings, "allowed_origins",
                         lambda: origins_read.append(1) or allowed())
     foreign = rig.http(ORIGIN_A, token, Host=f"rebound.example:{rig.port}")
     answers = [foreign.get(f"/v1/checks/{handle}") for _ in range(60)]
     assert {(a.status_code, a.json()["error"]["code"]) for a in answers} == {
         (403, "host_not_allowed")}
-    assert looked_up == [] and origins_read == []  # the token was never looked up
+    # The token was never looked up, not even in memory.
+    assert looked_up == [] and origins_read == [] and indexed == []
     # 60 calls, more than the client's burst of 40: none of them was counted against it.
     assert rig.http(ORIGIN_A, token).get(f"/v1/checks/{handle}").status_code == 200
     assert looked_up == [token]
