@@ -3,7 +3,10 @@
 ``details`` come from the gate (``desktop.bridge.guard``): for ``bridge.call`` the method,
 route template (``<unmatched>`` for a path no route matches), status, origin, client id,
 system, handle, case number, and the masked subject and item, which go to the entry's own
-columns; for ``bridge.refused`` the kind (an error code), status, count and time span.
+columns; for ``bridge.refused`` (refusals of callers without a valid token) and
+``bridge.served`` (their answered calls without an effect: health, the browser client,
+preflights, pairing polls) the kind (an error code, or the method and route template),
+status, count and time span. An Origin that is not an origin is logged as ``<invalid>``.
 The subject is only ever the masked form: the raw identifier never reaches the bridge's
 entries (nor its key column, so they are not found by subject).
 """

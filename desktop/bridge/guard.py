@@ -2,42 +2,49 @@
 
 In order: the Host header (a loopback name with the bridge's port, so a page reached
 through DNS rebinding is refused before anything else, its token never looked up); the
-caller's rate (a token bucket per client whose token was seen valid, else per Origin or
-"program", plus one bucket shared by every caller without a known token, so a new Origin
-buys no more calls); the token (one lookup); the body size (the bytes actually received,
-chunked or not); the Origin (one of a live client's, except for the public paths:
-pairing, the browser client, health); CORS headers for allowed origins only (with Private
-Network Access). A paired client's calls, and every call answered, are one ``bridge.call``
-log entry each (route templates only: an unmatched path is ``<unmatched>``); refusals of a
-caller without a valid token (and every refusal for rate or Host) are summarised as one
-``bridge.refused`` entry per kind and minute, so a flood cannot grow the log.
+caller's rate (``desktop.bridge.limits``: a live token, known in memory by its keyed
+index, draws on its client's own bucket; the browser client and health on a bucket of
+their own; anybody else on the one bucket all of them share); the token (one lookup); the
+body size (the bytes actually received, chunked or not); the Origin (one of a live
+client's, except for the public paths: pairing, the browser client, health); CORS headers
+for allowed origins only (with Private Network Access).
+
+The log: a paired client's calls are one ``bridge.call`` entry each (route templates only:
+an unmatched path is ``<unmatched>``; an Origin that is not an origin is ``<invalid>``).
+Calls of a caller without a valid token are summarised per kind, one entry a minute with
+a count: refusals as ``bridge.refused`` (every refusal for rate or Host too), answered
+calls (health, the client, preflights, pairing polls) as ``bridge.served``; only those
+with an effect (a pairing asked for, a token collected) are entries of their own. So a
+flood cannot grow the log.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import math
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable
 
 import anyio
 from starlette.routing import Match
 
+from desktop.bridge.limits import (  # noqa: F401 - re-exported for the server and tests
+    ANONYMOUS,
+    STATIC,
+    RefusalSummary,
+    Summary,
+    TokenBuckets,
+    bucket_keys,
+    loggable_origin,
+)
+
 log = logging.getLogger(__name__)
 
-RATE, BURST = 20.0, 40.0
-SUMMARY_S = 60.0  # at most one ``bridge.refused`` entry per kind in this many seconds
-ANONYMOUS = "anonymous"  # the bucket shared by every caller without a known token
 UNMATCHED = "<unmatched>"  # the route logged for a path no route matches
-KNOWN_TOKENS = 256  # tokens remembered as valid (their digest), for the rate key
 PUBLIC = ("/v1/pairings", "/creditdesk-bridge.js", "/v1/health")
 ALLOW_HEADERS, ALLOW_METHODS = "Authorization, Content-Type", "GET, POST"
 MAX_BODY = 16 * 1024  # the largest body a call needs is well under 1 KB
-SUMMARY_KEYS = ("handle", "case_no", "masked", "item", "system")
+SUMMARY_KEYS = ("handle", "case_no", "masked", "item", "system", "effect")
 
 
 def host_allowed(host: str | None, port: int) -> bool:
@@ -64,120 +71,6 @@ def cors_headers(origin: str, *, preflight: bool = False,
     return headers
 
 
-class TokenBuckets:
-    """A token bucket per key: ``rate`` a second, at most ``burst`` saved up."""
-
-    def __init__(self, rate: float = RATE, burst: float = BURST,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.rate, self.burst, self._clock = rate, burst, clock
-        self._lock = threading.Lock()
-        self._buckets: dict[str, tuple[float, float]] = {}
-
-    def take(self, *keys: str) -> float:
-        """0.0 when the call may go ahead (a token taken from every one of ``keys``), else
-        the seconds until it may (then nothing is taken and no new bucket is kept)."""
-        now = self._clock()
-        with self._lock:
-            tokens = {k: self._level(k, now) for k in keys}
-            wait = max([(1.0 - t) / self.rate for t in tokens.values() if t < 1.0],
-                       default=0.0)
-            for k, t in tokens.items():
-                if not wait:
-                    self._buckets[k] = (t - 1.0, now)
-                elif k in self._buckets:
-                    self._buckets[k] = (t, now)
-            if len(self._buckets) > 1000:  # forget callers whose bucket is full again
-                full = [k for k in self._buckets if self._level(k, now) >= self.burst]
-                for k in full:
-                    del self._buckets[k]
-        return wait
-
-    def _level(self, key: str, now: float) -> float:
-        tokens, last = self._buckets.get(key, (self.burst, now))
-        return min(self.burst, tokens + (now - last) * self.rate)
-
-
-class KnownTokens:
-    """Tokens seen valid lately (their SHA-256 only, in memory) and their client ids: the
-    rate key of a call is known before its token is looked up."""
-
-    def __init__(self, size: int = KNOWN_TOKENS) -> None:
-        self._size = size
-        self._lock = threading.Lock()
-        self._ids: OrderedDict[str, str] = OrderedDict()
-
-    @staticmethod
-    def digest(token: str) -> str:
-        return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
-
-    def get(self, digest: str) -> str | None:
-        with self._lock:
-            return self._ids.get(digest)
-
-    def learn(self, digest: str, client_id: str | None) -> None:
-        """The lookup's answer: remember a valid token, forget one that is not (revoked)."""
-        with self._lock:
-            if client_id is None:
-                self._ids.pop(digest, None)
-                return
-            self._ids[digest] = client_id
-            self._ids.move_to_end(digest)
-            while len(self._ids) > self._size:
-                self._ids.popitem(last=False)
-
-
-class RefusalSummary:
-    """Refused calls counted per kind (the error code): the first of a kind is logged at
-    once, the next ones as one ``bridge.refused`` entry with their count a minute after the
-    kind's last entry (or when the server stops). Kinds are this module's and the routes'
-    own codes, so the counts stay few."""
-
-    def __init__(self, audit: Callable[[str, dict], None],
-                 clock: Callable[[], float] = time.time) -> None:
-        self._audit, self._clock = audit, clock
-        self._lock = threading.Lock()
-        # kind -> [status, last entry at, count since, first counted at]
-        self._kinds: dict[str, list] = {}
-
-    def refused(self, kind: str, status: int) -> dict | None:
-        """Count a refusal; the entry to log now, if this kind had none in the last minute."""
-        now = self._clock()
-        with self._lock:
-            seen = self._kinds.get(kind)
-            if seen is None or now - seen[1] >= SUMMARY_S:
-                count = 1 + (seen[2] if seen else 0)
-                since = seen[3] if seen and seen[2] else now
-                self._kinds[kind] = [status, now, 0, None]
-                return _summary(kind, status, count, since, now)
-            seen[2] += 1
-            seen[3] = seen[3] or now
-            return None
-
-    def due(self) -> list[dict]:
-        """Entries for kinds counted since their last entry, a minute or more ago."""
-        now = self._clock()
-        with self._lock:
-            return [self._take(kind, now) for kind, seen in self._kinds.items()
-                    if seen[2] and now - seen[1] >= SUMMARY_S]
-
-    def flush(self) -> None:
-        """Log what is counted now (the server is stopping)."""
-        now = self._clock()
-        with self._lock:
-            entries = [self._take(kind, now) for kind, seen in self._kinds.items() if seen[2]]
-        for entry in entries:
-            self._audit("bridge.refused", entry)
-
-    def _take(self, kind: str, now: float) -> dict:
-        status, _, count, since = self._kinds[kind]
-        self._kinds[kind] = [status, now, 0, None]
-        return _summary(kind, status, count, since, now)
-
-
-def _summary(kind: str, status: int, count: int, since: float, until: float) -> dict:
-    return {"kind": kind, "status": status, "count": count, "since": since, "until": until}
-
-
 def _json(status: int, code: str, zh: str, en: str) -> tuple[int, str, bytes]:
     body = {"error": {"code": code, "zh": zh, "en": en}}
     return status, code, json.dumps(body, ensure_ascii=False).encode()
@@ -197,54 +90,55 @@ class Gate:
     ``routes`` (the app's) name the route template of a call for its log entry."""
 
     def __init__(self, app, *, port: int, pairings, audit: Callable[[str, dict], None],
-                 buckets: TokenBuckets | None = None, refusals: RefusalSummary | None = None,
-                 routes: list | None = None) -> None:
+                 buckets: TokenBuckets | None = None, refusals: Summary | None = None,
+                 served: Summary | None = None, routes: list | None = None) -> None:
         self.app, self.port, self.pairings, self.audit = app, port, pairings, audit
         self.buckets = buckets or TokenBuckets()
-        self.refusals = refusals or RefusalSummary(audit)
+        self.refusals = refusals or Summary(audit, "bridge.refused")
+        self.served = served or Summary(audit, "bridge.served")
         self.routes = routes or []
-        self.known = KnownTokens()
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        for entry in self.refusals.due():
-            await self._write("bridge.refused", entry)
+        for summary in (self.refusals, self.served):
+            for entry in summary.due():
+                await self._write(summary.event, entry)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1")
                    for k, v in scope["headers"]}
         # 1. The Host, before anything is looked up or counted per caller.
         if not host_allowed(headers.get("host"), self.port):
             await self._refuse(send, HOST_REFUSED)
             return
-        # 2. The rate: a known token's client, else the Origin (or "program") and the
-        #    bucket every caller without a known token shares.
-        origin, method = headers.get("origin", ""), scope["method"]
+        # 2. The rate: a live token (its keyed index, in memory) draws on its client's
+        #    bucket; anybody else on a shared one (see limits.bucket_keys).
+        origin, method, path = headers.get("origin", ""), scope["method"], scope["path"]
         token = _bearer(headers.get("authorization", ""))
-        digest = KnownTokens.digest(token) if token else ""
-        known = self.known.get(digest) if token else None
-        keys = [f"client:{known}"] if known else [
-            f"origin:{origin[:255]}" if origin else "program", ANONYMOUS]
+        live = self.pairings.live_client(token) if token else None
+        keys = bucket_keys(live_client=live, token=bool(token), method=method, path=path,
+                           origin=origin, live_origins=self.pairings.live_origins)
         wait = self.buckets.take(*keys)
         if wait:
             retry = [(b"retry-after", str(max(1, math.ceil(wait))).encode())]
             await self._refuse(send, THROTTLED, extra=retry)
             return
-        # 3. The token: one lookup.
-        client = await anyio.to_thread.run_sync(self.pairings.lookup, token) if token else None
-        if token:
-            self.known.learn(digest, client.client_id if client else None)
+        # 3. The token: one lookup, only for a token known live (a failing one is known
+        #    to fail without reading the file).
+        client = await anyio.to_thread.run_sync(self.pairings.lookup, token) if live else None
         state = scope.setdefault("state", {})
         state["bridge_client"], state["bridge_token"] = client, bool(token)
-        call = {"method": method[:8], "route": self._route(scope), "status": 0,
-                "origin": origin[:255], "client_id": client.client_id if client else None,
+        route = self._route(scope)
+        call = {"method": method[:8], "route": route, "status": 0,
+                "origin": loggable_origin(origin),
+                "client_id": client.client_id if client else None,
                 "system": client.system if client else None}
         # 4. The body: its declared size, then the bytes actually received.
         length = headers.get("content-length", "0")
         if not length.isdigit() or int(length) > MAX_BODY:
             await self._answer_refused(send, call, state, TOO_LARGE)
             return
-        allowed = bool(origin) and (is_public(scope["path"]) or origin in
+        allowed = bool(origin) and (is_public(path) or origin in
                                     await anyio.to_thread.run_sync(self.pairings.allowed_origins))
         # 5. The Origin, and CORS for the allowed ones.
         if method == "OPTIONS":
@@ -252,7 +146,7 @@ class Gate:
                 await self._answer_refused(send, call, state, ORIGIN_REFUSED)
                 return
             pna = headers.get("access-control-request-private-network", "") == "true"
-            await self._log(call, 204, state)
+            await self._served(call, 204, state)
             await send({"type": "http.response.start", "status": 204,
                         "headers": cors_headers(origin, preflight=True, private_network=pna)})
             await send({"type": "http.response.body", "body": b""})
@@ -275,7 +169,7 @@ class Gate:
                     code = state.get("bridge_code") or f"http_{status}"
                     await self._count(str(code)[:40], status)
                 else:
-                    await self._log(call, status, state)
+                    await self._served(call, status, state)
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
@@ -309,7 +203,17 @@ class Gate:
     async def _count(self, kind: str, status: int) -> None:
         entry = self.refusals.refused(kind, status)
         if entry is not None:
-            await self._write("bridge.refused", entry)
+            await self._write(self.refusals.event, entry)
+
+    async def _served(self, call: dict, status: int, state: dict) -> None:
+        """An answered call: a paired client's, or one with an effect (a pairing asked
+        for, a token collected), is an entry of its own; anybody else's is counted."""
+        if state.get("bridge_client") is not None or state.get("bridge_effect"):
+            await self._log(call, status, state)
+            return
+        entry = self.served.counted(f"{call['method']} {call['route']}", status)
+        if entry is not None:
+            await self._write(self.served.event, entry)
 
     async def _log(self, call: dict, status: int, state: dict) -> None:
         details = {**call, "status": status}

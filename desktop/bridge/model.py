@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from desktop.counter.check_service import case_text
+from desktop.counter.check_service import CaseNumberError, case_text
 
 # Printable text: control characters (C0, DEL) are refused at the door.
 _PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
@@ -28,6 +28,18 @@ def _case_no(value: str) -> str:
     # The check's own rule (no control, separator or invisible format character such as
     # U+202E; at most 64): refused here with 422, not as a failed check later.
     return case_text(value)
+
+
+def _system(value: str) -> str:
+    # The check's rule for the system's name (stored stripped), as for the case number.
+    return case_text(value, "业务系统名称", "system name")
+
+
+def _system_named(value: str) -> str:
+    text = _system(value)
+    if not text:
+        raise CaseNumberError("业务系统名称不能为空", "the system name is empty")
+    return text
 
 
 def _text(max_length: int, min_length: int = 0):
@@ -54,14 +66,17 @@ class CheckIn(_In):
     case_no: Annotated[_text(64), AfterValidator(_case_no)] = Field(
         "", description="the calling system's case number (no control or invisible format "
         "characters)")
-    system: _text(64) = Field("", description="the calling system: empty, or the system the "
-                                              "client was paired as (else 422 system_mismatch)")
+    system: Annotated[_text(64), AfterValidator(_system)] = Field(
+        "", description="the calling system: empty, or the system the client was paired as "
+        "(else 422 system_mismatch)")
 
 
 class PairingIn(_In):
     """``POST /v1/pairings``: the name of the system asking to be paired."""
 
-    system: _text(64, 1) = Field(description="shown to the clerk and the supervisor")
+    system: Annotated[_text(64, 1), AfterValidator(_system_named)] = Field(
+        description="shown to the clerk and the supervisor (no control or invisible format "
+        "characters; kept without surrounding blanks)")
 
 
 class PairingRequested(_Out):

@@ -11,7 +11,16 @@ in memory (the window's process) and expire after ``PENDING_S``.
 Nobody may ask unless the window allows it: the clerk opens pairing for a while
 (``open_for``, entry ``bridge.pairing_opened``); while it is closed a request is refused
 (``pairing_closed``) and the window is not asked. While open, one request per origin (a
-program counts as the origin "") and ``MAX_PENDING`` in all may wait.
+program counts as the origin "") and ``MAX_PENDING`` in all may wait, and each origin may
+ask ``MAX_PER_HOUR`` times an hour (counts start again when the clerk opens pairing). An
+approval closes pairing: one pairing per allowing. A sign-out closes it too (``close``).
+
+Live clients are also known in memory by their token's keyed index (loaded at start,
+kept on approval and revocation), so the gate knows whose bucket a call draws on without
+reading the file, and a token that fails costs no lookup. A revocation is for good: the
+client ids of the log's ``bridge.revoked`` entries (the hash-chained log, where deleting
+an entry breaks the chain) are refused whatever their row in ``bridge_clients`` says, so
+restoring a revoked client's old row (its MAC was valid once) brings it back for nobody.
 """
 
 from __future__ import annotations
@@ -21,7 +30,7 @@ import logging
 import secrets
 import threading
 import time
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -33,7 +42,7 @@ from desktop.staff.accounts import Staff
 from local_cache import store
 from local_cache.db import UnitOfWork
 from local_cache.protect import Protector
-from local_cache.tables import bridge_clients
+from local_cache.tables import audit, bridge_clients
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +107,14 @@ class Pairings:
         self._clock = clock
         self._lock = threading.Lock()
         self._pairings: dict[str, Pending] = {}
-        self._asked: deque[float] = deque()
+        self._asked: defaultdict[str, deque[float]] = defaultdict(deque)  # origin -> times
         self._open_until = 0.0
+        # Memory (under _lock): live clients by token index, and revoked client ids with
+        # the last log entry read for them.
+        self._live_index: dict[str, Client] = {}
+        self._revoked: set[str] = set()
+        self._revoked_seq = 0
+        self._load()
 
     # ------------------------------------------------------------------ the window allows it
 
@@ -115,6 +130,7 @@ class Pairings:
                           {"seconds": seconds, "until": until})
                 uow.commit()
             self._open_until = until
+            self._asked.clear()  # the clerk allows it anew: the hour's counts start again
         return until
 
     def open_until(self) -> float:
@@ -123,7 +139,8 @@ class Pairings:
             return self._open_until if self._clock() < self._open_until else 0.0
 
     def close(self) -> None:
-        """Stop accepting pairing requests now (those already waiting stay until answered)."""
+        """Stop accepting pairing requests now (those already waiting stay until answered):
+        after an approval, and when the clerk signs out."""
         with self._lock:
             self._open_until = 0.0
 
@@ -133,7 +150,7 @@ class Pairings:
         """A new pending pairing with its code. ``PairingError``: status 403
         ``pairing_closed`` unless the window opened pairing (``open_for``); status 429
         ``too_many_pairings`` when this origin already waits, ``MAX_PENDING`` wait in all,
-        or ``MAX_PER_HOUR`` were asked in the last hour."""
+        or this origin asked ``MAX_PER_HOUR`` times in the last hour."""
         now = self._clock()
         with self._lock:
             if now >= self._open_until:
@@ -142,17 +159,21 @@ class Pairings:
                     "the desk does not accept pairing now: ask the clerk to allow pairing in "
                     "the window", "pairing_closed", 403)
             self._expire(now)
-            while self._asked and self._asked[0] <= now - 3600:
-                self._asked.popleft()
+            for key in list(self._asked):
+                times = self._asked[key]
+                while times and times[0] <= now - 3600:
+                    times.popleft()
+                if not times:
+                    del self._asked[key]
             waiting = [p for p in self._pairings.values() if p.state == "pending"]
             if any(p.origin == origin for p in waiting):
                 raise PairingError("该来源已有一个配对请求在等待批准，请先在窗口中处理",
                                    "a pairing request from this origin is already waiting for "
                                    "approval in the window", "too_many_pairings", 429)
-            if len(waiting) >= MAX_PENDING or len(self._asked) >= MAX_PER_HOUR:
+            if len(waiting) >= MAX_PENDING or len(self._asked.get(origin, ())) >= MAX_PER_HOUR:
                 raise PairingError("配对请求过多，请稍后再试", "too many pairing requests; "
                                    "try again later", "too_many_pairings", 429)
-            self._asked.append(now)
+            self._asked[origin].append(now)
             pending = Pending(secrets.token_urlsafe(12), f"{secrets.randbelow(10**6):06d}",
                               origin, system, now)
             self._pairings[pending.pairing_id] = pending
@@ -170,7 +191,8 @@ class Pairings:
 
     def approve(self, pairing_id: str, clerk: Staff, supervisor: Staff) -> Client:
         """Four eyes: ``supervisor`` must be a supervisor and not ``clerk``. Stores the
-        client (entry ``bridge.paired``); the token waits for the caller to collect it."""
+        client (entry ``bridge.paired``); the token waits for the caller to collect it.
+        Pairing closes: the next one needs the clerk to allow it again."""
         if not supervisor.is_supervisor:
             raise PairingError("批准人必须是科室负责人", "the approver must be a supervisor",
                                "not_supervisor")
@@ -192,7 +214,10 @@ class Pairings:
                            "system": pending.system, "approved_by": supervisor.staff_id})
                 uow.commit()
             pending.state, pending.token, pending.answered_at = "approved", token, self._clock()
-        return _client(row)
+            client = _client(row)
+            self._live_index[row["token_index"]] = client
+            self._open_until = 0.0  # one pairing per allowing
+        return client
 
     def refuse(self, pairing_id: str, by: Staff) -> None:
         """Refuse a pending pairing (entry ``bridge.pairing_refused``)."""
@@ -220,14 +245,41 @@ class Pairings:
 
     # ------------------------------------------------------------------ paired clients
 
-    def lookup(self, token: str) -> Client | None:
-        """The live client this token was given to, whatever origin sends it."""
+    def live_client(self, token: str) -> str | None:
+        """The client id of ``token`` when it is known live in memory (no file read: the
+        gate's rate key). ``lookup`` still decides."""
         if not token:
             return None
+        index = self._protector.index(token)
+        with self._lock:
+            client = self._live_index.get(index)
+        return client.client_id if client is not None else None
+
+    def live_origins(self) -> set[str]:
+        """The origins of the clients known live in memory (programs excluded)."""
+        with self._lock:
+            return {c.origin for c in self._live_index.values() if c.origin}
+
+    def lookup(self, token: str) -> Client | None:
+        """The live client this token was given to, whatever origin sends it. Only a token
+        known live in memory is looked up in the file; its row must pass its MAC, not be
+        revoked, and its client must have no ``bridge.revoked`` entry in the log (one
+        written by another process, e.g. ``creditdesk bridge revoke``, is read here)."""
+        if not token:
+            return None
+        index = self._protector.index(token)
+        with self._lock:
+            if index not in self._live_index:
+                return None
         with self._engine.connect() as conn:
             row = conn.execute(select(bridge_clients).where(
-                bridge_clients.c.token_index == self._protector.index(token))).mappings().first()
-        return self._live(row)
+                bridge_clients.c.token_index == index)).mappings().first()
+            self._read_revoked(conn)
+        client = self._live(row)
+        if client is None:
+            with self._lock:
+                self._live_index.pop(index, None)
+        return client
 
     def authenticate(self, token: str, origin: str) -> Client | None:
         """The client, when ``token`` is live and sent from its own origin ("" = none)."""
@@ -239,6 +291,7 @@ class Pairings:
         with self._engine.connect() as conn:
             rows = conn.execute(select(bridge_clients).order_by(
                 bridge_clients.c.created_at)).mappings().all()
+            self._read_revoked(conn)
         return [c for c in map(self._live, rows) if c is not None]
 
     def allowed_origins(self) -> set[str]:
@@ -246,7 +299,7 @@ class Pairings:
         return {c.origin for c in self.clients() if c.origin}
 
     def revoke(self, client_id: str, by: Staff) -> None:
-        """Withdraw a client's token at once (entry ``bridge.revoked``)."""
+        """Withdraw a client's token at once and for good (entry ``bridge.revoked``)."""
         with UnitOfWork(self._engine) as uow:
             row = uow.conn.execute(select(bridge_clients).where(
                 bridge_clients.c.client_id == client_id)).mappings().first()
@@ -262,8 +315,41 @@ class Pairings:
             self._log(uow.conn, by.staff_id, "bridge.revoked",
                       {"client_id": client_id, "origin": row["origin"], "system": row["system"]})
             uow.commit()
+        with self._lock:
+            self._revoked.add(client_id)
+            self._live_index = {k: c for k, c in self._live_index.items()
+                                if c.client_id != client_id}
 
     # ------------------------------------------------------------------ inside
+
+    def _load(self) -> None:
+        """Revoked client ids from the log, then the live clients by token index."""
+        with self._engine.connect() as conn:
+            self._read_revoked(conn)
+            rows = conn.execute(select(bridge_clients)).mappings().all()
+        live = {row["token_index"]: c for row in rows if (c := self._live(row)) is not None}
+        with self._lock:
+            self._live_index = live
+
+    def _read_revoked(self, conn) -> None:
+        """Add the client ids of ``bridge.revoked`` entries not read yet."""
+        with self._lock:
+            since = self._revoked_seq
+        rows = conn.execute(select(audit.c.seq, audit.c.details)
+                            .where(audit.c.event == "bridge.revoked")
+                            .where(audit.c.seq > since).order_by(audit.c.seq)).all()
+        found = set()
+        for seq, details in rows:
+            since = max(since, seq)
+            try:
+                client_id = json.loads(details or "{}").get("client_id")
+            except (ValueError, AttributeError):
+                client_id = None
+            if isinstance(client_id, str):
+                found.add(client_id)
+        with self._lock:
+            self._revoked |= found
+            self._revoked_seq = max(self._revoked_seq, since)
 
     def _live(self, row) -> Client | None:
         if row is None:
@@ -272,7 +358,12 @@ class Pairings:
         if not secrets.compare_digest(expected, row["mac"]):
             log.warning("bridge_clients row %s fails its MAC: ignored", row["client_id"][:32])
             return None
-        return None if row["revoked_at"] is not None else _client(row)
+        with self._lock:
+            revoked = row["client_id"] in self._revoked
+        if revoked and row["revoked_at"] is None:
+            log.warning("bridge_clients row %s was revoked (log) but its row says live: "
+                        "refused", row["client_id"][:32])
+        return None if revoked or row["revoked_at"] is not None else _client(row)
 
     def _waiting(self, pairing_id: str) -> Pending:
         self._expire(self._clock())

@@ -1,8 +1,9 @@
 """The bridge's routes: pairing, checks and their event streams, health, the browser client.
 
 Every refusal is ``{"error": {"code", "zh", "en"}}`` and names no subject. What a route
-learns of a call (handle, case number, masked subject, item, system) goes into
-``request.state`` for the gate's log entry.
+learns of a call (handle, case number, masked subject, item, system, and the effect of a
+call without a token: a pairing asked for, a token collected) goes into ``request.state``
+for the gate's log entry.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response, StreamingResponse
 
 from desktop import __version__
+from desktop.bridge.limits import is_origin
 from desktop.bridge.model import (
     CheckIn,
     CheckState,
@@ -145,10 +147,15 @@ def router(checks, pairings, desk, *, answer_wait: float, ping_s: float, linger_
         if origin == "null":  # a sandboxed frame or a local file: no origin to pair
             raise BridgeError(403, "origin_opaque", "该网页没有可识别的来源（null），无法配对",
                               "a page with an opaque origin (null) cannot be paired")
+        if origin and not is_origin(origin):  # only an origin is kept, shown and logged
+            raise BridgeError(403, "origin_invalid", "请求来源（Origin）格式不正确，无法配对",
+                              "the Origin header is not an origin (scheme://host[:port]); "
+                              "it cannot be paired")
         try:
             pending = pairings.request(origin, body.system)
         except PairingError as exc:
             raise BridgeError(exc.status, exc.code, exc.zh, exc.en) from None
+        request.state.bridge_effect = "pairing_created"
         return PairingRequested(pairing_id=pending.pairing_id, code=pending.code)
 
     @api.get("/v1/pairings/{pairing_id}", tags=["pairing"], response_model=PairingOut,
@@ -156,9 +163,12 @@ def router(checks, pairings, desk, *, answer_wait: float, ping_s: float, linger_
     def pairing(pairing_id: str, request: Request) -> PairingOut:
         """The pairing's state; the token appears exactly once, to the origin that asked."""
         try:
-            return pairings.collect(pairing_id, request.headers.get("origin", ""))
+            answer = pairings.collect(pairing_id, request.headers.get("origin", ""))
         except PairingError as exc:
             raise BridgeError(exc.status, exc.code, exc.zh, exc.en) from None
+        if answer.token is not None:
+            request.state.bridge_effect = "token_collected"
+        return answer
 
     @api.post("/v1/checks", tags=["checks"], status_code=202, response_model=CheckState,
               responses=ERRORS)

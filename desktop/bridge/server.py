@@ -1,13 +1,17 @@
 """The bridge's FastAPI app and the uvicorn server that runs it in a daemon thread.
 
 ``build_app`` wires the routes (``desktop.bridge.routes``) behind the gate
-(``desktop.bridge.guard``); ``BridgeServer`` binds 127.0.0.1:port itself, so a port
-already taken is known at ``start()`` (``BridgeUnavailable``, in both languages), and
-returns once requests are accepted. The window implements ``DeskPort``.
+(``desktop.bridge.guard``); ``BridgeServer`` binds its listening sockets itself and hands
+them to uvicorn: 127.0.0.1:port and, where the computer has IPv6, [::1]:port (IPv6 only),
+so no other program can take the IPv6 loopback port while the bridge runs and catch a
+page whose ``localhost`` resolves to ::1. Either address taken is known at ``start()``
+(``BridgeUnavailable``, in both languages); no IPv6 at all means IPv4 only (logged).
+``start()`` returns once requests are accepted. The window implements ``DeskPort``.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import socket
@@ -25,14 +29,15 @@ from starlette.exceptions import HTTPException
 
 from desktop import __version__
 from desktop.bridge import routes
-from desktop.bridge.guard import Gate, RefusalSummary, TokenBuckets
+from desktop.bridge.guard import Gate, Summary, TokenBuckets
 from desktop.bridge.registry import BridgeChecks
 from desktop.counter.check_service import CaseNumberError
 from desktop.counter.state_machine import Request as CounterRequest
 
 log = logging.getLogger(__name__)
 
-HOST = "127.0.0.1"
+HOST, HOST6 = "127.0.0.1", "::1"
+NO_IPV6 = {errno.EAFNOSUPPORT, errno.EADDRNOTAVAIL, errno.EPROTONOSUPPORT}
 ANSWER_WAIT_S = 5.0  # how long POST /v1/checks waits for the window to take the check
 PING_S = 15.0
 LIMIT_CONCURRENCY = 64  # connections and tasks at once; uvicorn answers 503 past it
@@ -92,7 +97,9 @@ def build_app(checks: BridgeChecks, pairings, desk: DeskPort,
         for e in exc.errors():
             refused = (e.get("ctx") or {}).get("error")
             if isinstance(refused, CaseNumberError):  # the check's own words for it
-                return _error(422, "invalid_case_no", refused.zh, refused.en, request)
+                field = e.get("loc", ())[-1:] == ("system",)
+                return _error(422, "invalid_system" if field else "invalid_case_no",
+                              refused.zh, refused.en, request)
         fields = sorted({".".join(str(p) for p in e.get("loc", ())[1:]) for e in exc.errors()})
         return _error(422, "invalid_body", "请求内容不符合要求：" + "、".join(fields),
                       "the request body is not valid: " + ", ".join(fields), request)
@@ -107,16 +114,16 @@ def build_app(checks: BridgeChecks, pairings, desk: DeskPort,
         return _error(exc.status_code, "http_error", "请求无法处理", "the request cannot "
                       "be handled", request)
 
-    refusals = RefusalSummary(audit)
-    app.state.refusals = refusals
+    refusals, served = Summary(audit, "bridge.refused"), Summary(audit, "bridge.served")
+    app.state.summaries = (refusals, served)
     app.add_middleware(Gate, port=port, pairings=pairings, audit=audit, buckets=buckets,
-                       refusals=refusals,
+                       refusals=refusals, served=served,
                        routes=[*api.routes, *(r for r in app.router.routes if hasattr(r, "path"))])
     return app
 
 
 class BridgeServer:
-    """``app`` on 127.0.0.1:``port`` in a daemon thread."""
+    """``app`` on 127.0.0.1:``port`` (and [::1]:``port``) in a daemon thread."""
 
     def __init__(self, app: FastAPI, port: int) -> None:
         self.app, self.port = app, port
@@ -128,27 +135,51 @@ class BridgeServer:
         """``http://127.0.0.1:PORT``."""
         return f"http://{HOST}:{self.port}"
 
-    def _bind(self) -> socket.socket:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    def _unavailable(self, exc: OSError) -> BridgeUnavailable:
+        return BridgeUnavailable(
+            f"本机桥接无法启动：端口 {self.port} 已被其他程序占用（可在设置中修改 bridge_port）",
+            f"the local bridge cannot start: port {self.port} is in use by another program "
+            f"(change bridge_port in the settings) [{exc.strerror}]")
+
+    def _listen(self, family: int, host: str) -> socket.socket:
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         try:
+            if family == socket.AF_INET6:  # [::1] only: IPv4 is the other socket's
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
             if sys.platform == "win32":  # another program must not share or steal the port
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
             else:  # restart at once after a close; a port someone listens on stays refused
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind((HOST, self.port))
+            sock.bind((host, self.port))
             sock.listen(64)
-        except OSError as exc:
+        except OSError:
             sock.close()
-            raise BridgeUnavailable(
-                f"本机桥接无法启动：端口 {self.port} 已被其他程序占用（可在设置中修改 "
-                "bridge_port）",
-                f"the local bridge cannot start: port {self.port} is in use by another "
-                f"program (change bridge_port in the settings) [{exc.strerror}]") from None
+            raise
         return sock
+
+    def _bind(self) -> list[socket.socket]:
+        """The listening sockets: IPv4 loopback, and IPv6 loopback where there is IPv6."""
+        try:
+            sockets = [self._listen(socket.AF_INET, HOST)]
+        except OSError as exc:
+            raise self._unavailable(exc) from None
+        if not socket.has_ipv6:
+            log.warning("bridge: no IPv6 in this Python; listening on %s:%d only", HOST, self.port)
+            return sockets
+        try:
+            sockets.append(self._listen(socket.AF_INET6, HOST6))
+        except OSError as exc:
+            if exc.errno in NO_IPV6:
+                log.warning("bridge: no IPv6 loopback (%s); listening on %s:%d only",
+                         exc.strerror, HOST, self.port)
+                return sockets
+            sockets[0].close()
+            raise self._unavailable(exc) from None
+        return sockets
 
     def start(self, timeout: float = 10.0) -> BridgeServer:
         """Listen and serve; returns once requests are accepted."""
-        sock = self._bind()
+        sockets = self._bind()
         # log_config=None: uvicorn's records go to the desk's own log (and its masking
         # filter) instead of reconfiguring the process's logging.
         config = uvicorn.Config(self.app, log_config=None, log_level="warning",
@@ -156,29 +187,29 @@ class BridgeServer:
                                 limit_concurrency=LIMIT_CONCURRENCY)
         server = uvicorn.Server(config)
         self._server = server
-        self._thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
+        self._thread = threading.Thread(target=server.run, kwargs={"sockets": sockets},
                                         name="creditdesk-bridge", daemon=True)
         self._thread.start()
         deadline = time.monotonic() + timeout
         while not server.started:  # polls the server's own flag; no fixed wait
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 server.should_exit = True
-                sock.close()
+                for sock in sockets:
+                    sock.close()
                 raise BridgeUnavailable("本机桥接未能启动", "the local bridge did not start")
             time.sleep(0.01)
         return self
 
     def stop(self) -> None:
-        """End open event streams, stop serving, log the refusals not yet logged."""
+        """End open event streams, stop serving, log the summaries not yet logged."""
         for loop, queue in list(getattr(self.app.state, "streams", ())):
             routes._soon(loop, queue.put_nowait, None)
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=10)
-        refusals = getattr(self.app.state, "refusals", None)
-        if refusals is not None:
-            refusals.flush()
+        for summary in getattr(self.app.state, "summaries", ()):
+            summary.flush()
 
 
 class _NoDesk:

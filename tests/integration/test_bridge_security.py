@@ -260,30 +260,33 @@ def test_another_clients_handle_is_404_like_an_unknown_one(rig):
 def test_the_rate_limit_answers_429_and_the_refusals_are_summarised(rig, clock):
     _, token = rig.pair(ORIGIN_A)
     client = rig.http(ORIGIN_A, token)
-    assert client.get("/v1/health").status_code == 200  # its token is known from now on
     clock.now += 10  # every bucket full again
-    page = rig.http("")
-    answers = [page.get("/v1/health") for _ in range(41)]  # time stands still: the burst
-    assert [a.status_code for a in answers] == [200] * 40 + [429]
+    stranger = rig.http("")
+    answers = [stranger.post("/v1/checks", json=CHECK) for _ in range(41)]  # time stands still
+    assert [a.status_code for a in answers] == [401] * 40 + [429]
     assert answers[-1].headers["retry-after"] == "1"
     _says_nothing(answers[-1])
-    assert page.get("/v1/health").status_code == 429
-    # A new Origin without a token shares the bucket of every caller without one.
-    assert rig.http("http://new.example").get("/v1/health").status_code == 429
+    # A new Origin, a token that fails, a pairing request: all share the strangers' bucket.
+    assert rig.http("http://new.example").post("/v1/checks", json=CHECK).status_code == 429
+    assert rig.http("", "not-a-token").get("/v1/health").status_code == 429
     assert rig.http(ORIGIN_B).post("/v1/pairings", json={"system": "x"}).status_code == 429
-    # The paired client has a bucket of its own.
+    # The paired client has a bucket of its own; the browser client and health theirs.
     assert client.get("/v1/health").status_code == 200
+    assert client.post("/v1/checks", json=CHECK).status_code == 202
+    assert stranger.get("/v1/health").status_code == 200
+    assert stranger.get("/creditdesk-bridge.js").status_code == 200
     clock.now += 0.5  # 20 a second: ten more
-    assert [page.get("/v1/health").status_code for _ in range(11)] == [200] * 10 + [429]
-    calls = [e["details"]["status"] for e in rig.audit_rows()]
-    assert calls == [202, 200, 200] + [200] * 40 + [200] + [200] * 10  # no 429 one by one
+    assert [stranger.post("/v1/checks", json=CHECK).status_code for _ in range(11)] == [
+        401] * 10 + [429]
+    # One entry each for the paired client's calls (and the pairing's two), none per refusal.
+    assert [e["details"]["status"] for e in rig.audit_rows()] == [202, 200, 200, 202]
     refused = rig.audit_rows("bridge.refused")
     assert [(e["details"]["kind"], e["details"]["count"]) for e in refused] == [
-        ("rate_limited", 1)]  # the first at once; the next ones are counted
+        ("token_missing", 1), ("rate_limited", 1)]  # the first at once; the next counted
     rig.server.stop()
     refused = rig.audit_rows("bridge.refused")
-    assert [(e["details"]["kind"], e["details"]["count"]) for e in refused] == [
-        ("rate_limited", 1), ("rate_limited", 4)]
+    assert sorted((e["details"]["kind"], e["details"]["count"]) for e in refused) == [
+        ("rate_limited", 1), ("rate_limited", 4), ("token_missing", 1), ("token_missing", 49)]
 
 
 def test_a_port_already_taken_gives_a_bilingual_bridge_unavailable(rig):
@@ -315,16 +318,20 @@ def test_an_opaque_origin_cannot_pair_and_a_large_body_is_refused(rig):
 def test_a_foreign_host_is_refused_before_the_rate_and_any_token_lookup(rig, monkeypatch):
     _, token = rig.pair(ORIGIN_A)
     handle = _started(rig, token)
-    looked_up, origins_read = [], []
+    looked_up, origins_read, indexed = [], [], []
     lookup, allowed = rig.pairings.lookup, rig.pairings.allowed_origins
+    live_client = rig.pairings.live_client
     monkeypatch.setattr(rig.pairings, "lookup", lambda t: looked_up.append(t) or lookup(t))
+    monkeypatch.setattr(rig.pairings, "live_client",
+                        lambda t: indexed.append(t) or live_client(t))
     monkeypatch.setattr(rig.pairings, "allowed_origins",
                         lambda: origins_read.append(1) or allowed())
     foreign = rig.http(ORIGIN_A, token, Host=f"rebound.example:{rig.port}")
     answers = [foreign.get(f"/v1/checks/{handle}") for _ in range(60)]
     assert {(a.status_code, a.json()["error"]["code"]) for a in answers} == {
         (403, "host_not_allowed")}
-    assert looked_up == [] and origins_read == []  # the token was never looked up
+    # The token was never looked up, not even in memory.
+    assert looked_up == [] and origins_read == [] and indexed == []
     # 60 calls, more than the client's burst of 40: none of them was counted against it.
     assert rig.http(ORIGIN_A, token).get(f"/v1/checks/{handle}").status_code == 200
     assert looked_up == [token]
@@ -346,17 +353,25 @@ def test_a_resident_number_in_a_path_or_origin_never_lands_in_the_log(rig):
         rig.http().get(f"/{PERSON}"),  # an unpaired program
         rig.http(ORIGIN_A, token, Host=f"{PERSON}.example:{rig.port}").get("/v1/health"),
         rig.http(long_origin, token).get("/v1/checks/x"),  # the token from another origin
+        # An Origin that carries the number: the paired token from it, and asking to pair.
+        rig.http(f"{ORIGIN_A}/{PERSON}", token).get("/v1/checks/x"),
+        rig.http(f"http://{PERSON}", token).get("/v1/health"),
+        rig.http(f"{ORIGIN_A}/{PERSON}").post("/v1/pairings", json={"system": "s"}),
+        rig.http(PERSON).get("/v1/health"),
     ]
-    assert [a.status_code for a in answers] == [404, 404, 404, 405, 404, 403, 403]
+    assert [a.status_code for a in answers] == [404, 404, 404, 405, 404, 403, 403, 403, 200,
+                                                403, 200]
+    assert answers[-2].json()["error"]["code"] == "origin_invalid"
     for answer in answers:
         assert PERSON not in answer.text
     entries = rig.audit_rows()[2:]  # after the pairing's two calls
     assert [(e["details"]["route"], e["details"]["status"]) for e in entries] == [
         ("<unmatched>", 404), ("/v1/checks/{handle}", 404),
         ("/v1/checks/{handle}/events", 404), ("/v1/checks/{handle}", 405),
-        ("/v1/checks/{handle}", 403)]
+        ("/v1/checks/{handle}", 403), ("/v1/checks/{handle}", 403), ("/v1/health", 200)]
     assert all("handle" not in e["details"] for e in entries)
-    assert entries[-1]["details"]["origin"] == long_origin[:255]
+    # An Origin that is not an origin (too long, a path, a number for a host) is "<invalid>".
+    assert [e["details"]["origin"] for e in entries[-3:]] == ["<invalid>"] * 3
     rig.close_http()
     rig.server.stop()
     # As an outsider reads the file: the number is nowhere in the log table.

@@ -1,11 +1,12 @@
-"""The bridge's gate, its parts without a server: Host names, token buckets, the
-refusal summary, CORS headers, the stream slots."""
+"""The bridge's gate, its parts without a server: Host names, token buckets and which
+ones a call draws on, the summaries, the origins the log may hold, CORS headers, the
+stream slots."""
 
 from __future__ import annotations
 
 import pytest
 
-from desktop.bridge import guard, routes
+from desktop.bridge import guard, limits, routes
 
 
 class Clock:
@@ -38,10 +39,10 @@ def test_a_bucket_of_40_refills_at_20_a_second_per_caller():
 
 
 def test_a_call_without_a_known_token_takes_from_its_bucket_and_the_shared_one():
-    buckets = guard.TokenBuckets(clock=Clock())
+    buckets = limits.TokenBuckets(clock=Clock())
     # 40 callers with 40 Origins empty the shared bucket: a 41st Origin gets nothing.
-    assert all(buckets.take(f"origin:{i}", guard.ANONYMOUS) == 0.0 for i in range(40))
-    assert buckets.take("origin:new", guard.ANONYMOUS) > 0
+    assert all(buckets.take(f"origin:{i}", limits.ANONYMOUS) == 0.0 for i in range(40))
+    assert buckets.take("origin:new", limits.ANONYMOUS) > 0
     assert buckets.take("client:c1") == 0.0  # a known client's own bucket is untouched
     # A refused call takes nothing from its own bucket and keeps no bucket for it.
     assert "origin:new" not in buckets._buckets
@@ -49,7 +50,8 @@ def test_a_call_without_a_known_token_takes_from_its_bucket_and_the_shared_one()
 
 def test_refusals_are_one_entry_per_kind_and_minute():
     clock, logged = Clock(), []
-    summary = guard.RefusalSummary(lambda e, d: logged.append((e, d)), clock=clock)
+    summary = limits.Summary(lambda e, d: logged.append((e, d)), "bridge.refused",
+                             clock=clock)
     first = summary.refused("rate_limited", 429)  # the first of a kind is logged at once
     assert (first["kind"], first["status"], first["count"]) == ("rate_limited", 429, 1)
     assert summary.refused("host_not_allowed", 403)["count"] == 1  # another kind
@@ -89,17 +91,54 @@ def test_a_client_may_hold_four_streams_and_all_clients_thirty_two():
     assert in_all.value.code == "too_many_streams"
 
 
-def test_known_tokens_are_forgotten_when_refused_and_kept_few():
-    known = guard.KnownTokens(size=2)
-    a, b, c = (known.digest(t) for t in ("ta", "tb", "tc"))
-    known.learn(a, "c1")
-    known.learn(b, "c2")
-    assert known.get(a) == "c1"
-    known.learn(a, None)  # its lookup found nobody now (revoked)
-    assert known.get(a) is None
-    known.learn(a, "c1")
-    known.learn(c, "c3")  # the oldest goes
-    assert (known.get(b), known.get(a), known.get(c)) == (None, "c1", "c3")
+def _keys(live_client=None, token=False, method="GET", path="/v1/checks", origin="",
+          live=("http://a.example",)):
+    asked = []
+
+    def live_origins():
+        asked.append(1)
+        return set(live)
+
+    keys = limits.bucket_keys(live_client=live_client, token=token, method=method, path=path,
+                              origin=origin, live_origins=live_origins)
+    return keys, bool(asked)
+
+
+def test_which_buckets_a_call_draws_on():
+    # A live token: its client's own bucket, whatever it calls and from wherever.
+    assert _keys("c1", True, path="/v1/health")[0] == ["client:c1"]
+    assert _keys("c1", True, origin="http://b.example")[0] == ["client:c1"]
+    # The browser client and health without a token: their own bucket.
+    assert _keys(path="/creditdesk-bridge.js")[0] == [limits.STATIC]
+    assert _keys(path="/v1/health", origin="http://z.example")[0] == [limits.STATIC]
+    # A token that fails is a stranger: the shared bucket, even for health.
+    assert _keys(token=True, path="/v1/health") == (["program", limits.ANONYMOUS], False)
+    # A preflight from a live client's origin: that origin's; any other one: shared.
+    assert _keys(method="OPTIONS", origin="http://a.example") == (
+        ["preflight:http://a.example"], True)
+    assert _keys(method="OPTIONS", origin="http://evil.example")[0] == [
+        "origin:http://evil.example", limits.ANONYMOUS]
+    # Everything else without a live token: its Origin's (or "program") and the shared one.
+    assert _keys(method="POST", path="/v1/pairings", origin="http://new.example") == (
+        ["origin:http://new.example", limits.ANONYMOUS], False)
+    assert _keys(method="POST")[0] == ["program", limits.ANONYMOUS]
+
+
+def test_only_an_origin_is_logged_as_one():
+    person = "330602199001011231"
+    for origin in ("http://zwfw.example.gov.cn", "https://a.example:8443", "http://127.0.0.1:8080",
+                   "http://localhost:3000", "http://[::1]:8080", "HTTP://A.Example",
+                   "app://x"):
+        assert limits.is_origin(origin), origin
+        assert limits.loggable_origin(origin) == origin
+    for origin in (person, f"http://{person}", f"http://zwfw.example.gov.cn/{person}",
+                   f"http://a.example?{person}", f"http://{person}@a.example",
+                   f"http://a.example {person}", "http://a.example:99999", "http://300.1.1.1",
+                   "null", "http://", "http://a.example/", "http://" + "x" * 300 + ".example",
+                   "http://a..example\n", "http://例子.cn"):
+        assert not limits.is_origin(origin), origin
+        assert limits.loggable_origin(origin) == "<invalid>"
+    assert limits.loggable_origin("") == ""  # a program sends none
 
 
 def test_cors_headers_and_private_network_access():
