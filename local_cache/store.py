@@ -191,16 +191,20 @@ def queue_anchor(conn: Connection, protector: Protector, counter: str, seq: int,
                kind="anchor")
 
 
+KEPT_WHOLE = ("retention.purge", "bridge.revoked")  # entries retention never empties
+
+
 def purge_personal(conn: Connection, before: float) -> int:
     """Retention: drop personal fields and salts of entries older than ``before``.
 
     The commitments stay, so the chain still verifies; what the fields were is gone.
     The purges' own entries hold no personal data and are kept whole: they are the record
-    of what retention removed and when.
+    of what retention removed and when. So are the local bridge's revocations (a client
+    id, no personal data): the bridge refuses a revoked client by them for good.
     """
     result = conn.execute(
         update(audit).where(audit.c.at < before).where(audit.c.purged == 0)
-        .where(audit.c.event != "retention.purge")
+        .where(audit.c.event.notin_(KEPT_WHOLE))
         .values(subject_key=None, subject_masked=None, details="{}", salt=None, purged=1)
     )
     return result.rowcount

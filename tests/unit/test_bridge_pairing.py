@@ -214,3 +214,29 @@ def test_a_token_works_only_from_its_own_origin(setup):
     assert pairings.authenticate(token, "http://b.example") is None
     assert pairings.authenticate(token, "") is None
     assert pairings.allowed_origins() == {"http://a.example"}
+
+
+def test_retention_keeps_the_revocation_so_an_old_row_stays_refused(engine, tmp_path):
+    import time
+
+    from local_cache import store
+    from local_cache.db import UnitOfWork
+
+    protector = Protector(os.urandom(32))
+    pairings = pairing.Pairings(engine, protector, counter="SX-01")
+    client, token = _paired(pairings)
+    db = sqlite3.connect(tmp_path / "creditdesk.sqlite")
+    old = db.execute("SELECT revoked_at, revoked_by, mac FROM bridge_clients "
+                     "WHERE client_id = ?", (client.client_id,)).fetchone()
+    pairings.revoke(client.client_id, BOSS)
+    with UnitOfWork(engine) as uow:  # retention runs long after: every entry is older
+        store.purge_personal(uow.conn, before=time.time() + 1)
+        uow.commit()
+    with db:
+        db.execute("UPDATE bridge_clients SET revoked_at = ?, revoked_by = ?, mac = ? "
+                   "WHERE client_id = ?", (*old, client.client_id))
+    details = db.execute("SELECT details FROM audit WHERE event = 'bridge.revoked'").fetchone()
+    db.close()
+    assert client.client_id in details[0]  # the revocation kept whole
+    again = pairing.Pairings(engine, protector, counter="SX-01")
+    assert again.lookup(token) is None and again.clients() == []
