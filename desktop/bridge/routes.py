@@ -268,7 +268,7 @@ def _soon(loop: asyncio.AbstractEventLoop, fn, *args) -> None:
     try:
         loop.call_soon_threadsafe(fn, *args)
     except RuntimeError:  # the server's loop has closed: nobody is listening any more
-        pass
+        return
 
 
 def _event(state: CheckState) -> bytes:

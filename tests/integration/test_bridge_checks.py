@@ -17,6 +17,7 @@ from desktop.bridge.server import document
 from desktop.events import CheckDecided, ReportPrinted
 from desktop.identifiers import mask
 from tests.integration.bridge_rig import ORIGIN_A, PERSON, outcome, sse_events, start_rig
+from tests.waiting import wait_until
 
 CHECK = {"id": PERSON, "item": "GOV_PROCUREMENT", "case_no": "ZJ-2026-0001"}
 
@@ -267,7 +268,6 @@ def test_the_stream_pings_and_ends_a_while_after_the_final_state(tmp_path):
 
 def test_a_client_holds_at_most_four_event_streams(rig):
     import contextlib
-    import time
 
     client, token = rig.pair(ORIGIN_A)
     handle = _posted(rig, token)["handle"]
@@ -282,10 +282,7 @@ def test_a_client_holds_at_most_four_event_streams(rig):
         assert fifth.json()["error"]["code"] == "too_many_streams"
         assert fifth.json()["error"]["zh"] and fifth.json()["error"]["en"]
         streams[0].close()  # the page closes one: its slot comes back
-        deadline = time.monotonic() + 10
-        while slots.open(client.client_id) > 3:
-            assert time.monotonic() < deadline
-            time.sleep(0.02)  # polling the slot count, not a wait for a fixed time
+        wait_until(lambda: slots.open(client.client_id) <= 3, 10, "the closed stream's slot")
         with page.stream("GET", f"/v1/checks/{handle}/events") as again:
             assert again.status_code == 200
     assert [(e["details"]["route"], e["details"]["status"]) for e in rig.audit_rows()
