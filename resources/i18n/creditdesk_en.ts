@@ -446,6 +446,10 @@
         <translation>Pairing state</translation>
     </message>
     <message>
+        <source>撤销连接须科室负责人在下面当场批准；允许新的配对只需当前登录的柜台人员。</source>
+        <translation>Revoking a pairing needs a supervisor's approval below, on the spot; allowing new pairing needs only the clerk signed in.</translation>
+    </message>
+    <message>
         <source>撤销所选连接(&amp;R)</source>
         <translation>&amp;Revoke selected pairing</translation>
     </message>

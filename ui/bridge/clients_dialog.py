@@ -61,6 +61,9 @@ class ClientsDialog(DecisionDialog):
         self.pairing_state = QLabel()
         self.pairing_state.setAccessibleName(self.tr("配对状态"))
         self.approval = SupervisorApproval(self.ctx, self)
+        self.revoke_hint = QLabel(self.tr("撤销连接须科室负责人在下面当场批准；"
+                                          "允许新的配对只需当前登录的柜台人员。"))
+        self.revoke_hint.setWordWrap(True)
         self.revoke_button = QPushButton(self.tr("撤销所选连接(&R)"))
         self.revoke_button.setAccessibleName(self.tr("撤销连接"))
         self.revoke_button.setEnabled(False)
@@ -81,6 +84,7 @@ class ClientsDialog(DecisionDialog):
         layout.addWidget(self.table)
         layout.addLayout(row)
         layout.addLayout(allow)
+        layout.addWidget(self.revoke_hint)
         layout.addWidget(self.approval)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
