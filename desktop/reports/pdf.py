@@ -109,7 +109,7 @@ _T: dict[str, tuple[str, str]] = {
     "organisation": ("法人和其他组织", "Organisation"), "person": ("自然人", "Natural person"),
     "item": ("办理事项", "Business item"), "department": ("受理部门", "Department"),
     "source": ("数据来源", "Data source"), "platform": ("平台实时", "Platform (live)"),
-    "offline": ("离线快照，快照时间 {h} 小时前", "Offline snapshot, taken {h} hours ago"),
+    "offline": ("离线快照，快照时间 {t}", "Offline snapshot, taken {t}"),
     "offline_age_unknown": ("离线快照，快照时间未知", "Offline snapshot of unknown age"),
     "counter": ("受理窗口", "Counter"), "clerk": ("经办人", "Clerk"),
     "case_no": ("案号", "Case No."), "system": ("业务系统", "Business system"),
@@ -309,7 +309,10 @@ def render_credit_report(data: ReportData, lang: str = "zh_CN") -> bytes:
     elif data.snapshot_age_hours is None:
         source = d.t("offline_age_unknown")
     else:
-        source = d.t("offline", h=f"{round(data.snapshot_age_hours, 1):g}")
+        # Paper keeps: the snapshot's own time, not "hours ago" (which is only true the day
+        # it is printed).
+        taken = data.checked_at - dt.timedelta(hours=data.snapshot_age_hours)
+        source = d.t("offline", t=d.when(taken))
     rows = [
         (d.t("report_no"), data.report_no), (d.t("checked_at"), d.when(data.checked_at)),
         (d.t("subject"), data.subject_name),

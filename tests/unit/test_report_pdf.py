@@ -233,7 +233,9 @@ def test_report_shows_subject_item_verdict_and_every_record_and_basis(org_pdf: b
     for needle in ["公共信用信息核查报告", data.report_no, data.subject_name,
                    data.subject_masked_id, "法人和其他组织", "柯桥区", data.item_code,
                    data.item_name, "禁止受理", "2026年11月28日14:05", "SX-DEMO-01/张敏",
-                   "离线快照，快照时间5小时前", "等级C，得分61", data.verification_code]:
+                   # checked 14:05 Beijing time on a snapshot 5 hours old: taken at 09:05
+                   "离线快照，快照时间2026年11月28日09:05", "等级C，得分61",
+                   data.verification_code]:
         assert flat(needle) in text, needle
     for m in data.measures:
         assert flat(m["basis"]) in text and flat(m["text"]) in text
@@ -343,7 +345,7 @@ def test_english_report_has_english_labels(org_pdf: bytes) -> None:
     for needle in ["Public Credit Information Check Report", "Page 1 of", "Report No.",
                    "Department", "Record ID", "Expires on", "Repaired", "Expired", "Active",
                    "Blacklist", "Red list", "Business abnormality list",
-                   "Offline snapshot, taken 5 hours ago", "Grade C, score 61"]:
+                   "Offline snapshot, taken 2026-11-28 09:05", "Grade C, score 61"]:
         assert needle in text, needle
     assert "第 1 页" not in text and "认定部门" not in text
     assert f"Page {len(texts)} of {len(texts)}" in texts[-1]
