@@ -45,11 +45,8 @@ from ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_REFUSED = 0, 1, 2, 4
-_TR = "CreditDeskApp"
-
-
-def _tr(text: str) -> str:
-    return QApplication.translate(_TR, text)
+# The start-up strings are QApplication.translate("CreditDeskApp", "…") with the context
+# spelled out, so that ``python -m ui.i18n update`` (pyside6-lupdate) finds them.
 
 
 def cjk_font_family() -> str | None:
@@ -129,7 +126,7 @@ def _in_background(app: QApplication, label: str, fn: Callable[[], Any]) -> Any:
 
     progress = QProgressDialog(label, "", 0, 0)
     progress.setCancelButton(None)
-    progress.setWindowTitle(_tr("一窗受理信用核查 CreditDesk"))
+    progress.setWindowTitle(QApplication.translate("CreditDeskApp", "一窗受理信用核查 CreditDesk"))
     progress.setAccessibleName(label)
     progress.setMinimumDuration(300)
     thread = threading.Thread(target=work, name="creditdesk-start", daemon=True)
@@ -147,8 +144,9 @@ def _in_background(app: QApplication, label: str, fn: Callable[[], Any]) -> Any:
 
 
 def _refuse(message: str, code: int) -> int:
-    box = QMessageBox(QMessageBox.Icon.Critical, _tr("无法启动 CreditDesk"), message)
-    box.setAccessibleName(_tr("无法启动"))
+    title = QApplication.translate("CreditDeskApp", "无法启动 CreditDesk")
+    box = QMessageBox(QMessageBox.Icon.Critical, title, message)
+    box.setAccessibleName(QApplication.translate("CreditDeskApp", "无法启动"))
     box.exec()
     return code
 
@@ -196,7 +194,7 @@ def run(argv: Sequence[str], demo: bool = False, data_dir: Path | None = None,
     app = QApplication.instance() or QApplication(list(argv))
     app.setApplicationName("CreditDesk")
     app.setOrganizationName("CreditDesk")
-    app.setApplicationDisplayName(_tr("一窗受理信用核查"))
+    app.setApplicationDisplayName(QApplication.translate("CreditDeskApp", "一窗受理信用核查"))
     family = cjk_font_family()
     if family:
         app.setFont(QFont(family, app.font().pointSize()))
@@ -216,11 +214,13 @@ def _run(app: QApplication, demo: bool, data_dir: Path | None,
         _open_log(data_dir or default_data_dir())
     try:
         if demo:
-            running_demo, person = _in_background(app, _tr("正在启动演示平台…"), _start_demo)
+            running_demo, person = _in_background(
+                app, QApplication.translate("CreditDeskApp", "正在启动演示平台…"), _start_demo)
             services = running_demo.services
         else:
-            services = _in_background(app, _tr("正在打开本机数据…"),
-                                      lambda: _prepare_desk(data_dir))
+            services = _in_background(
+                app, QApplication.translate("CreditDeskApp", "正在打开本机数据…"),
+                lambda: _prepare_desk(data_dir))
             person = None
     except (SecretsUnavailable, CounterMismatch) as exc:
         log.warning("start refused: %s", type(exc).__name__)
@@ -230,7 +230,8 @@ def _run(app: QApplication, demo: bool, data_dir: Path | None,
         return _refuse(str(exc), EXIT_INVALID)
     except Exception as exc:  # noqa: BLE001 - said in a dialog, not a traceback
         log.exception("the desk did not start")
-        return _refuse(_tr("启动失败：%1").replace("%1", str(exc)), EXIT_FAILED)
+        failed = QApplication.translate("CreditDeskApp", "启动失败：%1")
+        return _refuse(failed.replace("%1", str(exc)), EXIT_FAILED)
     _open_log(services.settings.data_dir)
     install_language(app, services.settings["language"])
     runner = TaskRunner()
@@ -336,8 +337,9 @@ def _open_bridge(ctx: DeskContext, windows: CounterWindows):
     from ui.widgets import theme
 
     host = BridgeHost(ctx, lambda: windows.window)
-    host.unavailable.connect(lambda why: windows.window._say(
-        _tr("⚠ 本地接口未启动，业务系统无法送检：%1").replace("%1", why), theme.CAUTION))
+    said = QApplication.translate("CreditDeskApp", "⚠ 本地接口未启动，业务系统无法送检：%1")
+    host.unavailable.connect(lambda why: windows.window._say(said.replace("%1", why),
+                                                             theme.CAUTION))
     host.start()
     return host
 

@@ -447,7 +447,7 @@
     </message>
     <message>
         <source>撤销连接须科室负责人在下面当场批准；允许新的配对只需当前登录的柜台人员。</source>
-        <translation>Revoking a pairing needs a supervisor's approval below, on the spot; allowing new pairing needs only the clerk signed in.</translation>
+        <translation>Revoking a pairing needs a supervisor&apos;s approval below, on the spot; allowing new pairing needs only the clerk signed in.</translation>
     </message>
     <message>
         <source>撤销所选连接(&amp;R)</source>
@@ -708,6 +708,41 @@ ID number: %2    Item: %3</translation>
     <message>
         <source>✖ 无法核查：%1</source>
         <translation>✖ Cannot check: %1</translation>
+    </message>
+</context>
+<context>
+    <name>CreditDeskApp</name>
+    <message>
+        <source>一窗受理信用核查 CreditDesk</source>
+        <translation>CreditDesk — credit checks at the counter</translation>
+    </message>
+    <message>
+        <source>无法启动 CreditDesk</source>
+        <translation>CreditDesk cannot start</translation>
+    </message>
+    <message>
+        <source>无法启动</source>
+        <translation>Cannot start</translation>
+    </message>
+    <message>
+        <source>一窗受理信用核查</source>
+        <translation>CreditDesk</translation>
+    </message>
+    <message>
+        <source>正在启动演示平台…</source>
+        <translation>Starting the demo platform…</translation>
+    </message>
+    <message>
+        <source>正在打开本机数据…</source>
+        <translation>Opening this desk's data…</translation>
+    </message>
+    <message>
+        <source>启动失败：%1</source>
+        <translation>Start-up failed: %1</translation>
+    </message>
+    <message>
+        <source>⚠ 本地接口未启动，业务系统无法送检：%1</source>
+        <translation>⚠ The local bridge did not start; business systems cannot send checks: %1</translation>
     </message>
 </context>
 <context>

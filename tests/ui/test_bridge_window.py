@@ -247,3 +247,36 @@ def test_signing_out_closes_pairing(qtbot, desk, ctx):
     qtbot.waitUntil(lambda: host.pairings.open_until() == 0, timeout=WAIT)
     refused = off_gui(qtbot, httpx.post, f"{base}/v1/pairings", json={"system": "某系统"})
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "pairing_closed"
+
+
+def test_a_taken_port_is_said_on_the_status_line_in_the_windows_language(
+        qtbot, qapp, ctx):
+    import socket
+    from types import SimpleNamespace
+
+    from tests.ui.desks import free_port
+    from ui.app import _open_bridge
+
+    holder = socket.socket()
+    port = free_port()
+    holder.bind(("127.0.0.1", port))
+    holder.listen()
+    ctx.services.settings.set_override("bridge_port", port)
+    install_language(qapp, "en")
+    from tests.ui.test_main_window import open_window
+
+    window = open_window(qtbot, ctx)
+    host = None
+    try:
+        host = _open_bridge(ctx, SimpleNamespace(window=window))
+        qtbot.waitUntil(lambda: "local bridge did not start" in window.message.text(),
+                        timeout=WAIT)
+        assert host.server is None
+        assert not any("\u4e00" <= c <= "\u9fff" for c in window.message.text().split(":")[0])
+    finally:
+        holder.close()
+        if host is not None:
+            host.stop()
+        window.close()
+        window.idle_lock = None
+        install_language(qapp, "zh_CN")
