@@ -512,6 +512,22 @@
         <source>状态</source>
         <translation>Status</translation>
     </message>
+    <message>
+        <source>⚠ 逾期</source>
+        <translation>⚠ Overdue</translation>
+    </message>
+    <message>
+        <source>待补正</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>已履行</source>
+        <translation>Fulfilled</translation>
+    </message>
+    <message>
+        <source>未履行</source>
+        <translation>Breached</translation>
+    </message>
 </context>
 <context>
     <name>CommitmentsPanel</name>
@@ -734,7 +750,7 @@ ID number: %2    Item: %3</translation>
     </message>
     <message>
         <source>正在打开本机数据…</source>
-        <translation>Opening this desk's data…</translation>
+        <translation>Opening this desk&apos;s data…</translation>
     </message>
     <message>
         <source>启动失败：%1</source>
@@ -1570,6 +1586,10 @@ Signed in before locking: %2 (%3). They or a supervisor can unlock.</translation
     <message>
         <source>已按保存期限清除</source>
         <translation>Purged (retention)</translation>
+    </message>
+    <message>
+        <source>详情</source>
+        <translation>Details</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -125,6 +126,23 @@ def test_the_commitments_model_marks_overdue_in_words_and_passes_the_tester(qtmo
     assert proxy.rowCount() == 1 and proxy.index(0, 0).data() == "CN-2024-0008"
     model.set_commitments([], today)
     assert proxy.rowCount() == 0
+
+
+def test_the_commitments_model_says_its_states_in_english_in_an_english_window(qapp):
+    from ui.app import install_language
+
+    today = dt.date.today()
+    model = CommitmentsModel()
+    done = dataclasses.replace(commitments(today)[1], state="fulfilled")
+    model.set_commitments([*commitments(today), done], today)
+    state = CommitmentsModel.STATE_COLUMN
+    install_language(qapp, "en")
+    try:
+        assert [model.index(r, state).data() for r in range(3)] == [
+            "⚠ Overdue", "Open", "Fulfilled"]
+    finally:
+        install_language(qapp, "zh_CN")
+    assert model.index(2, state).data() == "已履行"
 
 
 def test_the_alerts_model_shows_masked_ids_and_passes_the_tester(qtmodeltester):

@@ -178,7 +178,8 @@ class LogModel(QAbstractTableModel):
         if r.purged:
             lines.append((self.tr("个人信息"), self.tr("已按保存期限清除")))
         details = json.dumps(r.details, ensure_ascii=False, indent=2, sort_keys=True)
-        return "\n".join(f"{k}：{v}" for k, v in lines) + f"\n{self.tr('详情')}：\n{details}"
+        label = self.tr("详情")
+        return "\n".join(f"{k}：{v}" for k, v in lines) + f"\n{label}：\n{details}"
 
     def _text(self, r: aq.LogRow, column: int) -> str | None:
         if column == SEQ:

@@ -331,6 +331,12 @@ class CommitmentsModel(_ListModel):
         QT_TRANSLATE_NOOP("CommitmentsModel", "状态"),
     )
     DUE_COLUMN, STATE_COLUMN = 5, 6
+    STATES = {  # marked for lupdate, translated when shown (_text)
+        "overdue": QT_TRANSLATE_NOOP("CommitmentsModel", "⚠ 逾期"),
+        "open": QT_TRANSLATE_NOOP("CommitmentsModel", "待补正"),
+        "fulfilled": QT_TRANSLATE_NOOP("CommitmentsModel", "已履行"),
+        "breached": QT_TRANSLATE_NOOP("CommitmentsModel", "未履行"),
+    }
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -360,12 +366,7 @@ class CommitmentsModel(_ListModel):
             return (c.letter_no, c.name, c.masked, self._item_names.get(c.item, c.item),
                     "、".join(c.materials), c.due.isoformat())[column]
         state = self._state(c)
-        return {
-            "overdue": _tr(self.CONTEXT, "⚠ 逾期"),
-            "open": _tr(self.CONTEXT, "待补正"),
-            "fulfilled": _tr(self.CONTEXT, "已履行"),
-            "breached": _tr(self.CONTEXT, "未履行"),
-        }.get(state, state)
+        return _tr(self.CONTEXT, self.STATES[state]) if state in self.STATES else state
 
     def _sort_value(self, c: Commitment, column: int) -> object:
         if column == self.STATE_COLUMN:  # overdue first, then by due date
