@@ -46,8 +46,9 @@ class BridgeHost(QObject):
         svc = ctx.services
         self.checks = BridgeChecks()
         self._detach = self.checks.attach(svc.events)
-        self.pairings = Pairings(svc.engine, svc.protector,
-                                 counter=lambda: svc.settings["counter_id"], events=svc.events)
+        # Built on the runner with the server (it reads the paired clients and the log's
+        # revocations): None until then, and when the bridge is off.
+        self.pairings: Pairings | None = None
         self.server = None
         self._lock = threading.Lock()  # server and _stopped: the runner starts, the GUI stops
         self._stopped = False
@@ -68,12 +69,16 @@ class BridgeHost(QObject):
                                done=self.listening.emit, failed=self._not_serving)
 
     def _serve(self, port: int) -> int:
-        """On the runner: build and start the server; if the window closed meanwhile,
-        stop it again at once (``stop`` found no server to stop)."""
+        """On the runner: read the pairings, build and start the server; if the window
+        closed meanwhile, stop it again at once (``stop`` found no server to stop)."""
         from desktop.bridge.audit import desk_audit
         from desktop.bridge.server import BridgeServer, build_app
 
-        app = build_app(self.checks, self.pairings, self,
+        svc = self.ctx.services
+        pairings = Pairings(svc.engine, svc.protector,
+                            counter=lambda: svc.settings["counter_id"], events=svc.events)
+        self.pairings = pairings  # the clients dialog works even if the port is taken
+        app = build_app(self.checks, pairings, self,
                         audit=desk_audit(self.ctx.services), port=port)
         server = BridgeServer(app, port)
         server.start()
@@ -121,7 +126,7 @@ class BridgeHost(QObject):
     def _heard(self, event: object) -> None:
         if isinstance(event, PairingRequested):
             self._asked.append(event)
-        elif isinstance(event, SignedOut | Locked):
+        elif isinstance(event, SignedOut | Locked) and self.pairings is not None:
             self.pairings.close()  # the clerk who allowed pairing has gone
         self.offer()
 

@@ -280,7 +280,7 @@ class MainWindow(QMainWindow):
 
     def open_bridge_clients(self) -> None:
         """Ctrl+Shift+B: the business systems paired over the local bridge."""
-        if self.ctx.bridge is None:
+        if self.ctx.bridge is None or self.ctx.bridge.pairings is None:
             self._say(self.tr("本地接口未运行 / the local bridge is not running"), theme.CAUTION)
             return
         from ui.bridge.clients_dialog import ClientsDialog
