@@ -16,6 +16,7 @@ from pathlib import Path
 
 import uvicorn
 
+from desktop.serving import serve_in_thread
 from sandbox.app import Platform, create_app
 from sandbox.generator import GenerationSummary, ensure_generated
 from sandbox.storage import make_engine
@@ -114,15 +115,9 @@ class SandboxServer:
         """Serve in a background thread; returns once requests are accepted."""
         server, sock = self._uvicorn()
         self._server = server
-        self._thread = threading.Thread(
-            target=server.run, kwargs={"sockets": [sock]}, name="sandbox", daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + timeout
-        while not server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("sandbox server did not start")
-            time.sleep(0.02)
+        self._thread = serve_in_thread(server, [sock], "sandbox", timeout)
+        if self._thread is None:
+            raise RuntimeError("sandbox server did not start")
         return self
 
     def serve_forever(self, on_ready: Callable[[SandboxServer], None]) -> None:

@@ -31,7 +31,6 @@ from starlette.routing import Match
 from desktop.bridge.limits import (  # noqa: F401 - re-exported for the server and tests
     ANONYMOUS,
     STATIC,
-    RefusalSummary,
     Summary,
     TokenBuckets,
     bucket_keys,
@@ -201,7 +200,7 @@ class Gate:
         await _answer(send, status, body)
 
     async def _count(self, kind: str, status: int) -> None:
-        entry = self.refusals.refused(kind, status)
+        entry = self.refusals.count(kind, status)
         if entry is not None:
             await self._write(self.refusals.event, entry)
 
@@ -211,7 +210,7 @@ class Gate:
         if state.get("bridge_client") is not None or state.get("bridge_effect"):
             await self._log(call, status, state)
             return
-        entry = self.served.counted(f"{call['method']} {call['route']}", status)
+        entry = self.served.count(f"{call['method']} {call['route']}", status)
         if entry is not None:
             await self._write(self.served.event, entry)
 

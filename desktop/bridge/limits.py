@@ -115,7 +115,7 @@ class Summary:
         # kind -> [status, last entry at, count since, first counted at]
         self._kinds: dict[str, list] = {}
 
-    def refused(self, kind: str, status: int) -> dict | None:
+    def count(self, kind: str, status: int) -> dict | None:
         """Count a call; the entry to log now, if this kind had none in the last minute."""
         now = self._clock()
         with self._lock:
@@ -128,8 +128,6 @@ class Summary:
             seen[2] += 1
             seen[3] = seen[3] or now
             return None
-
-    counted = refused  # the name for calls that were answered
 
     def due(self) -> list[dict]:
         """Entries for kinds counted since their last entry, a minute or more ago."""
@@ -150,9 +148,6 @@ class Summary:
         status, _, count, since = self._kinds[kind]
         self._kinds[kind] = [status, now, 0, None]
         return _summary(kind, status, count, since, now)
-
-
-RefusalSummary = Summary  # the name the first round used
 
 
 def _summary(kind: str, status: int, count: int, since: float, until: float) -> dict:

@@ -17,7 +17,6 @@ import logging
 import socket
 import sys
 import threading
-import time
 from collections.abc import Callable
 from typing import Protocol
 
@@ -33,6 +32,7 @@ from desktop.bridge.guard import Gate, Summary, TokenBuckets
 from desktop.bridge.registry import BridgeChecks
 from desktop.counter.check_service import CaseNumberError
 from desktop.counter.state_machine import Request as CounterRequest
+from desktop.serving import serve_in_thread
 
 log = logging.getLogger(__name__)
 
@@ -187,17 +187,11 @@ class BridgeServer:
                                 limit_concurrency=LIMIT_CONCURRENCY)
         server = uvicorn.Server(config)
         self._server = server
-        self._thread = threading.Thread(target=server.run, kwargs={"sockets": sockets},
-                                        name="creditdesk-bridge", daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + timeout
-        while not server.started:  # polls the server's own flag; no fixed wait
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                server.should_exit = True
-                for sock in sockets:
-                    sock.close()
-                raise BridgeUnavailable("本机桥接未能启动", "the local bridge did not start")
-            time.sleep(0.01)
+        self._thread = serve_in_thread(server, sockets, "creditdesk-bridge", timeout)
+        if self._thread is None:
+            for sock in sockets:
+                sock.close()
+            raise BridgeUnavailable("本机桥接未能启动", "the local bridge did not start")
         return self
 
     def stop(self) -> None:

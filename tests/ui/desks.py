@@ -8,6 +8,7 @@ from pathlib import Path
 
 from desktop.staff import accounts as staff
 from sandbox.demo import CLERK, CLERK_PASSWORD, make_desk
+from tests.integration.bridge_rig import free_port
 from ui.context import DeskContext
 from ui.tasks import TaskRunner
 
@@ -51,15 +52,6 @@ def create_first_supervisor(dialog) -> None:
     dialog.new_password.setText("boss-pass-123")
     dialog.new_password2.setText("boss-pass-123")
     dialog.create_button.click()
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on now."""
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextlib.contextmanager

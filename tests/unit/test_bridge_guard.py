@@ -52,18 +52,18 @@ def test_refusals_are_one_entry_per_kind_and_minute():
     clock, logged = Clock(), []
     summary = limits.Summary(lambda e, d: logged.append((e, d)), "bridge.refused",
                              clock=clock)
-    first = summary.refused("rate_limited", 429)  # the first of a kind is logged at once
+    first = summary.count("rate_limited", 429)  # the first of a kind is logged at once
     assert (first["kind"], first["status"], first["count"]) == ("rate_limited", 429, 1)
-    assert summary.refused("host_not_allowed", 403)["count"] == 1  # another kind
+    assert summary.count("host_not_allowed", 403)["count"] == 1  # another kind
     for _ in range(500):
-        assert summary.refused("rate_limited", 429) is None
+        assert summary.count("rate_limited", 429) is None
     clock.now += 30
     assert summary.due() == []
     clock.now += 30
     due = summary.due()
     assert [(d["kind"], d["count"], d["since"]) for d in due] == [("rate_limited", 500, 100.0)]
     assert summary.due() == []
-    summary.refused("rate_limited", 429)
+    summary.count("rate_limited", 429)
     summary.flush()
     assert [(e, d["kind"], d["count"]) for e, d in logged] == [
         ("bridge.refused", "rate_limited", 1)]
