@@ -20,14 +20,14 @@ from desktop import __version__
 from desktop.platform import schemas
 from sandbox.faults import FaultMiddleware
 from sandbox.platform import Counter, Platform
-from sandbox.routes import audit, control, feedback, lists, query, reports
+from sandbox.routes import audit, calendar, control, feedback, lists, query, reports
 from sandbox.routes.common import ApiError, error_response
 from sandbox.verify_page import add_verify_page
 
 __all__ = ["ApiError", "Counter", "Platform", "create_app"]
 
 # Included in this order, which is the order of the paths in docs/platform-api.json.
-_ROUTERS = (query, feedback, lists, reports, audit, control)
+_ROUTERS = (query, feedback, lists, reports, audit, control, calendar)
 
 
 def create_app(platform: Platform) -> FastAPI:

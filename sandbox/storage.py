@@ -76,6 +76,16 @@ warnings = Table(
 )
 Index("ix_warnings_subject", warnings.c.subject_id)
 
+# Years of the working-day calendar the operator published (``PUT /sandbox/calendar``); a
+# year here replaces the chinese-calendar package's year in ``GET /v1/calendar``.
+calendar_days = Table(
+    "calendar_days",
+    metadata,
+    Column("day", String(10), primary_key=True),
+    Column("year", Integer, nullable=False),
+    Column("kind", String(8), nullable=False),  # holiday | workday | year (a marker row)
+)
+
 api_keys = Table(
     "api_keys",
     metadata,

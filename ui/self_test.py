@@ -162,6 +162,20 @@ def _translations() -> str:
     return ", ".join(languages)
 
 
+def _calendar() -> str:
+    import datetime as dt
+
+    from desktop import workdays
+
+    # The 2026 National Day holiday (1-7 October, Saturday 10 October worked): a due date
+    # counted from 30 September must land on Tuesday 13 October.
+    due = workdays.shipped().add_working_days(dt.date(2026, 9, 30), 5).date
+    if due != dt.date(2026, 10, 13):
+        raise RuntimeError(f"holiday calendar counted {due} / 节假日历计算有误")
+    years = sorted(workdays.shipped().years)
+    return f"{years[0]}-{years[-1]}"
+
+
 def run(out: Callable[[str], None] = print) -> bool:
     """Run every check, printing one line each; True when all passed."""
     with tempfile.TemporaryDirectory(prefix="creditdesk-self-test-") as temp:
@@ -175,6 +189,7 @@ def run(out: Callable[[str], None] = print) -> bool:
             ("bridge / 本地接口", lambda: _bridge(work)),
             ("CJK font / 中文字体", _font),
             ("translations / 翻译", _translations),
+            ("holiday calendar / 节假日历", _calendar),
         ]
         passed = True
         for name, check in checks:

@@ -19,13 +19,13 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
+from desktop import workdays
 from desktop.bootstrap import Services
 from desktop.counter import decision_rules as rules
 from desktop.counter.check_service import CheckOutcome
 from desktop.events import CheckDecided
 from desktop.identifiers import mask
 from desktop.platform import schemas
-from desktop.reports.service import add_working_days
 from desktop.staff.accounts import Staff, has_control
 from local_cache import store
 from local_cache.db import UnitOfWork
@@ -171,6 +171,14 @@ class FastTrackPlan:
     item: schemas.ItemOut
     tolerance: schemas.ToleranceResult
     due_date: dt.date
+    # Years the due date's count passed through that the holiday calendar does not know:
+    # the dialog warns that the date counts Monday to Friday there (desktop.workdays).
+    due_beyond: tuple[int, ...] = ()
+
+    @property
+    def due_warning(self) -> workdays.CalendarError | None:
+        """What the dialog shows beside the due date, when the calendar ran out."""
+        return workdays.Due(self.due_date, self.due_beyond).warning
 
     @property
     def tolerable_codes(self) -> set[str]:
@@ -186,8 +194,8 @@ def plan_fast_track(svc: Services, outcome: CheckOutcome,
     if item is None:
         raise FlowError(f"目录中没有事项 {outcome.item}",
                         f"no item {outcome.item} in the catalogue")
-    due = add_working_days(today or dt.date.today(), answer.due_days)
-    return FastTrackPlan(answer.eligible, answer.reason, item, answer, due)
+    due = workdays.load(svc.engine).add_working_days(today or dt.date.today(), answer.due_days)
+    return FastTrackPlan(answer.eligible, answer.reason, item, answer, due.date, due.beyond)
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,7 @@ CALLS: dict[str, tuple[str, bool]] = {
     "credit": ("GET", True),
     "supervision": ("GET", True),
     "changes": ("GET", True),
+    "calendar": ("GET", True),
     "find_report": ("GET", True),
     "verify_report": ("GET", True),
     "tolerance": ("POST", True),  # a query sent as POST: it changes nothing on the platform
@@ -216,6 +217,10 @@ class PlatformClient:
         """A page of list changes; raises VersionUnknown (410) when ``since`` is unknown."""
         return self._call("changes", "/v1/lists/changes", schemas.ChangesOut,
                           params={"since": since, "limit": limit})
+
+    def calendar(self) -> schemas.CalendarOut:
+        """The platform's working-day calendar (``desktop.workdays``)."""
+        return self._call("calendar", "/v1/calendar", schemas.CalendarOut)
 
     def register_report(self, body: schemas.ReportIn) -> schemas.ReportOut:
         return self._call("register_report", "/v1/reports", schemas.ReportOut, body=body)

@@ -309,6 +309,17 @@ class ChangesOut(_Model):
     more: bool
 
 
+class CalendarOut(_Model):
+    """``GET /v1/calendar``: statutory holidays and make-up working days (调休) of the
+    years the platform knows, as the State Council's annual notices set them."""
+
+    years: list[int] = Field(max_length=40)
+    holidays: list[dt.date] = Field(max_length=4000, description="days off that would "
+                                    "otherwise be working days, and the holidays themselves")
+    workdays: list[dt.date] = Field(max_length=4000, description="weekend days worked "
+                                    "(调休上班)")
+
+
 class ReportIn(_Model):
     """``POST /v1/reports``: register a printed report's number, digest and verification code.
 

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from desktop import workdays
 from desktop.events import AlertsFound, EventBus, Synced
-from desktop.platform.client import PlatformClient, VersionUnknown
+from desktop.platform.client import PlatformClient, PlatformError, VersionUnknown
 from local_cache import snapshot, store
 from local_cache.db import UnitOfWork
 from local_cache.protect import Protector
@@ -89,7 +90,27 @@ class SyncService:
         applied committed; the next sync goes on from there.
         """
         with self._one_at_a_time:
-            return self._sync(full, progress, stop)
+            report = self._sync(full, progress, stop)
+            if not (stop is not None and stop.is_set()):
+                self.sync_calendar()
+            return report
+
+    def sync_calendar(self) -> bool:
+        """Keep the platform's working-day calendar (``desktop.workdays``) in the cache.
+
+        Returns True when one was kept. A platform that serves none (404), or one that does
+        not pass the calendar's checks, leaves the kept one as it was: the list sync itself
+        has succeeded, and due dates then count with the calendar already known."""
+        try:
+            served = self._client.calendar()
+            calendar = workdays.checked(frozenset(served.years), frozenset(served.holidays),
+                                        frozenset(served.workdays))
+        except (PlatformError, workdays.CalendarError):
+            return False
+        with UnitOfWork(self._engine) as uow:
+            store.set_meta(uow.conn, **{workdays.META_KEY: calendar.to_json()})
+            uow.commit()
+        return True
 
     def _sync(self, full: bool, progress: Callable[[int, int], None] | None,
               stop: threading.Event | None) -> SyncReport:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from desktop import workdays
 from desktop.counter.check_service import CheckOutcome
 from desktop.events import EventBus, ReportPrinted
 from desktop.identifiers import mask
@@ -120,7 +121,8 @@ class ReportService:
         today, own = dt.date.today(), uow is None
         with _unit(self._engine, uow) as uow:
             number = self.next_number(uow, today)
-            due = add_working_days(today, tolerance.due_days)
+            due = workdays.load(self._engine).add_working_days(
+                today, tolerance.due_days).date
             code = new_code()
             data = CommitmentData(
                 letter_no=number, verification_code=code,
@@ -173,15 +175,11 @@ def _facts(outcome: CheckOutcome, item_code: str, item_name: str) -> dict:
             [:128]}
 
 
-def add_working_days(start: dt.date, days: int) -> dt.date:
-    """``days`` working days after ``start`` (Monday to Friday; public holidays are not
-    known to the desk and are not skipped)."""
-    day = start
-    while days > 0:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
+def add_working_days(start: dt.date, days: int,
+                     calendar: workdays.WorkCalendar | None = None) -> dt.date:
+    """``days`` working days after ``start``, skipping statutory holidays and counting the
+    make-up working days (``desktop.workdays``; the shipped calendar unless one is given)."""
+    return (calendar or workdays.shipped()).add_working_days(start, days).date
 
 
 @contextmanager

@@ -82,6 +82,13 @@ class FastTrackDialog(DecisionDialog):
         self.due = QLabel()
         self.due.setAccessibleName(self.tr("补齐期限"))
         self.due.setStyleSheet(theme.BOLD_STYLE)
+        # Shown when the due date's count passed through a year the holiday calendar does
+        # not know yet (desktop.workdays): the clerk checks the date by hand.
+        self.due_warning = QLabel()
+        self.due_warning.setAccessibleName(self.tr("补齐期限提醒"))
+        self.due_warning.setStyleSheet(theme.ERROR_STYLE)
+        self.due_warning.setWordWrap(True)
+        self.due_warning.setVisible(False)
         self.path = QLineEdit(str(default_letter_path(ctx, outcome)))
         self.path.setAccessibleName(self.tr("承诺书保存位置"))
         self.browse_button = QPushButton(self.tr("浏览(&B)…"))
@@ -141,6 +148,7 @@ class FastTrackDialog(DecisionDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.materials_box)
         layout.addWidget(self.due)
+        layout.addWidget(self.due_warning)
         layout.addWidget(self.path_row)
         layout.addWidget(self.letter)
         layout.addWidget(self.error)
@@ -191,6 +199,9 @@ class FastTrackDialog(DecisionDialog):
         self.due.setText(self.tr("补齐期限：%1 前（%2 个工作日内）")
                          .replace("%1", plan.due_date.isoformat())
                          .replace("%2", str(plan.tolerance.due_days)))
+        warning = plan.due_warning
+        self.due_warning.setText(error_text(warning) if warning else "")
+        self.due_warning.setVisible(warning is not None)
         self.path_row.setVisible(True)
         self.save_button.setVisible(True)
         self.print_button.setVisible(True)
