@@ -958,6 +958,10 @@ ID number: %2    Item: %3</translation>
         <translation>Deadline to supply</translation>
     </message>
     <message>
+        <source>补齐期限提醒</source>
+        <translation>Due date warning</translation>
+    </message>
+    <message>
         <source>承诺书保存位置</source>
         <translation>Where to save the commitment letter</translation>
     </message>
