@@ -179,3 +179,35 @@ def test_the_opened_dialog_reports_the_printed_fast_track_through_finished(qtbot
     assert QApplication.activeModalWidget() is None
     assert result is not None and result.path.exists()
     assert [c.letter_no for c in commitments.list_commitments(ctx.services)] == [result.letter_no]
+
+
+def test_a_due_date_beyond_the_known_holiday_years_is_flagged(qtbot, ctx, samples,
+                                                               monkeypatch):
+    # A desk installed with an older chinese-calendar (one that ends with 2025) and whose
+    # platform has published nothing later: today's due date is counted Monday to Friday,
+    # and the dialog says so beside it. (The shipped calendar is cut back to 2025 here;
+    # everything else is the real desk.)
+    from desktop import workdays
+
+    full = workdays.shipped()
+    old = workdays.WorkCalendar(frozenset(d for d in full.holidays if d.year <= 2025),
+                                frozenset(d for d in full.workdays if d.year <= 2025),
+                                frozenset(y for y in full.years if y <= 2025))
+    monkeypatch.setattr(workdays, "shipped", lambda: old)
+    dialog = show(qtbot, FastTrackDialog(ctx, incentive_outcome(ctx, samples)))
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=WAIT)
+    this_year = str(dialog.plan.due_date.year)
+    assert dialog.due_warning.isVisible()
+    assert this_year in dialog.due_warning.text()
+    assert "人工核对" in dialog.due_warning.text()
+
+
+def test_a_due_date_in_a_known_year_carries_no_warning(qtbot, ctx, samples):
+    dialog = show(qtbot, FastTrackDialog(ctx, incentive_outcome(ctx, samples)))
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=WAIT)
+    from desktop import workdays
+
+    if dialog.plan.due_date.year in workdays.shipped().years:
+        assert not dialog.due_warning.isVisible()
+    else:  # run after the shipped calendar's last year: the warning is right
+        assert dialog.due_warning.isVisible()
