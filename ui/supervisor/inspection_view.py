@@ -182,6 +182,9 @@ class InspectionView(QWidget):
                   self.reasons, self.records_heading, self.records, self.warnings_heading,
                   self.warnings):
             one.addWidget(w)
+        self.records.setMaximumHeight(200)
+        self.warnings.setMaximumHeight(140)
+        one.addStretch(1)
 
         self.plan_box = QGroupBox(self.tr("监管名单（安排双随机检查）"))
         self.open_button = QPushButton(self.tr("导入名单(&L)…"))
@@ -207,7 +210,7 @@ class InspectionView(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(single)
         split.addWidget(self.plan_box)
-        split.setSizes([3, 2])
+        split.setSizes([480, 400])
         layout = QVBoxLayout(self)
         layout.addWidget(split)
 
@@ -238,6 +241,7 @@ class InspectionView(QWidget):
         if not raw or self.look_button.isEnabled() is False:
             return
         self.look_button.setEnabled(False)
+        self.notice.setVisible(True)
         self.notice.setStyleSheet(theme.CAUTION_STYLE)
         self.notice.setText(self.tr("正在查询…"))
         self.ctx.runner.submit(inspection.supervise, self.ctx.services, self.ctx.user.staff_id,
@@ -255,6 +259,7 @@ class InspectionView(QWidget):
             self.frequency.setText(self.tr("检查频次：%1").replace(
                 "%1", answer.frequency_en if en else answer.frequency))
             self.notice.setText("")
+            self.notice.setVisible(False)
         else:
             self.banner.setText(self.tr("监管类别需信用平台评定（离线）"))
             self.banner.setStyleSheet(
@@ -263,6 +268,7 @@ class InspectionView(QWidget):
             self.frequency.setText("")
             self.notice.setStyleSheet(theme.label_style(theme.OFFLINE, bold=False))
             self.notice.setText(answer.notice)
+            self.notice.setVisible(True)
         source = self.tr("信用平台") if answer.source == "platform" else self.tr("本机名单快照")
         self.subject.setText(self.tr("主体：%1（%2）%3　来源：%4").replace(
             "%1", answer.name or self.tr("平台无记录")).replace("%2", answer.masked)
@@ -281,12 +287,13 @@ class InspectionView(QWidget):
         for w in (self.banner, self.frequency, self.subject, self.reasons_heading, self.reasons,
                   self.records_heading, self.records, self.warnings_heading, self.warnings):
             w.setVisible(True)
-        self.id_edit.selectAll()
+        self.id_edit.clear()  # the number typed goes; the subject line shows it masked
         self.sig_shown.emit(answer)
 
     def _failed(self, exc: BaseException) -> None:
         self.look_button.setEnabled(True)
         text = error_text(exc)
+        self.notice.setVisible(True)
         self.notice.setStyleSheet(theme.ERROR_STYLE)
         self.notice.setText(text)
         self.id_edit.selectAll()
