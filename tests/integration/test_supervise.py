@@ -180,6 +180,11 @@ def test_cli_one_subject_json_and_plain(sandbox, samples, tmp_path):
     assert clerk.returncode == 4 and "inspectors and supervisors" in clerk.stderr
     bad_id = _cli(env, tmp_path, sandbox, "12345")
     assert bad_id.returncode == 2
+    decide = subprocess.run([creditdesk_script(), "feedback", "C-1", "--action", "terminated",
+                             "--data-dir", str(tmp_path / "desk"), "--platform", sandbox.url],
+                            capture_output=True, text=True, encoding="utf-8", env=env,
+                            timeout=120)
+    assert decide.returncode == 4 and "an inspector cannot decide" in decide.stderr
 
 
 def test_cli_list_writes_the_sorted_masked_file(sandbox, samples, tmp_path):
