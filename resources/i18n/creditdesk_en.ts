@@ -1172,7 +1172,7 @@ The applicant signs it and supplies the materials by %4.</translation>
     </message>
     <message>
         <source>本机名单快照</source>
-        <translation>this desk's list snapshot</translation>
+        <translation>this desk&apos;s list snapshot</translation>
     </message>
     <message>
         <source>主体：%1（%2）%3&#x3000;来源：%4</source>
@@ -2251,6 +2251,22 @@ Compare the pairing code shown on its page with the one below:</translation>
     <message>
         <source>到期日</source>
         <translation>Expires on</translation>
+    </message>
+    <message>
+        <source>守信红名单</source>
+        <translation>red list</translation>
+    </message>
+    <message>
+        <source>失信黑名单</source>
+        <translation>blacklist</translation>
+    </message>
+    <message>
+        <source>经营异常名录</source>
+        <translation>business abnormality list</translation>
+    </message>
+    <message>
+        <source>严重违法失信企业名单</source>
+        <translation>serious illegal and dishonest list</translation>
     </message>
 </context>
 <context>

@@ -16,7 +16,7 @@ import threading
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
@@ -36,9 +36,9 @@ from desktop.review import inspection, inspection_list
 from desktop.review.inspection import Supervision
 from desktop.review.inspection_list import ListRow
 from ui.context import DeskContext
+from ui.supervisor.inspection_models import PlanModel, RecordsModel, WarningsModel
 from ui.widgets import theme
 from ui.widgets.approval import error_text
-from ui.widgets.table_models import _ListModel
 
 # The class's banner borrows the verdict colours: D as a prohibit, A as an incentive.
 _BANNER = {"D": "prohibit", "C": "restrict", "B": "clear", "A": "incentive"}
@@ -47,74 +47,6 @@ _PROGRESS_EVERY = 0.05  # seconds between progress signals to the GUI
 
 def _english(ctx: DeskContext) -> bool:
     return ctx.services.settings["language"] == "en"
-
-
-class _Rows(_ListModel):
-    def set_rows(self, rows: list) -> None:
-        """Show ``rows`` in the order given."""
-        self._replace(rows)
-
-
-class RecordsModel(_Rows):
-    """The records in force of one answer."""
-
-    CONTEXT = "RecordsModel"
-    LABELS = (
-        QT_TRANSLATE_NOOP("RecordsModel", "名单"),
-        QT_TRANSLATE_NOOP("RecordsModel", "认定部门"),
-        QT_TRANSLATE_NOOP("RecordsModel", "依据"),
-        QT_TRANSLATE_NOOP("RecordsModel", "列入日期"),
-        QT_TRANSLATE_NOOP("RecordsModel", "到期日"),
-    )
-
-    def _text(self, r, column: int) -> str:
-        return (r.kind.label_zh, r.department, r.basis, str(r.listed_on),
-                str(r.expires_on or "—"))[column]
-
-
-class WarningsModel(_Rows):
-    """The warnings of one answer."""
-
-    CONTEXT = "WarningsModel"
-    LABELS = (
-        QT_TRANSLATE_NOOP("WarningsModel", "等级"),
-        QT_TRANSLATE_NOOP("WarningsModel", "预警事项"),
-        QT_TRANSLATE_NOOP("WarningsModel", "起始日期"),
-    )
-    LEVELS = {"red": QT_TRANSLATE_NOOP("WarningsModel", "红色"),
-              "yellow": QT_TRANSLATE_NOOP("WarningsModel", "黄色"),
-              "blue": QT_TRANSLATE_NOOP("WarningsModel", "蓝色")}
-
-    def _text(self, w, column: int) -> str:
-        from PySide6.QtCore import QCoreApplication
-
-        level = QCoreApplication.translate(self.CONTEXT, self.LEVELS[w.level.value])
-        return (level, w.point, str(w.since))[column]
-
-
-class PlanModel(_Rows):
-    """The list's rows in the core's order: class D first."""
-
-    CONTEXT = "PlanModel"
-    LABELS = (
-        QT_TRANSLATE_NOOP("PlanModel", "行号"),
-        QT_TRANSLATE_NOOP("PlanModel", "监管类别"),
-        QT_TRANSLATE_NOOP("PlanModel", "主体名称"),
-        QT_TRANSLATE_NOOP("PlanModel", "证件号码"),
-        QT_TRANSLATE_NOOP("PlanModel", "所属区域"),
-        QT_TRANSLATE_NOOP("PlanModel", "分类依据 / 说明"),
-    )
-
-    def row_at(self, row: int) -> ListRow:
-        return self._items[row]
-
-    def _text(self, r: ListRow, column: int) -> str:
-        a = r.answer
-        if a is None:
-            return (str(r.row), "", "", r.shown_id, "", r.error)[column]
-        cls = a.supervision_class or "—"
-        why = "；".join(a.reasons) if a.reasons else a.notice.split("\n")[0]
-        return (str(r.row), cls, a.name, a.masked, a.district, why)[column]
 
 
 class InspectionView(QWidget):
@@ -238,7 +170,7 @@ class InspectionView(QWidget):
     def look_up(self) -> None:
         """Look the typed identifier up on the runner (the core validates and logs it)."""
         raw = self.id_edit.text().strip()
-        if not raw or self.look_button.isEnabled() is False:
+        if not raw or not self.look_button.isEnabled():  # one lookup at a time
             return
         self.look_button.setEnabled(False)
         self.notice.setVisible(True)
