@@ -221,3 +221,23 @@ def test_the_counter_turns_an_inspector_away(qtbot, ctx):
     finally:
         window.close()
         window.idle_lock = None
+
+
+def test_in_english_the_class_and_frequency_are_english(qtbot, qapp, inspector, samples,
+                                                         tmp_path):
+    from ui import i18n
+
+    assert i18n.install(qapp, "en", cache=tmp_path / "cache")
+    inspector.services.settings.set_override("language", "en")
+    try:
+        view = _view(qtbot, inspector)
+        assert view.look_button.text() == "&Query"
+        _look_up(qtbot, view, _person(samples.prohibit).id)
+        assert view.banner.text() == "Class D · priority supervision"
+        assert view.frequency.text() == ("Inspection frequency: drawn more often: at least "
+                                         "once a quarter")
+        assert view.records_model.index(0, 0).data() in ("blacklist",
+                                                         "serious illegal and dishonest list")
+        assert view.records_heading.text().startswith("Records in force (")
+    finally:
+        i18n.install(qapp, "zh_CN")
