@@ -344,8 +344,26 @@ def _open_bridge(ctx: DeskContext, windows: CounterWindows):
     return host
 
 
+def _run_inspection(app: QApplication, ctx: DeskContext, collector: GuiThreadCollector) -> int:
+    """An inspector's window: the supervision view, no counter, no bridge, no channel (a
+    check handed in has no counter to go to)."""
+    from ui.session.idle_lock import IdleLock
+    from ui.supervisor.inspection_window import InspectionWindow
+
+    window = InspectionWindow(ctx)
+    window.set_idle_lock(IdleLock(ctx, window))
+    window.show()
+    QTimer.singleShot(0, collector.freeze)
+    app.setQuitOnLastWindowClosed(True)
+    code = app.exec()
+    window.deleteLater()
+    return code
+
+
 def _run_window(app: QApplication, ctx: DeskContext, check: tuple[str, str] | None,
                 channel: str | None, collector: GuiThreadCollector) -> int:
+    if ctx.user is not None and ctx.user.is_inspector:
+        return _run_inspection(app, ctx, collector)
     windows = CounterWindows(app, ctx)
     listener = _listen(app, channel, windows)
     windows.window.show()

@@ -80,6 +80,7 @@ def _client_commands() -> tuple[Command, ...]:
     from desktop.cli import diagnostics as g
     from desktop.cli import documents as d
     from desktop.cli import keys as k
+    from desktop.cli import supervise as s
 
     return (
         Command("check", "check a subject for an item / 信用核查", c.configure_check, c.run_check),
@@ -109,6 +110,8 @@ def _client_commands() -> tuple[Command, ...]:
                 g.configure, g.run),
         Command("bridge", "systems paired with the local bridge, its API / 本机桥接",
                 b.configure, b.run),
+        Command("supervise", "supervision class of a subject or a list / 行政监管",
+                s.configure, s.run),
     )
 
 

@@ -109,6 +109,9 @@ def require(svc: Services, *, decide: bool = False) -> staff.Staff:
     if decide and person.is_service:
         raise staff.StaffError("服务账号不能作出处理决定、批准或清除记录",
                                "a service account cannot decide, approve or purge")
+    if decide and person.is_inspector:  # the supervision view only, never the counter
+        raise staff.StaffError("监管检查人员不能作出受理决定、批准或清除记录",
+                               "an inspector cannot decide at the counter, approve or purge")
     svc.sign_in(person.staff_id)
     return person
 

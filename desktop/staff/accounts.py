@@ -26,8 +26,8 @@ from local_cache.tables import staff
 
 # A service account runs scripts (check, batch, sync, print): it never decides at the
 # counter, approves, purges or manages staff, and cannot sign in to the window.
-Role = Literal["clerk", "supervisor", "service"]
-ROLES: tuple[Role, ...] = ("clerk", "supervisor", "service")
+Role = Literal["clerk", "supervisor", "service", "inspector"]
+ROLES: tuple[Role, ...] = ("clerk", "supervisor", "service", "inspector")
 MIN_PASSWORD = 8
 # \Z, not $: "$" also matches before a final line feed, which would let "clerk\n" in.
 _ID = re.compile(r"[A-Za-z0-9_.-]{2,64}\Z")
@@ -68,6 +68,11 @@ class Staff:
     def is_service(self) -> bool:
         """True for a service account (scripts)."""
         return self.role == "service"
+
+    @property
+    def is_inspector(self) -> bool:
+        """True for an inspector (行政监管): the supervision view, never the counter."""
+        return self.role == "inspector"
 
 
 def hash_password(password: str) -> str:

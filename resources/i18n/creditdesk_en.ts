@@ -1113,6 +1113,156 @@ The applicant signs it and supplies the materials by %4.</translation>
     </message>
 </context>
 <context>
+    <name>InspectionView</name>
+    <message>
+        <source>证件号码(&amp;N)：</source>
+        <translation>Ide&amp;ntifier:</translation>
+    </message>
+    <message>
+        <source>统一社会信用代码或居民身份证号码，回车查询</source>
+        <translation>Credit code or resident identity number, Enter to look up</translation>
+    </message>
+    <message>
+        <source>监管查询的证件号码</source>
+        <translation>Identifier to look up for supervision</translation>
+    </message>
+    <message>
+        <source>查询(&amp;Q)</source>
+        <translation>&amp;Query</translation>
+    </message>
+    <message>
+        <source>分类依据</source>
+        <translation>Reasons for the class</translation>
+    </message>
+    <message>
+        <source>监管名单（安排双随机检查）</source>
+        <translation>Supervision list (planning random inspections)</translation>
+    </message>
+    <message>
+        <source>导入名单(&amp;L)…</source>
+        <translation>Open &amp;list…</translation>
+    </message>
+    <message>
+        <source>取消(&amp;C)</source>
+        <translation>&amp;Cancel</translation>
+    </message>
+    <message>
+        <source>导出(&amp;E)…</source>
+        <translation>&amp;Export…</translation>
+    </message>
+    <message>
+        <source>名单查询进度</source>
+        <translation>List progress</translation>
+    </message>
+    <message>
+        <source>正在查询…</source>
+        <translation>Looking up…</translation>
+    </message>
+    <message>
+        <source>%1 类 · %2</source>
+        <translation>Class %1 · %2</translation>
+    </message>
+    <message>
+        <source>检查频次：%1</source>
+        <translation>Inspection frequency: %1</translation>
+    </message>
+    <message>
+        <source>监管类别需信用平台评定（离线）</source>
+        <translation>The class needs the credit platform (offline)</translation>
+    </message>
+    <message>
+        <source>信用平台</source>
+        <translation>credit platform</translation>
+    </message>
+    <message>
+        <source>本机名单快照</source>
+        <translation>this desk&apos;s list snapshot</translation>
+    </message>
+    <message>
+        <source>主体：%1（%2）%3&#x3000;来源：%4</source>
+        <translation>Subject: %1 (%2) %3   Source: %4</translation>
+    </message>
+    <message>
+        <source>平台无记录</source>
+        <translation>not known to the platform</translation>
+    </message>
+    <message>
+        <source>（离线：无）</source>
+        <translation>(offline: none)</translation>
+    </message>
+    <message>
+        <source>在效记录（%1 条）</source>
+        <translation>Records in force (%1)</translation>
+    </message>
+    <message>
+        <source>预警（%1 条）</source>
+        <translation>Warnings (%1)</translation>
+    </message>
+    <message>
+        <source>预警（离线不可得）</source>
+        <translation>Warnings (not available offline)</translation>
+    </message>
+    <message>
+        <source>输入或扫描证件号码后回车，查看监管类别、依据和检查频次。</source>
+        <translation>Type or scan an identifier and press Enter to see the supervision class, its reasons and the inspection frequency.</translation>
+    </message>
+    <message>
+        <source>选择监管名单</source>
+        <translation>Choose a supervision list</translation>
+    </message>
+    <message>
+        <source>表格 (*.csv *.txt *.xlsx *.xls *.et *.ods)</source>
+        <translation>Tables (*.csv *.txt *.xlsx *.xls *.et *.ods)</translation>
+    </message>
+    <message>
+        <source>正在查询 %1…</source>
+        <translation>Looking up %1…</translation>
+    </message>
+    <message>
+        <source>共 %1 行，按监管类别排序（D 类在前）：%2</source>
+        <translation>%1 rows, sorted by class (D first): %2</translation>
+    </message>
+    <message>
+        <source>导出监管名单</source>
+        <translation>Export the supervision list</translation>
+    </message>
+    <message>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>CSV 文件 (*.csv)</source>
+        <translation>CSV file (*.csv)</translation>
+    </message>
+    <message>
+        <source>已导出：%1</source>
+        <translation>Exported: %1</translation>
+    </message>
+</context>
+<context>
+    <name>InspectionWindow</name>
+    <message>
+        <source>行政监管 — %1（%2）</source>
+        <translation>Supervision — %1 (%2)</translation>
+    </message>
+    <message>
+        <source>窗口(&amp;W)</source>
+        <translation>&amp;Window</translation>
+    </message>
+    <message>
+        <source>锁定(&amp;L)</source>
+        <translation>&amp;Lock</translation>
+    </message>
+    <message>
+        <source>注销并关闭(&amp;X)</source>
+        <translation>Sign out and close (&amp;X)</translation>
+    </message>
+    <message>
+        <source>监管检查人员：%1（%2）</source>
+        <translation>Inspector: %1 (%2)</translation>
+    </message>
+</context>
+<context>
     <name>IntegrityView</name>
     <message>
         <source>立即核验(&amp;V)</source>
@@ -1603,6 +1753,10 @@ Signed in before locking: %2 (%3). They or a supervisor can unlock.</translation
         <translation>Credit check</translation>
     </message>
     <message>
+        <source>行政监管查询</source>
+        <translation>supervision lookup</translation>
+    </message>
+    <message>
         <source>终止受理</source>
         <translation>Terminated</translation>
     </message>
@@ -1914,6 +2068,10 @@ Signed in before locking: %2 (%3). They or a supervisor can unlock.</translation
         <translation>the local bridge is not running</translation>
     </message>
     <message>
+        <source>监管检查人员不在受理窗口工作：请关闭本程序，重新打开后登录，即进入行政监管窗口</source>
+        <translation>Inspectors do not work at the counter: close the program, open it again and sign in to reach the supervision window</translation>
+    </message>
+    <message>
         <source>回车	核查</source>
         <translation>Enter	Check</translation>
     </message>
@@ -2047,6 +2205,72 @@ Compare the pairing code shown on its page with the one below:</translation>
     <message>
         <source>拒绝连接</source>
         <translation>Refuse pairing</translation>
+    </message>
+</context>
+<context>
+    <name>PlanModel</name>
+    <message>
+        <source>行号</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <source>监管类别</source>
+        <translation>Class</translation>
+    </message>
+    <message>
+        <source>主体名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>证件号码</source>
+        <translation>Identifier</translation>
+    </message>
+    <message>
+        <source>所属区域</source>
+        <translation>District</translation>
+    </message>
+    <message>
+        <source>分类依据 / 说明</source>
+        <translation>Reasons / note</translation>
+    </message>
+</context>
+<context>
+    <name>RecordsModel</name>
+    <message>
+        <source>名单</source>
+        <translation>List</translation>
+    </message>
+    <message>
+        <source>认定部门</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <source>依据</source>
+        <translation>Basis</translation>
+    </message>
+    <message>
+        <source>列入日期</source>
+        <translation>Listed on</translation>
+    </message>
+    <message>
+        <source>到期日</source>
+        <translation>Expires on</translation>
+    </message>
+    <message>
+        <source>守信红名单</source>
+        <translation>red list</translation>
+    </message>
+    <message>
+        <source>失信黑名单</source>
+        <translation>blacklist</translation>
+    </message>
+    <message>
+        <source>经营异常名录</source>
+        <translation>business abnormality list</translation>
+    </message>
+    <message>
+        <source>严重违法失信企业名单</source>
+        <translation>serious illegal and dishonest list</translation>
     </message>
 </context>
 <context>
@@ -2996,6 +3220,10 @@ Verification code %3</translation>
         <source>信用地图(&amp;6)</source>
         <translation>Credit map (&amp;6)</translation>
     </message>
+    <message>
+        <source>行政监管(&amp;7)</source>
+        <translation>Supervision (&amp;7)</translation>
+    </message>
 </context>
 <context>
     <name>VerifyReportDialog</name>
@@ -3066,6 +3294,33 @@ Verification code %3</translation>
     <message>
         <source>？ 未登记：平台没有这份报告</source>
         <translation>? Unknown: the platform has no such report</translation>
+    </message>
+</context>
+<context>
+    <name>WarningsModel</name>
+    <message>
+        <source>等级</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <source>预警事项</source>
+        <translation>Warning</translation>
+    </message>
+    <message>
+        <source>起始日期</source>
+        <translation>Since</translation>
+    </message>
+    <message>
+        <source>红色</source>
+        <translation>red</translation>
+    </message>
+    <message>
+        <source>黄色</source>
+        <translation>yellow</translation>
+    </message>
+    <message>
+        <source>蓝色</source>
+        <translation>blue</translation>
     </message>
 </context>
 </TS>

@@ -398,9 +398,21 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _signed_in_again(self, dialog) -> None:
+        from ui.session.sign_in_dialog import SignInDialog
+
         dialog.deleteLater()
         if dialog.person is None:
             self.close()
+            return
+        if dialog.person.is_inspector:  # the supervision view is a window of its own
+            self.ctx.runner.submit(session.sign_out, self.ctx.services, dialog.person)
+            self.ctx.user = None
+            self.status.show_user()
+            self._say(self.tr("监管检查人员不在受理窗口工作：请关闭本程序，重新打开后登录，"
+                              "即进入行政监管窗口"), theme.CAUTION)
+            again = SignInDialog(self.ctx, self)
+            again.finished.connect(lambda _r: self._signed_in_again(again))
+            again.open()
             return
         self.status.show_user()
         self.counter.resume()

@@ -10,6 +10,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 CONTEXT = "LogWords"
 EVENTS = {
     "check": QT_TRANSLATE_NOOP("LogWords", "信用核查"),
+    "supervise": QT_TRANSLATE_NOOP("LogWords", "行政监管查询"),
     "action.terminated": QT_TRANSLATE_NOOP("LogWords", "终止受理"),
     "action.overridden": QT_TRANSLATE_NOOP("LogWords", "依法继续办理（反馈）"),
     "action.proceeded": QT_TRANSLATE_NOOP("LogWords", "限制下继续办理"),

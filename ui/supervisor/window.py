@@ -1,5 +1,6 @@
 """The supervisor's area (监督审查): the log, the closed loop, overrides, integrity and
-retention, other desks' bundles, the district overview, each a tab.
+retention, other desks' bundles, the district overview, the supervision view (行政监管,
+``ui.supervisor.inspection_view``), each a tab.
 
 Who may enter is decided by ``desktop.review.supervision.enter`` (a supervisor; every attempt is
 logged). When a clerk is signed in at the counter, the supervisor signs in right there for
@@ -64,6 +65,7 @@ class SupervisorWindow(QMainWindow):
         super().__init__(parent)
         from ui.supervisor.bundle_view import BundleView
         from ui.supervisor.district_view import DistrictView
+        from ui.supervisor.inspection_view import InspectionView
         from ui.supervisor.integrity_view import IntegrityView
         from ui.supervisor.log_browser import LogBrowser
         from ui.supervisor.override_review import OverrideReview
@@ -82,6 +84,7 @@ class SupervisorWindow(QMainWindow):
         self.retention = RetentionView(ctx)
         self.bundles = BundleView(ctx)
         self.districts = DistrictView(ctx)
+        self.inspection = InspectionView(ctx)
         checks = QSplitter(Qt.Orientation.Vertical)
         checks.addWidget(self.integrity)
         checks.addWidget(self.retention)
@@ -92,6 +95,7 @@ class SupervisorWindow(QMainWindow):
         self.tabs.addTab(checks, self.tr("完整性与保存期限(&4)"))
         self.tabs.addTab(self.bundles, self.tr("其他窗口日志(&5)"))
         self.tabs.addTab(self.districts, self.tr("信用地图(&6)"))
+        self.tabs.addTab(self.inspection, self.tr("行政监管(&7)"))
         self.setCentralWidget(self.tabs)
         self._loaded: set[int] = set()
         self.tabs.currentChanged.connect(self._tab_shown)
