@@ -1,4 +1,5 @@
-"""``creditdesk sandbox serve|samples``: run the reference platform or list its samples."""
+"""``creditdesk sandbox serve|samples|keys``: run the reference platform, list its samples,
+issue and revoke its API keys (sandbox/keys_cli.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import argparse
 import ipaddress
 import json
 import sys
+from pathlib import Path
 
 from desktop.cli.main import Command
+from sandbox import keys_cli
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
@@ -16,10 +19,18 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     serve.add_argument("--host", default="127.0.0.1", help="bind address (default loopback)")
     serve.add_argument("--port", type=int, default=8765, help="port; 0 picks a free one")
     _data_options(serve)
-    serve.add_argument("--api-key", help="accept this key (default: generate one, shown once)")
+    serve.add_argument("--api-key", help="a start key for the demo counter SX-DEMO-01 "
+                       "(default: generate one, shown once)")
+    serve.add_argument("--pilot", action="store_true",
+                       help="no start key (keys come from 'sandbox keys add') and no test "
+                       "calls that change the platform / 试点：只用签发的密钥")
+    serve.add_argument("--cert", metavar="FILE", help="serve HTTPS with this certificate (PEM)")
+    serve.add_argument("--key", metavar="FILE", help="the certificate's private key (PEM)")
     samples = sub.add_parser("samples", help="sample subjects per verdict / 各结论示例主体")
     _data_options(samples)
     samples.add_argument("--json", action="store_true", help="print JSON (the only format)")
+    keys = sub.add_parser("keys", help="API keys per counter / 窗口接口密钥")
+    keys_cli.configure(keys, _data_options)
 
 
 def _data_options(parser: argparse.ArgumentParser) -> None:
@@ -40,11 +51,15 @@ def _progress(done: int, total: int) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from sandbox.server import SandboxServer  # the web stack loads only for this command
-
     if args.subjects < 1:
         print("错误 / error: --subjects 至少为1 / must be at least 1", file=sys.stderr)
         return 2
+    if args.sandbox_command == "keys":
+        from sandbox.server import default_db_url
+
+        return keys_cli.run(args, args.db or default_db_url(args.seed, args.subjects))
+    from sandbox.server import SandboxServer  # the web stack loads only for these commands
+
     if args.sandbox_command == "samples":
         server = SandboxServer(
             db_url=args.db, seed=args.seed, subjects=args.subjects, progress=_progress
@@ -61,6 +76,10 @@ def _run(args: argparse.Namespace) -> int:
             f"注意 / note: 在非回环地址 {args.host} 上提供服务 / serving beyond loopback",
             file=sys.stderr,
         )
+    refused = _refuse_serve(args)
+    if refused:
+        print(f"错误 / error: {refused}", file=sys.stderr)
+        return 2
     server = SandboxServer(
         db_url=args.db,
         seed=args.seed,
@@ -70,11 +89,17 @@ def _run(args: argparse.Namespace) -> int:
         port=args.port,
         progress=_progress,
         log_level="warning",
+        ssl_certfile=args.cert,
+        ssl_keyfile=args.key,
+        pilot=args.pilot,
     )
 
     def ready(s: SandboxServer) -> None:
         if s.key_generated:
             print(f"API key (shown once / 仅显示一次): {s.api_key}", flush=True)
+        if s.pilot and not any(k.active for k in s.platform.keys.list()):
+            print("注意 / note: 尚无有效密钥 / no key in force: "
+                  "creditdesk sandbox keys add --counter ID", file=sys.stderr, flush=True)
         print(
             f"CreditDesk sandbox listening on {s.url} "
             f"(seed {s.seed}, {s.summary.subjects:,} subjects)",
@@ -86,6 +111,18 @@ def _run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def _refuse_serve(args: argparse.Namespace) -> str | None:
+    """Why these serve options cannot go together (Chinese / English), or None."""
+    if args.pilot and args.api_key is not None:
+        return "试点平台不用启动密钥 / --pilot takes no --api-key (use 'sandbox keys add')"
+    if bool(args.cert) != bool(args.key):
+        return "--cert 与 --key 须一起给出 / --cert and --key go together"
+    for path in (args.cert, args.key):
+        if path and not Path(path).is_file():
+            return f"找不到文件 / no such file: {path}"
+    return None
 
 
 def _is_loopback(host: str) -> bool:

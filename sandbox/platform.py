@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import threading
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Engine, delete
 
 from sandbox import credit
 from sandbox import schemas as control
 from sandbox.faults import FaultInjector
 from sandbox.feedback import AnchorStore, Counters, DeskKeyStore, FeedbackStore
+from sandbox.keys import Counter, KeyStore
 from sandbox.lists import ListVersions
 from sandbox.samples import find_samples
-from sandbox.storage import anchors, api_keys, create_all, desk_keys
+from sandbox.storage import anchors, create_all, desk_keys
 from sandbox.witness import WitnessBook
 
-
-@dataclass(frozen=True)
-class Counter:
-    """The counter (窗口) an API key belongs to."""
-
-    counter_id: str
-    department: str
-
+__all__ = ["Counter", "Platform"]
 
 @dataclass
 class Platform:
@@ -35,6 +28,9 @@ class Platform:
     injector: FaultInjector = field(default_factory=FaultInjector)
     counters: Counters = field(default_factory=Counters)
     retention_floor_days: int = 180  # the six months the Cybersecurity Law asks for
+    # A pilot (``serve --pilot``): the /sandbox/ calls that change the platform (extra
+    # counters' keys, faults, list mutations) are refused; keys come from the operator.
+    pilot: bool = False
 
     def __post_init__(self) -> None:
         create_all(self.engine)  # a platform file from an older version gains new tables
@@ -43,26 +39,14 @@ class Platform:
         self.anchors = AnchorStore(self.engine)
         self.desk_keys = DeskKeyStore(self.engine)
         self.witness = WitnessBook(self.engine)
-        self._keys: dict[str, Counter] = {}
+        self.keys = KeyStore(self.engine)
         self._swept_on: dt.date | None = None
         self._samples: control.SamplesOut | None = None
         self._lock = threading.Lock()
-        with self.engine.connect() as conn:
-            for row in conn.execute(select(api_keys)):
-                self._keys[row.key_hash] = Counter(row.counter_id, row.department)
 
-    def add_key(self, key: str, counter_id: str, department: str) -> None:
+    def add_key(self, key: str, counter_id: str, department: str, label: str = "") -> None:
         """Let ``key`` in as ``counter_id``; only its SHA-256 is stored."""
-        digest = hashlib.sha256(key.encode()).hexdigest()
-        if digest in self._keys:
-            return
-        with self.engine.begin() as conn:
-            conn.execute(
-                insert(api_keys).values(
-                    key_hash=digest, counter_id=counter_id, department=department
-                )
-            )
-        self._keys[digest] = Counter(counter_id, department)
+        self.keys.add(key, counter_id, department, label)
 
     def forget_counter(self, counter_id: str) -> None:
         """Drop the anchors and signing keys held for ``counter_id`` (the demo starts a
@@ -77,8 +61,8 @@ class Platform:
         self.witness.close()
 
     def counter_for(self, key: str) -> Counter | None:
-        """The counter owning ``key``, or None."""
-        return self._keys.get(hashlib.sha256(key.encode()).hexdigest())
+        """The counter owning ``key``, or None (unknown or revoked: read, never cached)."""
+        return self.keys.counter_for(key)
 
     def sweep(self) -> None:
         """Expire records whose day has come, once per day at most."""

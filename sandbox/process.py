@@ -29,7 +29,7 @@ class SandboxProcess:
     """A running sandbox child process."""
 
     url: str
-    api_key: str
+    api_key: str | None
     process: subprocess.Popen
 
     def stop(self) -> None:
@@ -43,9 +43,18 @@ class SandboxProcess:
 
 
 def spawn(
-    db_url: str, *, seed: int, subjects: int, api_key: str, timeout: float = 300.0
+    db_url: str, *, seed: int, subjects: int, api_key: str | None, timeout: float = 300.0,
+    extra: tuple[str, ...] = (),
 ) -> SandboxProcess:
-    """Start the sandbox on a free loopback port; returns once it listens."""
+    """Start the sandbox on a free loopback port; returns once it listens.
+
+    ``api_key`` None starts it without ``--api-key`` (with ``extra=("--pilot",)``: no start
+    key at all); ``extra`` are more ``serve`` options, e.g. ``--cert`` and ``--key``.
+    """
+    key_args = [] if api_key is None else [
+        # "--name=value": a random key may begin with "-", which argparse would take
+        # for an option (token_urlsafe does so once in 64 keys).
+        f"--api-key={api_key}"]
     proc = subprocess.Popen(
         [
             creditdesk_script(),
@@ -57,10 +66,9 @@ def spawn(
             str(seed),
             "--subjects",
             str(subjects),
-            # "--name=value": a random key may begin with "-", which argparse would take
-            # for an option (token_urlsafe does so once in 64 keys).
-            f"--api-key={api_key}",
+            *key_args,
             f"--db={db_url}",
+            *extra,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -72,7 +80,7 @@ def spawn(
     timer.start()
     try:
         for line in proc.stdout:
-            match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", line)
+            match = re.search(r"listening on (https?://127\.0\.0\.1:\d+)", line)
             if match:
                 url = match.group(1)
                 break

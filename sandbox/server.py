@@ -47,11 +47,16 @@ class SandboxServer:
         log_level: str = "warning",
         ssl_certfile: str | None = None,
         ssl_keyfile: str | None = None,
+        pilot: bool = False,
     ) -> None:
         self.db_url = db_url or default_db_url(seed, subjects)
         self.seed, self.subjects = seed, subjects
-        self.api_key = api_key or secrets.token_urlsafe(24)
-        self.key_generated = api_key is None
+        # The start key, for the demo counter; a pilot has none (``creditdesk sandbox keys``).
+        if pilot and api_key is not None:
+            raise ValueError("a pilot platform takes no start key")
+        self.pilot = pilot
+        self.api_key = None if pilot else api_key or secrets.token_urlsafe(24)
+        self.key_generated = api_key is None and not pilot
         self.host, self.port = host, port
         self._progress = progress
         self._log_level = log_level
@@ -83,8 +88,10 @@ class SandboxServer:
                 leftover.unlink(missing_ok=True)
             engine = make_engine(self.db_url)
             self.summary = self._generate(engine)
-        self.platform = Platform(engine)
-        self.platform.add_key(self.api_key, DEFAULT_COUNTER, DEFAULT_DEPARTMENT)
+        self.platform = Platform(engine, pilot=self.pilot)
+        if self.api_key is not None:
+            label = "serve (generated)" if self.key_generated else "serve --api-key"
+            self.platform.add_key(self.api_key, DEFAULT_COUNTER, DEFAULT_DEPARTMENT, label)
         self.platform.sweep()
 
     def _generate(self, engine) -> GenerationSummary:

@@ -92,6 +92,11 @@ api_keys = Table(
     Column("key_hash", String(64), primary_key=True),  # sha256 hex; the key is never stored
     Column("counter_id", String(64), nullable=False),
     Column("department", String(64), nullable=False),
+    # The operator's keys (sandbox/keys.py): what the key is for, when it was issued and
+    # when revoked (ISO times, UTC; empty revoked_at while the key is in force).
+    Column("label", String(128), nullable=False, server_default=""),
+    Column("created_at", String(32), nullable=False, server_default=""),
+    Column("revoked_at", String(32), nullable=False, server_default=""),
 )
 
 feedback = Table(
@@ -206,7 +211,8 @@ def create_all(engine: Engine) -> None:
 # verified by its PDF only (its code reads as unknown; see FeedbackStore.verify_report);
 # feedback stored before its columns keeps them in its body only.
 _ADDED = {"reports": ("code_sha256", "subject_name", "verdict", "item_code", "item_name"),
-          "feedback": ("check_id", "action", "case_no", "letter_no")}
+          "feedback": ("check_id", "action", "case_no", "letter_no"),
+          "api_keys": ("label", "created_at", "revoked_at")}
 
 
 def _add_missing_columns(engine: Engine) -> None:

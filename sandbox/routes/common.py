@@ -34,7 +34,7 @@ ERRORS = {
 }
 
 
-async def calling_counter(
+def calling_counter(
     request: Request,
     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     x_audit_head: Annotated[str | None, Header(
@@ -42,7 +42,12 @@ async def calling_counter(
         description="the desk's audit chain head as the call leaves it: <seq>:<hash>; the "
         "platform keeps the highest one per counter (GET /v1/audit/witness/{counter})")] = None,
 ) -> Counter:
-    """The calling counter, from its bearer key; 401 otherwise. Witnesses the head it sent."""
+    """The calling counter, from its bearer key; 401 otherwise. Witnesses the head it sent.
+
+    A plain ``def``: FastAPI runs it in its worker threads, so the key's row, read on every
+    request (no cache, so a revoke holds at once; sandbox/keys.py), never blocks the event
+    loop, on a remote PostgreSQL least of all.
+    """
     platform: Platform = request.app.state.platform
     platform.counters.add("requests_served")
     found = platform.counter_for(creds.credentials) if creds else None

@@ -10,17 +10,25 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query
 from sqlalchemy import func, select
 
-from desktop.platform.schemas import _PRINTABLE
+from desktop.platform.schemas import _PRINTABLE, ErrorBody
 from sandbox import credit
 from sandbox import schemas as control
 from sandbox.platform import Platform
-from sandbox.routes.common import ERRORS, Auth
+from sandbox.routes.common import ERRORS, ApiError, Auth
 from sandbox.storage import records, subjects
+
+# The calls that change the platform, refused on a pilot platform (``serve --pilot``).
+_CHANGES = {**ERRORS, 403: {"model": ErrorBody, "description": "a pilot platform (pilot)"}}
 
 
 def router(platform: Platform) -> APIRouter:
     """The sandbox control routes, acting on ``platform`` itself."""
     api = APIRouter()
+
+    def not_in_pilot() -> None:
+        if platform.pilot:
+            raise ApiError(403, "pilot", "试点平台不接受此测试调用 / a pilot platform refuses "
+                           "this test call (keys: creditdesk sandbox keys)")
 
     @api.get(
         "/sandbox/samples", response_model=control.SamplesOut, responses=ERRORS, tags=["sandbox"]
@@ -62,11 +70,12 @@ def router(platform: Platform) -> APIRouter:
         return control.FaultsOut(**platform.injector.current.model_dump())
 
     @api.post(
-        "/sandbox/faults", response_model=control.FaultsOut, responses=ERRORS, tags=["sandbox"]
+        "/sandbox/faults", response_model=control.FaultsOut, responses=_CHANGES, tags=["sandbox"]
     )
     def set_faults(
         _: Auth, body: Annotated[control.FaultsIn | None, Body()] = None
     ) -> control.FaultsOut:
+        not_in_pilot()
         if body is None:
             platform.injector.reset()
         else:
@@ -74,17 +83,20 @@ def router(platform: Platform) -> APIRouter:
         return control.FaultsOut(**platform.injector.current.model_dump())
 
     @api.post("/sandbox/counters", status_code=201, response_model=control.CounterOut,
-              responses=ERRORS, tags=["sandbox"])
+              responses=_CHANGES, tags=["sandbox"])
     def add_counter(_: Auth, body: control.CounterIn) -> control.CounterOut:
+        not_in_pilot()  # else any counter's key could mint a key for another counter
         key = secrets.token_urlsafe(24)
-        platform.add_key(key, body.counter, body.department)
+        platform.add_key(key, body.counter, body.department, "POST /sandbox/counters")
         return control.CounterOut(counter=body.counter, department=body.department,
                                   api_key=key)
 
     @api.post(
-        "/sandbox/changes", response_model=control.MutateOut, responses=ERRORS, tags=["sandbox"]
+        "/sandbox/changes", response_model=control.MutateOut, responses=_CHANGES,
+        tags=["sandbox"]
     )
     def mutate(_: Auth, body: control.MutateIn) -> control.MutateOut:
+        not_in_pilot()
         platform.sweep()
         return platform.versions.mutate(body.n, body.seed, credit.today())
 
