@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from desktop.cli.main import Command
-from sandbox import keys_cli
+from sandbox import calendar_cli, keys_cli
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
@@ -31,6 +31,8 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     samples.add_argument("--json", action="store_true", help="print JSON (the only format)")
     keys = sub.add_parser("keys", help="API keys per counter / 窗口接口密钥")
     keys_cli.configure(keys, _data_options)
+    calendar = sub.add_parser("calendar", help="publish holiday years / 发布节假日安排")
+    calendar_cli.configure(calendar, _data_options)
 
 
 def _data_options(parser: argparse.ArgumentParser) -> None:
@@ -58,6 +60,10 @@ def _run(args: argparse.Namespace) -> int:
         from sandbox.server import default_db_url
 
         return keys_cli.run(args, args.db or default_db_url(args.seed, args.subjects))
+    if args.sandbox_command == "calendar":
+        from sandbox.server import default_db_url
+
+        return calendar_cli.run(args, args.db or default_db_url(args.seed, args.subjects))
     from sandbox.server import SandboxServer  # the web stack loads only for these commands
 
     if args.sandbox_command == "samples":

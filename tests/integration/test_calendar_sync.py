@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import subprocess
 
 import httpx
 import pytest
@@ -11,6 +13,7 @@ import pytest
 from desktop import workdays
 from desktop.counter import flows
 from sandbox.demo import fetch_samples, make_desk
+from sandbox.process import creditdesk_script
 from sandbox.server import SandboxServer
 
 # A year as the platform's operator publishes it once the State Council's notice is out.
@@ -77,3 +80,38 @@ def test_the_platform_refuses_a_bad_calendar_and_keeps_what_it_served(platform):
     served = httpx.get(f"{platform.url}/v1/calendar", timeout=30,
                        headers={"Authorization": f"Bearer {platform.api_key}"}).json()
     assert "2027-01-02" not in served["holidays"]
+
+
+def _served(platform) -> dict:
+    return httpx.get(f"{platform.url}/v1/calendar", timeout=30,
+                     headers={"Authorization": f"Bearer {platform.api_key}"}).json()
+
+
+def test_the_operator_publishes_a_year_from_a_file_to_a_running_platform(platform, tmp_path):
+    year = tmp_path / "2028.json"
+    year.write_text(json.dumps({"years": [2028], "holidays": ["2028-01-03"],
+                                "workdays": ["2028-01-08"]}), encoding="utf-8")
+    run = subprocess.run([creditdesk_script(), "sandbox", "calendar", "publish",
+                          str(year), "--db", platform.db_url],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "2028" in run.stdout
+    served = _served(platform)
+    assert 2028 in served["years"] and "2028-01-08" in served["workdays"]
+
+
+@pytest.mark.parametrize(("content", "words"), [
+    (b"\xff\xfe not text", "UTF-8"),
+    (b'{"years": [2028], "holidays": [], "workdays": ["2028-01-05"]}', "weekends"),
+    (b" " * (300 * 1024), "larger"),
+])
+def test_a_bad_calendar_file_is_refused_and_nothing_is_published(platform, tmp_path, content,
+                                                                 words):
+    before = _served(platform)
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(content)
+    run = subprocess.run([creditdesk_script(), "sandbox", "calendar", "publish",
+                          str(bad), "--db", platform.db_url],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and words in run.stderr and "错误" in run.stderr
+    assert _served(platform) == before

@@ -101,6 +101,12 @@ def test_what_a_key_posts_is_its_counters_and_no_other(pilot):
             refused = as_a.post(path, json=body)
             assert refused.status_code == 403, path
             assert refused.json()["error"]["code"] == "pilot"
+        # A counter's key cannot move every desk's due dates on a pilot either.
+        before = as_a.get("/v1/calendar").json()
+        refused = as_a.put("/sandbox/calendar", json={
+            "years": [2027], "holidays": ["2027-01-04"], "workdays": []})
+        assert refused.status_code == 403 and refused.json()["error"]["code"] == "pilot"
+        assert as_a.get("/v1/calendar").json() == before
 
 
 def test_the_start_key_lives_beside_issued_keys(tmp_path):
