@@ -116,6 +116,7 @@ class DistrictView(ListPanel):
         self.basis_label = QLabel()
         self.basis_label.setBuddy(self.basis_combo)
         self._map_asked = False
+        self._rows: list[DistrictRow] = []  # the last load's, as counted
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.layout().replaceWidget(self.view, self.splitter)
@@ -153,6 +154,7 @@ class DistrictView(ListPanel):
 
     def _map_loaded(self, city: CityMap) -> None:
         self.map.set_map(city)
+        self._show_rows(self._rows)
         self.sig_map_ready.emit()
 
     def _map_failed(self, exc: BaseException) -> None:
@@ -180,14 +182,23 @@ class DistrictView(ListPanel):
         return lambda: review_stats.districts(self.ctx.services.engine)
 
     def _apply(self, items: list[DistrictRow]) -> None:
-        self.model.set_rows(items)
-        self.map.set_rows(items)
-        self._show_chart()
-        self.count_label.setText(self.tr("共 %1 个区县，核查主体 %2 个").replace(
-            "%1", str(len(items))).replace("%2", str(sum(d.subjects for d in items))))
+        self._rows = items
+        self._show_rows(items)
         self.message.clear()
         if not self._again:  # a reload asked for meanwhile follows at once
             self.sig_loaded.emit(list(items))
+
+    def _show_rows(self, items: list[DistrictRow]) -> None:
+        """The rows in table, map and chart alike: once the map is there, one row per
+        district however the log spelled it (越城区, 绍兴市越城区)."""
+        self.map.set_rows(items)
+        if self.map.city is not None:
+            items = sorted([*self.map.rows.values(), *self.map.others],
+                           key=lambda d: d.district)
+        self.model.set_rows(items)
+        self._show_chart()
+        self.count_label.setText(self.tr("共 %1 个区县，核查主体 %2 个").replace(
+            "%1", str(len(items))).replace("%2", str(sum(d.subjects for d in items))))
 
     def _show_chart(self) -> None:
         rows = [self.model.district(r) for r in range(self.model.rowCount())]
