@@ -106,7 +106,8 @@ def test_hover_shows_the_figures(view, qtbot):
     m.event(QHelpEvent(QEvent.Type.ToolTip, at, m.mapToGlobal(at)))
     qtbot.waitUntil(lambda: QToolTip.isVisible(), timeout=5000)
     assert QToolTip.text().split("\n") == [
-        "越城区", "核查主体 3 个", "黑名单或严重失信 1 个（33%）", "红名单 1 个（33%）", "有预警 0 个"]
+        "越城区", "核查主体 3 个", "黑名单或严重失信 1 个（33%）", "红名单 1 个（33%）",
+        "有预警 0 个"]
     at = _inner_points(view, "新昌县")[0]
     m.event(QHelpEvent(QEvent.Type.ToolTip, at, m.mapToGlobal(at)))
     qtbot.waitUntil(lambda: QToolTip.text() == "新昌县：本台未核查该区县的主体", timeout=5000)
