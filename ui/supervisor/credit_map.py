@@ -157,7 +157,8 @@ class CreditMap(QWidget):
         """The rows the map cannot place, said under it ("" when none)."""
         if not self.others:
             return ""
-        parts = [f"{r.district or self.tr('未记录区县')} {r.subjects}" for r in self.others]
+        unnamed = self.tr("未记录区县")
+        parts = [f"{r.district or unnamed} {r.subjects}" for r in self.others]
         return self.tr("不在本图中的核查主体：%1").replace("%1", "，".join(parts))
 
     # -- where things are
