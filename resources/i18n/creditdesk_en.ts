@@ -812,6 +812,10 @@ ID number: %2    Item: %3</translation>
         <translation>not checked</translation>
     </message>
     <message>
+        <source>%1（%2/%3）</source>
+        <translation>%1 (%2/%3)</translation>
+    </message>
+    <message>
         <source>本台未核查</source>
         <translation>not checked here</translation>
     </message>

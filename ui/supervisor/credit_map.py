@@ -35,6 +35,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPaintEvent,
     QPen,
+    QTransform,
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
@@ -50,8 +51,17 @@ RAMPS = {
 }
 NEUTRAL = QColor("#ffffff")  # no checks: white, hatched grey
 NEUTRAL_HATCH = QColor("#9a9a9a")
-OUTLINE = QColor("#505050")
+OUTLINE = QColor("#606060")
+BORDER = QColor("#ffffff")  # drawn under the outline, so dark neighbours stay apart
 FOCUS = QColor("#0072B2")
+
+
+def hatch(line: float) -> QBrush:
+    """The no-checks hatching, spaced for text ``line`` high (as on screen at any dpi)."""
+    brush = QBrush(NEUTRAL_HATCH, Qt.BrushStyle.BDiagPattern)
+    scale = max(1.0, line / 16)
+    brush.setTransform(QTransform.fromScale(scale, scale))
+    return brush
 
 
 def shade(basis: str, klass: int) -> QColor:
@@ -297,7 +307,8 @@ class CreditMap(QWidget):
 
     def _draw_districts(self, painter: QPainter, fit: Fit, line: float, focused: bool) -> None:
         width = max(1.0, line / 12)
-        for n, d in enumerate(self.city.districts):
+        paths: list[QPainterPath] = []
+        for d in self.city.districts:
             path = QPainterPath()
             for polygon in d.polygons:
                 for ring in polygon:
@@ -306,33 +317,45 @@ class CreditMap(QWidget):
                     for p in points[1:]:
                         path.lineTo(p)
                     path.closeSubpath()
+            paths.append(path)
             colour = self.colour(d.name)
-            painter.setPen(QPen(OUTLINE, width))
+            painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(colour)
             painter.drawPath(path)
             if colour == NEUTRAL:
-                painter.setBrush(QBrush(NEUTRAL_HATCH, Qt.BrushStyle.BDiagPattern))
+                painter.setBrush(hatch(line))
                 painter.drawPath(path)
-            if focused and n == self.current:
-                painter.setPen(QPen(FOCUS, width * 3))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
+        # Borders: a white band with a grey line in it, seen between dark and light alike.
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for pen in (QPen(BORDER, width * 3), QPen(OUTLINE, width)):
+            painter.setPen(pen)
+            for path in paths:
                 painter.drawPath(path)
+        if focused and 0 <= self.current < len(paths):
+            painter.setPen(QPen(FOCUS, width * 3))
+            painter.drawPath(paths[self.current])
         for d in self.city.districts:
             self._draw_name(painter, d.name, QPointF(*fit.view(d.label_at)), line)
 
     def _draw_name(self, painter: QPainter, name: str, at: QPointF, line: float) -> None:
-        share = self.share(name)
-        figure = self.tr("未核查") if share is None else percent(share)
+        share, row = self.share(name), self.rows.get(name)
+        figure = self.tr("未核查") if share is None else self.tr("%1（%2/%3）").replace(
+            "%1", percent(share)).replace("%2", str(
+                row.black_list if self.basis == "black" else row.red_list)).replace(
+            "%3", str(row.subjects))
         colour = self.colour(name)
         font = QFont(painter.font())
         font.setBold(True)
         painter.setFont(font)
-        fm = painter.fontMetrics()
-        box = QRectF(at.x() - fm.horizontalAdvance(name), at.y() - line, 2 * fm.horizontalAdvance(
-            name), line)
-        if colour == NEUTRAL:  # the hatch behind would make the words hard to read
-            back = max(fm.horizontalAdvance(name), fm.horizontalAdvance(figure)) + line * 0.4
-            painter.fillRect(QRectF(at.x() - back / 2, at.y() - line, back, 2 * line), NEUTRAL)
+        wide = max(painter.fontMetrics().horizontalAdvance(name),
+                   painter.fontMetrics().horizontalAdvance(figure)) + line
+        box = QRectF(at.x() - wide / 2, at.y() - line, wide, line)
+        # On the district's own colour: neither the hatch nor a neighbour's colour (a name
+        # may be wider than a narrow district) stands behind the words.
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawRoundedRect(QRectF(at.x() - (wide - line * 0.6) / 2, at.y() - line,
+                                       wide - line * 0.6, 2 * line), line / 4, line / 4)
         painter.setPen(ink_on(colour))
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, name)
         font.setBold(False)
@@ -365,7 +388,7 @@ class CreditMap(QWidget):
             painter.setBrush(colour)
             painter.drawRect(swatch)
             if colour == NEUTRAL:
-                painter.setBrush(QBrush(NEUTRAL_HATCH, Qt.BrushStyle.BDiagPattern))
+                painter.setBrush(hatch(line))
                 painter.drawRect(swatch)
             painter.setPen(INK)
             painter.drawText(QPointF(x + box + line * 0.3, y + fm.ascent()), text)

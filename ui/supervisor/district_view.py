@@ -133,8 +133,7 @@ class DistrictView(ListPanel):
         column.addWidget(self.map, 1)
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
-        self.splitter.setSizes([2, 3])
-        self.splitter.setStretchFactor(1, 1)
+        self._sized = False  # the splitter is shared out when first shown
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
 
         self.basis_combo.currentIndexChanged.connect(
@@ -143,6 +142,13 @@ class DistrictView(ListPanel):
         self.pdf_button.clicked.connect(self.save_pdf_as)
         self._retranslate()  # not _start(): nothing is read before reload()
         self._update_buttons()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._sized:  # the table's seven columns beside the map (the rest)
+            self._sized = True
+            width = self.splitter.width()
+            self.splitter.setSizes([width * 57 // 100, width - width * 57 // 100])
 
     def reload(self) -> None:
         """Count again on the runner (and read the boundaries, the first time)."""
