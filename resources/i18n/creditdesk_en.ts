@@ -762,6 +762,65 @@ ID number: %2    Item: %3</translation>
     </message>
 </context>
 <context>
+    <name>CreditMap</name>
+    <message>
+        <source>着色：红名单主体占本台核查主体的比例</source>
+        <translation>Shade: share of the subjects checked here that are on the red list</translation>
+    </message>
+    <message>
+        <source>着色：黑名单或严重失信主体占本台核查主体的比例</source>
+        <translation>Shade: share of the subjects checked here that are on the blacklist or the serious-illegal list</translation>
+    </message>
+    <message>
+        <source>%1：本台未核查该区县的主体</source>
+        <translation>%1: no subject of this district was checked at this desk</translation>
+    </message>
+    <message>
+        <source>核查主体 %1 个</source>
+        <translation>Subjects checked: %1</translation>
+    </message>
+    <message>
+        <source>黑名单或严重失信 %1 个（%2）</source>
+        <translation>Blacklist or serious-illegal: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>红名单 %1 个（%2）</source>
+        <translation>Red list: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>有预警 %1 个</source>
+        <translation>With a warning: %1</translation>
+    </message>
+    <message>
+        <source>未记录区县</source>
+        <translation>district not recorded</translation>
+    </message>
+    <message>
+        <source>不在本图中的核查主体：%1</source>
+        <translation>Subjects checked outside this map: %1</translation>
+    </message>
+    <message>
+        <source>正在读取区县边界…</source>
+        <translation>Reading the district boundaries…</translation>
+    </message>
+    <message>
+        <source>边界数据：%1（高德）</source>
+        <translation>Boundaries: %1 (Amap)</translation>
+    </message>
+    <message>
+        <source>未核查</source>
+        <translation>not checked</translation>
+    </message>
+    <message>
+        <source>%1（%2/%3）</source>
+        <translation>%1 (%2/%3)</translation>
+    </message>
+    <message>
+        <source>本台未核查</source>
+        <translation>not checked here</translation>
+    </message>
+</context>
+<context>
     <name>DecisionDialog</name>
     <message>
         <source>错误</source>
@@ -869,6 +928,14 @@ ID number: %2    Item: %3</translation>
         <source>有预警主体</source>
         <translation>With warnings</translation>
     </message>
+    <message>
+        <source>红名单占比</source>
+        <translation>Red list share</translation>
+    </message>
+    <message>
+        <source>黑名单/严重失信占比</source>
+        <translation>Blacklist / serious-illegal share</translation>
+    </message>
 </context>
 <context>
     <name>DistrictView</name>
@@ -883,6 +950,34 @@ ID number: %2    Item: %3</translation>
     <message>
         <source>区县概况</source>
         <translation>Districts</translation>
+    </message>
+    <message>
+        <source>地图着色(&amp;B)：</source>
+        <translation>Map &amp;basis:</translation>
+    </message>
+    <message>
+        <source>黑名单或严重失信主体占比</source>
+        <translation>Share on the blacklist or serious-illegal list</translation>
+    </message>
+    <message>
+        <source>红名单主体占比</source>
+        <translation>Share on the red list</translation>
+    </message>
+    <message>
+        <source>地图着色依据</source>
+        <translation>What the map is shaded by</translation>
+    </message>
+    <message>
+        <source>打印(&amp;P)…</source>
+        <translation>&amp;Print…</translation>
+    </message>
+    <message>
+        <source>另存为 PDF(&amp;S)…</source>
+        <translation>&amp;Save as PDF…</translation>
+    </message>
+    <message>
+        <source>绍兴市信用地图（本台核查主体）</source>
+        <translation>Shaoxing credit map (subjects checked at this desk)</translation>
     </message>
     <message>
         <source>各区县核查主体与名单情况</source>
@@ -907,6 +1002,42 @@ ID number: %2    Item: %3</translation>
     <message>
         <source>有预警主体</source>
         <translation>With warnings</translation>
+    </message>
+    <message>
+        <source>生成：%1&#x3000;操作员：%2</source>
+        <translation>Made: %1   By: %2</translation>
+    </message>
+    <message>
+        <source>信用地图</source>
+        <translation>Credit map</translation>
+    </message>
+    <message>
+        <source>第 %1 页 / 共 %2 页</source>
+        <translation>Page %1 of %2</translation>
+    </message>
+    <message>
+        <source>✖ 无法打印：%1</source>
+        <translation>✖ Could not print: %1</translation>
+    </message>
+    <message>
+        <source>打印预览 — 信用地图</source>
+        <translation>Print preview — credit map</translation>
+    </message>
+    <message>
+        <source>✖ 无法保存：%1</source>
+        <translation>✖ Could not save: %1</translation>
+    </message>
+    <message>
+        <source>保存信用地图为 PDF</source>
+        <translation>Save the credit map as PDF</translation>
+    </message>
+    <message>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <source>✔ 已保存：%1</source>
+        <translation>✔ Saved: %1</translation>
     </message>
 </context>
 <context>

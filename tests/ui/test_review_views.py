@@ -215,7 +215,9 @@ def test_district_view_counts(ctx, log, qtbot, qtmodeltester):
     # Subjects, not hits, per column. 东城区: P1 checked three times counts once; on the
     # blacklist (and serious-illegal list) in two checks: 1; one warning once: 1.
     # 西城区: P2 once, on the red list, two warnings: 1, 1, 0, 1.
-    assert _table(view.model) == [["东城区", "1", "0", "1", "1"], ["西城区", "1", "1", "0", "1"]]
+    # The shares: red list and blacklist subjects over subjects checked.
+    assert _table(view.model) == [["东城区", "1", "0", "1", "1", "0%", "100%"],
+                                  ["西城区", "1", "1", "0", "1", "100%", "0%"]]
     assert view.chart.categories == ["东城区", "西城区"]
     assert [v for _, v in view.chart.series] == [[1, 1], [0, 1], [1, 0], [1, 1]]
 

@@ -20,7 +20,7 @@ def test_a_whole_installation_passes_every_check():
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     for name in ("imports", "cache", "report", "print", "platform", "bridge", "CJK font",
-                 "translations"):
+                 "translations", "credit map"):
         assert any(line.startswith("✔ " + name) for line in lines), (name, lines)
     assert lines[-1] == "自检通过 / self-test passed"
 
@@ -39,5 +39,5 @@ def test_a_missing_font_fails_the_self_test_by_name(monkeypatch):
     assert self_test.run(lines.append) is False
     assert any(line.startswith("✘ CJK font") and "fonts-wqy-microhei" in line
                for line in lines), lines
-    assert sum(line.startswith("✔ ") for line in lines) == 8  # every other check
+    assert sum(line.startswith("✔ ") for line in lines) == 9  # every other check
     assert lines[-1] == "自检失败 / self-test FAILED"
