@@ -169,7 +169,7 @@ class MainWindow(QMainWindow):
                                           self.open_bridge_clients)
         w.addSeparator()
         self.settings_action = self._action(w, self.tr("设置…"), "Ctrl+,", self.open_settings)
-        self.password_action = self._action(w, self.tr("修改我的密码(&P)…"), [],
+        self.password_action = self._action(w, self.tr("修改我的密码…"), "Ctrl+Shift+P",
                                             self.change_password)
         self.lock_action = self._action(w, self.tr("锁定"), "Ctrl+Shift+L", self.lock)
         self.sign_out_action = self._action(w, self.tr("注销"), "Ctrl+Shift+O", self.sign_out)
