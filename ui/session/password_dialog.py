@@ -39,12 +39,13 @@ class NewPasswordFields:
     """A new password typed twice, added as two rows of ``form``."""
 
     def __init__(self, form: QFormLayout) -> None:
-        tr = QCoreApplication.translate
-        self.first = password_field(tr("NewPasswordFields", "新密码"))
-        self.again = password_field(tr("NewPasswordFields", "再次输入新密码"))
-        form.addRow(tr("NewPasswordFields", "新密码(&N)（至少 %1 位）：")
+        self.first = password_field(QCoreApplication.translate("NewPasswordFields", "新密码"))
+        self.again = password_field(QCoreApplication.translate("NewPasswordFields",
+                                                               "再次输入新密码"))
+        form.addRow(QCoreApplication.translate("NewPasswordFields", "新密码(&N)（至少 %1 位）：")
                     .replace("%1", str(MIN_PASSWORD)), self.first)
-        form.addRow(tr("NewPasswordFields", "再次输入新密码(&G)："), self.again)
+        form.addRow(QCoreApplication.translate("NewPasswordFields", "再次输入新密码(&G)："),
+                    self.again)
 
     def mismatch(self) -> str:
         """Empty when both say the same; else what to show (and ``again`` cleared)."""

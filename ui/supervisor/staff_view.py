@@ -44,9 +44,12 @@ def role_word(role: str) -> str:
 
 
 class _Buttons(QHBoxLayout):
+    """Cancel and the dialog's own button (the default), on the right."""
+
     def __init__(self, dialog: DecisionDialog, ok: QPushButton) -> None:
         super().__init__()
-        dialog.cancel_button = QPushButton(dialog.tr("取消"))
+        dialog.cancel_button = QPushButton(
+            QCoreApplication.translate("StaffView", "取消(&Q)"))
         dialog.cancel_button.setAutoDefault(False)
         dialog.cancel_button.clicked.connect(dialog.reject)
         ok.setDefault(True)
