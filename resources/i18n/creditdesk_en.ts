@@ -2626,7 +2626,7 @@ Verification code %3</translation>
     </message>
     <message>
         <source>本窗口的工作人员账号。停用的账号不能登录窗口或命令行；重置密码后，本人须在下次登录时设置新密码。每项更改都记入日志。</source>
-        <translation>This desk's staff accounts. A disabled account cannot sign in to the window or the command line; after a password reset, its holder must choose a new password at the next sign-in. Every change is logged.</translation>
+        <translation>This desk&apos;s staff accounts. A disabled account cannot sign in to the window or the command line; after a password reset, its holder must choose a new password at the next sign-in. Every change is logged.</translation>
     </message>
     <message>
         <source>工作人员账号</source>
@@ -2677,12 +2677,12 @@ Verification code %3</translation>
         <translation>Staff administration message</translation>
     </message>
     <message>
-        <source>是</source>
-        <translation>Yes</translation>
-    </message>
-    <message>
         <source>否</source>
         <translation>No</translation>
+    </message>
+    <message>
+        <source>⚠ 是（下次登录时设置）</source>
+        <translation>⚠ Yes (at the next sign-in)</translation>
     </message>
     <message>
         <source>✖ 已停用</source>

@@ -11,6 +11,7 @@ a refusal is said under the table in the core's two languages.
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -214,13 +215,16 @@ class StaffView(QWidget):
         keep = self.selected()
         self.rows = rows
         self.table.setRowCount(len(rows))
-        yes, no = self.tr("是"), self.tr("否")
+        yes, no = self.tr("⚠ 是（下次登录时设置）"), self.tr("否")
         for i, r in enumerate(rows):
             cells = [r["staff_id"], r["name"], role_word(r["role"]),
                      self.tr("✖ 已停用") if r["disabled"] else self.tr("✔ 启用"),
-                     yes if r["must_change"] else no]
+                     yes if r["must_change"] else no]  # yes: at the next sign-in
             for j, text in enumerate(cells):
-                self.table.setItem(i, j, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if r["disabled"]:  # light grey rows, black text: the words say it too
+                    item.setBackground(QColor(theme.ROW_BACKGROUND["cancelled"]))
+                self.table.setItem(i, j, item)
             if keep is not None and r["staff_id"] == keep["staff_id"]:
                 self.table.selectRow(i)
         if self.selected() is None and rows:
