@@ -152,12 +152,14 @@ staff = Table(
     metadata,
     Column("staff_id", String(64), primary_key=True),
     Column("name", String(64), nullable=False),
-    Column("role", String(16), nullable=False),  # clerk | supervisor
+    Column("role", String(16), nullable=False),  # clerk | supervisor | service | inspector
     Column("password_hash", String(256), nullable=False),
     Column("created_at", Float, nullable=False),
     Column("disabled", Integer, nullable=False, server_default="0"),
     Column("failed_attempts", Integer, nullable=False, server_default="0"),
     Column("locked_until", Float, nullable=False, server_default="0"),
+    # 1 after a supervisor reset the password: the holder must choose a new one first.
+    Column("must_change", Integer, nullable=False, server_default="0"),
 )
 
 # Commitments of tolerance acceptances (容缺受理) until fulfilled or breached. The subject

@@ -1,4 +1,4 @@
-"""The desk's log and staff commands: ``audit verify|anchor|purge|export``, ``staff``.
+"""The desk's log commands: ``audit verify|anchor|purge|export|import``.
 
 Same conventions as ``desktop.cli.desk`` (global options, ``--json``, exit codes).
 Passwords are typed without echo, or read one per line from standard input with
@@ -26,8 +26,6 @@ from desktop.platform.client import PlatformError
 from desktop.review import supervision
 from desktop.staff import accounts as staff
 from desktop.staff.credentials import SecretsUnavailable
-from local_cache import store
-from local_cache.db import UnitOfWork
 
 
 def _passwords(args: argparse.Namespace, prompts: list[str]) -> list[str]:
@@ -233,58 +231,4 @@ def _purge(args: argparse.Namespace, svc: Services) -> int:
          lambda: print(f"已清除 {purged} 条记录的个人信息（超过 {days} 天，{approver.staff_id} "
                        f"批准）/ personal fields of {purged} entries older than {days} days "
                        f"purged (approved by {approver.staff_id})"))
-    return EXIT_OK
-
-
-# ---------------------------------------------------------------------------- staff
-
-
-def configure_staff(p: argparse.ArgumentParser) -> None:
-    """``staff add ID --name NAME --role ROLE [--approver ID]`` or ``staff list``."""
-    p.add_argument("what", choices=["add", "list"])
-    p.add_argument("staff_id", nargs="?", metavar="STAFF_ID")
-    p.add_argument("--name", help="the person's name")
-    p.add_argument("--role", choices=list(staff.ROLES), default="clerk")
-    p.add_argument("--approver", metavar="STAFF_ID", help="supervisor approving a new account")
-    p.add_argument("--password-stdin", action="store_true",
-                   help="read the new password (then the approver's) from stdin")
-    common(p)
-
-
-@_refusals
-def run_staff(args: argparse.Namespace) -> int:
-    """Add a clerk or supervisor, or list the desk's accounts."""
-    svc = make_services(args)
-    try:
-        if args.what == "list":
-            rows = staff.list_staff(svc.engine)
-            emit(args, rows, lambda: [print(f"{r['staff_id']}\t{r['name']}\t{r['role']}"
-                                            + ("\t(停用 disabled)" if r["disabled"] else ""))
-                                      for r in rows])
-            return EXIT_OK
-        if not (args.staff_id and args.name):
-            return fail(ValueError("需要工号和 --name / STAFF_ID and --name are required"),
-                        EXIT_INVALID)
-        first = staff.count(svc.engine) == 0
-        prompts = [f"{args.staff_id} 的新密码 / new password: "]
-        if not first:
-            if not args.approver:
-                raise staff.StaffError("新增账号需要 --approver 科室负责人批准",
-                                       "a new account needs --approver (a supervisor)")
-            prompts.append(f"{args.approver} 的密码 / password: ")
-        passwords = _passwords(args, prompts)
-        approver = None if first else staff.require_supervisor(svc.engine, args.approver,
-                                                               passwords[1])
-        person = staff.add(svc.engine, args.staff_id, args.name, args.role, passwords[0],
-                           approver)
-        with UnitOfWork(svc.engine) as uow:
-            store.append_audit(uow.conn, svc.protector, counter=svc.settings["counter_id"],
-                               clerk=approver.staff_id if approver else person.staff_id,
-                               event="settings.staff_added",
-                               details={"staff_id": person.staff_id, "role": person.role})
-            uow.commit()
-    finally:
-        svc.close()
-    emit(args, {"staff_id": person.staff_id, "role": person.role},
-         lambda: print(f"已添加 / added {person.staff_id} ({person.role})"))
     return EXIT_OK

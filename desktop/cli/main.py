@@ -80,6 +80,7 @@ def _client_commands() -> tuple[Command, ...]:
     from desktop.cli import diagnostics as g
     from desktop.cli import documents as d
     from desktop.cli import keys as k
+    from desktop.cli import staff as st
     from desktop.cli import supervise as s
 
     return (
@@ -98,8 +99,8 @@ def _client_commands() -> tuple[Command, ...]:
                 d.run_commitment),
         Command("audit", "verify, anchor, purge, export or import the audit log / 审计日志",
                 a.configure_audit, a.run_audit),
-        Command("staff", "clerk and supervisor accounts / 工作人员", a.configure_staff,
-                a.run_staff),
+        Command("staff", "add, list, disable, enable, reset-password, passwd / 工作人员账号",
+                st.configure, st.run),
         Command("key", "export or import the data key / 数据密钥备份", k.configure_key,
                 k.run_key),
         Command("login", "store the API key, or sign in as staff / 登录", c.configure_login,

@@ -12,7 +12,9 @@ passwords come from the terminal (no echo) or standard input, never from an argu
   every command (scripts, usually with a service account). They win over a session.
 
 The person is checked against the staff table on every command: a disabled or removed
-account, or one whose role changed, no longer runs anything.
+account, one whose role changed, or one whose password a supervisor reset, no longer runs
+anything. A reset password is refused with the command that changes it
+(``creditdesk staff passwd ID``).
 """
 
 from __future__ import annotations
@@ -42,6 +44,14 @@ class NotSignedIn(staff.StaffError):
     """No member of staff is signed in for this command (exit 4, nothing written)."""
 
 
+def must_change(staff_id: str) -> NotSignedIn:
+    """The refusal of a reset password, naming the command that changes it."""
+    return NotSignedIn(f"工号 {staff_id} 的密码已由科室负责人重置，须先设置新密码："
+                       f"creditdesk staff passwd {staff_id}",
+                       f"the password of {staff_id} was reset by a supervisor; choose a new "
+                       f"one first: creditdesk staff passwd {staff_id}")
+
+
 def _log(svc: Services, event: str, clerk: str, details: dict) -> None:
     with UnitOfWork(svc.engine) as uow:
         store.append_audit(uow.conn, svc.protector, counter=svc.settings["counter_id"],
@@ -53,7 +63,7 @@ def _active(svc: Services, staff_id: str, role: str) -> staff.Staff | None:
     with svc.engine.connect() as conn:
         row = conn.execute(staff_table.select()
                            .where(staff_table.c.staff_id == staff_id)).first()
-    if row is None or row.disabled or row.role != role:
+    if row is None or row.disabled or row.role != role or row.must_change:
         return None
     return staff.Staff(row.staff_id, row.name, row.role)
 
@@ -64,6 +74,10 @@ def _from_env(svc: Services) -> staff.Staff | None:
         return None
     try:
         return staff.authenticate(svc.engine, staff_id, os.environ.get(ENV_PASSWORD, ""))
+    except staff.PasswordChangeRequired as exc:
+        _log(svc, "sign_in.failed", exc.staff_id,
+             {"why": "password must be changed", "via": "environment"})
+        raise must_change(exc.staff_id) from None
     except staff.StaffError as exc:
         _log(svc, "sign_in.failed", staff_id[:64], {"why": exc.en, "via": "environment"})
         raise
@@ -87,8 +101,9 @@ def _from_session(svc: Services, now: float) -> staff.Staff | None:
         raise NotSignedIn(f"CLI 会话已过期。{_HOW[0]}", f"the CLI session expired; {_HOW[1]}")
     person = _active(svc, staff_id, role)
     if person is None:
-        raise NotSignedIn(f"账号 {staff_id} 已停用或已变更。{_HOW[0]}",
-                          f"account {staff_id} is disabled or changed; {_HOW[1]}")
+        raise NotSignedIn(f"账号 {staff_id} 已停用、已变更或密码已重置。{_HOW[0]}",
+                          f"account {staff_id} is disabled or changed, or its password was "
+                          f"reset; {_HOW[1]}")
     return person
 
 
@@ -123,6 +138,10 @@ def open_session(svc: Services, staff_id: str, password: str,
     staff_id = staff_id.strip()
     try:
         person = staff.authenticate(svc.engine, staff_id, password, now)
+    except staff.PasswordChangeRequired as exc:
+        _log(svc, "sign_in.failed", exc.staff_id,
+             {"why": "password must be changed", "via": "cli"})
+        raise must_change(exc.staff_id) from None
     except staff.StaffError as exc:
         _log(svc, "sign_in.failed", staff_id[:64] or "?", {"why": exc.en, "via": "cli"})
         raise

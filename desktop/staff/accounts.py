@@ -1,10 +1,12 @@
-"""The desk's staff: clerks, supervisors and service accounts, signing in and approving.
+"""The desk's staff: clerks, supervisors, inspectors and service accounts, signing in.
 
 Accounts live in the cache file with an scrypt hash of the password (never the password
 itself; the hash is salted and slow, so a copied file does not reveal passwords cheaply).
 The first account of a new desk must be a supervisor and needs nobody's approval; every
 later account is approved by a supervisor's password. Sign-in failures do not say whether
-the account or the password was wrong.
+the account or the password was wrong. A password a supervisor has reset
+(``desktop.staff.admin``) opens nothing until its holder chooses a new one: the right
+password then raises ``PasswordChangeRequired`` instead of signing in.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from local_cache.tables import staff
 
 # A service account runs scripts (check, batch, sync, print): it never decides at the
 # counter, approves, purges or manages staff, and cannot sign in to the window.
+# An inspector (监管人员) signs in to the window but never decides at the counter.
 Role = Literal["clerk", "supervisor", "service", "inspector"]
 ROLES: tuple[Role, ...] = ("clerk", "supervisor", "service", "inspector")
 MIN_PASSWORD = 8
@@ -51,6 +54,24 @@ class StaffError(ValueError):
         self.zh, self.en = zh, en
 
 
+class PasswordChangeRequired(StaffError):
+    """The right password of an account a supervisor reset: it signs in to nothing until
+    its holder chooses a new one (``desktop.staff.admin.change_password``)."""
+
+    def __init__(self, staff_id: str) -> None:
+        super().__init__(f"工号 {staff_id} 的密码已由科室负责人重置，须先设置新密码",
+                         f"the password of {staff_id} was reset by a supervisor; "
+                         "choose a new one first")
+        self.staff_id = staff_id
+
+
+def check_new_password(password: str) -> None:
+    """The rules every new password meets (a new account, a reset, a change)."""
+    if len(password) < MIN_PASSWORD:
+        raise StaffError(f"密码至少 {MIN_PASSWORD} 位",
+                         f"a password needs {MIN_PASSWORD}+ characters")
+
+
 @dataclass(frozen=True)
 class Staff:
     """A signed-in member of staff."""
@@ -71,7 +92,7 @@ class Staff:
 
     @property
     def is_inspector(self) -> bool:
-        """True for an inspector (行政监管): the supervision view, never the counter."""
+        """True for an inspector (supervision view; never decides at the counter)."""
         return self.role == "inspector"
 
 
@@ -108,11 +129,13 @@ LOCK_SECONDS = 15 * 60
 
 
 def authenticate(engine: Engine, staff_id: str, password: str,
-                 now: float | None = None) -> Staff:
+                 now: float | None = None, *, reset_ok: bool = False) -> Staff:
     """The member of staff, when the password is theirs and the account is active.
 
     Five wrong passwords in a row lock the account for 15 minutes (even the right
-    password is refused meanwhile); a successful sign-in resets the count.
+    password is refused meanwhile); a successful sign-in resets the count. The right
+    password of a reset account raises ``PasswordChangeRequired`` unless ``reset_ok``
+    (changing it is the one thing it is good for).
     """
     now = time.time() if now is None else now
     with engine.connect() as conn:
@@ -138,6 +161,8 @@ def authenticate(engine: Engine, staff_id: str, password: str,
             uow.conn.execute(update(staff).where(staff.c.staff_id == staff_id)
                              .values(failed_attempts=0))
             uow.commit()
+    if row.must_change and not reset_ok:
+        raise PasswordChangeRequired(row.staff_id)
     return Staff(row.staff_id, row.name, row.role)
 
 
@@ -160,13 +185,23 @@ def list_staff(engine: Engine) -> list[dict]:
     """Every account, without its hash."""
     with engine.connect() as conn:
         rows = conn.execute(select(staff.c.staff_id, staff.c.name, staff.c.role,
-                                   staff.c.disabled).order_by(staff.c.staff_id)).all()
+                                   staff.c.disabled, staff.c.must_change)
+                            .order_by(staff.c.staff_id)).all()
     return [r._asdict() for r in rows]
 
 
 def add(engine: Engine, staff_id: str, name: str, role: str, password: str,
         approver: Staff | None) -> Staff:
     """Create an account; needs a supervisor's approval unless it is the desk's first."""
+    with UnitOfWork(engine) as uow:  # BEGIN IMMEDIATE: two first accounts cannot race
+        person = insert_account(uow.conn, staff_id, name, role, password, approver)
+        uow.commit()
+    return person
+
+
+def insert_account(conn: Connection, staff_id: str, name: str, role: str, password: str,
+                   approver: Staff | None) -> Staff:
+    """``add`` inside the caller's write transaction (so a log entry can join it)."""
     if not _ID.match(staff_id):
         raise StaffError("工号只能由2-64位字母、数字、_.- 组成",
                          "a staff id is 2-64 letters, digits or _.-")
@@ -176,32 +211,17 @@ def add(engine: Engine, staff_id: str, name: str, role: str, password: str,
                          "a name must be 1-64 characters without control characters")
     if role not in ROLES:
         raise StaffError(f"未知角色 {role}", f"unknown role {role}")
-    if len(password) < MIN_PASSWORD:
-        raise StaffError(f"密码至少 {MIN_PASSWORD} 位",
-                         f"a password needs {MIN_PASSWORD}+ characters")
-    with UnitOfWork(engine) as uow:  # BEGIN IMMEDIATE: two first accounts cannot race
-        first = uow.conn.execute(select(func.count()).select_from(staff)).scalar_one() == 0
-        if first and role != "supervisor":
-            raise StaffError("本窗口的第一个账号必须是科室负责人",
-                             "the desk's first account must be a supervisor")
-        if not first and (approver is None or not approver.is_supervisor):
-            raise StaffError("新增账号需要科室负责人批准", "a new account needs a supervisor")
-        if _fetch(uow.conn, staff_id) is not None:
-            raise StaffError(f"工号 {staff_id} 已存在", f"staff id {staff_id} exists already")
-        uow.conn.execute(insert(staff).values(staff_id=staff_id, name=name, role=role,
-                                              password_hash=hash_password(password),
-                                              created_at=time.time(), disabled=0))
-        uow.commit()
+    check_new_password(password)
+    first = conn.execute(select(func.count()).select_from(staff)).scalar_one() == 0
+    if first and role != "supervisor":
+        raise StaffError("本窗口的第一个账号必须是科室负责人",
+                         "the desk's first account must be a supervisor")
+    if not first and (approver is None or not approver.is_supervisor):
+        raise StaffError("新增账号需要科室负责人批准", "a new account needs a supervisor")
+    if _fetch(conn, staff_id) is not None:
+        raise StaffError(f"工号 {staff_id} 已存在", f"staff id {staff_id} exists already")
+    conn.execute(insert(staff).values(staff_id=staff_id, name=name, role=role,
+                                      password_hash=hash_password(password),
+                                      created_at=time.time(), disabled=0))
     return Staff(staff_id, name, role)  # type: ignore[arg-type]
 
-
-def set_disabled(engine: Engine, staff_id: str, disabled: bool, approver: Staff) -> None:
-    """Disable (or enable again) an account; a supervisor's act."""
-    if not approver.is_supervisor:
-        raise StaffError("需要科室负责人", "a supervisor is required")
-    with UnitOfWork(engine) as uow:
-        done = uow.conn.execute(update(staff).where(staff.c.staff_id == staff_id)
-                                .values(disabled=int(disabled))).rowcount
-        uow.commit()
-    if not done:
-        raise StaffError(f"没有工号 {staff_id}", f"no staff id {staff_id}")

@@ -2,6 +2,8 @@
 
 The window draws the sign-in and lock screens; these decide and log. A locked window
 unlocks only with the password of the member of staff who locked it, or a supervisor's.
+A password a supervisor reset signs in to nothing (``PasswordChangeRequired``): its holder
+chooses a new one first (``change_and_sign_in``, ``change_and_unlock``).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from desktop.audit.anchors import queue_head_anchor
 from desktop.bootstrap import Services
 from desktop.events import Locked, SignedIn, SignedOut
 from desktop.staff import accounts as staff
+from desktop.staff import admin
 from local_cache import store
 from local_cache.db import UnitOfWork
 
@@ -25,6 +28,9 @@ def sign_in(svc: Services, staff_id: str, password: str) -> staff.Staff:
     """Check the password; on success the services act as this person."""
     try:
         person = staff.authenticate(svc.engine, staff_id.strip(), password)
+    except staff.PasswordChangeRequired as exc:
+        _log(svc, "sign_in.failed", exc.staff_id, {"why": "password must be changed"})
+        raise
     except staff.StaffError as exc:
         _log(svc, "sign_in.failed", staff_id.strip()[:64] or "?", {"why": exc.en})
         raise
@@ -36,6 +42,13 @@ def sign_in(svc: Services, staff_id: str, password: str) -> staff.Staff:
     _log(svc, "sign_in", person.staff_id, {"role": person.role})
     svc.events.publish(SignedIn(person.staff_id, person.role))
     return person
+
+
+def change_and_sign_in(svc: Services, staff_id: str, old_password: str,
+                       new_password: str) -> staff.Staff:
+    """A holder whose password was reset chooses a new one, then signs in with it."""
+    admin.change_password(svc, staff_id, old_password, new_password)
+    return sign_in(svc, staff_id, new_password)
 
 
 def sign_out(svc: Services, person: staff.Staff) -> None:
@@ -61,3 +74,10 @@ def unlock(svc: Services, person: staff.Staff, staff_id: str, password: str) -> 
     _log(svc, "unlock", who.staff_id, {"locked_by": person.staff_id})
     svc.events.publish(SignedIn(who.staff_id, who.role))
     return who
+
+
+def change_and_unlock(svc: Services, person: staff.Staff, staff_id: str, old_password: str,
+                      new_password: str) -> staff.Staff:
+    """Unlock with a password a supervisor reset meanwhile: choose a new one, then unlock."""
+    admin.change_password(svc, staff_id, old_password, new_password)
+    return unlock(svc, person, staff_id, new_password)

@@ -2,6 +2,45 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>AddStaffDialog</name>
+    <message>
+        <source>新增工作人员账号</source>
+        <translation>Add a staff account</translation>
+    </message>
+    <message>
+        <source>工号</source>
+        <translation>Staff ID</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>工号(&amp;I)：</source>
+        <translation>Staff &amp;ID:</translation>
+    </message>
+    <message>
+        <source>姓名(&amp;A)：</source>
+        <translation>N&amp;ame:</translation>
+    </message>
+    <message>
+        <source>角色(&amp;R)：</source>
+        <translation>&amp;Role:</translation>
+    </message>
+    <message>
+        <source>新增(&amp;O)</source>
+        <translation>Add (&amp;O)</translation>
+    </message>
+    <message>
+        <source>新增账号</source>
+        <translation>Add account</translation>
+    </message>
+</context>
+<context>
     <name>AlertsModel</name>
     <message>
         <source>证件号码</source>
@@ -401,6 +440,37 @@
     <message>
         <source>窗口 %1 的日志（导入）</source>
         <translation>Log of desk %1 (imported)</translation>
+    </message>
+</context>
+<context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <source>修改我的密码</source>
+        <translation>Change my password</translation>
+    </message>
+    <message>
+        <source>修改密码：%1（%2）</source>
+        <translation>Change password: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>当前密码</source>
+        <translation>Current password</translation>
+    </message>
+    <message>
+        <source>当前密码(&amp;C)：</source>
+        <translation>&amp;Current password:</translation>
+    </message>
+    <message>
+        <source>修改(&amp;S)</source>
+        <translation>Change (&amp;S)</translation>
+    </message>
+    <message>
+        <source>修改密码</source>
+        <translation>Change password</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>
@@ -1646,6 +1716,14 @@ Signed in before locking: %2 (%3). They or a supervisor can unlock.</translation
         <source>密码(&amp;W)：</source>
         <translation>Pass&amp;word:</translation>
     </message>
+    <message>
+        <source>设置新密码并解锁(&amp;U)</source>
+        <translation>Set new password and &amp;unlock</translation>
+    </message>
+    <message>
+        <source>密码已由科室负责人重置：请设置新密码后解锁。</source>
+        <translation>The password was reset by a supervisor: choose a new one to unlock.</translation>
+    </message>
 </context>
 <context>
     <name>LogBrowser</name>
@@ -1984,6 +2062,22 @@ Signed in before locking: %2 (%3). They or a supervisor can unlock.</translation
         <translation>Staff added</translation>
     </message>
     <message>
+        <source>停用工作人员账号</source>
+        <translation>Staff account disabled</translation>
+    </message>
+    <message>
+        <source>重新启用工作人员账号</source>
+        <translation>Staff account enabled again</translation>
+    </message>
+    <message>
+        <source>重置工作人员密码</source>
+        <translation>Staff password reset</translation>
+    </message>
+    <message>
+        <source>修改本人密码</source>
+        <translation>Own password changed</translation>
+    </message>
+    <message>
         <source>更改设置</source>
         <translation>Settings changed</translation>
     </message>
@@ -2135,6 +2229,10 @@ Signed in before locking: %2 (%3). They or a supervisor can unlock.</translation
         <translation>Settings…</translation>
     </message>
     <message>
+        <source>修改我的密码…</source>
+        <translation>Change my password…</translation>
+    </message>
+    <message>
         <source>锁定</source>
         <translation>Lock</translation>
     </message>
@@ -2199,6 +2297,10 @@ Signed in before locking: %2 (%3). They or a supervisor can unlock.</translation
         <translation>the local bridge is not running</translation>
     </message>
     <message>
+        <source>密码已修改 / password changed</source>
+        <translation>Password changed</translation>
+    </message>
+    <message>
         <source>监管检查人员不在受理窗口工作：请关闭本程序，重新打开后登录，即进入行政监管窗口</source>
         <translation>Inspectors do not work at the counter: close the program, open it again and sign in to reach the supervision window</translation>
     </message>
@@ -2209,6 +2311,29 @@ Signed in before locking: %2 (%3). They or a supervisor can unlock.</translation
     <message>
         <source>一窗受理信用核查客户端 CreditDesk %1</source>
         <translation>CreditDesk %1 — credit checks at the one-window counter</translation>
+    </message>
+</context>
+<context>
+    <name>NewPasswordFields</name>
+    <message>
+        <source>新密码</source>
+        <translation>New password</translation>
+    </message>
+    <message>
+        <source>再次输入新密码</source>
+        <translation>New password again</translation>
+    </message>
+    <message>
+        <source>新密码(&amp;N)（至少 %1 位）：</source>
+        <translation>&amp;New password (at least %1 characters):</translation>
+    </message>
+    <message>
+        <source>再次输入新密码(&amp;G)：</source>
+        <translation>New password a&amp;gain:</translation>
+    </message>
+    <message>
+        <source>两次输入的新密码不一致 / the two new passwords differ</source>
+        <translation>The two new passwords differ</translation>
     </message>
 </context>
 <context>
@@ -2435,6 +2560,21 @@ Verification code %3</translation>
     <message>
         <source>无法生成报告</source>
         <translation>Cannot create the report</translation>
+    </message>
+</context>
+<context>
+    <name>ResetPasswordDialog</name>
+    <message>
+        <source>重置密码</source>
+        <translation>Reset password</translation>
+    </message>
+    <message>
+        <source>为 %1（%2）设置临时密码。请当面告知本人；本人下次登录时须设置新密码。</source>
+        <translation>Set a temporary password for %1 (%2). Tell it to them in person; they must choose a new password at their next sign-in.</translation>
+    </message>
+    <message>
+        <source>重置(&amp;O)</source>
+        <translation>Reset (&amp;O)</translation>
     </message>
 </context>
 <context>
@@ -2762,6 +2902,10 @@ Verification code %3</translation>
         <translation>Repe&amp;at the password:</translation>
     </message>
     <message>
+        <source>%1 的密码已由科室负责人重置。请设置新密码后登录。</source>
+        <translation>The password of %1 was reset by a supervisor. Choose a new password to sign in.</translation>
+    </message>
+    <message>
         <source>错误</source>
         <translation type="vanished">Error</translation>
     </message>
@@ -2780,6 +2924,14 @@ Verification code %3</translation>
     <message>
         <source>创建负责人账号并登录</source>
         <translation>Create the supervisor account and sign in</translation>
+    </message>
+    <message>
+        <source>设置新密码并登录(&amp;S)</source>
+        <translation>&amp;Set new password and sign in</translation>
+    </message>
+    <message>
+        <source>设置新密码并登录</source>
+        <translation>Set new password and sign in</translation>
     </message>
     <message>
         <source>取消(&amp;Q)</source>
@@ -2804,6 +2956,116 @@ Verification code %3</translation>
     <message>
         <source>两次输入的密码不一致 / the two passwords differ</source>
         <translation>The two passwords differ</translation>
+    </message>
+</context>
+<context>
+    <name>StaffRoles</name>
+    <message>
+        <source>受理员</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>科室负责人</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <source>监管人员</source>
+        <translation>Inspector</translation>
+    </message>
+    <message>
+        <source>服务账号（脚本）</source>
+        <translation>Service account (scripts)</translation>
+    </message>
+</context>
+<context>
+    <name>StaffView</name>
+    <message>
+        <source>取消(&amp;Q)</source>
+        <translation>Cancel (&amp;Q)</translation>
+    </message>
+    <message>
+        <source>本窗口的工作人员账号。停用的账号不能登录窗口或命令行；重置密码后，本人须在下次登录时设置新密码。每项更改都记入日志。</source>
+        <translation>This desk's staff accounts. A disabled account cannot sign in to the window or the command line; after a password reset, its holder must choose a new password at the next sign-in. Every change is logged.</translation>
+    </message>
+    <message>
+        <source>工作人员账号</source>
+        <translation>Staff accounts</translation>
+    </message>
+    <message>
+        <source>工号</source>
+        <translation>Staff ID</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>须改密码</source>
+        <translation>Must change password</translation>
+    </message>
+    <message>
+        <source>新增账号(&amp;N)…</source>
+        <translation>&amp;New account…</translation>
+    </message>
+    <message>
+        <source>停用(&amp;D)</source>
+        <translation>&amp;Disable</translation>
+    </message>
+    <message>
+        <source>重新启用(&amp;E)</source>
+        <translation>&amp;Enable again</translation>
+    </message>
+    <message>
+        <source>重置密码(&amp;P)…</source>
+        <translation>Reset &amp;password…</translation>
+    </message>
+    <message>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>工作人员管理信息</source>
+        <translation>Staff administration message</translation>
+    </message>
+    <message>
+        <source>⚠ 是（下次登录时设置）</source>
+        <translation>⚠ Yes (at the next sign-in)</translation>
+    </message>
+    <message>
+        <source>否</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <source>✖ 已停用</source>
+        <translation>✖ Disabled</translation>
+    </message>
+    <message>
+        <source>✔ 启用</source>
+        <translation>✔ Enabled</translation>
+    </message>
+    <message>
+        <source>已停用 %1</source>
+        <translation>%1 disabled</translation>
+    </message>
+    <message>
+        <source>已重新启用 %1</source>
+        <translation>%1 enabled again</translation>
+    </message>
+    <message>
+        <source>已新增 %1（%2）</source>
+        <translation>%1 added (%2)</translation>
+    </message>
+    <message>
+        <source>已重置 %1 的密码：本人下次登录时须设置新密码</source>
+        <translation>Password of %1 reset: they must choose a new one at their next sign-in</translation>
     </message>
 </context>
 <context>
@@ -3354,6 +3616,10 @@ Verification code %3</translation>
     <message>
         <source>行政监管(&amp;7)</source>
         <translation>Supervision (&amp;7)</translation>
+    </message>
+    <message>
+        <source>工作人员(&amp;8)</source>
+        <translation>Staff (&amp;8)</translation>
     </message>
 </context>
 <context>

@@ -84,7 +84,7 @@ class Desk:
 
     def sign_in(self, staff_id: str = CLERK) -> None:
         """Commands that write entries run as ``staff_id`` from now on: accounts made
-        through the real ``creditdesk staff add`` (each a ``settings.staff_added`` entry),
+        through the real ``creditdesk staff add`` (each a ``staff.added`` entry),
         then ``CREDITDESK_STAFF`` / ``CREDITDESK_STAFF_PASSWORD``, as scripts do."""
         self.env = signed_in(self.env, self.root, staff_id)
 
@@ -279,8 +279,8 @@ def test_a_desk_adopts_its_key_counter_and_logs_it(platform, person, tmp_path):
     # counter); the adoption is logged by the system under the counter the desk becomes,
     # and the check names the signed-in clerk.
     assert desk.sql("SELECT event, counter, clerk FROM audit ORDER BY seq") == [
-        ("settings.staff_added", "SX-COUNTER-01", SUPERVISOR),
-        ("settings.staff_added", "SX-COUNTER-01", SUPERVISOR),
+        ("staff.added", "SX-COUNTER-01", SUPERVISOR),
+        ("staff.added", "SX-COUNTER-01", SUPERVISOR),
         ("settings.changed", counter, "system"),
         ("check", counter, CLERK)]
 

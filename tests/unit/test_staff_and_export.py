@@ -49,7 +49,10 @@ def test_sign_in_and_approval(engine):
             staff.authenticate(engine, who, pw)
     with pytest.raises(staff.StaffError, match="not a supervisor"):
         staff.require_supervisor(engine, "c1", "password-1")
-    staff.set_disabled(engine, "c1", True, boss)
+    with UnitOfWork(engine) as uow:  # disabled (desktop.staff.admin does it with guard rails)
+        uow.conn.execute(staff_table.update().where(staff_table.c.staff_id == "c1")
+                         .values(disabled=1))
+        uow.commit()
     with pytest.raises(staff.StaffError, match="wrong staff id or password"):
         staff.authenticate(engine, "c1", "password-1")
 

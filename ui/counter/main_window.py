@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         self.batch_window = None
         self.verify_dialog = None
         self.review_window = None
+        self.password_dialog = None
         self.printer = ReportPrinter(ctx, self)
         title = self.tr("一窗受理信用核查 CreditDesk")
         self.setWindowTitle(title + (self.tr(" — 演示") if ctx.is_demo else ""))
@@ -168,6 +169,8 @@ class MainWindow(QMainWindow):
                                           self.open_bridge_clients)
         w.addSeparator()
         self.settings_action = self._action(w, self.tr("设置…"), "Ctrl+,", self.open_settings)
+        self.password_action = self._action(w, self.tr("修改我的密码…"), "Ctrl+Shift+P",
+                                            self.change_password)
         self.lock_action = self._action(w, self.tr("锁定"), "Ctrl+Shift+L", self.lock)
         self.sign_out_action = self._action(w, self.tr("注销"), "Ctrl+Shift+O", self.sign_out)
         if self.ctx.is_demo:
@@ -353,6 +356,24 @@ class MainWindow(QMainWindow):
                 self.idle_lock.set_minutes(self.ctx.services.settings["idle_lock_minutes"])
             self.item_picker.reload()
             self.status.poll_health()
+        dialog.deleteLater()
+        self.lookup.setFocus()
+
+    def change_password(self) -> None:
+        """窗口 → 修改我的密码…: the signed-in person changes their own password."""
+        from ui.session.password_dialog import ChangePasswordDialog
+
+        if self.ctx.user is None:
+            return
+        dialog = ChangePasswordDialog(self.ctx, self)
+        self.password_dialog = dialog
+        dialog.finished.connect(lambda _r: self._password_closed(dialog))
+        dialog.open()
+
+    def _password_closed(self, dialog) -> None:
+        if dialog.decision is not None:
+            self._say(self.tr("密码已修改 / password changed"), theme.OK)
+        self.password_dialog = None
         dialog.deleteLater()
         self.lookup.setFocus()
 

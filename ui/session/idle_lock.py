@@ -5,7 +5,9 @@ timer. When it runs out, ``lock_now()`` covers the main window (and any dialog o
 top of it, which may show the subject too) with a ``LockScreen``, logs
 ``desktop.staff.session.lock`` on the runner, and lets input reach nothing but the lock
 screens until ``desktop.staff.session.unlock`` accepts the password of the person who was
-signed in, or of a supervisor.
+signed in, or of a supervisor. When that password was reset by a supervisor meanwhile,
+the lock screen asks for a new one (typed twice) and unlocks with it
+(``desktop.staff.session.change_and_unlock``).
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.staff import session
-from desktop.staff.accounts import Staff
+from desktop.staff.accounts import PasswordChangeRequired, Staff
 from ui.context import DeskContext
+from ui.session.password_dialog import NewPasswordFields
 from ui.widgets import theme
 from ui.widgets.approval import error_text
 
@@ -108,6 +111,10 @@ class LockScreen(QWidget):
         form = QFormLayout(form_box)
         form.addRow(self.tr("工号(&I)："), self.staff_id)
         form.addRow(self.tr("密码(&W)："), self.password)
+        self.new_password = NewPasswordFields(form)  # shown after a reset password
+        for field in (self.new_password.first, self.new_password.again):
+            form.setRowVisible(field, False)
+        self._form, self._reset = form, None
         form.addRow("", self.unlock_button)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
@@ -144,29 +151,63 @@ class LockScreen(QWidget):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if self.focusWidget() is self.staff_id:
                 self.password.setFocus()
+            elif self.focusWidget() is self.new_password.first:
+                self.new_password.again.setFocus()
             elif self.unlock_button.isEnabled():
                 self.unlock()
         event.accept()
 
     def focus_form(self) -> None:
-        """Put the cursor in the password field."""
+        """Put the cursor in the password field (the new one after a reset)."""
         self.activateWindow()
-        self.password.setFocus()
+        (self.password if self._reset is None else self.new_password.first).setFocus()
 
     def unlock(self) -> None:
-        """Check the typed credentials on the runner."""
-        self.unlock_button.setEnabled(False)
+        """Check the typed credentials on the runner (with a new password after a reset)."""
         self.error.clear()
+        if self._reset is not None:
+            differ = self.new_password.mismatch()
+            if differ:
+                self.error.setText(differ)
+                return
+            self.unlock_button.setEnabled(False)
+            self.ctx.runner.submit(session.change_and_unlock, self.ctx.services, self.person,
+                                   *self._reset, self.new_password.text(),
+                                   done=self._accepted, failed=self._refused)
+            return
+        self.unlock_button.setEnabled(False)
         self.ctx.runner.submit(session.unlock, self.ctx.services, self.person,
                                self.staff_id.text(), self.password.text(),
                                done=self._accepted, failed=self._refused)
 
+    def _ask_new_password(self, staff_id: str) -> None:
+        """The typed password was reset by a supervisor: a new one unlocks."""
+        self._reset = (staff_id, self.password.text())
+        self.password.clear()
+        for field in (self.new_password.first, self.new_password.again):
+            self._form.setRowVisible(field, True)
+        self.staff_id.setEnabled(False)
+        self.password.setEnabled(False)
+        self._chain = [self.new_password.first, self.new_password.again, self.unlock_button]
+        self.unlock_button.setText(self.tr("设置新密码并解锁(&U)"))
+        self.error.setText(self.tr("密码已由科室负责人重置：请设置新密码后解锁。"))
+        self.new_password.first.setFocus()
+
     def _accepted(self, who: Staff) -> None:
         self.password.clear()
+        self.new_password.clear()
         self.unlocked.emit(who)
 
     def _refused(self, exc: BaseException) -> None:
         self.unlock_button.setEnabled(True)
+        if isinstance(exc, PasswordChangeRequired) and self._reset is None:
+            self._ask_new_password(exc.staff_id)
+            return
+        if self._reset is not None:
+            self.new_password.clear()
+            self.error.setText(error_text(exc))
+            self.new_password.first.setFocus()
+            return
         self.password.clear()
         self.error.setText(error_text(exc))
         self.password.setFocus()

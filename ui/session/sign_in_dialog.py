@@ -4,7 +4,9 @@
 With none, the dialog shows its first-run page: the first account must be a supervisor
 (``desktop.staff.accounts.add`` needs nobody's approval for it) and is signed in straight away.
 Otherwise staff id and password go to ``desktop.staff.session.sign_in``; its refusals (wrong
-password, the five-attempt lockout) are shown as the core words them.
+password, the five-attempt lockout) are shown as the core words them. A password a
+supervisor reset opens the third page: the holder types a new password twice, and
+``desktop.staff.session.change_and_sign_in`` changes it and signs in with it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from desktop.bootstrap import Services
 from desktop.staff import accounts as staff
 from desktop.staff import session
 from ui.context import DeskContext
+from ui.session.password_dialog import NewPasswordFields
 from ui.widgets import theme
 from ui.widgets.approval import error_text
 from ui.widgets.decision_dialog import DecisionDialog
@@ -57,7 +60,8 @@ class SignInDialog(DecisionDialog):
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.person: staff.Staff | None = None
-        self.mode = "loading"  # then "sign_in" or "first_run"
+        self.mode = "loading"  # then "sign_in" or "first_run"; "must_change" after a reset
+        self._reset: tuple[str, str] | None = None  # (id, typed reset password) meanwhile
         self._asked = False
         self.setWindowTitle(self.tr("登录 — 一窗受理信用核查"))
         self.setMinimumWidth(420)
@@ -92,9 +96,15 @@ class SignInDialog(DecisionDialog):
         first.addRow(self.tr("密码(&W)（至少 8 位）："), self.new_password)
         first.addRow(self.tr("再次输入密码(&A)："), self.new_password2)
 
+        # must-change page: the password a supervisor reset is replaced before signing in
+        change_page = QWidget()
+        change = QFormLayout(change_page)
+        self.must_change = NewPasswordFields(change)
+
         self.pages = QStackedWidget()
         self.pages.addWidget(sign_in_page)
         self.pages.addWidget(first_page)
+        self.pages.addWidget(change_page)
         self.pages.setEnabled(False)
 
         self.sign_in_button = QPushButton(self.tr("登录(&L)"))
@@ -104,6 +114,9 @@ class SignInDialog(DecisionDialog):
         self.create_button = QPushButton(self.tr("创建并登录(&C)"))
         self.create_button.setAccessibleName(self.tr("创建负责人账号并登录"))
         self.create_button.setVisible(False)
+        self.change_button = QPushButton(self.tr("设置新密码并登录(&S)"))
+        self.change_button.setAccessibleName(self.tr("设置新密码并登录"))
+        self.change_button.setVisible(False)
         self.cancel_button = QPushButton(self.tr("取消(&Q)"))
         self.cancel_button.setAccessibleName(self.tr("取消登录"))
         self.cancel_button.setAutoDefault(False)
@@ -113,6 +126,7 @@ class SignInDialog(DecisionDialog):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.sign_in_button)
         buttons.addWidget(self.create_button)
+        buttons.addWidget(self.change_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.pages)
@@ -121,6 +135,7 @@ class SignInDialog(DecisionDialog):
 
         self.sign_in_button.clicked.connect(self._sign_in)
         self.create_button.clicked.connect(self._create)
+        self.change_button.clicked.connect(self._change)
         self.cancel_button.clicked.connect(self.reject)
 
     @classmethod
@@ -168,8 +183,8 @@ class SignInDialog(DecisionDialog):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter in a field that is not the last one moves on instead of submitting."""
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            chain = ([self.staff_id] if self.mode == "sign_in" else
-                     [self.new_id, self.new_name, self.new_password])
+            chain = {"sign_in": [self.staff_id], "must_change": [self.must_change.first],
+                     }.get(self.mode, [self.new_id, self.new_name, self.new_password])
             focused = self.focusWidget()
             if focused in chain:
                 self.focusNextChild()
@@ -180,7 +195,8 @@ class SignInDialog(DecisionDialog):
     # ------------------------------------------------------------------ actions
 
     def busy_controls(self) -> list[QWidget]:
-        return [self.pages, self.sign_in_button, self.create_button, self.cancel_button]
+        return [self.pages, self.sign_in_button, self.create_button, self.change_button,
+                self.cancel_button]
 
     def _sign_in(self) -> None:
         if self.mode != "sign_in":
@@ -199,9 +215,34 @@ class SignInDialog(DecisionDialog):
         self.record(create_first_supervisor, self.ctx.services, self.new_id.text().strip(),
                     self.new_name.text(), self.new_password.text(), done=self._signed_in)
 
+    def _change(self) -> None:
+        if self.busy or self.mode != "must_change" or self._reset is None:
+            return
+        differ = self.must_change.mismatch()
+        if differ:
+            self.error.setText(differ)
+            return
+        staff_id, old = self._reset
+        self.record(session.change_and_sign_in, self.ctx.services, staff_id, old,
+                    self.must_change.text(), done=self._signed_in)
+
+    def _must_change(self, staff_id: str) -> None:
+        """The typed password was reset by a supervisor: ask for a new one."""
+        self._reset = (staff_id, self.password.text())
+        self.mode = "must_change"
+        self.title.setText(self.tr("%1 的密码已由科室负责人重置。请设置新密码后登录。")
+                           .replace("%1", staff_id))
+        self.pages.setCurrentIndex(2)
+        self.sign_in_button.setVisible(False)
+        self.change_button.setVisible(True)
+        self.change_button.setDefault(True)
+        self.must_change.first.setFocus()
+
     def _signed_in(self, person: staff.Staff) -> None:
         self.set_busy(False)
         self.person = person
+        self._reset = None
+        self.must_change.clear()
         self.password.clear()
         self.new_password.clear()
         self.new_password2.clear()
@@ -210,8 +251,15 @@ class SignInDialog(DecisionDialog):
 
     def failed(self, exc: BaseException) -> None:
         """Refused (wrong password, lockout, ...): said, and the field to try again."""
+        if isinstance(exc, staff.PasswordChangeRequired) and self.mode == "sign_in":
+            self.set_busy(False)
+            self._must_change(exc.staff_id)
+            return
         super().failed(exc)
-        if self.mode == "sign_in":
+        if self.mode == "must_change":
+            self.must_change.clear()
+            self.must_change.first.setFocus()
+        elif self.mode == "sign_in":
             self.password.clear()
             self.password.setFocus()
         else:

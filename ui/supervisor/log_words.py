@@ -34,7 +34,12 @@ EVENTS = {
     "override.note": QT_TRANSLATE_NOOP("LogWords", "填写跟进意见"),
     "retention.purge": QT_TRANSLATE_NOOP("LogWords", "清除到期个人信息"),
     "bundle.import": QT_TRANSLATE_NOOP("LogWords", "导入其他窗口日志"),
-    "settings.staff_added": QT_TRANSLATE_NOOP("LogWords", "新增工作人员"),
+    "settings.staff_added": QT_TRANSLATE_NOOP("LogWords", "新增工作人员"),  # before issue 20
+    "staff.added": QT_TRANSLATE_NOOP("LogWords", "新增工作人员"),
+    "staff.disabled": QT_TRANSLATE_NOOP("LogWords", "停用工作人员账号"),
+    "staff.enabled": QT_TRANSLATE_NOOP("LogWords", "重新启用工作人员账号"),
+    "staff.password_reset": QT_TRANSLATE_NOOP("LogWords", "重置工作人员密码"),
+    "staff.password_changed": QT_TRANSLATE_NOOP("LogWords", "修改本人密码"),
     "settings.changed": QT_TRANSLATE_NOOP("LogWords", "更改设置"),
     "settings.tampered": QT_TRANSLATE_NOOP("LogWords", "设置文件在程序外被改动"),
     "settings.adopted": QT_TRANSLATE_NOOP("LogWords", "采用已有设置文件"),

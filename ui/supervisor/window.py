@@ -1,6 +1,6 @@
 """The supervisor's area (监督审查): the log, the closed loop, overrides, integrity and
 retention, other desks' bundles, the district overview, the supervision view (行政监管,
-``ui.supervisor.inspection_view``), each a tab.
+``ui.supervisor.inspection_view``), staff administration, each a tab.
 
 Who may enter is decided by ``desktop.review.supervision.enter`` (a supervisor; every attempt is
 logged). When a clerk is signed in at the counter, the supervisor signs in right there for
@@ -70,6 +70,7 @@ class SupervisorWindow(QMainWindow):
         from ui.supervisor.log_browser import LogBrowser
         from ui.supervisor.override_review import OverrideReview
         from ui.supervisor.retention_view import RetentionView
+        from ui.supervisor.staff_view import StaffView
         from ui.supervisor.stats_view import StatsView
 
         self.ctx = ctx
@@ -85,6 +86,7 @@ class SupervisorWindow(QMainWindow):
         self.bundles = BundleView(ctx)
         self.districts = DistrictView(ctx)
         self.inspection = InspectionView(ctx)
+        self.staff = StaffView(ctx)
         checks = QSplitter(Qt.Orientation.Vertical)
         checks.addWidget(self.integrity)
         checks.addWidget(self.retention)
@@ -96,6 +98,7 @@ class SupervisorWindow(QMainWindow):
         self.tabs.addTab(self.bundles, self.tr("其他窗口日志(&5)"))
         self.tabs.addTab(self.districts, self.tr("信用地图(&6)"))
         self.tabs.addTab(self.inspection, self.tr("行政监管(&7)"))
+        self.tabs.addTab(self.staff, self.tr("工作人员(&8)"))
         self.setCentralWidget(self.tabs)
         self._loaded: set[int] = set()
         self.tabs.currentChanged.connect(self._tab_shown)
@@ -116,7 +119,8 @@ class SupervisorWindow(QMainWindow):
             return
         self._loaded.add(index)
         widget = self.tabs.widget(index)
-        for view in (self.stats, self.overrides, self.bundles, self.districts, self.retention):
+        for view in (self.stats, self.overrides, self.bundles, self.districts, self.retention,
+                     self.staff):
             if view is widget or view.parent() is widget:
                 view.reload()
 
