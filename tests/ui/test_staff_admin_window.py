@@ -94,7 +94,7 @@ def test_the_tab_is_reached_by_keyboard_and_disable_keeps_a_clerk_out(qtbot, des
     window.activateWindow()
     view = window.staff
     with qtbot.waitSignal(view.sig_loaded, timeout=WAIT):
-        qtbot.keyClick(window.tabs, Qt.Key.Key_7, Qt.KeyboardModifier.AltModifier)
+        qtbot.keyClick(window.tabs, Qt.Key.Key_8, Qt.KeyboardModifier.AltModifier)
     assert window.tabs.currentWidget() is view
     rows = table_text(view)
     assert rows[CLERK][1:] == ["受理员", "✔ 启用", "否"]
