@@ -423,9 +423,10 @@ class AlertsModel(_ListModel):
             return "；".join(alert_lines(a))
         if column < self.TIME_COLUMN:
             return str(a[("masked", "name")[column]])
-        try:
-            return dt.datetime.fromtimestamp(a["raised_at"]).strftime("%Y-%m-%d %H:%M")
-        except (OverflowError, OSError, ValueError, TypeError):  # an edited cache file
+        try:  # 0 or nonsense: a time the cache file could not give (edited by hand)
+            at = float(a["raised_at"])
+            return dt.datetime.fromtimestamp(at).strftime("%Y-%m-%d %H:%M") if at > 0 else "—"
+        except (OverflowError, OSError, ValueError, TypeError):
             return "—"
 
     def _sort_value(self, a: dict, column: int) -> object:
