@@ -23,6 +23,7 @@ from desktop.bootstrap import bootstrap
 from desktop.identifiers import mask
 from desktop.staff.credentials import SecretStore
 from sandbox.process import creditdesk_script, spawn
+from ui import i18n
 from ui.context import DeskContext
 from ui.counter.alerts_panel import AlertsPanel
 from ui.tasks import TaskRunner
@@ -75,7 +76,8 @@ def alerts_cli(env, root) -> list[dict]:
     return json.loads(done.stdout)
 
 
-def test_an_alert_says_what_changed_in_the_panel_and_the_cli(qtbot, platform, desk):
+def test_an_alert_says_what_changed_in_the_panel_and_the_cli(qtbot, qapp, platform, desk,
+                                                             tmp_path):
     ctx, env, root = desk
     svc = ctx.services
     samples = httpx.get(f"{platform.url}/sandbox/samples",
@@ -119,6 +121,23 @@ def test_an_alert_says_what_changed_in_the_panel_and_the_cli(qtbot, platform, de
     ]
     assert panel.detail_lines() == expected
     assert all(line in panel.proxy.index(0, 2).data() for line in expected)
+
+    # In English the labels are English, the platform's data stays as it came.
+    try:
+        assert i18n.install(qapp, "en", cache=tmp_path / "qm")
+        qtbot.waitUntil(lambda: panel.detail_lines()[0].startswith("Removed"), timeout=WAIT)
+        assert panel.detail_lines() == [
+            f"Removed from the blacklist: credit repaired (record {blacklisted.id}, {today}, "
+            f"source: {blacklisted.department})",
+            f"Added to the business abnormality list (record {added['record_id']}, listed "
+            f"{today}, source: {NEW_DEPARTMENT})",
+            f"New red warning: {POINT} (since {today}, source: public credit platform)",
+            f"Public credit grade {old_grade} → {new_grade} (evaluated {today}, source: "
+            "public credit platform)",
+        ]
+    finally:
+        assert i18n.install(qapp, "zh_CN")
+    qtbot.waitUntil(lambda: panel.detail_lines() == expected, timeout=WAIT)
 
     # The CLI: the same alert, its changes structured.
     [alert] = alerts_cli(env, root)

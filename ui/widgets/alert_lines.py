@@ -49,7 +49,7 @@ def unreadable() -> str:
 def line_text(line: object) -> str:
     """One line, translated labels around the platform's data."""
     if not isinstance(line, dict):
-        return _tr("无法读取的变动")
+        return QCoreApplication.translate("AlertLines", "无法读取的变动")
     change = line.get("change")
     date = str(line.get("date") or "—")
     source = str(line.get("source") or "") or QCoreApplication.translate(
@@ -84,7 +84,7 @@ def line_text(line: object) -> str:
         return _fill(QCoreApplication.translate(
             "AlertLines", "公共信用评价 %1 → %2（%3 评价，来源：%4）"),
             line.get("from") or "—", line.get("to") or "—", date, source)
-    return _tr("无法读取的变动")
+    return QCoreApplication.translate("AlertLines", "无法读取的变动")
 
 
 def alert_lines(alert: dict) -> list[str]:
