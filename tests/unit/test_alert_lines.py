@@ -94,3 +94,36 @@ def test_an_alert_from_before_0010_still_reads_with_its_summary(tmp_path):
     assert (alert["name"], alert["summary"], alert["changes"], alert["readable"]) == (
         "某公司", "信用状态有变化，当前有效记录2条", [], True)
     assert seen == ""  # learnt at the subject's next online check
+
+
+def test_a_platform_database_from_before_changed_on_says_the_day_from_its_next_change(
+        tmp_path):
+    import sqlite3
+
+    from desktop.domain import RecordState
+    from sandbox.lists import ListVersions
+    from sandbox.storage import create_all, make_engine
+
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as conn:  # the records table before ``changed_on``
+        conn.execute("CREATE TABLE records (id VARCHAR(32) PRIMARY KEY, subject_id VARCHAR(18) "
+                     "NOT NULL, kind VARCHAR(24) NOT NULL, field VARCHAR(32) NOT NULL, "
+                     "department VARCHAR(64) NOT NULL, basis TEXT NOT NULL, listed_on "
+                     "VARCHAR(10) NOT NULL, expires_on VARCHAR(10), state VARCHAR(16) NOT NULL, "
+                     "version INTEGER NOT NULL)")
+        conn.execute("INSERT INTO records VALUES ('R1', '91330602MA2BCDEF1X', 'blacklist', "
+                     "'tax', '某税务局', '《依据》', '2025-01-01', '2028-01-01', 'active', 1)")
+    engine = make_engine(f"sqlite:///{path}")
+    create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO subjects (id, kind, name, district, grade_letter, "
+                          "grade_score, graded_on) VALUES ('91330602MA2BCDEF1X', "
+                          "'organisation', '某公司', '越城区', 'B', 70, '2026-01-01')"))
+        conn.execute(text("INSERT INTO meta VALUES ('list_version', '1')"))
+    versions = ListVersions(engine)
+    [before] = versions.changes(0, 10, TODAY).entries
+    assert (before.op, before.changed_on) == ("upsert", None)
+    versions.mark("R1", RecordState.REPAIRED, TODAY)
+    [after] = versions.changes(1, 10, TODAY).entries
+    assert (after.op, after.record.state.value, after.changed_on) == ("delete", "repaired", TODAY)
+    engine.dispose()
