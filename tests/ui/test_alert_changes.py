@@ -68,12 +68,14 @@ def desk(qtbot, platform, tmp_path):
         services.close()
 
 
-def alerts_cli(env, root) -> list[dict]:
-    done = subprocess.run([creditdesk_script(), "alerts", "--json", "--data-dir", str(root)],
+def alerts_cli(env, root, as_json: bool = True) -> list[dict] | str:
+    """``creditdesk alerts --json`` parsed (or, without ``as_json``, its text)."""
+    done = subprocess.run([creditdesk_script(), "alerts", *(["--json"] if as_json else []),
+                           "--data-dir", str(root)],
                           capture_output=True, text=True, encoding="utf-8", env=env,
                           timeout=120)
     assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return json.loads(done.stdout) if as_json else done.stdout
 
 
 def test_an_alert_says_what_changed_in_the_panel_and_the_cli(qtbot, qapp, platform, desk,
@@ -154,6 +156,10 @@ def test_an_alert_says_what_changed_in_the_panel_and_the_cli(qtbot, qapp, platfo
         "red", POINT, today)
     assert (got["grade"]["from"], got["grade"]["to"], got["grade"]["date"]) == (
         old_grade, new_grade, today)
+
+    text = alerts_cli(env, root, as_json=False)
+    assert f"  - 新增红色预警：{POINT}（{today} 起，来源：公共信用信息平台） / new red warning: " \
+        f"{POINT} (since {today}, source: public credit platform)" in text.splitlines()
 
     # Nothing changed since: the next sync raises nothing new, the alert stays as it was.
     assert svc.sync.sync().alerts == 0
