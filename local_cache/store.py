@@ -16,7 +16,11 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from local_cache import chain, snapshot
+from local_cache import chain
+
+# Change alerts are in ``alerts``; named here too, where callers have always found them.
+from local_cache.alerts import acknowledge_alert as acknowledge_alert
+from local_cache.alerts import open_alerts as open_alerts
 from local_cache.db import note_row_queued
 from local_cache.protect import Protector
 
@@ -29,7 +33,6 @@ from local_cache.snapshot import clear_snapshot as clear_snapshot
 from local_cache.snapshot import snapshot_lookup as snapshot_lookup
 from local_cache.snapshot import snapshot_record_ids as snapshot_record_ids
 from local_cache.tables import (
-    alerts,
     audit,
     checked,
     meta,
@@ -57,6 +60,7 @@ _INSERT_RESULT = insert(results)
 _INSERT_AUDIT = insert(audit)
 _AUDIT_HEAD = select(audit.c.seq, audit.c.hash).order_by(audit.c.seq.desc()).limit(1)
 _MARK_CHECKED = _upsert(checked, "subject_key", ["last_checked_at"])
+_MARK_CHECKED_SEEN = _upsert(checked, "subject_key", ["last_checked_at", "seen_sealed"])
 _INSERT_OUTBOX = insert(outbox)
 
 # ---------------------------------------------------------------------------- meta
@@ -216,80 +220,22 @@ def audit_head(conn: Connection) -> tuple[int, str]:
     return (last.seq, last.hash) if last else (0, "")
 
 
-def mark_checked(conn: Connection, protector: Protector, subject_id: str, masked: str) -> None:
-    """Remember that this desk checked the subject now (for change alerts)."""
-    conn.execute(
-        _MARK_CHECKED,
-        {
-            "subject_key": protector.index(subject_id),
-            "id_sealed": protector.seal(subject_id),
-            "masked": masked,
-            "last_checked_at": time.time(),
-        },
-    )
-
-
-def raise_alerts(
-    conn: Connection, protector: Protector, touched: set[str], since: float, version: int,
-    side: str | None = None,
-) -> int:
-    """Alerts for touched subjects this desk checked after ``since``; returns the count.
-    Counts come from the live snapshot (or ``side``)."""
-    if not touched:
-        return 0
-    snapshot_subjects, snapshot_records = snapshot.tables(side or snapshot.live_side(conn))
-    rows = conn.execute(
-        select(checked)
-        .where(checked.c.subject_key.in_(touched))
-        .where(checked.c.last_checked_at >= since)
-    ).all()
-    for row in rows:
-        subject = conn.execute(
-            select(snapshot_subjects.c.name_sealed).where(
-                snapshot_subjects.c.subject_key == row.subject_key
-            )
-        ).scalar_one_or_none()
-        live = conn.execute(
-            select(func.count())
-            .select_from(snapshot_records)
-            .where(snapshot_records.c.subject_key == row.subject_key)
-        ).scalar_one()
-        conn.execute(
-            insert(alerts).values(
-                subject_key=row.subject_key,
-                masked=row.masked,
-                name_sealed=subject or protector.seal(""),
-                summary=f"信用状态有变化，当前有效记录{live}条 / credit status changed, "
-                f"{live} record(s) in force",
-                list_version=version,
-                raised_at=time.time(),
-                acknowledged=0,
-            )
-        )
-    return len(rows)
-
-
-def acknowledge_alert(conn: Connection, alert_id: int) -> bool:
-    """Mark an alert seen; False when there is no such open alert."""
-    return conn.execute(update(alerts).where(alerts.c.id == alert_id)
-                        .where(alerts.c.acknowledged == 0).values(acknowledged=1)).rowcount == 1
-
-
-def open_alerts(conn: Connection, protector: Protector) -> list[dict]:
-    """Unacknowledged alerts, newest first, with names opened."""
-    return [
-        {
-            "id": r.id,
-            "masked": r.masked,
-            "name": protector.open(r.name_sealed),
-            "summary": r.summary,
-            "list_version": r.list_version,
-            "raised_at": r.raised_at,
-        }
-        for r in conn.execute(
-            select(alerts).where(alerts.c.acknowledged == 0).order_by(alerts.c.id.desc())
-        )
-    ]
+def mark_checked(conn: Connection, protector: Protector, subject_id: str, masked: str,
+                 seen: dict | None = None) -> None:
+    """Remember that this desk checked the subject now (for change alerts), and with
+    ``seen`` what an online answer said of its grade and warnings (``local_cache.alerts``);
+    an offline answer (None) leaves the last one remembered."""
+    values = {
+        "subject_key": protector.index(subject_id),
+        "id_sealed": protector.seal(subject_id),
+        "masked": masked,
+        "last_checked_at": time.time(),
+    }
+    if seen is None:
+        conn.execute(_MARK_CHECKED, values)
+        return
+    values["seen_sealed"] = protector.seal(json.dumps(seen, ensure_ascii=False))
+    conn.execute(_MARK_CHECKED_SEEN, values)
 
 
 # ---------------------------------------------------------------------------- outbox

@@ -130,6 +130,9 @@ checked = Table(
     Column("id_sealed", Text, nullable=False),
     Column("masked", String(32), nullable=False),
     Column("last_checked_at", Float, nullable=False),
+    # What the last online answer said of grade and warnings (sealed JSON; "" none yet),
+    # compared with the platform's answer after a sync (desktop/platform/monitor.py).
+    Column("seen_sealed", Text, nullable=False, server_default=""),
 )
 
 alerts = Table(
@@ -143,6 +146,8 @@ alerts = Table(
     Column("list_version", Integer, nullable=False),
     Column("raised_at", Float, nullable=False),
     Column("acknowledged", Integer, nullable=False, default=0),
+    # What changed, line by line (sealed JSON list; "" for alerts raised before it).
+    Column("changes_sealed", Text, nullable=False, server_default=""),
 )
 
 # The desk's staff (desktop/staff/accounts.py): who may sign in, and who may approve as supervisor.

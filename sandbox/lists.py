@@ -12,7 +12,7 @@ import datetime as dt
 import random
 import threading
 
-from sqlalchemy import Engine, bindparam, func, select, update
+from sqlalchemy import Engine, bindparam, func, insert, select, update
 
 from desktop.domain import RecordKind, RecordState
 from desktop.platform import schemas
@@ -58,7 +58,8 @@ class ListVersions:
                 conn.execute(
                     update(records)
                     .where(records.c.id == bindparam("rid"))
-                    .values(version=bindparam("v"), state=RecordState.EXPIRED.value),
+                    .values(version=bindparam("v"), state=RecordState.EXPIRED.value,
+                            changed_on=on.isoformat()),
                     [{"rid": rid, "v": start + i} for i, rid in enumerate(due, 1)],
                 )
                 self._record_version(conn, start + len(due))
@@ -109,6 +110,7 @@ class ListVersions:
                     subject_kind=r.subject_kind,
                     district=r.district,
                     record=record,
+                    changed_on=dt.date.fromisoformat(r.changed_on) if r.changed_on else None,
                 )
             )
         version = rows[-1].version if more else newest
@@ -132,13 +134,14 @@ class ListVersions:
             for rid, _sid, state, kind in ids:
                 if state == RecordState.ACTIVE.value:
                     new_state = rng.choice([RecordState.REPAIRED, RecordState.EXPIRED]).value
-                    values = {"state": new_state}
+                    values = {"state": new_state, "changed_on": on.isoformat()}
                     if new_state == RecordState.EXPIRED.value:
                         values["expires_on"] = on.isoformat()
                 else:
                     years = 3 if kind != RecordKind.RED_LIST.value else 2
                     values = {
                         "state": RecordState.ACTIVE.value,
+                        "changed_on": on.isoformat(),
                         "listed_on": on.isoformat(),
                         "expires_on": on.replace(year=on.year + years).isoformat()
                         if not (on.month == 2 and on.day == 29)
@@ -158,7 +161,7 @@ class ListVersions:
         the new list version; raises LookupError for an unknown record."""
         if state not in (RecordState.REPAIRED, RecordState.EXPIRED):
             raise ValueError(f"a record is marked repaired or expired, not {state.value}")
-        values = {"state": state.value}
+        values = {"state": state.value, "changed_on": on.isoformat()}
         if state == RecordState.EXPIRED:
             values["expires_on"] = on.isoformat()
         with self._lock, self._engine.begin() as conn:
@@ -166,6 +169,26 @@ class ListVersions:
             if found is None:
                 raise LookupError(record_id)
             return self._bump(conn, [(record_id, values)])
+
+    def add(self, subject_id: str, record: control.RecordIn, on: dt.date) -> tuple[str, int]:
+        """List ``subject_id`` on ``record.kind`` from today, as a department does; test
+        control. Returns the new record's id and list version; LookupError for an unknown
+        subject."""
+        years = 2 if record.kind == RecordKind.RED_LIST else 3
+        expires = on + dt.timedelta(days=365 * years)
+        with self._lock, self._engine.begin() as conn:
+            if conn.execute(select(subjects.c.id).where(subjects.c.id == subject_id)).first() \
+                    is None:
+                raise LookupError(subject_id)
+            version = self._newest(conn) + 1
+            record_id = f"T{version:09d}"  # generated ids start with the kind's letter
+            conn.execute(insert(records).values(
+                id=record_id, subject_id=subject_id, kind=record.kind.value,
+                field=record.field, department=record.department, basis=record.basis,
+                listed_on=on.isoformat(), expires_on=expires.isoformat(),
+                state=RecordState.ACTIVE.value, version=version, changed_on=on.isoformat()))
+            self._record_version(conn, version)
+        return record_id, version
 
     def _bump(self, conn, changes: list[tuple[str, dict]]) -> int:
         """Apply ``changes`` giving each record the next version; returns the newest."""

@@ -5,9 +5,12 @@ tests, the demo and the benchmarks use it to set the platform up.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
-from desktop.platform.schemas import Code, SubjectKind, _Model
+from desktop.domain import RecordKind, WarningLevel
+from desktop.platform.schemas import Code, SubjectKind, Text, _Model
 
 
 class Sample(_Model):
@@ -94,6 +97,49 @@ class MutateOut(_Model):
     changed: int
     subject_ids: list[str]
     list_version: int
+
+
+class RecordIn(_Model):
+    """``POST /sandbox/subjects/{id}/records``: list the subject from today (test control)."""
+
+    kind: RecordKind
+    field: Code = "tax"
+    department: Text(64, 1) = "国家税务总局绍兴市税务局"
+    basis: Text(200, 1) = "《关于对重大税收违法案件当事人实施联合惩戒措施的合作备忘录》"
+
+
+class RecordStateIn(_Model):
+    """``POST /sandbox/records/{id}/state``: repaired (信用修复) or expired today."""
+
+    state: Literal["repaired", "expired"]
+
+
+class RecordChanged(_Model):
+    """The record a control call added or changed, and the list version after it."""
+
+    record_id: str
+    list_version: int
+
+
+class WarningIn(_Model):
+    """``POST /sandbox/subjects/{id}/warnings``: a new risk warning from today."""
+
+    level: WarningLevel
+    point: Text(64, 1)
+
+
+class GradeIn(_Model):
+    """``PUT /sandbox/subjects/{id}/grade``: a new public credit evaluation, today."""
+
+    letter: Literal["A", "B", "C", "D"]
+    score: int = Field(ge=0, le=100)
+
+
+class FactChanged(_Model):
+    """A warning or grade a control call set (neither is list data: no list version)."""
+
+    subject_id: str
+    on: str
 
 
 class CounterIn(_Model):

@@ -60,6 +60,8 @@ records = Table(
     Column("state", String(16), nullable=False),
     # Monotonic list version of the record's last change; lists/changes pages by it.
     Column("version", Integer, nullable=False),
+    # The day of that change (ISO), "" for a record as generated (its listed_on day).
+    Column("changed_on", String(10), nullable=False, server_default=""),
 )
 Index("ix_records_subject", records.c.subject_id)
 Index("ix_records_version", records.c.version, unique=True)
@@ -212,7 +214,8 @@ def create_all(engine: Engine) -> None:
 # feedback stored before its columns keeps them in its body only.
 _ADDED = {"reports": ("code_sha256", "subject_name", "verdict", "item_code", "item_name"),
           "feedback": ("check_id", "action", "case_no", "letter_no"),
-          "api_keys": ("label", "created_at", "revoked_at")}
+          "api_keys": ("label", "created_at", "revoked_at"),
+          "records": ("changed_on",)}
 
 
 def _add_missing_columns(engine: Engine) -> None:

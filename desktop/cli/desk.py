@@ -214,7 +214,9 @@ def configure_alerts(p: argparse.ArgumentParser) -> None:
 
 @guarded
 def run_alerts(args: argparse.Namespace) -> int:
-    """List change alerts of checked subjects."""
+    """List change alerts of checked subjects, each with what changed (``--json``: the
+    lines as structured ``changes``, see desktop/platform/changes.py)."""
+    from desktop.platform.changes import describe
     from local_cache import store
 
     svc = services(args)
@@ -223,14 +225,19 @@ def run_alerts(args: argparse.Namespace) -> int:
             rows = store.open_alerts(conn, svc.protector)
     finally:
         svc.close()
-    emit(
-        args,
-        rows,
-        lambda: (
-            [print(f"{r['masked']} {r['name']}: {r['summary']}") for r in rows]
-            or print("无变动提醒 / no alerts")
-        ),
-    )
+
+    def plain() -> None:
+        if not rows:
+            print("无变动提醒 / no alerts")
+        for r in rows:
+            print(f"{r['masked']} {r['name']}: {r['summary']}")
+            for line in r["changes"]:
+                print(f"  - {describe(line)}")
+            if not r["readable"]:
+                print("  - 提醒内容无法读取（缓存文件被改动？）/ the alert cannot be read "
+                      "(cache file altered?)")
+
+    emit(args, rows, plain)
     return EXIT_OK
 
 

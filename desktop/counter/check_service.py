@@ -32,7 +32,7 @@ from sqlalchemy import Engine
 
 from desktop.domain import Measure, SubjectKind
 from desktop.identifiers import IdentifierKind, SubjectId, parse_identifier
-from desktop.platform import schemas
+from desktop.platform import changes, schemas
 from desktop.platform.client import (
     PlatformClient,
     PlatformProtocolError,
@@ -369,7 +369,12 @@ class CheckService:
                          "case_no": outcome.case_no, "system": outcome.system,
                          **check_summary(outcome)},
             )
-            store.mark_checked(uow.conn, self._protector, subject.normalized, subject.masked)
+            # What an online answer said of grade and warnings: after a sync the desk
+            # compares it with the platform's (desktop/platform/watch.py).
+            seen = (changes.seen_of(outcome.item, outcome.grade, outcome.warnings)
+                    if outcome.source == "platform" else None)
+            store.mark_checked(uow.conn, self._protector, subject.normalized, subject.masked,
+                               seen)
             uow.commit()
 
     def recall(self, check_id: str) -> CheckOutcome | None:

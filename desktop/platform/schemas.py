@@ -298,6 +298,9 @@ class ChangeEntry(_Model):
     subject_kind: SubjectKind
     district: str = ""
     record: RecordOut
+    changed_on: dt.date | None = Field(
+        None, description="the day the platform made this change (listed, repaired, expired); "
+        "absent when the platform does not say")
 
 
 class ChangesOut(_Model):

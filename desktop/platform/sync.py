@@ -8,13 +8,15 @@ The next page is fetched while one is applied, so memory holds two pages at most
 knows our version (410), or ``full``, gets a full resync: it fills the snapshot's other
 side (``local_cache/snapshot.py``), resumably, and swaps it in with the list version and
 catalogue in the transaction of its last page; offline checks answer from the old
-snapshot until then, and after a failure or a kill. After a delta sync, subjects this
-desk checked in the last days whose records changed become change alerts (ongoing
-monitoring); a resync raises none.
+snapshot until then, and after a failure or a kill. In a delta sync, subjects this
+desk checked in the last days whose records changed become change alerts that say what
+changed, and after it their grades and warnings are compared with the platform's answer
+(ongoing monitoring, ``watch.py``); a resync raises none.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections.abc import Callable
@@ -25,6 +27,7 @@ from sqlalchemy import Engine
 
 from desktop import workdays
 from desktop.events import AlertsFound, EventBus, Synced
+from desktop.platform import watch
 from desktop.platform.client import PlatformClient, PlatformError, VersionUnknown
 from local_cache import snapshot, store
 from local_cache.db import UnitOfWork
@@ -126,7 +129,9 @@ class SyncService:
         # From empty nothing "changed" for the clerk, nor in a resync (the old snapshot is
         # not compared): no alerts.
         quiet = full or since == 0
-        pages = entries = alerts = 0
+        pages = entries = 0
+        alerted: set[str] = set()  # subjects with a change alert from this sync
+        today = dt.date.fromtimestamp(self._now())
         watch_since = self._now() - self._alert_days * 86400
         known_catalog: int | None = None  # catalogue version stored by this sync
         uow: UnitOfWork | None = None
@@ -165,11 +170,12 @@ class SyncService:
                         uow = UnitOfWork(self._engine).__enter__()
                         group_started = time.monotonic()
                     rows = [_flatten(e) for e in page.entries]
-                    touched = snapshot.apply_changes(uow.conn, self._protector, rows, side)
-                    if not quiet:
-                        alerts += store.raise_alerts(
-                            uow.conn, self._protector, touched, watch_since, page.version, side
-                        )
+                    seen = None if quiet else watch.before_page(
+                        uow.conn, self._protector, rows, watch_since, side)
+                    snapshot.apply_changes(uow.conn, self._protector, rows, side)
+                    if seen is not None:
+                        alerted |= watch.after_page(uow.conn, self._protector, seen,
+                                                    page.version, side, today)
                     store.set_meta(uow.conn, **self._reached(uow.conn, page, catalog, full, side))
                     if not page.more or time.monotonic() - group_started >= GROUP_SECONDS:
                         uow.commit()
@@ -185,10 +191,15 @@ class SyncService:
                             uow.commit()
                             uow.__exit__(None, None, None)
                             uow = None
-                        return SyncReport(pages, entries, since, full, alerts)
+                        return SyncReport(pages, entries, since, full, len(alerted))
                     if not page.more:
                         if full:  # the old side is not read any more: give its room back
                             self._empty(snapshot.other_side(side))
+                        elif not quiet and not (stop is not None and stop.is_set()):
+                            alerted |= watch.compare_facts(
+                                self._engine, self._protector, self._client,
+                                since=watch_since, version=since, today=today)
+                        alerts = len(alerted)
                         report = SyncReport(pages, entries, since, full, alerts)
                         if self._events is not None:
                             self._events.publish(Synced(report))
@@ -257,4 +268,5 @@ def _flatten(entry) -> dict:
         "listed_on": r.listed_on.isoformat(),
         "expires_on": r.expires_on.isoformat() if r.expires_on else None,
         "state": r.state.value,
+        "changed_on": entry.changed_on.isoformat() if entry.changed_on else None,
     }

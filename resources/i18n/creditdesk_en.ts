@@ -41,6 +41,89 @@
     </message>
 </context>
 <context>
+    <name>AlertLines</name>
+    <message>
+        <source>守信红名单</source>
+        <translation>the red list</translation>
+    </message>
+    <message>
+        <source>失信黑名单</source>
+        <translation>the blacklist</translation>
+    </message>
+    <message>
+        <source>经营异常名录</source>
+        <translation>the business abnormality list</translation>
+    </message>
+    <message>
+        <source>严重违法失信企业名单</source>
+        <translation>the serious illegal and dishonest enterprises list</translation>
+    </message>
+    <message>
+        <source>信用修复</source>
+        <translation>credit repaired</translation>
+    </message>
+    <message>
+        <source>期满移出</source>
+        <translation>expired</translation>
+    </message>
+    <message>
+        <source>不再有效</source>
+        <translation>no longer in force</translation>
+    </message>
+    <message>
+        <source>红色预警</source>
+        <translation>red warning</translation>
+    </message>
+    <message>
+        <source>黄色预警</source>
+        <translation>yellow warning</translation>
+    </message>
+    <message>
+        <source>蓝色预警</source>
+        <translation>blue warning</translation>
+    </message>
+    <message>
+        <source>⚠ 提醒内容无法读取（缓存文件可能被改动过）</source>
+        <translation>⚠ This alert cannot be read (the cache file may have been altered)</translation>
+    </message>
+    <message>
+        <source>无法读取的变动</source>
+        <translation>unreadable change</translation>
+    </message>
+    <message>
+        <source>公共信用信息平台</source>
+        <translation>public credit platform</translation>
+    </message>
+    <message>
+        <source>关联主体 %1</source>
+        <translation>related party %1</translation>
+    </message>
+    <message>
+        <source>列入%1（记录 %2，%3 列入，来源：%4）</source>
+        <translation>Added to %1 (record %2, listed %3, source: %4)</translation>
+    </message>
+    <message>
+        <source>%1记录变更（记录 %2，%3，有效至 %4，来源：%5）</source>
+        <translation>%1 record changed (record %2, %3, in force until %4, source: %5)</translation>
+    </message>
+    <message>
+        <source>移出%1：%2（记录 %3，%4，来源：%5）</source>
+        <translation>Removed from %1: %2 (record %3, %4, source: %5)</translation>
+    </message>
+    <message>
+        <source>新增%1：%2（%3 起，来源：%4）</source>
+        <translation>New %1: %2 (since %3, source: %4)</translation>
+    </message>
+    <message>
+        <source>%1解除：%2（%3 发现，来源：%4）</source>
+        <translation>%1 lifted: %2 (noticed %3, source: %4)</translation>
+    </message>
+    <message>
+        <source>公共信用评价 %1 → %2（%3 评价，来源：%4）</source>
+        <translation>Public credit grade %1 → %2 (evaluated %3, source: %4)</translation>
+    </message>
+</context>
+<context>
     <name>AlertsModel</name>
     <message>
         <source>证件号码</source>
@@ -90,12 +173,24 @@
         <translation>Refresh the alert list</translation>
     </message>
     <message>
+        <source>所选提醒的变动内容</source>
+        <translation>What changed for the selected alert</translation>
+    </message>
+    <message>
         <source>未阅提醒 %1 条</source>
         <translation>%1 unread alerts</translation>
     </message>
     <message>
         <source>没有未阅的变动提醒</source>
         <translation>No unread change alerts</translation>
+    </message>
+    <message>
+        <source>选择一条提醒，查看变动内容。</source>
+        <translation>Select an alert to see what changed.</translation>
+    </message>
+    <message>
+        <source>已选 %1 条提醒。</source>
+        <translation>%1 alerts selected.</translation>
     </message>
     <message>
         <source>已阅 %1 条提醒。</source>
@@ -2985,7 +3080,7 @@ Verification code %3</translation>
     </message>
     <message>
         <source>本窗口的工作人员账号。停用的账号不能登录窗口或命令行；重置密码后，本人须在下次登录时设置新密码。每项更改都记入日志。</source>
-        <translation>This desk's staff accounts. A disabled account cannot sign in to the window or the command line; after a password reset, its holder must choose a new password at the next sign-in. Every change is logged.</translation>
+        <translation>This desk&apos;s staff accounts. A disabled account cannot sign in to the window or the command line; after a password reset, its holder must choose a new password at the next sign-in. Every change is logged.</translation>
     </message>
     <message>
         <source>工作人员账号</source>

@@ -1,20 +1,22 @@
 """Sandbox-only control (``/sandbox/``, not part of contract v1): sample subjects, request
 statistics, the feedback received (with its case and letter numbers), fault injection,
-extra counters' keys and list mutations for tests and demos."""
+extra counters' keys, list mutations (random, or one record listed, repaired, expired) and
+a subject's warnings and grade, for tests and demos."""
 
 from __future__ import annotations
 
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Path, Query
 from sqlalchemy import func, select
 
+from desktop.domain import RecordState
 from desktop.platform.schemas import _PRINTABLE, ErrorBody
-from sandbox import credit
+from sandbox import credit, facts
 from sandbox import schemas as control
 from sandbox.platform import Platform
-from sandbox.routes.common import ERRORS, ApiError, Auth
+from sandbox.routes.common import ERRORS, ApiError, Auth, SubjectPath, parse_subject
 from sandbox.storage import records, subjects
 
 # The calls that change the platform, refused on a pilot platform (``serve --pilot``).
@@ -100,4 +102,59 @@ def router(platform: Platform) -> APIRouter:
         platform.sweep()
         return platform.versions.mutate(body.n, body.seed, credit.today())
 
+    @api.post("/sandbox/subjects/{subject_id}/records", status_code=201,
+              response_model=control.RecordChanged, responses=_CHANGES, tags=["sandbox"])
+    def add_record(subject_id: SubjectPath, _: Auth,
+                   body: control.RecordIn) -> control.RecordChanged:
+        not_in_pilot()
+        sid = _known(subject_id)
+        try:
+            record_id, version = platform.versions.add(sid, body, credit.today())
+        except LookupError:
+            raise _unknown_subject() from None
+        return control.RecordChanged(record_id=record_id, list_version=version)
+
+    @api.post("/sandbox/records/{record_id}/state", response_model=control.RecordChanged,
+              responses=_CHANGES, tags=["sandbox"])
+    def mark_record(record_id: Annotated[str, Path(max_length=32, pattern=r"^[A-Za-z0-9]+$")],
+                    _: Auth, body: control.RecordStateIn) -> control.RecordChanged:
+        not_in_pilot()
+        try:
+            version = platform.versions.mark(record_id, RecordState(body.state), credit.today())
+        except LookupError:
+            raise ApiError(404, "unknown_record",
+                           f"没有该记录 / no such record: {record_id}") from None
+        return control.RecordChanged(record_id=record_id, list_version=version)
+
+    @api.post("/sandbox/subjects/{subject_id}/warnings", status_code=201,
+              response_model=control.FactChanged, responses=_CHANGES, tags=["sandbox"])
+    def add_warning(subject_id: SubjectPath, _: Auth,
+                    body: control.WarningIn) -> control.FactChanged:
+        not_in_pilot()
+        sid, on = _known(subject_id), credit.today()
+        try:
+            facts.add_warning(platform.engine, sid, body.level.value, body.point, on)
+        except LookupError:
+            raise _unknown_subject() from None
+        return control.FactChanged(subject_id=sid, on=on.isoformat())
+
+    @api.put("/sandbox/subjects/{subject_id}/grade", response_model=control.FactChanged,
+             responses=_CHANGES, tags=["sandbox"])
+    def set_grade(subject_id: SubjectPath, _: Auth, body: control.GradeIn) -> control.FactChanged:
+        not_in_pilot()
+        sid, on = _known(subject_id), credit.today()
+        try:
+            facts.set_grade(platform.engine, sid, body.letter, body.score, on)
+        except LookupError:
+            raise _unknown_subject() from None
+        return control.FactChanged(subject_id=sid, on=on.isoformat())
+
     return api
+
+
+def _known(raw: str) -> str:
+    return parse_subject(raw).normalized
+
+
+def _unknown_subject() -> ApiError:
+    return ApiError(404, "unknown_subject", "平台没有该主体 / no such subject on the platform")

@@ -97,10 +97,19 @@ def test_what_a_key_posts_is_its_counters_and_no_other(pilot):
         # A pilot refuses the test calls, one of which would mint a key for any counter.
         for path, body in (("/sandbox/counters", {"counter": "SX-B-01"}),
                            ("/sandbox/faults", {"error_rate": 1.0}),
-                           ("/sandbox/changes", {"n": 1, "seed": 1})):
+                           ("/sandbox/changes", {"n": 1, "seed": 1}),
+                           # the alert tests' hooks: a counter must not rewrite a subject
+                           (f"/sandbox/subjects/{UNKNOWN_ORG}/records",
+                            {"kind": "blacklist"}),
+                           ("/sandbox/records/R1/state", {"state": "repaired"}),
+                           (f"/sandbox/subjects/{UNKNOWN_ORG}/warnings",
+                            {"level": "red", "point": "x"})):
             refused = as_a.post(path, json=body)
             assert refused.status_code == 403, path
             assert refused.json()["error"]["code"] == "pilot"
+        refused = as_a.put(f"/sandbox/subjects/{UNKNOWN_ORG}/grade",
+                           json={"letter": "D", "score": 40})
+        assert refused.status_code == 403 and refused.json()["error"]["code"] == "pilot"
         # A counter's key cannot move every desk's due dates on a pilot either.
         before = as_a.get("/v1/calendar").json()
         refused = as_a.put("/sandbox/calendar", json={

@@ -28,7 +28,7 @@ def test_a_0006_desk_gains_an_empty_bridge_clients_table_and_keeps_its_rows(tmp_
     old.dispose()
     engine = db.open_engine(tmp_path)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0008"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0010"
         assert conn.execute(text("SELECT count(*) FROM audit")).scalar() == 1
         assert conn.execute(text("SELECT count(*) FROM bridge_clients")).scalar() == 0
         columns = {c["name"] for c in inspect(conn).get_columns("bridge_clients")}

@@ -14,7 +14,7 @@ def test_migrated_schema_equals_the_declared_tables(tmp_path):
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
         version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-    assert version == "0008"
+    assert version == "0010"
     engine.dispose()
     # Opening again is a no-op upgrade, not an error.
     open_engine(tmp_path).dispose()
@@ -90,7 +90,7 @@ def test_a_previous_release_desk_upgrades_with_its_outbox_and_a_verifying_log(tm
 
     engine = db.open_engine(tmp_path)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0008"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0010"
         assert conn.execute(text("SELECT id, idempotency_key, kind, state, payload_sealed "
                                  "FROM outbox ORDER BY id")).all() == before["outbox"]
         assert conn.execute(text("SELECT * FROM audit ORDER BY seq")).all() == before["audit"]

@@ -1,8 +1,10 @@
-"""The change-alerts panel (变动提醒): subjects this desk checked whose records changed.
+"""The change-alerts panel (变动提醒): subjects this desk checked whose credit changed.
 
-A sync raises the alerts (``desktop.platform.sync``); this panel lists the open ones,
-newest first, and "已阅" marks the selected ones seen (``store.acknowledge_alert`` in one
-transaction, on the runner). It reloads itself after every sync.
+A sync raises the alerts (``desktop.platform.sync`` and ``watch``); this panel lists the
+open ones, newest first, and under the table what changed for the selected one, line by
+line (list added or removed and why, warnings, grade; each with its date and source).
+"已阅" marks the selected ones seen (``store.acknowledge_alert`` in one transaction, on
+the runner). It reloads itself after every sync.
 
 Keyboard: arrows (Shift/Ctrl for several), Alt+A acknowledge, Ctrl+F filter.
 """
@@ -10,12 +12,13 @@ Keyboard: arrows (Shift/Ctrl for several), Alt+A acknowledge, Ctrl+F filter.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHeaderView, QPushButton, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QPushButton, QWidget
 
 from desktop.bootstrap import Services
 from local_cache import store
 from local_cache.db import UnitOfWork
 from ui.context import DeskContext
+from ui.widgets.alert_lines import alert_lines
 from ui.widgets.list_panel import ListPanel
 from ui.widgets.table_models import AlertsModel
 
@@ -44,6 +47,13 @@ class AlertsPanel(ListPanel):
         super().__init__(ctx, AlertsModel(), [ack], multi=True, parent=parent)
         self.model.setParent(self)
         self.ack_button = ack
+        # What changed for the selected alert, one line each (the table row has them all
+        # on one line, and its tooltip).
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)  # the platform's data, not markup
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.layout().insertWidget(self.layout().indexOf(self.view) + 1, self.detail)
         self.view.sortByColumn(AlertsModel.TIME_COLUMN, Qt.SortOrder.DescendingOrder)  # newest
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -62,7 +72,9 @@ class AlertsPanel(ListPanel):
         self.ack_button.setText(self.tr("已阅(&A)"))
         self.ack_button.setAccessibleName(self.tr("标记所选提醒为已阅"))
         self.refresh_button.setAccessibleName(self.tr("刷新提醒列表"))
+        self.detail.setAccessibleName(self.tr("所选提醒的变动内容"))
         self._show_count()
+        self._show_detail()
 
     def _load(self):
         return lambda: load_alerts(self.ctx.services)
@@ -86,6 +98,21 @@ class AlertsPanel(ListPanel):
 
     def _update_buttons(self, *_args) -> None:
         self.ack_button.setEnabled(bool(self.selected()))
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        chosen = self.selected()
+        if len(chosen) != 1:
+            self.detail.setText(self.tr("选择一条提醒，查看变动内容。") if not chosen else
+                                self.tr("已选 %1 条提醒。").replace("%1", str(len(chosen))))
+            return
+        alert = chosen[0]
+        self.detail.setText("\n".join(
+            [f"{alert['masked']} {alert['name']}"] + ["• " + x for x in alert_lines(alert)]))
+
+    def detail_lines(self) -> list[str]:
+        """The change lines the panel shows for the selected alert."""
+        return [x[2:] for x in self.detail.text().splitlines() if x.startswith("• ")]
 
     def acknowledge(self) -> None:
         """The clerk has read the selected alerts."""

@@ -27,6 +27,7 @@ from PySide6.QtGui import QBrush, QColor
 from desktop.batch import service as batch
 from desktop.counter.commitments import Commitment
 from ui.widgets import theme
+from ui.widgets.alert_lines import alert_lines
 
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 1  # plain state key of the row
 ID_ROLE = Qt.ItemDataRole.UserRole + 2  # database id (commitments, alerts)
@@ -399,24 +400,41 @@ class AlertsModel(_ListModel):
     )
     TIME_COLUMN = 3
 
+    CHANGES_COLUMN = 2
+
     def set_alerts(self, items: list[dict]) -> None:
-        """Show ``items`` (dicts with id, masked, name, summary, raised_at)."""
+        """Show ``items`` (dicts with id, masked, name, summary, changes, readable,
+        raised_at)."""
         self._replace(items)
 
     def alert(self, row: int) -> dict:
         """The alert at ``row``."""
         return self._items[row]
 
+    def data(self, index: _Index, role: int = _DISPLAY) -> object:
+        if (role == Qt.ItemDataRole.ToolTipRole and index.isValid()
+                and index.column() == self.CHANGES_COLUMN
+                and 0 <= index.row() < len(self._items)):  # every line, one per line
+            return "\n".join(alert_lines(self._items[index.row()]))
+        return super().data(index, role)
+
     def _text(self, a: dict, column: int) -> str:
+        if column == self.CHANGES_COLUMN:  # the lines on one row; the panel shows them below
+            return "；".join(alert_lines(a))
         if column < self.TIME_COLUMN:
-            return a[("masked", "name", "summary")[column]]
-        return dt.datetime.fromtimestamp(a["raised_at"]).strftime("%Y-%m-%d %H:%M")
+            return str(a[("masked", "name")[column]])
+        try:  # 0 or nonsense: a time the cache file could not give (edited by hand)
+            at = float(a["raised_at"])
+            return dt.datetime.fromtimestamp(at).strftime("%Y-%m-%d %H:%M") if at > 0 else "—"
+        except (OverflowError, OSError, ValueError, TypeError):
+            return "—"
 
     def _sort_value(self, a: dict, column: int) -> object:
         return a["raised_at"] if column == self.TIME_COLUMN else self._text(a, column)
 
     def _extra(self, a: dict, column: int, role: int) -> object:
-        return {ID_ROLE: a["id"], STATUS_ROLE: "open"}.get(role)
+        return {ID_ROLE: a["id"], STATUS_ROLE: "open" if a.get("readable", True)
+                else "unreadable"}.get(role)
 
 
 def sorting_proxy(model: QAbstractTableModel, parent: QObject | None = None
