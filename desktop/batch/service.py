@@ -107,6 +107,8 @@ class BatchService:
         ``chunk`` overrides the rows per request (a window sends smaller ones: parsing a
         1,000-row answer holds the interpreter lock, and so its GUI thread, for 15-40 ms).
         """
+        if self._checks is not None:
+            self._checks.refuse_outside(item)  # another department's item: OutsideDepartment
         size = max(1, min(chunk or self._chunk, schemas.MAX_BATCH))
         checks = validate_rows(table)
         valid = [c for c in checks if c.subject is not None]

@@ -319,7 +319,7 @@ def render_credit_report(data: ReportData, lang: str = "zh_CN") -> bytes:
         (d.t(f"id_{data.subject_kind}" if known else "id_organisation"),
          mask(data.subject_masked_id)),
         (d.t("kind"), d.label(data.subject_kind)), (d.t("district"), data.district or "—"),
-        (d.t("item"), f"{data.item_code}  {data.item_name}"), (d.t("source"), source),
+        (d.t("item"), _item(data.item_code, data.item_name)), (d.t("source"), source),
         *_case_rows(d, data.case_no, data.system),
         (f"{d.t('counter')} / {d.t('clerk')}", f"{data.counter} / {data.clerk}"),
     ]
@@ -358,6 +358,11 @@ def render_credit_report(data: ReportData, lang: str = "zh_CN") -> bytes:
     if data.source != "platform":
         story.append(d.p(d.t("offline_note"), d.s.note))
     return d.build(story, d.t("report"), "report_no", data.report_no)
+
+
+def _item(code: str, name: str) -> str:
+    """Code and name; the code alone when no catalogue knew a name (never the code twice)."""
+    return code if name in ("", code) else f"{code}  {name}"
 
 
 def _case_rows(d: _Doc, case_no: str, system: str) -> list[tuple[str, str]]:
@@ -452,7 +457,7 @@ def render_commitment_letter(data: CommitmentData, lang: str = "zh_CN") -> bytes
         (d.t(f"id_{data.applicant_kind}" if known else "id_organisation"),
          mask(data.applicant_masked_id)),
         (d.t("kind"), d.label(data.applicant_kind)),
-        (d.t("item"), f"{data.item_code}  {data.item_name}"),
+        (d.t("item"), _item(data.item_code, data.item_name)),
         (d.t("department"), data.department),
         *_case_rows(d, data.case_no, data.system),
         (f"{d.t('counter')} / {d.t('clerk')}", f"{data.counter} / {data.clerk}"),
