@@ -2172,6 +2172,14 @@ Verification code %3</translation>
         <translation>Department</translation>
     </message>
     <message>
+        <source>留空：办理全部事项</source>
+        <translation>Empty: every business item</translation>
+    </message>
+    <message>
+        <source>所属部门提示</source>
+        <translation>Department notice</translation>
+    </message>
+    <message>
         <source>常用事项代码</source>
         <translation>Frequent item codes</translation>
     </message>
@@ -2294,6 +2302,10 @@ Verification code %3</translation>
     <message>
         <source>取消，不保存</source>
         <translation>Cancel without saving</translation>
+    </message>
+    <message>
+        <source>（全部事项，不按部门筛选）</source>
+        <translation>(Every item, no department filter)</translation>
     </message>
     <message>
         <source>✔ 已设置</source>
