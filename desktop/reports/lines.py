@@ -15,11 +15,14 @@ paragraph that breaks by one rule in both languages:
 * anywhere else between two characters of Chinese text, and at spaces.
 
 A line is filled as far as it fits, then broken at the last place the rule allows.
+``OneLine`` is text that is never broken at all (the verification code).
 """
 
 from __future__ import annotations
 
-from reportlab.platypus import Paragraph
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
 from reportlab.rl_config import _FUZZ
 
@@ -116,3 +119,34 @@ class Para(Paragraph):
         if start < len(glyphs):
             emit(len(glyphs), False)
         return ParaLines(kind=1, lines=lines)
+
+
+class OneLine(Flowable):
+    """Text that is never broken (the verification code): one line, centred in the width it
+    is given, its size reduced from the style's (down to ``MIN_SIZE``) until it fits. Drawn
+    as text, so it is read back from the file like any other."""
+
+    MIN_SIZE = 5.0
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.text, self.style = text, style
+        self.size = style.fontSize
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        natural = stringWidth(self.text, self.style.fontName, self.style.fontSize)
+        self.size = self.style.fontSize
+        if natural > avail_width > 0:
+            self.size = max(self.MIN_SIZE, self.style.fontSize * avail_width / natural)
+        self.width = avail_width
+        self.height = self.style.leading * self.size / self.style.fontSize
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv.saveState()
+        canv.setFont(self.style.fontName, self.size)
+        canv.setFillColor(self.style.textColor)
+        canv.drawCentredString(self.width / 2, (self.height - self.size) / 2 + 0.2 * self.size,
+                               self.text)
+        canv.restoreState()

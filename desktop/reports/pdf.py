@@ -41,7 +41,7 @@ from desktop.reports.fonts import (
     signature_lines,
     styles,
 )
-from desktop.reports.lines import Para
+from desktop.reports.lines import OneLine, Para
 
 
 @dataclass(frozen=True)
@@ -263,10 +263,10 @@ class _Doc:
 
     def top(self, rows: list[tuple[str, str]], payload: str, code: str) -> Table:
         """Label/value lines with the QR code and verification code beside them."""
-        # The code on a line of its own: wrapped after the label, a CJK line breaks inside
-        # it, and a code split in two cannot be typed or read back from the file.
+        # The code on a line of its own that never wraps (smaller rather than broken): a
+        # code split in two cannot be typed or read back from the file.
         qr = report_qr.qr_block(payload, [self.p(self.t("code"), self.s.small),
-                                          self.p(code, self.s.small),
+                                          OneLine(mask_in_text(code), self.s.small),
                                           self.p(self.t("scan"), self.s.small)])
         return heading_block([[self.p(k, self.s.label), self.p(v, self.s.cell)]
                               for k, v in rows], qr)
