@@ -113,6 +113,8 @@ class CheckOutcome(BaseModel):
     as_of: dt.datetime
     stale: bool = False
     snapshot_age_hours: float | None = None
+    # When the snapshot that answered was synced (an offline answer): what paper prints.
+    snapshot_synced_at: dt.datetime | None = None
     notice: str = ""
     # Parts this answer cannot tell (an offline one: the snapshot holds no grade, warnings or
     # related parties); shown as "not available offline", never as "none".
@@ -340,6 +342,7 @@ class CheckService:
             as_of=dt.datetime.now(dt.UTC),
             stale=stale,
             snapshot_age_hours=round(age_hours, 2),
+            snapshot_synced_at=dt.datetime.fromtimestamp(float(synced_at), dt.UTC),
             notice=notice,
             unavailable=list(OFFLINE_LACKS),
         )

@@ -71,6 +71,7 @@ class ReportData:
     unavailable: tuple[str, ...] = ()  # of grade, warnings, related: an offline answer's gaps
     case_no: str = ""  # the business system's case number, when the check carried one
     system: str = ""  # the business system that asked for the check
+    snapshot_at: dt.datetime | None = None  # when the answering snapshot was synced
 
 
 @dataclass(frozen=True)
@@ -307,12 +308,13 @@ def render_credit_report(data: ReportData, lang: str = "zh_CN") -> bytes:
     known = data.subject_kind in _KINDS
     if data.source == "platform":
         source = d.t("platform")
-    elif data.snapshot_age_hours is None:
+    elif data.snapshot_at is None and data.snapshot_age_hours is None:
         source = d.t("offline_age_unknown")
     else:
         # Paper keeps: the snapshot's own time, not "hours ago" (which is only true the day
-        # it is printed).
-        taken = data.checked_at - dt.timedelta(hours=data.snapshot_age_hours)
+        # it is printed); from its age only for a check kept before the time was.
+        taken = data.snapshot_at or (
+            data.checked_at - dt.timedelta(hours=data.snapshot_age_hours or 0.0))
         source = d.t("offline", t=d.when(taken))
     rows = [
         (d.t("report_no"), data.report_no), (d.t("checked_at"), d.when(data.checked_at)),

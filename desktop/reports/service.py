@@ -105,6 +105,7 @@ class ReportService:
                 related=[{**r.model_dump(mode="json"), "subject_id": mask(r.subject_id)}
                          for r in outcome.related],
                 source=outcome.source, snapshot_age_hours=outcome.snapshot_age_hours,
+                snapshot_at=outcome.snapshot_synced_at,
                 unavailable=tuple(outcome.unavailable),
                 counter=self._counter, clerk=self._clerk,
                 case_no=outcome.case_no, system=outcome.system,

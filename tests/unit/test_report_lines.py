@@ -35,7 +35,8 @@ def baselines(pdf: bytes, needle: str) -> list[set[float]]:
         search = text.search(needle)
         while (hit := search.get_next()) is not None:
             start, count = hit
-            found.append({round(text.get_charbox(i, loose=True)[1], 1) for i in range(start, start + count)
+            found.append({round(text.get_charbox(i, loose=True)[1], 1)
+                          for i in range(start, start + count)
                           if text.get_text_range(i, 1).strip()})
     return found
 

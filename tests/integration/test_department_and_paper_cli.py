@@ -1,13 +1,15 @@
-"""The department setting at the command line, and the item's name on paper before the
-desk has ever synced (issue 20, items 6 and 8a). Real ``creditdesk`` processes against a
-real reference platform process on loopback."""
+"""The department setting at the command line; on paper, the item's name before the desk
+has ever synced and the offline snapshot's own time (issue 20, items 6, 8a and 8d). Real
+``creditdesk`` processes against a real reference platform process on loopback."""
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import os
 import re
+import sqlite3
 from pathlib import Path
 
 import httpx
@@ -89,3 +91,20 @@ def test_a_department_that_owns_no_item_filters_nothing(platform, env, clear, tm
     common = [*desk(tmp_path, "绍兴市行政服务中心"), "--platform", platform.url]
     done = cli(env, "check", clear["id"], "--item", "FOOD_LICENCE", "--json", *common)
     assert done.returncode == 0, done.stderr
+
+
+def test_an_offline_report_prints_the_time_its_snapshot_was_synced(
+        platform, env, clear, tmp_path):
+    common = [*desk(tmp_path, ""), "--platform", platform.url]
+    assert cli(env, "sync", *common).returncode == 0
+    with sqlite3.connect(tmp_path / "desk" / "creditdesk.sqlite") as db:
+        at = float(db.execute("SELECT value FROM meta WHERE key = 'last_sync_at'").fetchone()[0])
+    synced = dt.datetime.fromtimestamp(at, dt.timezone(dt.timedelta(hours=8)))
+    out = tmp_path / "offline.pdf"
+    done = cli(env, "report", clear["id"], "--item", "GOV_PROCUREMENT", "--offline",
+               "-o", str(out), *common)
+    assert done.returncode == 0, done.stderr
+    flat = re.sub(r"\s+", "", extract_text(out.read_bytes()))
+    when = f"{synced.year}年{synced.month}月{synced.day}日{synced:%H:%M}（北京时间）"
+    assert f"离线快照，快照时间{when}" in flat, flat[:400]
+    assert "小时前" not in flat
