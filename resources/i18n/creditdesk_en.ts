@@ -2646,7 +2646,7 @@ Verification code %3</translation>
     </message>
     <message>
         <source>生成：%1&#x3000;操作员：%2</source>
-        <translation>Made: %1   By: %2</translation>
+        <translation type="vanished">Made: %1   By: %2</translation>
     </message>
     <message>
         <source>打印预览 — 闭环统计</source>
@@ -2671,6 +2671,10 @@ Verification code %3</translation>
     <message>
         <source>第 %1 页 / 共 %2 页</source>
         <translation>Page %1 of %2</translation>
+    </message>
+    <message>
+        <source>生成：%1（北京时间）&#x3000;操作员：%2</source>
+        <translation>Made: %1 (UTC+8)   By: %2</translation>
     </message>
     <message>
         <source>✖ 无法打印：%1</source>
