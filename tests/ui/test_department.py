@@ -108,3 +108,22 @@ def test_a_desk_that_never_synced_offers_the_catalogue_it_ships_with(qtbot, tmp_
         finally:
             window.close()
             window.idle_lock = None
+
+
+def test_a_business_system_is_told_why_another_departments_item_is_refused(
+        qtbot, ctx, samples):
+    from tests.ui.desks import bridged_window
+    from tests.ui.test_bridge_window import off_gui, pair, post_check, state_of
+
+    ctx.services.settings.set_override("department", FINANCE)
+    sample = samples.clear[0]
+    with bridged_window(qtbot, ctx) as (window, host, base):
+        token = pair(qtbot, host, base)
+        asked = post_check(qtbot, base, token, type(sample)(**{**sample.model_dump(),
+                                                               "item": "FOOD_LICENCE"}))
+        handle = asked.json()["handle"]
+        qtbot.waitUntil(lambda: off_gui(qtbot, state_of, base, token, handle)["state"]
+                        == "failed", timeout=WAIT)
+        told = json.dumps(off_gui(qtbot, state_of, base, token, handle), ensure_ascii=False)
+        assert "市市场监督管理局" in told and FINANCE in told, told
+        assert window.outcome is None
