@@ -76,6 +76,8 @@ def test_settings_offer_the_catalogues_departments_and_warn_of_one_without_items
     assert dialog.department_warning.isVisibleTo(dialog)
     warning = dialog.department_warning.text()
     assert "市财政" in warning and "全部事项" in warning and "every item is offered" in warning
+    label = dialog.department_warning  # every line of it shown, none cut off
+    qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()), timeout=WAIT)
 
     dialog.department.setCurrentIndex(dialog.department.findText(FINANCE))
     assert not dialog.department_warning.isVisibleTo(dialog)

@@ -228,7 +228,14 @@ class SettingsDialog(DecisionDialog):
         if self._catalog is not None:
             warning = catalogue.department_warning(self._catalog, self._department_text())
         self.department_warning.setText("⚠ " + warning if warning else "")
-        self.department_warning.setVisible(bool(warning))
+        label = self.department_warning
+        if label.isVisibleTo(self) != bool(warning):
+            label.setVisible(bool(warning))
+            # Room for every line of the warning: a wrapped label in a form is otherwise
+            # given one line's height (the dialog does not lay out height for width).
+            self.layout().activate()
+            label.setMinimumHeight(label.heightForWidth(label.width()) if warning else 0)
+            self.adjustSize()
 
     def _key_known(self, present: bool) -> None:
         self.key_status.setText(self.tr("✔ 已设置") if present else self.tr("✖ 未设置"))
