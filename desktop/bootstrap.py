@@ -97,6 +97,7 @@ class Services:
             clerk=self.settings["clerk_id"],
             stale_hours=self.settings["stale_hours"],
             offline_max_days=self.settings["offline_max_days"],
+            department=lambda: self.settings["department"],
         )
 
     @_service

@@ -56,8 +56,9 @@ def make_desk(server: SandboxServer, root: Path, counter: str = DEFAULT_COUNTER)
         server.platform.add_key(key, counter, DEFAULT_DEPARTMENT)
     secrets = SecretStore(memory=True)
     secrets.set(API_KEY, key)
+    # The demo desk is the hall's one window (一窗受理): no department, so every item.
     services = bootstrap(root, {"platform_url": server.url, "counter_id": counter,
-                                "department": DEFAULT_DEPARTMENT, "clerk_id": CLERK,
+                                "department": "", "clerk_id": CLERK,
                                 "default_items": "GOV_PROCUREMENT,FOOD_LICENCE"},
                          secrets=secrets)
     boss = staff.add(services.engine, SUPERVISOR, "演示科长", "supervisor",

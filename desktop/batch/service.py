@@ -20,6 +20,7 @@ kept and logged; chunks not yet sent are not sent, and their rows come back mark
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 import re
 import threading
@@ -46,6 +47,8 @@ from desktop.platform.client import (
 from local_cache import store
 from local_cache.db import UnitOfWork
 from local_cache.protect import Protector
+
+_CST = dt.timezone(dt.timedelta(hours=8))
 
 RESULT_COLUMNS = ["核验 / validation", "主体名称 / name", "结论 / verdict",
                   "措施 / measures", "核查编号 / check id", "来源 / source"]
@@ -107,6 +110,8 @@ class BatchService:
         ``chunk`` overrides the rows per request (a window sends smaller ones: parsing a
         1,000-row answer holds the interpreter lock, and so its GUI thread, for 15-40 ms).
         """
+        if self._checks is not None:
+            self._checks.refuse_outside(item)  # another department's item: OutsideDepartment
         size = max(1, min(chunk or self._chunk, schemas.MAX_BATCH))
         checks = validate_rows(table)
         valid = [c for c in checks if c.subject is not None]
@@ -208,8 +213,9 @@ class BatchService:
             outcome = self._checks.offline_answer(subject, item, reason)
         except NoAnswer as exc:
             return f"{NOT_CHECKED}: {exc}"
-        return _kept(outcome, offline_source(outcome.snapshot_age_hours or 0.0, outcome.stale),
-                     stale=outcome.stale)
+        synced = outcome.snapshot_synced_at or (
+            outcome.as_of - dt.timedelta(hours=outcome.snapshot_age_hours or 0.0))
+        return _kept(outcome, offline_source(synced, outcome.stale), stale=outcome.stale)
 
 
 class _Answer(NamedTuple):
@@ -225,10 +231,13 @@ class _Answer(NamedTuple):
     stale: bool = False
 
 
-def offline_source(age_hours: float, stale: bool) -> str:
-    """The source column of a row answered from the snapshot: offline, with its age."""
-    text = (f"离线快照（{age_hours:.1f} 小时前同步）/ offline snapshot synced "
-            f"{age_hours:.1f} h ago")
+def offline_source(synced_at: dt.datetime, stale: bool) -> str:
+    """The source column of a row answered from the snapshot: offline, with the time the
+    snapshot was synced (Beijing time). Absolute: a result file is kept and printed, and
+    "N hours ago" is true only the day it was written."""
+    at = synced_at.astimezone(_CST)
+    text = (f"离线快照（{at.year}年{at.month}月{at.day}日 {at:%H:%M} 北京时间同步）/ offline "
+            f"snapshot synced {at:%Y-%m-%d %H:%M} (UTC+8)")
     return text + ("，已过时 / stale" if stale else "")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from desktop import catalogue
 from desktop.bootstrap import Services
 from desktop.cli import session as cli_session
 from desktop.cli.desk import (
@@ -21,7 +22,6 @@ from desktop.cli.desk import (
     guarded,
     services,
 )
-from desktop.platform import schemas
 from desktop.platform.client import PlatformError
 from desktop.staff.credentials import SecretsUnavailable
 
@@ -147,12 +147,7 @@ def run_commitment(args: argparse.Namespace) -> int:
 
 
 def _item_name(svc: Services, code: str) -> str:
-    from local_cache import store
-
+    """The item's name from the desk's catalogue (the last sync's, else the shipped one)."""
     with svc.engine.connect() as conn:
-        catalog = store.get_meta(conn, "catalog_json")
-    if catalog:
-        for item in schemas.CatalogOut.model_validate_json(catalog).items:
-            if item.code == code:
-                return item.name
-    return code
+        known, _ = catalogue.stored_or_shipped(conn)
+    return catalogue.item_name(known, code) or code

@@ -30,6 +30,7 @@ from typing import Literal
 from pydantic import BaseModel, model_validator
 from sqlalchemy import Engine
 
+from desktop import catalogue
 from desktop.domain import Measure, SubjectKind
 from desktop.identifiers import IdentifierKind, SubjectId, parse_identifier
 from desktop.platform import changes, schemas
@@ -52,6 +53,15 @@ class NoAnswer(RuntimeError):
 class UnknownItem(NoAnswer):
     """The snapshot's catalogue has no such business item: the input is wrong (a typo in
     the item code), not the platform's absence; the CLI exits 2 for it."""
+
+
+class OutsideDepartment(UnknownItem):
+    """The item belongs to another department than the desk's (``desktop.catalogue``): the
+    wrong item for this counter, refused like an unknown one (the CLI exits 2)."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(f"{zh} / {en}")
+        self.zh, self.en = zh, en
 
 
 class SnapshotTooOld(NoAnswer):
@@ -103,6 +113,8 @@ class CheckOutcome(BaseModel):
     as_of: dt.datetime
     stale: bool = False
     snapshot_age_hours: float | None = None
+    # When the snapshot that answered was synced (an offline answer): what paper prints.
+    snapshot_synced_at: dt.datetime | None = None
     notice: str = ""
     # Parts this answer cannot tell (an offline one: the snapshot holds no grade, warnings or
     # related parties); shown as "not available offline", never as "none".
@@ -194,11 +206,13 @@ class CheckService:
         stale_hours: float,
         offline_max_days: float = 30.0,
         now: Callable[[], float] = time.time,
+        department: Callable[[], str] = str,
     ) -> None:
         self._engine, self._protector, self._client = engine, protector, client
         self._counter, self._clerk, self._stale_hours = counter, clerk, stale_hours
         self._max_days = offline_max_days
         self._now = now
+        self._department = department  # the setting, read at each check (it may change)
         self._parsed: tuple[str, set[str], list[Measure]] | None = None
 
     def check(
@@ -211,6 +225,7 @@ class CheckService:
         case_no = case_text(case_no)
         system = case_text(system, "业务系统名称", "system name")
         subject = parse_identifier(raw, kind=kind)
+        self.refuse_outside(item)
         outcome = None
         reason = ""
         if not offline:
@@ -228,6 +243,18 @@ class CheckService:
         outcome.case_no, outcome.system = case_no, system
         self._keep(subject, outcome)
         return outcome
+
+    def refuse_outside(self, item: str) -> None:
+        """Refuse (OutsideDepartment) an item the desk's catalogue (stored, else shipped)
+        lists under another department than the desk's, when the department filters."""
+        department = self._department()
+        if not department:
+            return
+        with self._engine.connect() as conn:
+            catalog, _ = catalogue.stored_or_shipped(conn)
+        refusal = catalogue.outside(catalog, department, item)
+        if refusal is not None:
+            raise OutsideDepartment(*refusal)
 
     def offline_answer(self, subject: SubjectId, item: str, reason: str = "") -> CheckOutcome:
         """The snapshot's answer for an already parsed ``subject``, neither kept nor logged
@@ -315,6 +342,7 @@ class CheckService:
             as_of=dt.datetime.now(dt.UTC),
             stale=stale,
             snapshot_age_hours=round(age_hours, 2),
+            snapshot_synced_at=dt.datetime.fromtimestamp(float(synced_at), dt.UTC),
             notice=notice,
             unavailable=list(OFFLINE_LACKS),
         )

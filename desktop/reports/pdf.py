@@ -28,7 +28,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table
 
 from desktop.domain import FIELD_LABELS_ZH
 from desktop.identifiers import mask, mask_in_text
@@ -41,6 +41,7 @@ from desktop.reports.fonts import (
     signature_lines,
     styles,
 )
+from desktop.reports.lines import OneLine, Para
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class ReportData:
     unavailable: tuple[str, ...] = ()  # of grade, warnings, related: an offline answer's gaps
     case_no: str = ""  # the business system's case number, when the check carried one
     system: str = ""  # the business system that asked for the check
+    snapshot_at: dt.datetime | None = None  # when the answering snapshot was synced
 
 
 @dataclass(frozen=True)
@@ -229,11 +231,11 @@ class _Doc:
         """A heading, moved to the next page unless some lines fit under it (a heading
         kept with a whole long table would leave most of the page blank)."""
         return [CondPageBreak((30 if level == 1 else 22) * mm),
-                Paragraph(_clean(text), self.s.h1 if level == 1 else self.s.h2)]
+                Para(_clean(text), self.s.h1 if level == 1 else self.s.h2)]
 
-    def p(self, text: object, style: ParagraphStyle | None = None) -> Paragraph:
+    def p(self, text: object, style: ParagraphStyle | None = None) -> Para:
         """A paragraph of plain data: escaped, resident numbers masked."""
-        return Paragraph(_clean(text), style or self.s.body)
+        return Para(_clean(text), style or self.s.body)
 
     def when(self, value: dt.datetime) -> str:
         suffix = ""
@@ -255,17 +257,17 @@ class _Doc:
 
     def table(self, header: str, rows: list[list], weights: list[float]) -> Table:
         """A grid with a repeated header row; strings in ``rows`` are data."""
-        head = [Paragraph(escape(h), self.s.head) for h in header.split("|")]
+        head = [Para(escape(h), self.s.head) for h in header.split("|")]
         body = [[c if isinstance(c, Flowable) else self.p(c, self.s.cell) for c in row]
                 for row in rows]
         return grid([head, *body], weights)
 
     def top(self, rows: list[tuple[str, str]], payload: str, code: str) -> Table:
         """Label/value lines with the QR code and verification code beside them."""
-        # The code on a line of its own: wrapped after the label, a CJK line breaks inside
-        # it, and a code split in two cannot be typed or read back from the file.
+        # The code on a line of its own that never wraps (smaller rather than broken): a
+        # code split in two cannot be typed or read back from the file.
         qr = report_qr.qr_block(payload, [self.p(self.t("code"), self.s.small),
-                                          self.p(code, self.s.small),
+                                          OneLine(mask_in_text(code), self.s.small),
                                           self.p(self.t("scan"), self.s.small)])
         return heading_block([[self.p(k, self.s.label), self.p(v, self.s.cell)]
                               for k, v in rows], qr)
@@ -306,12 +308,13 @@ def render_credit_report(data: ReportData, lang: str = "zh_CN") -> bytes:
     known = data.subject_kind in _KINDS
     if data.source == "platform":
         source = d.t("platform")
-    elif data.snapshot_age_hours is None:
+    elif data.snapshot_at is None and data.snapshot_age_hours is None:
         source = d.t("offline_age_unknown")
     else:
         # Paper keeps: the snapshot's own time, not "hours ago" (which is only true the day
-        # it is printed).
-        taken = data.checked_at - dt.timedelta(hours=data.snapshot_age_hours)
+        # it is printed); from its age only for a check kept before the time was.
+        taken = data.snapshot_at or (
+            data.checked_at - dt.timedelta(hours=data.snapshot_age_hours or 0.0))
         source = d.t("offline", t=d.when(taken))
     rows = [
         (d.t("report_no"), data.report_no), (d.t("checked_at"), d.when(data.checked_at)),
@@ -319,7 +322,7 @@ def render_credit_report(data: ReportData, lang: str = "zh_CN") -> bytes:
         (d.t(f"id_{data.subject_kind}" if known else "id_organisation"),
          mask(data.subject_masked_id)),
         (d.t("kind"), d.label(data.subject_kind)), (d.t("district"), data.district or "—"),
-        (d.t("item"), f"{data.item_code}  {data.item_name}"), (d.t("source"), source),
+        (d.t("item"), _item(data.item_code, data.item_name)), (d.t("source"), source),
         *_case_rows(d, data.case_no, data.system),
         (f"{d.t('counter')} / {d.t('clerk')}", f"{data.counter} / {data.clerk}"),
     ]
@@ -341,7 +344,7 @@ def render_credit_report(data: ReportData, lang: str = "zh_CN") -> bytes:
     story += d.h(d.t("s_warnings"))
     if data.warnings:
         story.append(d.table(d.t("w_cols"), [
-            [Paragraph(_warning_level(d, w.get("level", "")), d.s.cell), w.get("point", ""),
+            [Para(_warning_level(d, w.get("level", "")), d.s.cell), w.get("point", ""),
              _date(w.get("since", "")), mask(w["via"]) if w.get("via") else d.t("self")]
             for w in data.warnings], [24, 96, 24, 36]))
     else:
@@ -350,7 +353,7 @@ def render_credit_report(data: ReportData, lang: str = "zh_CN") -> bytes:
     if data.related:
         story.append(d.table(d.t("rel_cols"), [
             [mask(r.get("subject_id", "")), r.get("name", ""), r.get("relation", ""),
-             Paragraph(_related_warnings(d, r.get("warnings") or []), d.s.cell)]
+             Para(_related_warnings(d, r.get("warnings") or []), d.s.cell)]
             for r in data.related], [42, 58, 26, 54]))
     else:
         story.append(d.p(d.t("offline_na" if "related" in data.unavailable else "none")))
@@ -358,6 +361,11 @@ def render_credit_report(data: ReportData, lang: str = "zh_CN") -> bytes:
     if data.source != "platform":
         story.append(d.p(d.t("offline_note"), d.s.note))
     return d.build(story, d.t("report"), "report_no", data.report_no)
+
+
+def _item(code: str, name: str) -> str:
+    """Code and name; the code alone when no catalogue knew a name (never the code twice)."""
+    return code if name in ("", code) else f"{code}  {name}"
 
 
 def _case_rows(d: _Doc, case_no: str, system: str) -> list[tuple[str, str]]:
@@ -375,10 +383,10 @@ def _verdict_banner(d: _Doc, verdict: str) -> Table:
     return banner(rows, _VERDICT_COLOUR.get(verdict, "#37474F"))
 
 
-def _measure_kind(d: _Doc, kind: str) -> Paragraph:
+def _measure_kind(d: _Doc, kind: str) -> Para:
     if kind not in _VERDICT_COLOUR or kind == "clear":
         return d.p(kind, d.s.cell)
-    return Paragraph(_coloured(d.t(f"mk_{kind}"), _VERDICT_COLOUR[kind]), d.s.head)
+    return Para(_coloured(d.t(f"mk_{kind}"), _VERDICT_COLOUR[kind]), d.s.head)
 
 
 def _record_groups(d: _Doc, records: list[dict]) -> list:
@@ -403,7 +411,7 @@ def _record_groups(d: _Doc, records: list[dict]) -> list:
 def _record_row(d: _Doc, r: dict) -> list:
     state = str(r.get("state", ""))
     active = state == "active"
-    state_cell = Paragraph(_coloured(d.label(state) if state in _STATES else state,
+    state_cell = Para(_coloured(d.label(state) if state in _STATES else state,
                                      "#212121" if active else "#757575"),
                            d.s.head if active else d.s.cell)
     expires = r.get("expires_on")
@@ -452,7 +460,7 @@ def render_commitment_letter(data: CommitmentData, lang: str = "zh_CN") -> bytes
         (d.t(f"id_{data.applicant_kind}" if known else "id_organisation"),
          mask(data.applicant_masked_id)),
         (d.t("kind"), d.label(data.applicant_kind)),
-        (d.t("item"), f"{data.item_code}  {data.item_name}"),
+        (d.t("item"), _item(data.item_code, data.item_name)),
         (d.t("department"), data.department),
         *_case_rows(d, data.case_no, data.system),
         (f"{d.t('counter')} / {d.t('clerk')}", f"{data.counter} / {data.clerk}"),
@@ -464,7 +472,7 @@ def render_commitment_letter(data: CommitmentData, lang: str = "zh_CN") -> bytes
         d.top(rows, data.qr_payload, data.verification_code), Spacer(1, 4 * mm),
         d.p(d.t("intro", item=data.item_name, code=data.item_code)), Spacer(1, 1.5 * mm),
         d.table(d.t("mat_cols"), materials or [["—", d.t("none")]], [14, 166]),
-        Spacer(1, 2 * mm), Paragraph(f"<b>{_clean(due)}</b>", d.s.body),
+        Spacer(1, 2 * mm), Para(f"<b>{_clean(due)}</b>", d.s.body),
         *d.h(d.t("s_commit")), d.p(data.commitment_text),
         *d.h(d.t("s_breach")), d.p(d.t("breach")),
         Spacer(1, 8 * mm), _signatures(d), Spacer(1, 6 * mm), d.p(d.t("copies"), d.s.note),
@@ -476,7 +484,7 @@ def _signatures(d: _Doc) -> Table:
     """Signature and date lines: the applicant on the left, the accepting clerk right."""
     sign, date, clerk, clerk_date = (d.p(x) for x in d.t("sign").split("|"))
     right = ParagraphStyle("right", d.s.body, alignment=TA_RIGHT, rightIndent=2 * mm)
-    ymd = Paragraph("年" + "\u00a0" * 8 + "月" + "\u00a0" * 8 + "日", right) if d.i == 0 else ""
+    ymd = Para("年" + "\u00a0" * 8 + "月" + "\u00a0" * 8 + "日", right) if d.i == 0 else ""
     return signature_lines([[sign, "", clerk, ""], [date, ymd, clerk_date, ymd]])
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from desktop import workdays
+from desktop import catalogue, workdays
 from desktop.counter.check_service import CheckOutcome
 from desktop.events import EventBus, ReportPrinted
 from desktop.identifiers import mask
@@ -79,7 +79,14 @@ class ReportService:
 
     def print_report(self, outcome: CheckOutcome, item_name: str, path: Path,
                      lang: str = "zh_CN") -> Printed:
-        """Render the credit report of a check to ``path`` and queue its registration."""
+        """Render the credit report of a check to ``path`` and queue its registration.
+
+        ``item_name`` empty or the bare code (the caller's catalogue did not know it): the
+        name from the desk's catalogue (the last sync's, else the one the desk ships with)."""
+        if not item_name or item_name == outcome.item:
+            with self._engine.connect() as conn:
+                known, _ = catalogue.stored_or_shipped(conn)
+            item_name = catalogue.item_name(known, outcome.item) or item_name
         with UnitOfWork(self._engine) as uow:
             number = self.next_number(uow, dt.date.today())
             code = new_code()
@@ -98,6 +105,7 @@ class ReportService:
                 related=[{**r.model_dump(mode="json"), "subject_id": mask(r.subject_id)}
                          for r in outcome.related],
                 source=outcome.source, snapshot_age_hours=outcome.snapshot_age_hours,
+                snapshot_at=outcome.snapshot_synced_at,
                 unavailable=tuple(outcome.unavailable),
                 counter=self._counter, clerk=self._clerk,
                 case_no=outcome.case_no, system=outcome.system,

@@ -2766,6 +2766,14 @@ Verification code %3</translation>
         <translation>Department</translation>
     </message>
     <message>
+        <source>留空：办理全部事项</source>
+        <translation>Empty: every business item</translation>
+    </message>
+    <message>
+        <source>所属部门提示</source>
+        <translation>Department notice</translation>
+    </message>
+    <message>
         <source>常用事项代码</source>
         <translation>Frequent item codes</translation>
     </message>
@@ -2888,6 +2896,10 @@ Verification code %3</translation>
     <message>
         <source>取消，不保存</source>
         <translation>Cancel without saving</translation>
+    </message>
+    <message>
+        <source>（全部事项，不按部门筛选）</source>
+        <translation>(Every item, no department filter)</translation>
     </message>
     <message>
         <source>✔ 已设置</source>
@@ -3350,7 +3362,7 @@ Verification code %3</translation>
     </message>
     <message>
         <source>生成：%1&#x3000;操作员：%2</source>
-        <translation>Made: %1   By: %2</translation>
+        <translation type="vanished">Made: %1   By: %2</translation>
     </message>
     <message>
         <source>打印预览 — 闭环统计</source>
@@ -3375,6 +3387,10 @@ Verification code %3</translation>
     <message>
         <source>第 %1 页 / 共 %2 页</source>
         <translation>Page %1 of %2</translation>
+    </message>
+    <message>
+        <source>生成：%1（北京时间）&#x3000;操作员：%2</source>
+        <translation>Made: %1 (UTC+8)   By: %2</translation>
     </message>
     <message>
         <source>✖ 无法打印：%1</source>

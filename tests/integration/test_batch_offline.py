@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import datetime as dt
 import json
 import os
 import sqlite3
@@ -92,6 +93,14 @@ def logged(tmp_path, source):
                           (source,)).fetchone()[0]
 
 
+def synced_words(tmp_path) -> str:
+    """The stored last sync as the result file must print it: Beijing time, absolute."""
+    with sqlite3.connect(tmp_path / "desk" / "creditdesk.sqlite") as db:
+        at = float(db.execute("SELECT value FROM meta WHERE key = 'last_sync_at'").fetchone()[0])
+    beijing = dt.datetime.fromtimestamp(at, dt.timezone(dt.timedelta(hours=8)))
+    return f"offline snapshot synced {beijing:%Y-%m-%d %H:%M} (UTC+8)"
+
+
 def age_snapshot(tmp_path, days):
     """Move the stored last sync back, as someone with a shell on the counter PC could."""
     with sqlite3.connect(tmp_path / "desk" / "creditdesk.sqlite") as db:
@@ -114,10 +123,11 @@ def test_a_batch_with_the_platform_stopped_after_a_sync_answers_every_row_offlin
         if row[0] not in by_number:  # the two invalid rows
             assert row[VALIDATION] != "有效 / valid" and row[VERDICT] == row[SOURCE] == ""
             continue
-        # The verdict the platform gives, marked offline with the snapshot's age.
+        # The verdict the platform gives, marked offline with the snapshot's own time.
         assert row[VALIDATION] == "有效 / valid"
         assert row[VERDICT].endswith(verdicts[by_number[row[0]]]), row
-        assert "离线快照" in row[SOURCE] and "h ago" in row[SOURCE], row
+        assert "离线快照" in row[SOURCE] and synced_words(tmp_path) in row[SOURCE], row
+        assert "小时前" not in row[SOURCE] and "ago" not in row[SOURCE], row
         assert "stale" not in row[SOURCE]
     n = len(verdicts)
     assert f"在线核查 0，离线核查 {n}，未核查 0，无效 2" in done.stdout, done.stdout
@@ -214,7 +224,7 @@ def test_a_mixed_batch_counts_rows_answered_online_offline_and_not_at_all(
         if n < 1000:
             assert row[SOURCE] == "信用平台 / platform"
         elif n < 2000:
-            assert "离线快照" in row[SOURCE] and "h ago" in row[SOURCE]
+            assert "离线快照" in row[SOURCE] and synced_words(tmp_path) in row[SOURCE]
         else:  # a refusal is no outage: not answered offline either
             assert row[VALIDATION].startswith("未核查") and "403" in row[VALIDATION], row
             assert all(part in row[VALIDATION] for part in REFUSAL.split(" / ")), row

@@ -343,7 +343,8 @@ def test_with_the_platform_gone_rows_are_answered_offline_and_counted(qtbot, tmp
         assert window.model.headerData(source, Qt.Orientation.Horizontal) == "来源"
         for got, given in zip(shown(window), rows, strict=True):
             if given[2] in verdicts:
-                assert "离线快照" in got[source] and "h ago" in got[source], got
+                assert "离线快照" in got[source] and "UTC+8" in got[source], got
+                assert "ago" not in got[source], got
                 if verdicts[given[2]]:
                     assert got[5].endswith(verdicts[given[2]]), (given, got)
 

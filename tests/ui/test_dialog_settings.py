@@ -54,7 +54,7 @@ def test_good_settings_are_saved_and_the_key_goes_only_to_the_secret_store(qtbot
     assert dialog.api_key.text() == ""  # never prefilled
     assert dialog.api_key.echoMode() == dialog.api_key.EchoMode.Password
     dialog.platform_url.setText("https://credit.example.gov.cn/")
-    dialog.department.setText("柯桥区行政服务中心")
+    dialog.department.setEditText("柯桥区行政服务中心")
     dialog.idle_lock_minutes.setValue(5)
     dialog.language.setCurrentIndex(dialog.language.findData("en"))
     dialog.api_key.setText(NEW_KEY)
@@ -94,7 +94,7 @@ def test_the_opened_dialog_reports_through_finished_whether_it_saved(qtbot, ctx)
 def test_a_saved_change_is_logged_with_old_and_new_values(qtbot, ctx):
     old_url = ctx.services.settings["platform_url"]
     dialog = open_settings(qtbot, ctx)
-    dialog.department.setText("柯桥区行政服务中心")
+    dialog.department.setEditText("柯桥区行政服务中心")
     dialog.proxy.setText("http://desk:Pr0xy-pw-77@10.0.0.1:3128")
     dialog.platform_url.setText(old_url)  # unchanged: not logged
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)

@@ -153,8 +153,11 @@ def test_stats_by_month_and_for_one_item(ctx, log, qtbot):
 def test_stats_pdf_holds_title_and_numbers(ctx, log, qtbot, tmp_path):
     view = _stats(ctx, qtbot, period="month")
     target = tmp_path / "stats.pdf"
+    beijing = dt.timezone(dt.timedelta(hours=8))
+    before = dt.datetime.now(beijing)
     with qtbot.waitSignal(view.sig_pdf_saved, timeout=10000) as saved:
         view.save_pdf(target)
+    after = dt.datetime.now(beijing)
     assert saved.args == [str(target)]
     assert target.read_bytes().startswith(b"%PDF-")
     reader = PdfReader(target)
@@ -168,6 +171,8 @@ def test_stats_pdf_holds_title_and_numbers(ctx, log, qtbot, tmp_path):
     assert "终止办理1，依法继续办理1，容缺受理1，承诺履行1" in text
     assert "2026-11" in text and SUPERVISOR in text
     assert "第1页/共1页" in text
+    # When it was made, in Beijing time and said so (the PC's own zone may be another).
+    assert any(f"生成：{t:%Y-%m-%d%H:%M}（北京时间）" in text for t in (before, after)), text
 
 
 def test_stats_print_previews_the_pdf_pages_and_remembers_the_printer(ctx, log, qtbot,

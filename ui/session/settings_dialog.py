@@ -31,11 +31,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import settings_record
+from desktop import catalogue, settings_record
 from desktop.bootstrap import Services
 from desktop.counter.adoption import check_adopted
+from desktop.platform import schemas
 from desktop.staff.credentials import API_KEY
 from ui.context import DeskContext
+from ui.tasks import logged
+from ui.widgets import theme
 from ui.widgets.approval import error_text
 from ui.widgets.decision_dialog import DecisionDialog
 
@@ -48,6 +51,13 @@ _ITEM = re.compile(r"^[A-Z0-9_]{2,64}$")
 def has_api_key(svc: Services) -> bool:
     """Whether the keyring holds an API key (runs on the runner: the keyring may block)."""
     return bool(svc.secrets.get(API_KEY))
+
+
+def desk_catalog(svc: Services) -> schemas.CatalogOut:
+    """The catalogue the departments come from: the last sync's, else the shipped one
+    (runner; no platform call, so the dialog works offline)."""
+    with svc.engine.connect() as conn:
+        return catalogue.stored_or_shipped(conn)[0]
 
 
 def save_settings(svc: Services, changes: dict[str, Any], api_key: str,
@@ -90,7 +100,20 @@ class SettingsDialog(DecisionDialog):
         self.proxy = self._line(s["proxy"], self.tr("代理服务器"))
         self.proxy.setPlaceholderText(self.tr("不使用代理时留空，例如 http://10.0.0.1:3128"))
         self.counter_id = self._line(s["counter_id"], self.tr("窗口编号"))
-        self.department = self._line(s["department"], self.tr("所属部门"))
+        # The departments the catalogue knows, filled on the runner (``_catalogue_known``);
+        # anything typed is kept, and one that owns no item is warned about below.
+        self.department = QComboBox()
+        self.department.setEditable(True)
+        self.department.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.department.setAccessibleName(self.tr("所属部门"))
+        self.department.lineEdit().setPlaceholderText(self.tr("留空：办理全部事项"))
+        self.department.setEditText(s["department"])
+        self.department_warning = QLabel()
+        self.department_warning.setWordWrap(True)
+        self.department_warning.setAccessibleName(self.tr("所属部门提示"))
+        self.department_warning.setStyleSheet(theme.label_style(theme.CAUTION, bold=False))
+        self.department_warning.setVisible(False)
+        self._catalog: schemas.CatalogOut | None = None
         self.default_items = self._line(s["default_items"], self.tr("常用事项代码"))
         self.default_items.setPlaceholderText(
             self.tr("用逗号分隔，例如 GOV_PROCUREMENT,FOOD_LICENCE"))
@@ -131,6 +154,7 @@ class SettingsDialog(DecisionDialog):
         df = QFormLayout(desk)
         df.addRow(self.tr("窗口编号(&N)："), self.counter_id)
         df.addRow(self.tr("所属部门(&D)："), self.department)
+        df.addRow(self.department_warning)
         df.addRow(self.tr("常用事项(&I)："), self.default_items)
         df.addRow(self.tr("界面语言(&L)："), self.language)
         df.addRow(self.tr("无操作自动锁定(&M)："), self.idle_lock_minutes)
@@ -158,6 +182,7 @@ class SettingsDialog(DecisionDialog):
         layout.addLayout(buttons)
 
         self.ca_button.clicked.connect(self._choose_ca)
+        self.department.editTextChanged.connect(self._warn_department)
         self.save_button.clicked.connect(self._save)
         self.cancel_button.clicked.connect(self.reject)
         self.platform_url.setFocus()
@@ -173,6 +198,44 @@ class SettingsDialog(DecisionDialog):
             self._asked = True
             self.ctx.runner.submit(has_api_key, self.ctx.services, done=self._key_known,
                                    failed=self._key_unknown)
+            self.ctx.runner.submit(desk_catalog, self.ctx.services,
+                                   done=self._catalogue_known,
+                                   failed=logged("reading the catalogue for the departments"))
+
+    def _catalogue_known(self, catalog: schemas.CatalogOut) -> None:
+        """Offer the catalogue's departments (an empty entry first: every item)."""
+        self._catalog = catalog
+        typed = self.department.currentText()
+        self.department.blockSignals(True)
+        self.department.clear()
+        self.department.addItem(self.tr("（全部事项，不按部门筛选）"), "")
+        for name in catalogue.departments(catalog):
+            self.department.addItem(name, name)
+        self.department.setCurrentIndex(-1)
+        self.department.setEditText(typed)
+        self.department.blockSignals(False)
+        self._warn_department()
+
+    def _department_text(self) -> str:
+        """The department typed or chosen ('' for the "every item" entry)."""
+        text = self.department.currentText().strip()
+        index = self.department.findText(text)
+        return str(self.department.itemData(index)) if index >= 0 else text
+
+    def _warn_department(self, _text: str = "") -> None:
+        """A department that owns no catalogue item is said, in both languages."""
+        warning = ""
+        if self._catalog is not None:
+            warning = catalogue.department_warning(self._catalog, self._department_text())
+        self.department_warning.setText("⚠ " + warning if warning else "")
+        label = self.department_warning
+        if label.isVisibleTo(self) != bool(warning):
+            label.setVisible(bool(warning))
+            # Room for every line of the warning: a wrapped label in a form is otherwise
+            # given one line's height (the dialog does not lay out height for width).
+            self.layout().activate()
+            label.setMinimumHeight(label.heightForWidth(label.width()) if warning else 0)
+            self.adjustSize()
 
     def _key_known(self, present: bool) -> None:
         self.key_status.setText(self.tr("✔ 已设置") if present else self.tr("✖ 未设置"))
@@ -189,7 +252,7 @@ class SettingsDialog(DecisionDialog):
         return {
             "platform_url": self.platform_url.text().strip().rstrip("/"),
             "counter_id": self.counter_id.text().strip(),
-            "department": self.department.text().strip(),
+            "department": self._department_text(),
             "ca_bundle": self.ca_bundle.text().strip(),
             "proxy": self.proxy.text().strip(),
             "stale_hours": float(self.stale_hours.value()),

@@ -1,8 +1,10 @@
 """The business item (事项) picker: type a few characters of the code or the name.
 
 Items come from the platform's catalogue, loaded on the task runner; offline, from the
-catalogue the last sync stored (meta ``catalog_json``). The desk's usual items come
-first: the configured ``default_items``, then the ``recent_items`` the window keeps
+catalogue the last sync stored (meta ``catalog_json``), and before any sync from the one the
+desk ships with. A desk with a department offers that department's items only
+(``desktop.catalogue``: empty, or matching no item, offers every item). The desk's usual
+items come first: the configured ``default_items``, then the ``recent_items`` the window keeps
 (most recent first, at most eight, saved on the runner after each check).
 """
 
@@ -14,7 +16,7 @@ import re
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
-from desktop import settings_record
+from desktop import catalogue, settings_record
 from desktop.platform import schemas
 from ui.context import DeskContext
 from ui.tasks import logged
@@ -29,20 +31,23 @@ def _codes(text: str) -> list[str]:
     return [c.strip() for c in (text or "").split(",") if c.strip()]
 
 
-def load_catalog_items(ctx: DeskContext) -> list[tuple[str, str]]:
-    """(code, name) of every item: the platform's catalogue, else the stored one (runner)."""
+def load_catalog(ctx: DeskContext) -> schemas.CatalogOut:
+    """The platform's catalogue; offline, the one the last sync stored; before any sync,
+    the one the desk ships with (runner)."""
     svc = ctx.services
     try:
-        return [(i.code, i.name) for i in svc.client.catalog().items]
-    except Exception as exc:  # noqa: BLE001 - offline, no key, refused: fall back to the snapshot
-        log.info("catalogue not fetched (%s): the stored one is used", type(exc).__name__)
-        from local_cache import store
-
+        return svc.client.catalog()
+    except Exception as exc:  # noqa: BLE001 - offline, no key, refused: fall back to the desk's
+        log.info("catalogue not fetched (%s): the desk's own is used", type(exc).__name__)
         with svc.engine.connect() as conn:
-            stored = store.get_meta(conn, "catalog_json")
-        if not stored:
-            return []
-        return [(i.code, i.name) for i in schemas.CatalogOut.model_validate_json(stored).items]
+            return catalogue.stored_or_shipped(conn)[0]
+
+
+def load_catalog_items(ctx: DeskContext) -> list[tuple[str, str]]:
+    """(code, name) of the items this desk offers: its department's, or every item
+    (``desktop.catalogue.offered``) (runner)."""
+    department = ctx.services.settings["department"]
+    return [(i.code, i.name) for i in catalogue.offered(load_catalog(ctx), department)]
 
 
 class ItemPicker(QComboBox):
