@@ -1,0 +1,243 @@
+"""English everywhere: the window started in English, every dialog and view it can reach
+walked (``tests.ui.english_walk``), and no Chinese left that is not data; core errors in
+English; the start-up windows in the language set before the settings are opened."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop.counter.flows import FlowError
+from desktop.platform.answers import PlatformUnavailable
+from desktop.staff import accounts as staff
+from sandbox.demo import SUPERVISOR, SUPERVISOR_PASSWORD
+from tests.ui.english_walk import OPENERS, WAIT, Walk, opener
+from tests.ui.test_main_window import open_window, scan
+from ui import i18n
+from ui.app import install_language
+
+# ---------------------------------------------------------------------------- openers
+
+
+@opener("counter window")
+def _counter_window(walk: Walk) -> None:
+    window = open_window(walk.qtbot, walk.ctx)
+    walk.allow([window.item_picker.itemText(i) for i in range(window.item_picker.count())])
+    walk.read("counter window, waiting", window)
+    sample = walk.samples.clear[0]
+    walk.allow([sample.name])
+    scan(walk.qtbot, window, "330602900101123", sample.item)  # an old 15-digit number
+    walk.read("counter window, an old number checked", window)
+    for verdict in ("prohibit", "restrict", "alert", "incentive", "clear"):
+        outcome = walk.check(verdict)
+        window.card.show_outcome(outcome, window.item_picker.name_of(outcome.item))
+        walk.read(f"status card, {verdict}", window)
+    for which in ("commitments", "alerts"):
+        dock = window.toggle_dock(which)
+        walk.qtbot.waitUntil(lambda d=dock: d.widget().model.rowCount() >= 0, timeout=WAIT)
+        walk.read(f"{which} panel", dock)
+    window.close()
+    window.idle_lock = None
+
+
+@opener("intercept dialog")
+def _intercept(walk: Walk) -> None:
+    from ui.counter.intercept_dialog import InterceptDialog
+
+    dialog = walk.shown(InterceptDialog(walk.ctx, walk.check("prohibit", "person")))
+    walk.qtbot.waitUntil(dialog.terminate_button.isEnabled, timeout=WAIT)
+    walk.read("intercept dialog", dialog)
+    dialog.done(0)
+
+
+@opener("restrict confirmation")
+def _confirm(walk: Walk) -> None:
+    from ui.counter.confirm_dialog import ConfirmDialog
+
+    dialog = walk.shown(ConfirmDialog(walk.ctx, walk.check("restrict")))
+    walk.read("restrict confirmation", dialog)
+    dialog.done(0)
+
+
+@opener("fast-track dialog")
+def _fast_track(walk: Walk) -> None:
+    from ui.counter.fast_track_dialog import FastTrackDialog
+
+    dialog = walk.shown(FastTrackDialog(walk.ctx, walk.check("incentive", "organisation")))
+    walk.qtbot.waitUntil(lambda: dialog.plan is not None, timeout=WAIT)
+    walk.read("fast-track dialog", dialog)
+    dialog.done(0)
+
+
+@opener("settings")
+def _settings(walk: Walk) -> None:
+    from ui.session.settings_dialog import SettingsDialog
+
+    walk.allow([walk.ctx.services.settings["department"]])
+    dialog = walk.shown(SettingsDialog(walk.ctx))
+    walk.read("settings", dialog)
+    dialog.done(0)
+
+
+@opener("sign-in")
+def _sign_in(walk: Walk) -> None:
+    from ui.session.sign_in_dialog import SignInDialog
+
+    dialog = walk.shown(SignInDialog(walk.ctx))
+    walk.qtbot.waitUntil(lambda: dialog.mode != "loading", timeout=WAIT)
+    walk.read("sign-in", dialog)
+    dialog.done(0)
+
+
+@opener("lock screen")
+def _lock(walk: Walk) -> None:
+    from ui.session.idle_lock import LockScreen
+
+    window = open_window(walk.qtbot, walk.ctx)
+    screen = LockScreen(walk.ctx, walk.ctx.user, 10, window)
+    screen.show()
+    walk.read("lock screen", screen)
+    window.close()
+    window.idle_lock = None
+
+
+@opener("batch window")
+def _batch(walk: Walk) -> None:
+    from ui.batch.window import BatchWindow
+
+    window = walk.shown(BatchWindow(walk.ctx))
+    walk.read("batch window", window)
+    window.close()
+
+
+@opener("verify-report dialog")
+def _verify(walk: Walk) -> None:
+    from ui.counter.verify_report_dialog import VerifyReportDialog
+
+    dialog = walk.shown(VerifyReportDialog(walk.ctx))
+    walk.read("verify-report dialog", dialog)
+    dialog.done(0)
+
+
+@opener("supervisor gate")
+def _gate(walk: Walk) -> None:
+    from ui.supervisor.window import SupervisorGate
+
+    dialog = walk.shown(SupervisorGate(walk.ctx))
+    walk.read("supervisor gate", dialog)
+    dialog.done(0)
+
+
+@opener("supervisor window")
+def _supervisor(walk: Walk) -> None:
+    from desktop.review import supervision
+    from ui.context import DeskContext
+    from ui.supervisor.window import SupervisorWindow
+
+    ctx = walk.ctx
+    boss = staff.authenticate(ctx.services.engine, SUPERVISOR, SUPERVISOR_PASSWORD)
+    review = DeskContext(ctx.services, ctx.runner)
+    review.sign_in(boss)
+    supervision.enter(ctx.services, boss)
+    window = SupervisorWindow(review)
+    walk.qtbot.addWidget(window)
+    with walk.qtbot.waitSignal(window.integrity.sig_verified, timeout=WAIT):
+        window.show()
+    for index in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(index)
+        ctx.runner.wait(WAIT)  # the tab's first load, on the runner
+        QApplication.processEvents()
+        walk.read(f"supervisor window, tab {index + 1}", window)
+    window.close()
+
+
+@opener("bridge clients dialog")
+def _bridge_clients(walk: Walk) -> None:
+    from tests.ui.desks import bridged_window
+    from ui.bridge.clients_dialog import ClientsDialog
+
+    with bridged_window(walk.qtbot, walk.ctx) as (window, host, _url):
+        walk.qtbot.waitUntil(lambda: host.pairings is not None, timeout=WAIT)
+        dialog = ClientsDialog(host, window)
+        dialog.show()
+        walk.qtbot.waitExposed(dialog)
+        walk.read("bridge clients dialog", dialog)
+        dialog.done(0)
+
+
+# ---------------------------------------------------------------------------- tests
+
+
+@pytest.fixture
+def in_english(qapp):
+    install_language(qapp, "en")
+    assert i18n.current() == "en"
+    yield
+    install_language(qapp, "zh_CN")
+
+
+def test_every_window_in_english_shows_no_chinese_but_data(qtbot, ctx, samples, in_english):
+    walk = Walk(qtbot, ctx, samples)
+    walk.allow([ctx.services.client.catalog().model_dump(mode="json")])
+    walk.allow([p["name"] for p in staff.list_staff(ctx.services.engine)])
+    walk.allow(i18n.NATIVE_NAMES.values())  # a language menu names each in its own words
+    for name, open_one in OPENERS:
+        open_one(walk)
+        ctx.runner.wait(WAIT)
+    assert len(walk.read_names) >= len(OPENERS)
+    assert walk.offending == [], "\n".join(walk.offending)
+
+
+def test_core_errors_are_english_in_english_and_bilingual_in_chinese(qapp, in_english):
+    from ui.widgets.approval import error_text
+
+    flow = FlowError("请填写理由", "a reason is required")
+    assert error_text(flow) == "⚠ a reason is required"
+    platform = PlatformUnavailable("平台无法连接", "the platform is unreachable")
+    assert i18n.said(platform) == "the platform is unreachable"
+    # A message built as one string: what follows the separator; a path keeps its slashes.
+    settings = ValueError("设置文件无法读取：/tmp/a/settings.json / cannot read /tmp/a/s.json")
+    assert i18n.said(settings) == "cannot read /tmp/a/s.json"
+    assert i18n.said(ValueError("未知设置项 x（override）/ unknown setting x")) == \
+        "unknown setting x"
+    install_language(qapp, "zh_CN")
+    assert error_text(flow) == "⚠ 请填写理由 / a reason is required"
+
+
+def test_the_start_language_is_the_setting_read_alone_else_the_systems(tmp_path):
+    (tmp_path / "settings.json").write_text(
+        json.dumps({"language": "en", "retention_days": -1}), encoding="utf-8")
+    assert i18n.start_language(tmp_path) == "en"  # however wrong the rest of the file is
+    (tmp_path / "settings.json").write_text("{not json", encoding="utf-8")
+    assert i18n.start_language(tmp_path) == i18n.system_language()
+    assert i18n.start_language(tmp_path / "none") == i18n.system_language()
+
+
+def test_a_refused_start_is_said_in_the_language_of_the_settings(qapp, tmp_path):
+    from ui.app import EXIT_INVALID, run
+
+    data = tmp_path / "desk"
+    data.mkdir()
+    (data / "settings.json").write_text(json.dumps({"language": "en", "no_such": 1}),
+                                        encoding="utf-8")
+    seen: list[tuple[str, str]] = []
+
+    def read_and_close() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, read_and_close)
+            return
+        seen.append((box.windowTitle(), box.text()))
+        box.button(QMessageBox.StandardButton.Ok).click()
+
+    QTimer.singleShot(0, read_and_close)
+    try:
+        assert run(["creditdesk"], data_dir=data) == EXIT_INVALID
+    finally:
+        install_language(qapp, "zh_CN")
+    [(title, text)] = seen
+    assert title == "CreditDesk cannot start"
+    assert "unknown setting no_such" in text and not i18n.has_cjk(title + text)
