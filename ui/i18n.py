@@ -71,12 +71,13 @@ def has_cjk(text: str) -> bool:
     return _CJK.search(text) is not None
 
 
-def said(exc: BaseException) -> str:
-    """A core error as the window says it: the core raises "中文 / English" (FlowError,
-    StaffError, PlatformError, ...). A Chinese window shows both, as the house rule asks of
-    errors; an English one shows the English part alone (its ``en``/``message_en``, else
-    what follows the separator). A message with no English part is shown as it is."""
-    text = str(exc) or type(exc).__name__
+def said(exc: BaseException | str) -> str:
+    """A core error (or a core text) as the window says it: the core raises "中文 / English"
+    (FlowError, StaffError, PlatformError, ...). A Chinese window shows both, as the house
+    rule asks of errors; an English one shows the English part alone (its ``en`` or
+    ``message_en``, else what follows the separator). A text with no English part is shown
+    as it is."""
+    text = exc if isinstance(exc, str) else (str(exc) or type(exc).__name__)
     if _current == DEFAULT:
         return text
     for name in ("en", "message_en"):

@@ -184,7 +184,7 @@ def test_every_window_in_english_shows_no_chinese_but_data(qtbot, ctx, samples, 
     walk.allow([ctx.services.client.catalog().model_dump(mode="json")])
     walk.allow([p["name"] for p in staff.list_staff(ctx.services.engine)])
     walk.allow(i18n.NATIVE_NAMES.values())  # a language menu names each in its own words
-    for name, open_one in OPENERS:
+    for _name, open_one in OPENERS:
         open_one(walk)
         ctx.runner.wait(WAIT)
     assert len(walk.read_names) >= len(OPENERS)

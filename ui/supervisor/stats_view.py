@@ -49,6 +49,7 @@ from desktop.review import stats_pdf
 from desktop.review.stats import StatRow, per_period, totals
 from desktop.review.stats_pdf import StatsDocument
 from ui.context import DeskContext
+from ui.i18n import said
 from ui.supervisor.bar_chart import BarChart
 from ui.widgets import theme
 from ui.widgets.approval import error_text
@@ -375,7 +376,7 @@ class StatsView(QWidget):
         self.job.paint(printer)
 
     def _print_failed(self, exc: BaseException) -> None:
-        self._say(self.tr("✖ 无法打印：%1").replace("%1", str(exc)))
+        self._say(self.tr("✖ 无法打印：%1").replace("%1", said(exc)))
 
     def save_pdf(self, path: Path) -> None:
         """Write the document to ``path`` (built and written on the runner); then
@@ -397,7 +398,7 @@ class StatsView(QWidget):
         self.sig_pdf_saved.emit(path)
 
     def _save_failed(self, exc: BaseException) -> None:
-        self._say(self.tr("✖ 无法保存：%1").replace("%1", str(exc)))
+        self._say(self.tr("✖ 无法保存：%1").replace("%1", said(exc)))
 
 
 def _write(path: Path, doc: StatsDocument) -> str:
