@@ -88,11 +88,19 @@ def said(exc: BaseException | str) -> str:
 
 
 def english_part(text: str) -> str:
-    """The English half of a bilingual "中文 / English" text; the whole text otherwise."""
-    for match in _SEPARATOR.finditer(text):
-        if has_cjk(text[:match.start()]):
-            return text[match.end():].strip() or text
-    return text
+    """The English of a bilingual "中文 / English" text ("中文 / English，中文 / English"
+    gives both English parts); the whole text when it has none."""
+    cuts = [m for m in _SEPARATOR.finditer(text) if has_cjk(text[:m.start()])]
+    parts = []
+    for k, match in enumerate(cuts):
+        end = len(text)
+        if k + 1 < len(cuts):  # up to the Chinese that the next separator closes
+            end = cuts[k + 1].start()
+            while end > match.end() and (text[end - 1].isspace() or has_cjk(text[end - 1])):
+                end -= 1
+        parts.append(text[match.end():end].strip(" ,;"))
+    english = ", ".join(p for p in parts if p)
+    return english or text
 
 
 def system_language(directory: Path | None = None) -> str:

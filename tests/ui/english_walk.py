@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtWidgets import (
@@ -54,6 +55,7 @@ class Walk:
     qtbot: object
     ctx: object
     samples: object
+    tmp: Path
     data: set[str] = field(default_factory=set)
     offending: list[str] = field(default_factory=list)
     read_names: list[str] = field(default_factory=list)

@@ -35,10 +35,45 @@ def _counter_window(walk: Walk) -> None:
         outcome = walk.check(verdict)
         window.card.show_outcome(outcome, window.item_picker.name_of(outcome.item))
         walk.read(f"status card, {verdict}", window)
+    _a_commitment(walk)
     for which in ("commitments", "alerts"):
         dock = window.toggle_dock(which)
         walk.qtbot.waitUntil(lambda d=dock: d.widget().model.rowCount() >= 0, timeout=WAIT)
         walk.read(f"{which} panel", dock)
+    window.close()
+    window.idle_lock = None
+
+
+def _a_commitment(walk: Walk) -> None:
+    """One open commitment (a real fast-track), so the commitments panel has a row."""
+    from desktop.counter import flows
+
+    svc = walk.ctx.services
+    outcome = walk.check("incentive", "organisation")
+    plan = flows.plan_fast_track(svc, outcome)
+    code = plan.tolerance.tolerable_materials[0].code
+    flows.fast_track(svc, outcome, plan, [code], walk.tmp / "letter.pdf")
+
+
+def _message_boxes(walk: Walk, where: str, open_box) -> None:
+    """Open a message box with ``open_box()`` and read it before it is closed."""
+    def read_and_close() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, read_and_close)
+            return
+        walk.read(where, box)
+        box.done(0)
+
+    QTimer.singleShot(0, read_and_close)
+    open_box()
+
+
+@opener("help boxes")
+def _help(walk: Walk) -> None:
+    window = open_window(walk.qtbot, walk.ctx)
+    _message_boxes(walk, "keyboard shortcuts", window.show_shortcuts)
+    _message_boxes(walk, "about", window.show_about)
     window.close()
     window.idle_lock = None
 
@@ -58,6 +93,8 @@ def _confirm(walk: Walk) -> None:
     from ui.counter.confirm_dialog import ConfirmDialog
 
     dialog = walk.shown(ConfirmDialog(walk.ctx, walk.check("restrict")))
+    dialog.proceed_button.click()  # no reason given: the core refuses, the dialog says why
+    walk.qtbot.waitUntil(lambda: dialog.error.text() != "", timeout=WAIT)
     walk.read("restrict confirmation", dialog)
     dialog.done(0)
 
@@ -88,6 +125,10 @@ def _sign_in(walk: Walk) -> None:
 
     dialog = walk.shown(SignInDialog(walk.ctx))
     walk.qtbot.waitUntil(lambda: dialog.mode != "loading", timeout=WAIT)
+    dialog.staff_id.setText("demo-clerk")
+    dialog.password.setText("not-the-password")
+    dialog.sign_in_button.click()
+    walk.qtbot.waitUntil(lambda: dialog.error.text() != "", timeout=WAIT)
     walk.read("sign-in", dialog)
     dialog.done(0)
 
@@ -110,6 +151,23 @@ def _batch(walk: Walk) -> None:
 
     window = walk.shown(BatchWindow(walk.ctx))
     walk.read("batch window", window)
+    walk.qtbot.waitUntil(lambda: window.item_picker.count() > 0, timeout=WAIT)
+    window.item_picker.set_code("GOV_PROCUREMENT")
+    rows = [[str(i), s.name, s.id] for i, s in enumerate(
+        [*walk.samples.prohibit[:2], *walk.samples.incentive[:2], *walk.samples.clear[:2]], 1)]
+    rows.append([str(len(rows) + 1), "无效号码", "123"])
+    path = walk.tmp / "batch.csv"
+    path.write_text("\n".join(",".join(r) for r in [["No", "Name", "ID"], *rows]),
+                    encoding="utf-8")
+    walk.allow(["无效号码"])
+    with walk.qtbot.waitSignal(window.loaded, timeout=WAIT):
+        window.load(path)
+    with walk.qtbot.waitSignal(window.finished, timeout=WAIT):
+        window.start()
+    name, measures = window.model.result_start + 1, window.model.result_start + 3
+    for row in window.model.result_rows:  # the platform's names and measure texts are data
+        walk.allow([row[name], *(m.split("] ", 1)[-1] for m in str(row[measures]).split("；"))])
+    walk.read("batch window, a run ended", window)
     window.close()
 
 
@@ -119,6 +177,11 @@ def _verify(walk: Walk) -> None:
 
     dialog = walk.shown(VerifyReportDialog(walk.ctx))
     walk.read("verify-report dialog", dialog)
+    before = dialog.answer.text()
+    dialog.source.setText("not a report")
+    dialog.verify_button.click()
+    walk.qtbot.waitUntil(lambda: dialog.answer.text() != before, timeout=WAIT)
+    walk.read("verify-report dialog, refused input", dialog)
     dialog.done(0)
 
 
@@ -179,8 +242,9 @@ def in_english(qapp):
     install_language(qapp, "zh_CN")
 
 
-def test_every_window_in_english_shows_no_chinese_but_data(qtbot, ctx, samples, in_english):
-    walk = Walk(qtbot, ctx, samples)
+def test_every_window_in_english_shows_no_chinese_but_data(qtbot, ctx, samples, tmp_path,
+                                                          in_english):
+    walk = Walk(qtbot, ctx, samples, tmp_path)
     walk.allow([ctx.services.client.catalog().model_dump(mode="json")])
     walk.allow([p["name"] for p in staff.list_staff(ctx.services.engine)])
     walk.allow(i18n.NATIVE_NAMES.values())  # a language menu names each in its own words
@@ -203,6 +267,9 @@ def test_core_errors_are_english_in_english_and_bilingual_in_chinese(qapp, in_en
     assert i18n.said(settings) == "cannot read /tmp/a/s.json"
     assert i18n.said(ValueError("未知设置项 x（override）/ unknown setting x")) == \
         "unknown setting x"
+    # Two bilingual parts in one text: both English parts.
+    assert i18n.said("离线快照（1.0 小时前同步）/ offline snapshot 1.0 h old，已过时 / stale") == \
+        "offline snapshot 1.0 h old, stale"
     install_language(qapp, "zh_CN")
     assert error_text(flow) == "⚠ 请填写理由 / a reason is required"
 
