@@ -85,6 +85,12 @@ def _intercept(walk: Walk) -> None:
     dialog = walk.shown(InterceptDialog(walk.ctx, walk.check("prohibit", "person")))
     walk.qtbot.waitUntil(dialog.terminate_button.isEnabled, timeout=WAIT)
     walk.read("intercept dialog", dialog)
+    dialog.override_button.click()  # a supervisor with a wrong password: refused, said why
+    dialog.approval.staff_id.setText(SUPERVISOR)
+    dialog.approval.password.setText("not-the-password")
+    dialog.approval.approve_button.click()
+    walk.qtbot.waitUntil(lambda: dialog.approval.error.text() != "", timeout=WAIT)
+    walk.read("intercept dialog, override refused", dialog)
     dialog.done(0)
 
 
@@ -177,11 +183,25 @@ def _verify(walk: Walk) -> None:
 
     dialog = walk.shown(VerifyReportDialog(walk.ctx))
     walk.read("verify-report dialog", dialog)
-    before = dialog.answer.text()
     dialog.source.setText("not a report")
     dialog.verify_button.click()
-    walk.qtbot.waitUntil(lambda: dialog.answer.text() != before, timeout=WAIT)
+    walk.qtbot.waitUntil(lambda: not dialog.busy, timeout=WAIT)
     walk.read("verify-report dialog, refused input", dialog)
+    svc = walk.ctx.services
+    outcome = walk.check("prohibit", "person")
+    printed = svc.reports.print_report(outcome, outcome.item, walk.tmp / "report.pdf")
+    svc.outbox.flush(svc.client)  # registered with the platform
+    code = printed.verification_code
+    wrong = ("B" if code[0] == "A" else "A") + code[1:]
+    for typed, where in ((code, "genuine"), (wrong, "altered")):
+        dialog.result = None
+        dialog.source.setText(printed.number)
+        dialog.code.setText(typed)
+        dialog.verify_button.click()
+        walk.qtbot.waitUntil(lambda: not dialog.busy, timeout=WAIT)
+        assert dialog.result is not None and dialog.result.status == where
+        walk.allow([dialog.result.facts])  # what the platform registered (a masked name)
+        walk.read(f"verify-report dialog, {where}", dialog)
     dialog.done(0)
 
 
@@ -215,6 +235,68 @@ def _supervisor(walk: Walk) -> None:
         QApplication.processEvents()
         walk.read(f"supervisor window, tab {index + 1}", window)
     window.close()
+
+
+@opener("offline status card")
+def _offline(walk: Walk) -> None:
+    from sandbox.demo import DEMO_SEED, DEMO_SUBJECTS
+    from tests.ui.desks import synced_then_gone
+
+    ctx, samples = synced_then_gone(walk.tmp / "offline", DEMO_SEED, DEMO_SUBJECTS)
+    try:
+        away = Walk(walk.qtbot, ctx, samples, walk.tmp, walk.data, walk.offending,
+                    walk.read_names, walk._seen)
+        window = open_window(walk.qtbot, ctx)
+        outcome = away.check("prohibit")
+        window.card.show_outcome(outcome, window.item_picker.name_of(outcome.item))
+        walk.read("status card, offline", window)
+        window.close()
+        window.idle_lock = None
+    finally:
+        ctx.runner.wait(WAIT)
+        ctx.services.close()
+
+
+@opener("change alerts panel")
+def _alerts(walk: Walk) -> None:
+    import httpx
+
+    from sandbox.demo import fetch_samples
+    from sandbox.server import SandboxServer
+    from tests.ui.desks import desk_for
+    from ui.counter.alerts_panel import AlertsPanel
+
+    root = walk.tmp / "changing"
+    server = SandboxServer(seed=29, subjects=600, db_url=f"sqlite:///{root}.sqlite").start()
+    try:
+        with desk_for(server, root) as ctx:
+            found = fetch_samples(server)
+            for s in [*found.prohibit, *found.restrict, *found.alert]:
+                walk.allow([ctx.services.checks.check(s.id, s.item).model_dump(mode="json")])
+            ctx.services.sync.sync()
+            httpx.post(f"{server.url}/sandbox/changes", json={"n": 100_000, "seed": 3},
+                       headers={"Authorization": f"Bearer {server.api_key}"}, timeout=60)
+            ctx.services.sync.sync()
+            panel = AlertsPanel(ctx)
+            walk.qtbot.addWidget(panel)
+            with walk.qtbot.waitSignal(panel.refreshed, timeout=WAIT):
+                panel.show()
+            assert panel.proxy.rowCount() > 0  # the walk reads real alerts
+            walk.read("change alerts panel", panel)
+            panel.close()
+    finally:
+        server.stop()
+
+
+@opener("pairing request")
+def _pairing(walk: Walk) -> None:
+    from desktop.bridge.pairing import Pending
+    from ui.bridge.pairing_dialog import PairingDialog
+
+    asked = Pending("p-1", "123456", "https://cases.example", "Case system")
+    dialog = walk.shown(PairingDialog(walk.ctx, None, asked))
+    walk.read("pairing request", dialog)
+    dialog.done(0)
 
 
 @opener("bridge clients dialog")

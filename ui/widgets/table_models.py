@@ -413,6 +413,8 @@ class AlertsModel(_ListModel):
         return self._items[row]
 
     def _text(self, a: dict, column: int) -> str:
+        if column == 2:  # the core's "中文 / English" summary, in the window's language
+            return said(a["summary"])
         if column < self.TIME_COLUMN:
             return a[("masked", "name", "summary")[column]]
         return dt.datetime.fromtimestamp(a["raised_at"]).strftime("%Y-%m-%d %H:%M")
