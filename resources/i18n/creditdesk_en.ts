@@ -2573,6 +2573,10 @@ Verification code %3</translation>
         <translation>Commitment breached</translation>
     </message>
     <message>
+        <source>，</source>
+        <translation>, </translation>
+    </message>
+    <message>
         <source>周期</source>
         <translation>Period</translation>
     </message>

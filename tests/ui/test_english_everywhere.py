@@ -221,6 +221,17 @@ def _supervisor(walk: Walk) -> None:
     from ui.supervisor.window import SupervisorWindow
 
     ctx = walk.ctx
+    # A few days of counter work (interceptions, overrides, fast-tracks) for every tab; its
+    # reasons and legal grounds are data the walk put there.
+    from types import SimpleNamespace
+
+    from sandbox import demo_history
+
+    demo_history.write_history(SimpleNamespace(services=ctx.services, samples=walk.samples),
+                               days=3, per_day=6)
+    walk.allow([demo_history.REASONS, demo_history.GROUNDS, "已补充提交相关证明材料"])
+    walk.allow([[s.name for s in getattr(walk.samples, v)] for v in
+                ("prohibit", "restrict", "alert", "incentive", "clear")])
     boss = staff.authenticate(ctx.services.engine, SUPERVISOR, SUPERVISOR_PASSWORD)
     review = DeskContext(ctx.services, ctx.runner)
     review.sign_in(boss)

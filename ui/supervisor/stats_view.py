@@ -74,10 +74,14 @@ ACTIONS = {
 }
 
 
+_COMMA = QT_TRANSLATE_NOOP("StatsModel", "，")  # a list's separator, as the language writes it
+
+
 def counts_text(counts: dict, names: dict) -> str:
     """``禁止 3，限制 1``: known keys in ``names`` order, then any others as written."""
     keys = [k for k in names if counts.get(k)] + sorted(k for k in counts if k not in names)
-    return "，".join(f"{_tr(CONTEXT, names.get(k, k))} {counts[k]}" for k in keys if counts[k])
+    return _tr(CONTEXT, _COMMA).join(f"{_tr(CONTEXT, names.get(k, k))} {counts[k]}"
+                                     for k in keys if counts[k])
 
 
 def load(engine, period: str, start: dt.date | None, end: dt.date | None,
