@@ -1671,6 +1671,10 @@ Signed in before locking: %2 (%3). They or a supervisor can unlock.</translation
         <translation>Purged (retention)</translation>
     </message>
     <message>
+        <source>%1：%2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
         <source>详情</source>
         <translation>Details</translation>
     </message>

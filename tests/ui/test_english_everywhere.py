@@ -122,6 +122,11 @@ def _settings(walk: Walk) -> None:
     walk.allow([walk.ctx.services.settings["department"]])
     dialog = walk.shown(SettingsDialog(walk.ctx))
     walk.read("settings", dialog)
+    dialog.platform_url.setText("not a url")
+    dialog.counter_id.setText("")
+    dialog.save_button.click()  # refused before anything is written: the problems listed
+    walk.qtbot.waitUntil(lambda: dialog.error.text() != "", timeout=WAIT)
+    walk.read("settings, refused", dialog)
     dialog.done(0)
 
 
@@ -139,6 +144,29 @@ def _sign_in(walk: Walk) -> None:
     dialog.done(0)
 
 
+@opener("first run")
+def _first_run(walk: Walk) -> None:
+    from desktop.bootstrap import bootstrap
+    from desktop.staff.credentials import SecretStore
+    from ui.context import DeskContext
+    from ui.session.sign_in_dialog import SignInDialog
+    from ui.tasks import TaskRunner
+
+    services = bootstrap(walk.tmp / "first", secrets=SecretStore(memory=True))
+    ctx = DeskContext(services, TaskRunner())
+    try:
+        dialog = walk.shown(SignInDialog(ctx))
+        walk.qtbot.waitUntil(lambda: dialog.mode == "first_run", timeout=WAIT)
+        walk.read("first run", dialog)
+        dialog.create_button.click()  # nothing filled in: refused, said why
+        walk.qtbot.waitUntil(lambda: dialog.error.text() != "", timeout=WAIT)
+        walk.read("first run, refused", dialog)
+        dialog.done(0)
+    finally:
+        ctx.runner.wait(WAIT)
+        services.close()
+
+
 @opener("lock screen")
 def _lock(walk: Walk) -> None:
     from ui.session.idle_lock import LockScreen
@@ -147,6 +175,10 @@ def _lock(walk: Walk) -> None:
     screen = LockScreen(walk.ctx, walk.ctx.user, 10, window)
     screen.show()
     walk.read("lock screen", screen)
+    screen.password.setText("not-the-password")
+    screen.unlock_button.click()
+    walk.qtbot.waitUntil(lambda: screen.error.text() != "", timeout=WAIT)
+    walk.read("lock screen, refused", screen)
     window.close()
     window.idle_lock = None
 
@@ -245,6 +277,12 @@ def _supervisor(walk: Walk) -> None:
         ctx.runner.wait(WAIT)  # the tab's first load, on the runner
         QApplication.processEvents()
         walk.read(f"supervisor window, tab {index + 1}", window)
+    window.tabs.setCurrentIndex(0)
+    for row in range(min(window.log.model.rowCount(), 12)):  # each entry's details
+        window.log.view.selectRow(row)
+        details = window.log.detail.toPlainText().split("\n{", 1)
+        walk.allow(details[1:])  # the entry's recorded details (JSON) are the log's data
+        walk.read("supervisor window, a log entry's details", window.log.detail)
     window.close()
 
 
