@@ -3,9 +3,11 @@
 Slow start-up work (the demo's platform, opening and migrating the cache, reaching the
 keyring) runs on a plain worker thread while a small progress window shows; the window
 itself then never waits. A missing keyring, or a data key that is not the data
-directory's (``desktop.staff.desk_key``: nothing is written then), is said in a dialog, in
-Chinese and English, and the program exits with 4 (as the CLI does), never with a
-traceback.
+directory's (``desktop.staff.desk_key``: nothing is written then), is said in a dialog
+and the program exits with 4 (as the CLI does), never with a traceback. These windows show
+before the settings are opened: they speak the ``language`` of settings.json read alone,
+or the system's language on a first run and in the demo (``ui.i18n.start_language``); the
+core's message is shown in Chinese and English, or in English alone in English.
 
 Once the window shows, the local bridge (``ui.bridge.host``) starts listening for business
 systems on 127.0.0.1; it stops when the window closes.

@@ -35,6 +35,8 @@ from pathlib import Path
 import platformdirs
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
 
+from desktop.settings import FILE_NAME as SETTINGS_FILE
+
 log = logging.getLogger(__name__)
 
 DEFAULT = "zh_CN"  # the source language: no translator of ours needed
@@ -123,7 +125,7 @@ def start_language(data_dir: Path | None, directory: Path | None = None) -> str:
     the file is checked; a file that cannot be read says nothing), else the system's."""
     if data_dir is not None:
         try:
-            stored = json.loads((data_dir / "settings.json").read_text(encoding="utf-8"))
+            stored = json.loads((data_dir / SETTINGS_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             stored = None
         lang = stored.get("language") if isinstance(stored, dict) else None

@@ -83,7 +83,9 @@ class Walk:
     def read(self, where: str, widget: QWidget) -> None:
         """Judge every text ``widget`` shows (and its children)."""
         self.read_names.append(where)
-        for origin, text in visible_texts(widget):
+        texts = visible_texts(widget)
+        assert texts, f"{where}: nothing to read"  # a walk that reads nothing proves nothing
+        for origin, text in texts:
             left = text
             for value in sorted(self.data, key=len, reverse=True):
                 left = left.replace(value, "")
