@@ -31,6 +31,10 @@ def _counter_window(walk: Walk) -> None:
     walk.allow([sample.name])
     scan(walk.qtbot, window, "330602900101123", sample.item)  # an old 15-digit number
     walk.read("counter window, an old number checked", window)
+    window.lookup.setText("12345")  # not a number at all: the core says why
+    window.submit()
+    assert window.message.text().startswith("✖"), window.message.text()  # said at once
+    walk.read("counter window, a refused number", window)
     for verdict in ("prohibit", "restrict", "alert", "incentive", "clear"):
         outcome = walk.check(verdict)
         window.card.show_outcome(outcome, window.item_picker.name_of(outcome.item))
