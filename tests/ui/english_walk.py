@@ -2,7 +2,7 @@
 
 ``OPENERS`` is the list the walk goes through; each opener opens one window (or puts one
 into a state worth reading), hands it to :meth:`Walk.read`, and closes it. A part that adds
-a dialog adds an opener here, with ``@opener("name")``::
+a dialog adds an opener to ``tests/ui/english_openers.py``, with ``@opener("name")``::
 
     @opener("staff administration")
     def _staff_admin(walk: Walk) -> None:
