@@ -3,9 +3,11 @@
 Slow start-up work (the demo's platform, opening and migrating the cache, reaching the
 keyring) runs on a plain worker thread while a small progress window shows; the window
 itself then never waits. A missing keyring, or a data key that is not the data
-directory's (``desktop.staff.desk_key``: nothing is written then), is said in a dialog, in
-Chinese and English, and the program exits with 4 (as the CLI does), never with a
-traceback.
+directory's (``desktop.staff.desk_key``: nothing is written then), is said in a dialog
+and the program exits with 4 (as the CLI does), never with a traceback. These windows show
+before the settings are opened: they speak the ``language`` of settings.json read alone,
+or the system's language on a first run and in the demo (``ui.i18n.start_language``); the
+core's message is shown in Chinese and English, or in English alone in English.
 
 Once the window shows, the local bridge (``ui.bridge.host``) starts listening for business
 systems on 127.0.0.1; it stops when the window closes.
@@ -69,6 +71,21 @@ def install_language(app: QApplication, lang: str) -> None:
         from ui import i18n
 
         i18n.install(app, lang)
+
+
+def _start_language(data_dir: Path | None) -> str:
+    if importlib.util.find_spec("ui.i18n") is None:
+        return "zh_CN"
+    from ui import i18n
+
+    return i18n.start_language(data_dir)
+
+
+def _said(exc: BaseException) -> str:
+    """A core error in the window's language (``ui.i18n.said``)."""
+    from ui.i18n import said
+
+    return said(exc)
 
 
 class GuiThreadCollector(QObject):
@@ -194,6 +211,9 @@ def run(argv: Sequence[str], demo: bool = False, data_dir: Path | None = None,
     app = QApplication.instance() or QApplication(list(argv))
     app.setApplicationName("CreditDesk")
     app.setOrganizationName("CreditDesk")
+    # Before the settings open, the start-up windows speak the language setting read alone
+    # (or the system's, on a first run and in the demo): ui.i18n.start_language.
+    install_language(app, _start_language(None if demo else (data_dir or default_data_dir())))
     app.setApplicationDisplayName(QApplication.translate("CreditDeskApp", "一窗受理信用核查"))
     family = cjk_font_family()
     if family:
@@ -224,14 +244,14 @@ def _run(app: QApplication, demo: bool, data_dir: Path | None,
             person = None
     except (SecretsUnavailable, CounterMismatch) as exc:
         log.warning("start refused: %s", type(exc).__name__)
-        return _refuse(str(exc), EXIT_REFUSED)
+        return _refuse(_said(exc), EXIT_REFUSED)
     except SettingsError as exc:
         log.warning("start refused: the settings file cannot be used")
-        return _refuse(str(exc), EXIT_INVALID)
+        return _refuse(_said(exc), EXIT_INVALID)
     except Exception as exc:  # noqa: BLE001 - said in a dialog, not a traceback
         log.exception("the desk did not start")
         failed = QApplication.translate("CreditDeskApp", "启动失败：%1")
-        return _refuse(failed.replace("%1", str(exc)), EXIT_FAILED)
+        return _refuse(failed.replace("%1", _said(exc)), EXIT_FAILED)
     _open_log(services.settings.data_dir)
     install_language(app, services.settings["language"])
     runner = TaskRunner()

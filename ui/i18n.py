@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -33,6 +35,8 @@ from pathlib import Path
 import platformdirs
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
 
+from desktop.settings import FILE_NAME as SETTINGS_FILE
+
 log = logging.getLogger(__name__)
 
 DEFAULT = "zh_CN"  # the source language: no translator of ours needed
@@ -42,6 +46,11 @@ FALLBACK_MESSAGE = "界面翻译无法加载，继续以中文显示 / translati
 _MARK = "creditdesk-i18n"  # objectName of the translators this module installs
 _CACHE_DAYS = 30  # cached builds of other versions older than this are removed
 _TOOL_TIMEOUT = 120  # seconds; lrelease of one file takes well under one
+_current = DEFAULT  # the language install() last put in place
+# Where a core message "中文 / English" turns English: a slash with a space after it, after
+# a space or a full-width mark (a path's own slashes have no space after them).
+_SEPARATOR = re.compile(r"(?:(?<=\s)|(?<=[\u3000-\u303f\uff00-\uffef]))/ ")
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
 def menu_title() -> str:
@@ -52,6 +61,77 @@ def menu_title() -> str:
 def native_name(lang: str) -> str:
     """``lang`` as its speakers write it (for a language menu: never translated)."""
     return NATIVE_NAMES.get(lang, lang)
+
+
+def current() -> str:
+    """The language the window is shown in (what :func:`install` last installed)."""
+    return _current
+
+
+def has_cjk(text: str) -> bool:
+    """True when ``text`` holds a Chinese character or a CJK / full-width punctuation mark."""
+    return _CJK.search(text) is not None
+
+
+def said(exc: BaseException | str) -> str:
+    """A core error (or a core text) as the window says it: the core raises "中文 / English"
+    (FlowError, StaffError, PlatformError, ...). A Chinese window shows both, as the house
+    rule asks of errors; an English one shows the English part alone (its ``en`` or
+    ``message_en``, else what follows the separator). A text with no English part is shown
+    as it is."""
+    text = exc if isinstance(exc, str) else (str(exc) or type(exc).__name__)
+    if _current == DEFAULT:
+        return text
+    for name in ("en", "message_en"):
+        english = getattr(exc, name, None)
+        if isinstance(english, str) and english:
+            return english
+    return english_part(text)
+
+
+def english_part(text: str) -> str:
+    """The English of a bilingual "中文 / English" text ("中文 / English，中文 / English"
+    gives both English parts); the whole text when it has none."""
+    cuts = [m for m in _SEPARATOR.finditer(text) if has_cjk(text[:m.start()])]
+    parts = []
+    for k, match in enumerate(cuts):
+        end = len(text)
+        if k + 1 < len(cuts):  # up to the Chinese that the next separator closes
+            end = cuts[k + 1].start()
+            while end > match.end() and (text[end - 1].isspace() or has_cjk(text[end - 1])):
+                end -= 1
+        parts.append(text[match.end():end].strip(" ,;"))
+    english = ", ".join(p for p in parts if p)
+    return english or text
+
+
+def system_language(directory: Path | None = None) -> str:
+    """The window language the system's locale asks for, among those available."""
+    from PySide6.QtCore import QLocale
+
+    names = [n.replace("-", "_") for n in QLocale.system().uiLanguages()] or [DEFAULT]
+    langs = available(directory)
+    for name in names:
+        if name.startswith("zh"):
+            return DEFAULT
+        if name in langs or name.split("_")[0] in langs:
+            return name if name in langs else name.split("_")[0]
+    return DEFAULT
+
+
+def start_language(data_dir: Path | None, directory: Path | None = None) -> str:
+    """The language of what shows before the settings are opened (the progress window,
+    a refused start): the ``language`` of ``settings.json`` read alone (nothing else of
+    the file is checked; a file that cannot be read says nothing), else the system's."""
+    if data_dir is not None:
+        try:
+            stored = json.loads((data_dir / SETTINGS_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            stored = None
+        lang = stored.get("language") if isinstance(stored, dict) else None
+        if isinstance(lang, str) and lang in available(directory):
+            return lang
+    return system_language(directory)
 
 
 def i18n_dir() -> Path:
@@ -182,7 +262,9 @@ def install(app: QCoreApplication, lang: str, *, directory: Path | None = None,
     Qt then sends every widget a ``LanguageChange`` event. Returns False (and logs a
     warning) when ``lang`` cannot be loaded; the window is then left in Chinese.
     """
+    global _current
     _remove_ours(app)
+    _current = DEFAULT
     if lang == DEFAULT:
         _install_qt(app, DEFAULT)
         return True
@@ -193,6 +275,7 @@ def install(app: QCoreApplication, lang: str, *, directory: Path | None = None,
         _install_qt(app, DEFAULT)
         return False
     _install_qt(app, lang)
+    _current = lang
     return True
 
 

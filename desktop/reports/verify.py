@@ -82,8 +82,8 @@ def _from_answer(answer: schemas.ReportVerifyOut) -> Verification:
                                                "match: the paper may be altered or forged")
     facts = answer.model_dump(mode="json", exclude={"status"})
     issued = answer.issued_at.astimezone(_CST).date().isoformat() if answer.issued_at else "?"
-    summary = (f"{answer.subject_name or ''} {answer.subject_id or ''}，{answer.verdict}，"
-               f"{answer.item_code} {answer.item_name or ''}，{issued}，{answer.counter}")
+    summary = (f"{answer.subject_name or ''} {answer.subject_id or ''}, {answer.verdict}, "
+               f"{answer.item_code} {answer.item_name or ''}, {issued}, {answer.counter}")
     return Verification(number, "genuine",
                         f"与平台登记一致 / matches the registration: {summary}", facts)
 

@@ -1070,6 +1070,10 @@ ID number: %2    Item: %3</translation>
         <source>受理员</source>
         <translation>Clerk</translation>
     </message>
+    <message>
+        <source>%1：%2（%3）</source>
+        <translation>%1: %2 (%3)</translation>
+    </message>
 </context>
 <context>
     <name>DistrictModel</name>
@@ -1206,6 +1210,77 @@ ID number: %2    Item: %3</translation>
     </message>
 </context>
 <context>
+    <name>DomainWords</name>
+    <message>
+        <source>税收</source>
+        <translation>Tax</translation>
+    </message>
+    <message>
+        <source>消防安全</source>
+        <translation>Fire safety</translation>
+    </message>
+    <message>
+        <source>拖欠劳动者工资</source>
+        <translation>Unpaid wages</translation>
+    </message>
+    <message>
+        <source>食品安全</source>
+        <translation>Food safety</translation>
+    </message>
+    <message>
+        <source>安全生产</source>
+        <translation>Work safety</translation>
+    </message>
+    <message>
+        <source>失信被执行人</source>
+        <translation>Judgment defaulter</translation>
+    </message>
+    <message>
+        <source>环境保护</source>
+        <translation>Environmental protection</translation>
+    </message>
+    <message>
+        <source>海关</source>
+        <translation>Customs</translation>
+    </message>
+    <message>
+        <source>合同履约</source>
+        <translation>Contract performance</translation>
+    </message>
+    <message>
+        <source>市场监管</source>
+        <translation>Market regulation</translation>
+    </message>
+    <message>
+        <source>政府采购</source>
+        <translation>Government procurement</translation>
+    </message>
+    <message>
+        <source>社会保险</source>
+        <translation>Social insurance</translation>
+    </message>
+    <message>
+        <source>交通运输</source>
+        <translation>Transport</translation>
+    </message>
+    <message>
+        <source>公益慈善</source>
+        <translation>Charity</translation>
+    </message>
+    <message>
+        <source>志愿服务</source>
+        <translation>Volunteering</translation>
+    </message>
+    <message>
+        <source>统一社会信用代码</source>
+        <translation>Unified social credit code</translation>
+    </message>
+    <message>
+        <source>居民身份号码</source>
+        <translation>Resident identity number</translation>
+    </message>
+</context>
+<context>
     <name>FastTrackDialog</name>
     <message>
         <source>守信激励 — 容缺受理</source>
@@ -1320,6 +1395,10 @@ ID number: %2    Item: %3</translation>
     <message>
         <source>将承诺书另存为 PDF</source>
         <translation>Save the commitment letter as PDF</translation>
+    </message>
+    <message>
+        <source>%1（%2）</source>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>正在生成承诺书…</source>
@@ -1567,6 +1646,10 @@ The applicant signs it and supplies the materials by %4.</translation>
     <message>
         <source>每条日志都以密钥链接上一条；日志头每 50 条登记到信用平台。核验逐条重算这条链，并与平台登记的日志头比对：任何一条被修改、删除、调换或整条链被重建，都会在这里指出。</source>
         <translation type="vanished">Every log entry is linked to the one before it with a key; every 50 entries the head is registered at the credit platform. Verifying recomputes the chain entry by entry and compares it with the heads the platform holds: any entry edited, deleted or swapped, or a rebuilt chain, is pointed out here.</translation>
+    </message>
+    <message>
+        <source>⚠ 锚点被拒收：%1：%2</source>
+        <translation>⚠ Anchor refused: %1: %2</translation>
     </message>
     <message>
         <source>每条日志都以密钥链接上一条；日志头每 50 条、定时以及注销和退出时登记到信用平台，每次调用平台时还由平台见证。核验逐条重算这条链，并与平台登记和见证的日志头比对：任何一条被修改、删除、调换或整条链被重建，都会在这里指出；尚未见证的记录数也会写明。</source>
@@ -2044,6 +2127,10 @@ Signed in before locking: %2 (%3). They or a supervisor can unlock.</translation
     <message>
         <source>已按保存期限清除</source>
         <translation>Purged (retention)</translation>
+    </message>
+    <message>
+        <source>%1：%2</source>
+        <translation>%1: %2</translation>
     </message>
     <message>
         <source>详情</source>
@@ -3218,6 +3305,10 @@ Verification code %3</translation>
         <translation>Commitment breached</translation>
     </message>
     <message>
+        <source>，</source>
+        <translation>, </translation>
+    </message>
+    <message>
         <source>周期</source>
         <translation>Period</translation>
     </message>
@@ -3604,12 +3695,16 @@ Verification code %3</translation>
         <translation>Public credit rating: not available offline</translation>
     </message>
     <message>
+        <source>【%1】 %2 条</source>
+        <translation>[%1] %2</translation>
+    </message>
+    <message>
         <source>离线时不可用</source>
         <translation>Not available offline</translation>
     </message>
     <message>
         <source>%1 条</source>
-        <translation>%1</translation>
+        <translation type="vanished">%1</translation>
     </message>
     <message>
         <source>长期</source>

@@ -38,6 +38,7 @@ from desktop.batch.output import check_target, write_table
 from desktop.batch.service import BatchReport, ProgressThrottle, heap_frozen
 from desktop.bootstrap import Services
 from ui.context import DeskContext
+from ui.i18n import said
 from ui.widgets import theme
 from ui.widgets.item_picker import ItemPicker
 from ui.widgets.table_models import BatchProxy, BatchResultModel
@@ -258,9 +259,9 @@ class BatchWindow(QWidget):
 
     def _load_failed(self, exc: BaseException) -> None:
         if isinstance(exc, BatchFileError):
-            self._say("✖ " + str(exc), error=True)
+            self._say("✖ " + said(exc), error=True)
         else:
-            self._say(self.tr("✖ 无法读取名单：%1").replace("%1", str(exc)), error=True)
+            self._say(self.tr("✖ 无法读取名单：%1").replace("%1", said(exc)), error=True)
 
 
     def start(self) -> None:
@@ -330,7 +331,7 @@ class BatchWindow(QWidget):
         self.progress.setValue(0)
         self.progress.setFormat(self.tr("失败"))
         self._set_running(False)
-        self._say(self.tr("✖ 批量核查失败：%1").replace("%1", str(exc)), error=True)
+        self._say(self.tr("✖ 批量核查失败：%1").replace("%1", said(exc)), error=True)
 
     def _fit_columns(self) -> None:
         """Size columns by the header and the first rows (QTableView's own measuring asks
@@ -399,7 +400,7 @@ class BatchWindow(QWidget):
         try:  # never over the input file: its full numbers would give way to masked ones
             check_target(path, self._checked[0] if self._checked else None)
         except BatchFileError as exc:
-            self._say("✖ " + str(exc), error=True)
+            self._say("✖ " + said(exc), error=True)
             return
         self.export_button.setEnabled(False)
         self._say(self.tr("正在导出 %1…").replace("%1", path.name))
@@ -413,7 +414,7 @@ class BatchWindow(QWidget):
 
     def _export_failed(self, exc: BaseException) -> None:
         self.export_button.setEnabled(not self.running)
-        self._say("✖ " + str(exc), error=True)
+        self._say("✖ " + said(exc), error=True)
 
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name

@@ -29,6 +29,7 @@ from desktop.counter.state_machine import Request
 from desktop.events import Locked, PairingRequested, SignedOut
 from ui.bridge.pairing_dialog import PairingDialog
 from ui.context import DeskContext
+from ui.i18n import said
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ class BridgeHost(QObject):
 
     def _not_serving(self, exc: BaseException) -> None:
         log.warning("local bridge not started: %s", exc)
-        self.unavailable.emit(str(exc))
+        self.unavailable.emit(said(exc))
 
     def stop(self) -> None:
         """Window closing: every open check is told "cancelled", the server ends (or,

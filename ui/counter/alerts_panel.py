@@ -18,6 +18,7 @@ from desktop.bootstrap import Services
 from local_cache import store
 from local_cache.db import UnitOfWork
 from ui.context import DeskContext
+from ui.i18n import said
 from ui.widgets.alert_lines import alert_lines
 from ui.widgets.list_panel import ListPanel
 from ui.widgets.table_models import AlertsModel
@@ -130,5 +131,5 @@ class AlertsPanel(ListPanel):
         self.view.setFocus()
 
     def _ack_failed(self, exc: BaseException) -> None:
-        self._say("✖ " + str(exc), error=True)
+        self._say("✖ " + said(exc), error=True)
         self._update_buttons()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 from desktop.counter import commitments
 from desktop.counter.commitments import Commitment
 from ui.context import DeskContext
+from ui.i18n import said
 from ui.widgets.item_picker import load_catalog_items
 from ui.widgets.list_panel import ListPanel
 from ui.widgets.table_models import CommitmentsModel
@@ -142,5 +143,5 @@ class CommitmentsPanel(ListPanel):
         self.view.setFocus()
 
     def _close_failed(self, exc: BaseException) -> None:
-        self._say("✖ " + str(exc), error=True)
+        self._say("✖ " + said(exc), error=True)
         self.refresh()

@@ -166,4 +166,5 @@ class DeskStatus(QObject):
             self.user_status.setText(self.tr("未登录"))
             return
         role = self.tr("科室负责人") if person.is_supervisor else self.tr("受理员")
-        self.user_status.setText(f"{role}：{person.name}（{person.staff_id}）")
+        self.user_status.setText(self.tr("%1：%2（%3）").replace("%1", role).replace(
+            "%2", person.name).replace("%3", person.staff_id))

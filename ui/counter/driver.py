@@ -25,8 +25,10 @@ from desktop.counter.check_service import CheckOutcome
 from desktop.counter.state_machine import CounterFlow, Phase, QueueFull, Request
 from desktop.identifiers import IdentifierError, parse_identifier
 from ui.counter.verdict_dialogs import DIALOGS
+from ui.i18n import said
 from ui.widgets import theme
 from ui.widgets.decision_dialog import DecisionDialog
+from ui.widgets.domain_words import identifier_kind_word
 
 if TYPE_CHECKING:
     from ui.counter.main_window import MainWindow
@@ -71,7 +73,7 @@ class CounterDriver(QObject):
         try:
             subject = parse_identifier(request.identifier)
         except IdentifierError as exc:
-            w._say(self.tr("✖ 号码无效：%1").replace("%1", str(exc)), theme.FAILURE)
+            w._say(self.tr("✖ 号码无效：%1").replace("%1", said(exc)), theme.FAILURE)
             self._tell("refused", request, exc.zh, exc.en)
             return
         item = request.item or w.item_picker.current_code()
@@ -88,7 +90,7 @@ class CounterDriver(QObject):
         try:
             self.flow.hand_in(request, wait=True)
         except QueueFull as exc:
-            w._say("✖ " + str(exc), theme.FAILURE)
+            w._say("✖ " + said(exc), theme.FAILURE)
             self._tell("refused", request, exc.zh, exc.en)
             return
         if self.flow.free and w.ctx.user is not None:
@@ -132,7 +134,7 @@ class CounterDriver(QObject):
         try:
             subject = parse_identifier(w.lookup.text())
         except IdentifierError as exc:
-            w._say(self.tr("✖ 号码无效：%1").replace("%1", str(exc)), theme.FAILURE)
+            w._say(self.tr("✖ 号码无效：%1").replace("%1", said(exc)), theme.FAILURE)
             w.lookup.selectAll()
             w.lookup.setFocus()
             return
@@ -144,7 +146,7 @@ class CounterDriver(QObject):
         try:
             started = self.flow.hand_in(request)
         except QueueFull as exc:
-            w._say("✖ " + str(exc), theme.FAILURE)
+            w._say("✖ " + said(exc), theme.FAILURE)
             return
         if started:
             self._start(request, self._notes_for(subject))
@@ -155,7 +157,7 @@ class CounterDriver(QObject):
 
     def _notes_for(self, subject) -> str:
         """What the status line says about the number being checked (masked)."""
-        notes = [f"{subject.kind.label_zh} {subject.masked}"]
+        notes = [f"{identifier_kind_word(subject.kind)} {subject.masked}"]
         if subject.converted_from_15:
             notes.append(self.tr("由15位旧号码转换"))
         if subject.extracted:
@@ -256,7 +258,7 @@ class CounterDriver(QObject):
         w.outcome = None
         for action in (w.print_action, w.save_pdf_action, w.ack_action, w.fast_track_action):
             action.setEnabled(False)
-        w._say(self.tr("✖ 无法核查：%1").replace("%1", str(exc)), theme.FAILURE)
+        w._say(self.tr("✖ 无法核查：%1").replace("%1", said(exc)), theme.FAILURE)
         w.lookup.setFocus()
         if self.flow.queued:
             self._hold()  # the failure stays readable until the clerk moves on
@@ -318,5 +320,5 @@ class CounterDriver(QObject):
         w.ctx.runner.submit(flows.acknowledge, w.ctx.services, outcome,
                             done=lambda _r: w.card.set_acknowledged(),
                             failed=lambda exc: w._say(self.tr("✖ 未能记录已阅：%1")
-                                                      .replace("%1", str(exc)), theme.FAILURE))
+                                                      .replace("%1", said(exc)), theme.FAILURE))
         w.lookup.setFocus()

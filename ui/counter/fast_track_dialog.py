@@ -35,6 +35,7 @@ from desktop.counter import flows, temp_letters
 from desktop.counter.check_service import CheckOutcome
 from ui.context import DeskContext
 from ui.counter.intercept_dialog import subject_line, verdict_banner
+from ui.i18n import said
 from ui.widgets import theme
 from ui.widgets.approval import error_text
 from ui.widgets.decision_dialog import DecisionDialog
@@ -188,7 +189,8 @@ class FastTrackDialog(DecisionDialog):
         for i, m in enumerate(plan.item.materials, 1):
             note = self.tr("可容缺") if m.code in tolerable else self.tr("必须当场提交")
             mnemonic = f"&{i} " if i < 10 else ""
-            box = QCheckBox(f"{mnemonic}{m.name.replace('&', '&&')}（{note}）")
+            box = QCheckBox(mnemonic + self.tr("%1（%2）").replace("%2", note).replace(
+                "%1", m.name.replace("&", "&&")))
             box.setAccessibleName(m.name + " " + note)
             box.setEnabled(m.code in tolerable)
             self.materials_layout.addWidget(box)
@@ -296,7 +298,7 @@ class FastTrackDialog(DecisionDialog):
     def _letter_failed(self, exc: BaseException) -> None:
         self._drawing(False)
         self.error.setText(self.tr("⚠ 承诺书无法打印 / the letter cannot be printed: %1")
-                           .replace("%1", str(exc)))
+                           .replace("%1", said(exc)))
 
     def _save_as(self) -> None:
         """Copy the letter's file (the same letter, the same number) where the clerk
@@ -322,7 +324,7 @@ class FastTrackDialog(DecisionDialog):
 
     def _letter_failed_copy(self, exc: BaseException) -> None:
         self.error.setText(self.tr("⚠ 承诺书无法保存 / the letter cannot be saved: %1")
-                           .replace("%1", str(exc)))
+                           .replace("%1", said(exc)))
 
     def _print_failed(self, exc: BaseException) -> None:
         self.set_busy(False)

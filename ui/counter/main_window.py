@@ -32,6 +32,7 @@ from ui.context import DeskContext
 from ui.counter.desk_status import DeskStatus
 from ui.counter.driver import CounterDriver
 from ui.counter.status_card import StatusCard
+from ui.i18n import said
 from ui.tasks import logged
 from ui.widgets import theme
 from ui.widgets.item_picker import ItemPicker
@@ -251,7 +252,7 @@ class MainWindow(QMainWindow):
 
     def _sync_failed(self, exc: BaseException) -> None:
         self.sync_action.setEnabled(True)
-        self._say(self.tr("✖ 同步失败：%1").replace("%1", str(exc)), theme.FAILURE)
+        self._say(self.tr("✖ 同步失败：%1").replace("%1", said(exc)), theme.FAILURE)
         self.status.refresh()
 
     # ------------------------------------------------------------------ other windows
@@ -334,7 +335,7 @@ class MainWindow(QMainWindow):
         from desktop.counter.adoption import CounterMismatch
 
         if isinstance(exc, CounterMismatch):
-            self._say(str(exc), theme.ERROR)
+            self._say(said(exc), theme.ERROR)
         else:  # offline or no key yet: asked again when the settings are saved
             logged("learning the counter of the API key")(exc)
 

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.counter.check_service import CheckOutcome
-from desktop.domain import FIELD_LABELS_ZH
 from desktop.identifiers import mask
 from ui.widgets import theme
+from ui.widgets.domain_words import field_word
 
 # verdict -> symbol, one every CJK desktop font set has (U+26D4 "no entry" is missing
 # from WenQuanYi and DejaVu, so prohibit shows ✖); colours in ui.widgets.theme
@@ -275,12 +275,13 @@ class StatusCard(QWidget):
             group = [r for r in outcome.records if str(r.kind) == kind]
             if not group:
                 continue
-            lines.append((f"【{kinds[kind]}】 " + self.tr("%1 条").replace("%1", str(len(group))),
+            lines.append((self.tr("【%1】 %2 条").replace("%1", kinds[kind]).replace(
+                "%2", str(len(group))),
                           theme.GOOD if kind == "red_list" else theme.FAILURE))
             for r in group:
                 expires = r.expires_on.isoformat() if r.expires_on else self.tr("长期")
                 text = self.tr("%1 · %2 · 列入 %3 · 至 %4 · %5").replace(
-                    "%1", FIELD_LABELS_ZH.get(r.field, r.field)).replace(
+                    "%1", field_word(r.field)).replace(
                     "%2", r.department).replace("%3", r.listed_on.isoformat()).replace(
                     "%4", expires).replace("%5", states.get(str(r.state), str(r.state)))
                 lines.append(("    " + text, ""))

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop.reports.verify import CodeNeeded, Verification, verify
 from ui.context import DeskContext
+from ui.i18n import said
 from ui.widgets import theme
 from ui.widgets.approval import error_text
 
@@ -114,7 +115,7 @@ class VerifyReportDialog(QDialog):
         self.result = result
         self.answer.setStyleSheet(_STYLE[result.status])
         self.answer.setText(self._words(result.status))
-        self.details.setText(f"{result.number}\n{result.message}")
+        self.details.setText(f"{result.number}\n{said(result.message)}")
         self.adjustSize()  # the wrapped details need their height, not the empty label's
         self.source.selectAll()
         self.source.setFocus()

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.review.supervision import LogCheck, verify_log
 from desktop.settings_record import outside_changes
 from ui.context import DeskContext
+from ui.i18n import said
 from ui.widgets import theme
 from ui.widgets.approval import error_text
 
@@ -26,9 +27,10 @@ def witness_lines(check: LogCheck) -> list[str]:
     """What the platform witnessed, and the anchors it refused (the core's bilingual text)."""
     lines = []
     if check.witness is not None and check.witness.ok:
-        lines.append(check.witness.summary())
+        lines.append(said(check.witness.summary()))
     for row in check.parked:
-        lines.append(f"⚠ 锚点被拒收 / anchor refused: {row['anchor']}: {row['reason']}")
+        lines.append(QCoreApplication.translate("IntegrityView", "⚠ 锚点被拒收：%1：%2").replace(
+            "%2", said(str(row["reason"]))).replace("%1", str(row["anchor"])))
     return lines
 
 
@@ -154,7 +156,7 @@ class IntegrityView(QWidget):
                  self.tr("已核验 %1 条日志，与平台登记的日志头比对 %2 处").replace(
                      "%1", str(r.entries)).replace("%2", str(r.anchors_checked))]
         if not r.ok:
-            lines.append(self.tr("问题：%1").replace("%1", r.problem))
+            lines.append(self.tr("问题：%1").replace("%1", said(r.problem)))
         lines.extend(witness_lines(check))
         self.facts.setText("\n".join(lines))
-        self.note.setText(check.note)
+        self.note.setText(said(check.note))

@@ -37,6 +37,7 @@ from desktop.audit import query as aq
 from desktop.identifiers import IdentifierError, parse_identifier
 from desktop.review import export as review_export
 from ui.context import DeskContext
+from ui.i18n import said
 from ui.supervisor.log_model import LogModel
 from ui.supervisor.log_words import event_word, verdict_word
 from ui.widgets import theme
@@ -275,7 +276,7 @@ class LogBrowser(QWidget):
             try:
                 parse_identifier(flt.subject)
             except IdentifierError as exc:
-                self._say(self.tr("对象证件号码有误：%1").replace("%1", str(exc)), error=True)
+                self._say(self.tr("对象证件号码有误：%1").replace("%1", said(exc)), error=True)
                 return
         if flt.start and flt.end and flt.end < flt.start:
             self._say(error_text(aq.QueryError("结束日期早于开始日期",

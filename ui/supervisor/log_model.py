@@ -178,8 +178,9 @@ class LogModel(QAbstractTableModel):
         if r.purged:
             lines.append((self.tr("个人信息"), self.tr("已按保存期限清除")))
         details = json.dumps(r.details, ensure_ascii=False, indent=2, sort_keys=True)
-        label = self.tr("详情")
-        return "\n".join(f"{k}：{v}" for k, v in lines) + f"\n{label}：\n{details}"
+        field = self.tr("%1：%2")  # a label and its value, as the language punctuates
+        text = "\n".join(field.replace("%2", v).replace("%1", k) for k, v in lines)
+        return text + "\n" + field.replace("%2", "").replace("%1", self.tr("详情")) + "\n" + details
 
     def _text(self, r: aq.LogRow, column: int) -> str | None:
         if column == SEQ:

@@ -49,6 +49,7 @@ from desktop.review import stats_pdf
 from desktop.review.stats import StatRow, per_period, totals
 from desktop.review.stats_pdf import StatsDocument
 from ui.context import DeskContext
+from ui.i18n import said
 from ui.supervisor.bar_chart import BarChart
 from ui.widgets import theme
 from ui.widgets.approval import error_text
@@ -73,10 +74,14 @@ ACTIONS = {
 }
 
 
+_COMMA = QT_TRANSLATE_NOOP("StatsModel", "，")  # a list's separator, as the language writes it
+
+
 def counts_text(counts: dict, names: dict) -> str:
     """``禁止 3，限制 1``: known keys in ``names`` order, then any others as written."""
     keys = [k for k in names if counts.get(k)] + sorted(k for k in counts if k not in names)
-    return "，".join(f"{_tr(CONTEXT, names.get(k, k))} {counts[k]}" for k in keys if counts[k])
+    return _tr(CONTEXT, _COMMA).join(f"{_tr(CONTEXT, names.get(k, k))} {counts[k]}"
+                                     for k in keys if counts[k])
 
 
 def load(engine, period: str, start: dt.date | None, end: dt.date | None,
@@ -377,7 +382,7 @@ class StatsView(QWidget):
         self.job.paint(printer)
 
     def _print_failed(self, exc: BaseException) -> None:
-        self._say(self.tr("✖ 无法打印：%1").replace("%1", str(exc)))
+        self._say(self.tr("✖ 无法打印：%1").replace("%1", said(exc)))
 
     def save_pdf(self, path: Path) -> None:
         """Write the document to ``path`` (built and written on the runner); then
@@ -399,7 +404,7 @@ class StatsView(QWidget):
         self.sig_pdf_saved.emit(path)
 
     def _save_failed(self, exc: BaseException) -> None:
-        self._say(self.tr("✖ 无法保存：%1").replace("%1", str(exc)))
+        self._say(self.tr("✖ 无法保存：%1").replace("%1", said(exc)))
 
 
 def _write(path: Path, doc: StatsDocument) -> str:

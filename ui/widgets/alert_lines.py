@@ -11,6 +11,8 @@ import re
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from ui.i18n import said
+
 CONTEXT = "AlertLines"
 _LISTS = {  # marked for lupdate, translated when shown
     "red_list": QT_TRANSLATE_NOOP("AlertLines", "守信红名单"),
@@ -93,4 +95,5 @@ def alert_lines(alert: dict) -> list[str]:
     lines = [line_text(x) for x in alert.get("changes") or []]
     if not alert.get("readable", True):
         lines.append(unreadable())
-    return lines or [str(alert.get("summary") or "")]
+    # An alert from before lines has a "中文 / English" summary, shown as the window speaks.
+    return lines or [said(str(alert.get("summary") or ""))]

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from desktop.bootstrap import Services
 from desktop.staff.accounts import Staff, require_supervisor
 from ui.context import DeskContext
+from ui.i18n import said
 from ui.widgets import theme
 
 # Kept for the modules that import them from here; the values live in ui.widgets.theme.
@@ -36,8 +37,9 @@ def supervisor_approval(svc: Services, staff_id: str, password: str) -> Staff:
 
 
 def error_text(exc: BaseException) -> str:
-    """What a failed task shows: the core's "中文 / English" message, with a warning sign."""
-    return "⚠ " + (str(exc) or type(exc).__name__)
+    """What a failed task shows: the core's "中文 / English" message (English alone in an
+    English window: ``ui.i18n.said``), with a warning sign."""
+    return "⚠ " + said(exc)
 
 
 class SupervisorApproval(QWidget):

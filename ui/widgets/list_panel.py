@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import DeskContext
+from ui.i18n import said
 from ui.widgets import theme
 from ui.widgets.table_models import sorting_proxy
 
@@ -126,7 +127,7 @@ class ListPanel(QWidget):
 
     def _load_failed(self, exc: BaseException) -> None:
         self._loading = self._again = False
-        self._say(self.tr("✖ 无法读取：%1").replace("%1", str(exc)), error=True)
+        self._say(self.tr("✖ 无法读取：%1").replace("%1", said(exc)), error=True)
 
     def select_row(self, row: int) -> None:
         """Select the row shown at ``row`` (keyboard users: the arrows do this)."""

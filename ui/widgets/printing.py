@@ -30,6 +30,7 @@ from desktop import settings_record
 from desktop.counter.check_service import CheckOutcome
 from desktop.reports import pages as pdf_pages
 from ui.context import DeskContext
+from ui.i18n import said
 
 # Pages are drawn at the printer's resolution, but not under 150 dpi (a readable preview,
 # and the QR code of a report stays sharp enough to scan from paper) and not over 300: an
@@ -219,4 +220,4 @@ class ReportPrinter(QObject):
             .replace("%2", str(printed.path)).replace("%3", printed.verification_code))
 
     def _complain(self, exc: BaseException) -> None:
-        QMessageBox.warning(self.parent(), self.tr("无法生成报告"), str(exc))
+        QMessageBox.warning(self.parent(), self.tr("无法生成报告"), said(exc))

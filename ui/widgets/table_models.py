@@ -26,6 +26,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from desktop.batch import service as batch
 from desktop.counter.commitments import Commitment
+from ui.i18n import DEFAULT, current, said
 from ui.widgets import theme
 from ui.widgets.alert_lines import alert_lines
 
@@ -184,6 +185,10 @@ class BatchResultModel(_ReadOnly):
         at, column = self._order[index.row()], index.column()
         if role in _TEXT_ROLES:
             text = str(self._rows[at][column])
+            if column >= self.result_start and column != self.result_start + 1:
+                # the result file's bilingual words, in the window's language; the
+                # measures' own texts are the platform's (data)
+                text = said(text).replace("；", "; ") if current() != DEFAULT else text
             if column == self.result_start:
                 text = _MARK.get(self._status_of(at), "") + text
             return text
