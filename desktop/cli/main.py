@@ -96,7 +96,8 @@ def _client_commands() -> tuple[Command, ...]:
                 d.run_report),
         Command("fast-track", "tolerance acceptance: letter, commitment, feedback / 容缺受理",
                 m.configure_fast_track, m.run_fast_track),
-        Command("commitment", "old name of fast-track (--missing optional) / 同 fast-track",
+        Command("commitment", "old name of fast-track: letter, commitment and feedback "
+                "(--missing optional) / 同 fast-track",
                 m.configure_commitment, m.run_fast_track),
         Command("commitments", "list or close commitments / 承诺跟踪", m.configure_commitments,
                 m.run_commitments),
