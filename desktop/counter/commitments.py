@@ -26,10 +26,11 @@ from desktop.bootstrap import Services
 from desktop.counter.check_service import CheckOutcome
 from desktop.counter.flows import FlowError, _audit
 from desktop.reports.service import add_working_days
-from desktop.staff.accounts import Staff
+from desktop.staff.accounts import Staff, has_control
 from local_cache.db import UnitOfWork
 from local_cache.tables import commitments
 
+MAX_NOTE = 1000  # characters of a closing note (sent as the feedback's reason)
 
 @dataclass(frozen=True)
 class Commitment:
@@ -122,6 +123,10 @@ def close(svc: Services, commitment_id: int, fulfilled: bool, note: str = "",
     the letter (``letter_no``) and the business system's case number: the one kept with
     the check, unless ``case_no`` is given (already validated)."""
     today = today or dt.date.today()
+    note = (note or "").strip()
+    if has_control(note, allow="\n\t") or len(note) > MAX_NOTE:
+        raise FlowError(f"备注含控制字符或超过{MAX_NOTE}字",
+                        f"the note has control characters or is over {MAX_NOTE} characters")
     with svc.engine.connect() as conn:
         row = conn.execute(select(commitments).where(commitments.c.id == commitment_id)).first()
     if row is None:
@@ -142,7 +147,7 @@ def close(svc: Services, commitment_id: int, fulfilled: bool, note: str = "",
         grace_until = add_working_days(due, grace_days(svc))
         details = {"letter_no": row.letter_no, "due": due.isoformat(),
                    "approved_by": approver.staff_id, "proposed": grace_until < today,
-                   "note": note.strip()}
+                   "note": note}
 
         def also(conn, outbox_id: int) -> None:
             _audit(svc, "commitment.breached", outcome, {**details, "outbox_id": outbox_id},
@@ -163,7 +168,7 @@ def close(svc: Services, commitment_id: int, fulfilled: bool, note: str = "",
             raise FlowError(f"承诺 {row.letter_no} 已办结",
                             f"commitment {row.letter_no} is closed")
         row_id = svc.outbox.record(outcome.model_dump_json(), action=action,
-                                   reason=note.strip() or row.letter_no,
+                                   reason=note or row.letter_no,
                                    case_no=case_no, letter_no=row.letter_no, uow=uow,
                                    also=also)
         uow.commit()

@@ -129,8 +129,12 @@ def test_a_breach_needs_a_supervisor_and_a_passed_due_date(svc, samples, tmp_pat
         commitments.close(svc, ids[c], False, approver=clerk, today=TODAY)
     with pytest.raises(flows.FlowError, match="not yet past its due date"):
         commitments.close(svc, ids[a], False, approver=boss, today=TODAY)
+    with pytest.raises(flows.FlowError, match="control characters"):
+        commitments.close(svc, ids[b], True, note="已补齐\x1b[2J", today=TODAY)
+    with pytest.raises(flows.FlowError, match="over 1000 characters"):
+        commitments.close(svc, ids[b], True, note="补" * 1001, today=TODAY)
     assert feedback_actions(svc) == before  # nothing written by a refusal
-    assert by_letter(svc, c).state == by_letter(svc, a).state == "open"
+    assert by_letter(svc, c).state == by_letter(svc, a).state == by_letter(svc, b).state == "open"
 
     row = commitments.close(svc, ids[c], False, note="逾期未补齐", approver=boss, today=TODAY)
     commitments.close(svc, ids[b], True, today=TODAY)  # fulfilled: nobody approves
