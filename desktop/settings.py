@@ -65,6 +65,8 @@ DECLARED: tuple[Setting, ...] = (
     Setting("bridge_port", int, 27150, "the local bridge for business systems listens on "
             "127.0.0.1 at this port (desktop.bridge)"),
     Setting("bridge_enabled", bool, True, "run the local bridge while the window is open"),
+    Setting("commitment_grace_days", int, 3, "working days after a commitment's due date "
+            "before the desk proposes it breached (a supervisor confirms; below 0 counts as 0)"),
 )
 _BY_KEY = {s.key: s for s in DECLARED}
 

@@ -95,6 +95,10 @@ def _decide(svc, outcome, n: int, boss, letters: Path) -> None:
                 opened = commitments.list_commitments(svc)
                 match = next((c for c in opened if c.letter_no == done.letter_no), None)
                 if match is not None and n % 3:
-                    commitments.close(svc, match.id, fulfilled=n % 3 == 1)
+                    # A breach: the supervisor confirms it, on a day after the due date.
+                    kept = n % 3 == 1
+                    commitments.close(svc, match.id, fulfilled=kept,
+                                      approver=None if kept else boss,
+                                      today=match.due + dt.timedelta(days=1))
         except flows.FlowError:
             pass  # not eligible today: the clerk accepts normally

@@ -40,6 +40,7 @@ from desktop.platform import schemas
 from desktop.platform.client import PlatformError, PlatformRejected
 from desktop.settings import SettingsError
 from desktop.settings_record import notice_outside_changes
+from desktop.staff.accounts import Staff as StaffMember
 from desktop.staff.accounts import StaffError
 from desktop.staff.credentials import API_KEY, DATA_KEY, SecretsUnavailable
 from local_cache.db import DatabaseBusyError, DiskFullError
@@ -282,7 +283,7 @@ def run_feedback(args: argparse.Namespace) -> int:
         try:
             outcome = with_case_no(outcome, case_no)
             decision_rules.decides(person.role)
-            row = _decide(args, svc, outcome)
+            row = _decide(args, svc, outcome, person)
         except FlowError as exc:
             return fail(exc, EXIT_REFUSED)
         # Try to send at once; if the platform is away the row waits in the outbox.
@@ -301,9 +302,10 @@ def run_feedback(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _decide(args: argparse.Namespace, svc: Services, outcome: CheckOutcome) -> int:
+def _decide(args: argparse.Namespace, svc: Services, outcome: CheckOutcome,
+            person: StaffMember) -> int:
     """One action through ``desktop.counter.flows`` / ``desktop.counter.commitments``, as the
-    window does."""
+    window does (a breach: the signed-in ``person`` confirms it, if a supervisor)."""
     from desktop.counter import commitments, decision_rules, flows
     from desktop.staff import accounts as staff
 
@@ -329,12 +331,15 @@ def _decide(args: argparse.Namespace, svc: Services, outcome: CheckOutcome) -> i
     if action == "fast_tracked":
         decision_rules.fit(outcome, action)
         raise decision_rules.refuse(
-            "容缺受理请在窗口办理（打印承诺书并登记承诺）",
-            "fast-track in the window: it prints the letter and opens the commitment")
+            "容缺受理请在窗口或用 creditdesk fast-track 办理（打印承诺书并登记承诺）",
+            "fast-track in the window or with creditdesk fast-track: it prints the letter "
+            "and opens the commitment")
     # commitment_fulfilled / commitment_breached: through the fast-track's commitment.
     commitment = decision_rules.commitment_of(svc.engine, outcome.check_id)
-    return commitments.close(svc, commitment, action == "commitment_fulfilled", args.reason,
-                             case_no=outcome.case_no or None)
+    fulfilled = action == "commitment_fulfilled"
+    return commitments.close(svc, commitment, fulfilled, args.reason,
+                             case_no=outcome.case_no or None,
+                             approver=None if fulfilled or not person.is_supervisor else person)
 
 
 def configure_outbox(p: argparse.ArgumentParser) -> None:

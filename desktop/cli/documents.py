@@ -1,4 +1,6 @@
-"""The desk's document commands: report and commitment.
+"""The desk's document commands: report (print, verify).
+
+The commitment letter is printed by ``fast-track`` (``desktop.cli.commitments``).
 
 Same conventions as ``desktop.cli.desk`` (global options, ``--json``, exit codes).
 """
@@ -98,52 +100,6 @@ def _verify(args: argparse.Namespace) -> int:
         svc.close()
     emit(args, result.as_dict(), lambda: print(f"{result.status}: {result.message}"))
     return EXIT_OK if result.status == "genuine" else EXIT_REFUSED
-
-
-def configure_commitment(p: argparse.ArgumentParser) -> None:
-    """``commitment ID --item CODE -o FILE.pdf``."""
-    p.add_argument("identifier", metavar="ID")
-    p.add_argument("--item", required=True, help="business item code")
-    p.add_argument("-o", "--output", type=Path, required=True, help="PDF to write")
-    p.add_argument("--lang", choices=["zh_CN", "en"], default="zh_CN")
-    common(p)
-
-
-@guarded
-def run_commitment(args: argparse.Namespace) -> int:
-    """Print the credit commitment letter of a tolerance acceptance (容缺受理)."""
-    svc = services(args)
-    try:
-        cli_session.require(svc)
-        outcome = svc.checks.check(args.identifier, args.item)
-        answer = svc.client.tolerance(outcome.subject.id, args.item)
-        if not answer.eligible:
-            return fail(
-                ValueError(f"不适用容缺受理 / tolerance not available: {answer.reason}"),
-                EXIT_REFUSED,
-            )
-        item = next(i for i in svc.client.catalog().items if i.code == args.item)
-        printed = svc.reports.print_commitment(outcome, answer, item, args.output, args.lang)
-        try:
-            svc.outbox.flush(svc.client)
-        except (PlatformError, SecretsUnavailable):
-            pass
-    finally:
-        svc.close()
-    emit(
-        args,
-        {
-            "letter_no": printed.number,
-            "verification_code": printed.verification_code,
-            "sha256": printed.sha256,
-            "path": str(printed.path),
-        },
-        lambda: print(
-            f"承诺书 / letter {printed.number}（核验码 / code "
-            f"{printed.verification_code}）→ {printed.path}"
-        ),
-    )
-    return EXIT_OK
 
 
 def _item_name(svc: Services, code: str) -> str:

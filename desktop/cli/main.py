@@ -76,6 +76,7 @@ def _run_id(args: argparse.Namespace) -> int:
 def _client_commands() -> tuple[Command, ...]:
     from desktop.cli import audit as a
     from desktop.cli import bridge as b
+    from desktop.cli import commitments as m
     from desktop.cli import desk as c
     from desktop.cli import diagnostics as g
     from desktop.cli import documents as d
@@ -95,8 +96,13 @@ def _client_commands() -> tuple[Command, ...]:
                 c.run_batch),
         Command("report", "print or verify a credit report / 信用报告", d.configure_report,
                 d.run_report),
-        Command("commitment", "print a commitment letter / 信用承诺书", d.configure_commitment,
-                d.run_commitment),
+        Command("fast-track", "tolerance acceptance: letter, commitment, feedback / 容缺受理",
+                m.configure_fast_track, m.run_fast_track),
+        Command("commitment", "old name of fast-track: letter, commitment and feedback "
+                "(--missing optional) / 同 fast-track",
+                m.configure_commitment, m.run_fast_track),
+        Command("commitments", "list or close commitments / 承诺跟踪", m.configure_commitments,
+                m.run_commitments),
         Command("audit", "verify, anchor, purge, export or import the audit log / 审计日志",
                 a.configure_audit, a.run_audit),
         Command("staff", "add, list, disable, enable, reset-password, passwd / 工作人员账号",

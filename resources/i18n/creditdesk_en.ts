@@ -475,6 +475,49 @@
     </message>
 </context>
 <context>
+    <name>BreachDialog</name>
+    <message>
+        <source>登记为未履行</source>
+        <translation>Record as breached</translation>
+    </message>
+    <message>
+        <source>承诺书 %1（%2）补正期限为 %3，已逾期 %4 天。</source>
+        <translation>Commitment letter %1 (%2) was due on %3 and is %4 days overdue. </translation>
+    </message>
+    <message>
+        <source>已过宽限期，本机建议登记为未履行。</source>
+        <translation>The grace period has ended: the desk proposes recording it as breached.</translation>
+    </message>
+    <message>
+        <source>仍在宽限期内。</source>
+        <translation>It is still within the grace period.</translation>
+    </message>
+    <message>
+        <source>确认申请人未在期限内补齐材料？将向平台报送“未履行承诺”，须由科室负责人当场确认。</source>
+        <translation>Confirm that the applicant did not hand in the materials in time? "Commitment breached" will be reported to the platform; a supervisor must confirm it here.</translation>
+    </message>
+    <message>
+        <source>未履行确认</source>
+        <translation>Breach confirmation</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>登记为未履行(&amp;B)</source>
+        <translation>Record as &amp;breached</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>备注(&amp;N)：</source>
+        <translation>&amp;Note:</translation>
+    </message>
+</context>
+<context>
     <name>BundleView</name>
     <message>
         <source>导入其他窗口的日志包…</source>
@@ -648,6 +691,29 @@
     </message>
 </context>
 <context>
+    <name>CommitmentStatus</name>
+    <message>
+        <source>承诺：…</source>
+        <translation>Commitments: …</translation>
+    </message>
+    <message>
+        <source>到期承诺</source>
+        <translation>Commitments due</translation>
+    </message>
+    <message>
+        <source>承诺：今日到期 %1 · ⚠ 逾期 %2</source>
+        <translation>Commitments: due today %1 · ⚠ overdue %2</translation>
+    </message>
+    <message>
+        <source>建议未履行 %1</source>
+        <translation>breach proposed %1</translation>
+    </message>
+    <message>
+        <source>承诺：无到期</source>
+        <translation>Commitments: none due</translation>
+    </message>
+</context>
+<context>
     <name>CommitmentsModel</name>
     <message>
         <source>承诺书编号</source>
@@ -676,6 +742,10 @@
     <message>
         <source>状态</source>
         <translation>Status</translation>
+    </message>
+    <message>
+        <source>⚠ 逾期，建议登记未履行</source>
+        <translation>⚠ Overdue, breach proposed</translation>
     </message>
     <message>
         <source>⚠ 逾期</source>
@@ -725,8 +795,16 @@
         <translation>&amp;Breached…</translation>
     </message>
     <message>
+        <source>登记为未履行（科室负责人确认）</source>
+        <translation>Record as breached (a supervisor confirms)</translation>
+    </message>
+    <message>
+        <source>（%1 项已过宽限期，建议登记未履行）</source>
+        <translation> (%1 past the grace period: breach proposed)</translation>
+    </message>
+    <message>
         <source>登记为未履行</source>
-        <translation>Record as breached</translation>
+        <translation type="vanished">Record as breached</translation>
     </message>
     <message>
         <source>刷新承诺列表</source>
@@ -743,7 +821,7 @@
     <message>
         <source>确认 %1（%2）未在期限内补齐材料？
 将向平台报送“未履行承诺”。</source>
-        <translation>Confirm that %1 (%2) did not supply the materials in time?
+        <translation type="vanished">Confirm that %1 (%2) did not supply the materials in time?
 A “commitment breached” report will be sent to the platform.</translation>
     </message>
     <message>
@@ -3150,6 +3228,37 @@ Verification code %3</translation>
     <message>
         <source>两次输入的密码不一致 / the two passwords differ</source>
         <translation>The two passwords differ</translation>
+    </message>
+</context>
+<context>
+    <name>SignInNotice</name>
+    <message>
+        <source>承诺到期提醒</source>
+        <translation>Commitments due notice</translation>
+    </message>
+    <message>
+        <source>查看承诺(&amp;M)</source>
+        <translation>View co&amp;mmitments</translation>
+    </message>
+    <message>
+        <source>打开承诺跟踪</source>
+        <translation>Open the commitments panel</translation>
+    </message>
+    <message>
+        <source>知道了</source>
+        <translation>Got it</translation>
+    </message>
+    <message>
+        <source>关闭承诺到期提醒</source>
+        <translation>Close the commitments due notice</translation>
+    </message>
+    <message>
+        <source>⚠ 承诺提醒：今日到期 %1 项，逾期 %2 项</source>
+        <translation>⚠ Commitments: %1 due today, %2 overdue</translation>
+    </message>
+    <message>
+        <source>；其中 %1 项已过宽限期，建议登记为未履行（需科室负责人确认）</source>
+        <translation>; %1 of them past the grace period, breach proposed (a supervisor confirms)</translation>
     </message>
 </context>
 <context>

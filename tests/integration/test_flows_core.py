@@ -156,7 +156,8 @@ def test_commitments_overdue_first_and_closed_once(svc, samples, tmp_path):
     listed = commitments.list_commitments(svc)
     assert [c.letter_no for c in listed] == [letters[1], letters[0]]
     assert listed[0].overdue(dt.date.today()) and not listed[1].overdue(dt.date.today())
-    commitments.close(svc, listed[0].id, fulfilled=False)
+    boss = staff.require_supervisor(svc.engine, SUPERVISOR, SUPERVISOR_PASSWORD)
+    commitments.close(svc, listed[0].id, fulfilled=False, approver=boss)
     with pytest.raises(flows.FlowError, match="is closed"):
         commitments.close(svc, listed[0].id, fulfilled=True)
     commitments.close(svc, listed[1].id, fulfilled=True)

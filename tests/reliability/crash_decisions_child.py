@@ -24,6 +24,7 @@ the feedback rows in the file. Once N are made it sends the whole outbox and pri
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -110,7 +111,9 @@ def main() -> None:
             still_open = commitments.list_commitments(svc)
             if still_open:
                 oldest = min(still_open, key=lambda c: c.id)
-                commitments.close(svc, oldest.id, fulfilled=made % 2 == 0)
+                # A breach: confirmed by the supervisor, on a day after the due date.
+                commitments.close(svc, oldest.id, fulfilled=made % 2 == 0, approver=boss,
+                                  today=oldest.due + dt.timedelta(days=1))
                 marker = f"close {_check_of(svc, oldest.id)}"
             else:
                 marker = fast_track(made)

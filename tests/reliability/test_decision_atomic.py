@@ -165,7 +165,7 @@ def test_two_closes_at_once_send_one_feedback(svc, samples, tmp_path):
         except flows.FlowError as exc:
             results.append(exc)
 
-    threads = [threading.Thread(target=click, args=(f,)) for f in (True, False)]
+    threads = [threading.Thread(target=click, args=(f,)) for f in (True, True)]
     for t in threads:
         t.start()
     for t in threads:

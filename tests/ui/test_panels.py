@@ -6,15 +6,14 @@ import datetime as dt
 
 import httpx
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import Qt
 from sqlalchemy import select, update
 
 from desktop.counter import flows
 from desktop.identifiers import mask
 from local_cache import store
 from local_cache.tables import commitments, outbox
-from sandbox.demo import fetch_samples
+from sandbox.demo import SUPERVISOR, SUPERVISOR_PASSWORD, fetch_samples
 from sandbox.server import SandboxServer
 from tests.ui.desks import desk_for
 from ui.counter.alerts_panel import AlertsPanel
@@ -52,20 +51,6 @@ def shown_letters(panel) -> list[str]:
 def outbox_row(ctx, row_id):
     with ctx.services.engine.connect() as conn:
         return conn.execute(select(outbox).where(outbox.c.id == row_id)).one()
-
-
-def press_on_question(qtbot, button: QMessageBox.StandardButton, seen: list[str]) -> None:
-    """Answer the next modal question box with ``button`` (as a clerk clicking it)."""
-
-    def answer() -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(20, answer)
-            return
-        seen.append(box.text())
-        qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
-
-    QTimer.singleShot(0, answer)
 
 
 def make_panel(qtbot, cls, ctx):
@@ -106,18 +91,25 @@ def test_commitments_overdue_first_then_fulfilled_and_breached(
     assert shown_letters(panel) == [second]
     assert first in panel.message.text()
 
-    # Breached asks first: "No" changes nothing.
+    # Breached needs a supervisor's confirmation: cancelling changes nothing.
     panel.select_row(0)
-    questions: list[str] = []
-    press_on_question(qtbot, QMessageBox.StandardButton.No, questions)
     panel.breach_button.click()
-    assert questions and second in questions[0]
+    dialog = panel.breach_dialog
+    assert second in dialog.question.text()
+    with qtbot.waitSignal(dialog.finished, timeout=30000):
+        dialog.cancel_button.click()
     assert shown_letters(panel) == [second]
 
-    press_on_question(qtbot, QMessageBox.StandardButton.Yes, questions)
+    panel.select_row(0)
+    panel.breach_button.click()
+    dialog = panel.breach_dialog
+    dialog.approval.staff_id.setText(SUPERVISOR)
+    dialog.approval.password.setText(SUPERVISOR_PASSWORD)
+    with qtbot.waitSignal(dialog.approval.approved, timeout=30000):
+        dialog.approval.approve_button.click()
     with qtbot.waitSignal(panel.closed, timeout=30000) as closed, \
             qtbot.waitSignal(panel.refreshed, timeout=30000):
-        panel.breach_button.click()
+        dialog.confirm_button.click()
     breached = closed.args[0]
     assert outbox_row(ctx, breached).action == "commitment_breached"
     assert shown_letters(panel) == [] and "0" in panel.count_label.text()

@@ -2,8 +2,10 @@
 
 Overdue commitments come first and say "⚠ 逾期" (the core orders them; the model marks
 them). "已履行" or "未履行" on the selected row closes it through
-``desktop.counter.commitments.close`` on the runner, which queues the feedback in the outbox;
-"未履行" asks first, as it reports the applicant to the platform.
+``desktop.counter.commitments.close`` on the runner, which queues the feedback in the outbox.
+A commitment past its due date plus the grace days says "建议登记未履行" (the core
+proposes it); "未履行" (only after the due date) opens ``ui.counter.breach_dialog``, where a
+supervisor confirms, as it reports the applicant to the platform.
 
 Keyboard: arrows choose a row, Alt+F fulfilled, Alt+B breached, Ctrl+F filter.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from desktop.counter import commitments
 from desktop.counter.commitments import Commitment
@@ -34,6 +36,7 @@ class CommitmentsPanel(ListPanel):
         super().__init__(ctx, CommitmentsModel(), [fulfil, breach], multi=False, parent=parent)
         self.model.setParent(self)
         self.fulfil_button, self.breach_button = fulfil, breach
+        self.breach_dialog = None  # ui.counter.breach_dialog.BreachDialog while open
         self.view.sortByColumn(CommitmentsModel.STATE_COLUMN, Qt.SortOrder.AscendingOrder)
         header = self.view.horizontalHeader()
         # A narrow dock shows the first columns: state and due date, then who.
@@ -56,7 +59,7 @@ class CommitmentsPanel(ListPanel):
         self.fulfil_button.setText(self.tr("已履行(&F)"))
         self.fulfil_button.setAccessibleName(self.tr("登记为已履行"))
         self.breach_button.setText(self.tr("未履行(&B)…"))
-        self.breach_button.setAccessibleName(self.tr("登记为未履行"))
+        self.breach_button.setAccessibleName(self.tr("登记为未履行（科室负责人确认）"))
         self.refresh_button.setAccessibleName(self.tr("刷新承诺列表"))
         self._show_count()
 
@@ -74,9 +77,12 @@ class CommitmentsPanel(ListPanel):
         today = dt.date.today()
         items = [self.model.commitment(r) for r in range(self.model.rowCount())]
         late = sum(c.overdue(today) for c in items)
+        proposed = sum(c.breach_proposed(today) for c in items)
         text = self.tr("未办结承诺 %1 项").replace("%1", str(len(items)))
         if late:
             text += self.tr("，其中 ⚠ 逾期 %1 项").replace("%1", str(late))
+        if proposed:
+            text += self.tr("（%1 项已过宽限期，建议登记未履行）").replace("%1", str(proposed))
         self.count_label.setText(text)
 
     # ------------------------------------------------------------------ selection
@@ -101,9 +107,10 @@ class CommitmentsPanel(ListPanel):
                 return
 
     def _update_buttons(self, *_args) -> None:
-        chosen = self.selected() is not None
-        self.fulfil_button.setEnabled(chosen)
-        self.breach_button.setEnabled(chosen)
+        chosen = self.selected()
+        self.fulfil_button.setEnabled(chosen is not None)
+        # A breach only after the due date (the core refuses it before, too).
+        self.breach_button.setEnabled(chosen is not None and chosen.overdue(dt.date.today()))
 
     # ------------------------------------------------------------------ actions
 
@@ -114,18 +121,26 @@ class CommitmentsPanel(ListPanel):
             self._close(chosen, True)
 
     def breach(self) -> None:
-        """The applicant did not; asks first, since the platform is told."""
+        """The applicant did not: a supervisor confirms it in ``BreachDialog``, since the
+        platform is told. Only for a commitment past its due date."""
         chosen = self.selected()
-        if chosen is None:
+        if chosen is None or not chosen.overdue(dt.date.today()):
             return
-        answer = QMessageBox.question(
-            self, self.tr("登记为未履行"),
-            self.tr("确认 %1（%2）未在期限内补齐材料？\n将向平台报送“未履行承诺”。")
-            .replace("%1", chosen.name).replace("%2", chosen.letter_no),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No)
-        if answer == QMessageBox.StandardButton.Yes:
-            self._close(chosen, False)
+        from ui.counter.breach_dialog import BreachDialog
+
+        self.breach_dialog = BreachDialog(self.ctx, chosen, dt.date.today(), self)
+        self.breach_dialog.finished.connect(lambda _r: self._breach_decided(chosen))
+        self.breach_dialog.open()
+
+    def _breach_decided(self, chosen: Commitment) -> None:
+        dialog, self.breach_dialog = self.breach_dialog, None
+        if dialog is None:
+            return
+        dialog.deleteLater()
+        if dialog.decision is not None:
+            self._closed(chosen, False, dialog.decision)
+        else:
+            self.view.setFocus()
 
     def _close(self, chosen: Commitment, fulfilled: bool) -> None:
         self.fulfil_button.setEnabled(False)

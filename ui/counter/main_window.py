@@ -29,6 +29,7 @@ from desktop.counter.check_service import CheckOutcome
 from desktop.identifiers import mask
 from desktop.staff import session
 from ui.context import DeskContext
+from ui.counter.commitment_status import CommitmentStatus, SignInNotice
 from ui.counter.desk_status import DeskStatus
 from ui.counter.driver import CounterDriver
 from ui.counter.status_card import StatusCard
@@ -102,6 +103,11 @@ class MainWindow(QMainWindow):
             row.addWidget(buddy, 3 if buddy is self.lookup else 2)
         row.addWidget(self.check_button)
         layout.addWidget(self.lookup_row)
+        self.commitment_notice = SignInNotice(self.ctx)  # what falls due, after sign-in
+        self.commitment_notice.view_requested.connect(self.show_commitments)
+        layout.addWidget(self.commitment_notice)
+        if self.ctx.user is not None:  # signed in before the window opened (ui.app)
+            self.commitment_notice.request()
         self.message = QLabel()
         self.message.setAccessibleName(self.tr("提示信息"))
         self.message.setWordWrap(True)
@@ -122,6 +128,7 @@ class MainWindow(QMainWindow):
         self.platform_status, self.outbox_status = (self.status.platform_status,
                                                     self.status.outbox_status)
         self.sync_status, self.user_status = self.status.sync_status, self.status.user_status
+        self.commitment_status = CommitmentStatus(self.ctx, self.statusBar())
 
     def _action(self, menu, text: str, shortcut, slot, enabled: bool = True) -> QAction:
         action = QAction(text, self)
@@ -281,6 +288,15 @@ class MainWindow(QMainWindow):
         dock.widget().refresh()
         dock.widget().setFocus()
         return dock
+
+    def show_commitments(self) -> None:
+        """The commitments panel, shown (not toggled) and focused."""
+        dock = self.docks.get("commitments")
+        if dock is None or not dock.isVisible():
+            self.toggle_dock("commitments")
+        else:
+            dock.widget().refresh()
+            dock.widget().setFocus()
 
     def open_bridge_clients(self) -> None:
         """Ctrl+Shift+B: the business systems paired over the local bridge."""
@@ -458,6 +474,7 @@ class MainWindow(QMainWindow):
         """Stop the status bar's timer and close the windows this one owns; the sender
         and the timed jobs belong to the process (``desktop.runtime``), not the window."""
         self.status.stop()
+        self.commitment_status.stop()
         self.close_review()
         if self.batch_window is not None:
             self.batch_window.close()

@@ -324,7 +324,8 @@ class _ListModel(_ReadOnly):
 
 
 class CommitmentsModel(_ListModel):
-    """Open commitments (``desktop.counter.commitments.list_commitments``): overdue ones marked."""
+    """Open commitments (``desktop.counter.commitments.list_commitments``): overdue ones
+    marked, and those past due date plus grace marked as proposed breached."""
 
     CONTEXT = "CommitmentsModel"
     LABELS = (  # marked for lupdate, translated when shown (headerData)
@@ -338,6 +339,7 @@ class CommitmentsModel(_ListModel):
     )
     DUE_COLUMN, STATE_COLUMN = 5, 6
     STATES = {  # marked for lupdate, translated when shown (_text)
+        "proposed": QT_TRANSLATE_NOOP("CommitmentsModel", "⚠ 逾期，建议登记未履行"),
         "overdue": QT_TRANSLATE_NOOP("CommitmentsModel", "⚠ 逾期"),
         "open": QT_TRANSLATE_NOOP("CommitmentsModel", "待补正"),
         "fulfilled": QT_TRANSLATE_NOOP("CommitmentsModel", "已履行"),
@@ -365,6 +367,8 @@ class CommitmentsModel(_ListModel):
         return self._items[row]
 
     def _state(self, c: Commitment) -> str:
+        if c.breach_proposed(self._today):  # past due date and grace: the desk proposes it
+            return "proposed"
         return "overdue" if c.overdue(self._today) else c.state
 
     def _text(self, c: Commitment, column: int) -> str:
