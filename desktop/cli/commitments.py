@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from pathlib import Path
 
 from sqlalchemy import select
@@ -191,8 +192,12 @@ def run_fast_track(args: argparse.Namespace) -> int:
                 .where(commitments_table.c.letter_no == done.letter_no)).scalar_one()
     finally:
         svc.close()
+    warning = plan.due_warning  # the count ran through a year the holiday calendar lacks
+    if warning is not None:
+        print(f"注意 / note: {warning}", file=sys.stderr)
     emit(args, {"letter_no": done.letter_no, "verification_code": done.verification_code,
                 "path": str(done.path), "due_date": done.due_date.isoformat(),
+                "due_date_unchecked_years": list(plan.due_beyond),
                 "commitment_id": commitment_id, "outbox_id": done.outbox_id,
                 "feedback": state, "case_no": outcome.case_no},
          lambda: print(f"容缺受理 / fast-tracked: 承诺书 / letter {done.letter_no}（核验码 / "
