@@ -7,7 +7,7 @@ commitments`` list them (overdue first) and close them, which sends
 Chasing (issue 20, item 4): ``due_summary`` counts what falls due today, what is overdue
 and what the desk proposes as breached, for the notice after sign-in and the status bar.
 A commitment still open after its due date plus ``commitment_grace_days`` working days
-(the days ``desktop.reports.service.add_working_days`` counts, as for the due date itself)
+(counted with the desk's holiday calendar, ``desktop.workdays.load``, as the due date was)
 is *proposed* breached; only a supervisor confirms a breach (``close(..., approver=)``),
 and the approver is written in the ``commitment.breached`` log entry (the platform's
 feedback has an approver field only for overrides). Fulfilled needs nobody's approval.
@@ -22,10 +22,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
+from desktop import workdays
 from desktop.bootstrap import Services
 from desktop.counter.check_service import CheckOutcome
 from desktop.counter.flows import FlowError, _audit
-from desktop.reports.service import add_working_days
 from desktop.staff.accounts import Staff, has_control
 from local_cache.db import UnitOfWork
 from local_cache.tables import commitments
@@ -70,6 +70,7 @@ def list_commitments(svc: Services, today: dt.date | None = None,
     """Open commitments (and closed ones if asked): overdue first, then by due date."""
     today = today or dt.date.today()
     grace = grace_days(svc)
+    calendar = workdays.load(svc.engine)
     query = select(commitments)
     if not include_closed:
         query = query.where(commitments.c.state == "open")
@@ -80,7 +81,7 @@ def list_commitments(svc: Services, today: dt.date | None = None,
         due = dt.date.fromisoformat(r.due)
         found.append(Commitment(r.id, r.letter_no, r.masked, svc.protector.open(r.name_sealed),
                                 r.item, json.loads(r.materials), due, r.state,
-                                add_working_days(due, grace)))
+                                calendar.add_working_days(due, grace).date))
     return sorted(found, key=lambda c: (not c.overdue(today), c.state != "open", c.due, c.id))
 
 
@@ -144,7 +145,7 @@ def close(svc: Services, commitment_id: int, fulfilled: bool, note: str = "",
             raise FlowError(f"承诺 {row.letter_no} 尚未到期（{due.isoformat()}），不能登记为未履行",
                             f"commitment {row.letter_no} is not yet past its due date "
                             f"({due.isoformat()}); it cannot be breached")
-        grace_until = add_working_days(due, grace_days(svc))
+        grace_until = workdays.load(svc.engine).add_working_days(due, grace_days(svc)).date
         details = {"letter_no": row.letter_no, "due": due.isoformat(),
                    "approved_by": approver.staff_id, "proposed": grace_until < today,
                    "note": note}

@@ -155,3 +155,26 @@ def test_a_breach_needs_a_supervisor_and_a_passed_due_date(svc, samples, tmp_pat
     assert states["commitment_breached"] == states["commitment_fulfilled"] == "sent"
     summary = commitments.due_summary(svc, TODAY)
     assert (summary.due_today, summary.overdue, summary.proposed) == (1, 0, ())
+
+
+def test_the_grace_days_skip_the_holidays_the_platform_published(svc, samples, tmp_path):
+    # A year as the platform's operator would publish it (made-up days: the 2027 notice is
+    # not known to this project): Monday 1 to Wednesday 3 February 2027 off. A commitment
+    # due on Friday 29 January with 3 grace days then has its grace until Monday 8
+    # February, counted by hand: 4 (Thu), 5 (Fri), 8 (Mon); Monday to Friday alone would
+    # end it on Wednesday 3 February.
+    from desktop import workdays
+    from local_cache import store
+
+    [letter] = open_three(svc, samples, tmp_path)[:1]
+    set_due(svc, letter, dt.date(2027, 1, 29))
+    assert by_letter(svc, letter).grace_until == dt.date(2027, 2, 3)  # nobody published 2027
+    published = workdays.from_json(json.dumps({
+        "years": [2027], "holidays": ["2027-02-01", "2027-02-02", "2027-02-03"],
+        "workdays": []}))
+    with svc.engine.begin() as conn:
+        store.set_meta(conn, **{workdays.META_KEY: published.to_json()})
+    commitment = by_letter(svc, letter)
+    assert commitment.grace_until == dt.date(2027, 2, 8)
+    assert not commitment.breach_proposed(dt.date(2027, 2, 5))
+    assert commitment.breach_proposed(dt.date(2027, 2, 9))
