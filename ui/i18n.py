@@ -68,6 +68,16 @@ def current() -> str:
     return _current
 
 
+def comma() -> str:
+    """The comma between the items of a list, in the window's language ("，" in Chinese)."""
+    return QCoreApplication.translate("Punctuation", "，")
+
+
+def semicolon() -> str:
+    """The semicolon between clauses, in the window's language ("；" in Chinese)."""
+    return QCoreApplication.translate("Punctuation", "；")
+
+
 def has_cjk(text: str) -> bool:
     """True when ``text`` holds a Chinese character or a CJK / full-width punctuation mark."""
     return _CJK.search(text) is not None

@@ -494,7 +494,7 @@
     </message>
     <message>
         <source>确认申请人未在期限内补齐材料？将向平台报送“未履行承诺”，须由科室负责人当场确认。</source>
-        <translation>Confirm that the applicant did not hand in the materials in time? "Commitment breached" will be reported to the platform; a supervisor must confirm it here.</translation>
+        <translation>Confirm that the applicant did not hand in the materials in time? &quot;Commitment breached&quot; will be reported to the platform; a supervisor must confirm it here.</translation>
     </message>
     <message>
         <source>未履行确认</source>
@@ -2748,6 +2748,17 @@ Compare the pairing code shown on its page with the one below:</translation>
     <message>
         <source>分类依据 / 说明</source>
         <translation>Reasons / note</translation>
+    </message>
+</context>
+<context>
+    <name>Punctuation</name>
+    <message>
+        <source>，</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>；</source>
+        <translation>; </translation>
     </message>
 </context>
 <context>

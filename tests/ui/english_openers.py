@@ -5,6 +5,7 @@ all in the order written."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -109,6 +110,21 @@ def _fast_track(walk: Walk) -> None:
     walk.qtbot.waitUntil(lambda: dialog.plan is not None, timeout=WAIT)
     walk.read("fast-track dialog", dialog)
     dialog.done(0)
+    # A desk whose holiday calendar ends with 2025 (an older chinese-calendar, nothing
+    # published later): the due date is counted Monday to Friday and the dialog says so.
+    from desktop import workdays
+
+    full = workdays.shipped()
+    old = workdays.WorkCalendar(frozenset(d for d in full.holidays if d.year <= 2025),
+                                frozenset(d for d in full.workdays if d.year <= 2025),
+                                frozenset(y for y in full.years if y <= 2025))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(workdays, "shipped", lambda: old)
+        dialog = walk.shown(FastTrackDialog(walk.ctx, walk.check("incentive", "organisation")))
+        walk.qtbot.waitUntil(lambda: dialog.plan is not None, timeout=WAIT)
+        assert dialog.due_warning.isVisible()  # the walk reads the warning itself
+        walk.read("fast-track dialog, a due date beyond the known holidays", dialog)
+        dialog.done(0)
 
 
 @opener("settings")
@@ -117,7 +133,13 @@ def _settings(walk: Walk) -> None:
 
     walk.allow([walk.ctx.services.settings["department"]])
     dialog = walk.shown(SettingsDialog(walk.ctx))
+    walk.qtbot.waitUntil(lambda: dialog.department.count() > 0, timeout=WAIT)  # the list
     walk.read("settings", dialog)
+    dialog.department.setEditText("市财政")  # owns no catalogue item: a warning
+    walk.allow(["市财政"])
+    assert dialog.department_warning.isVisibleTo(dialog)
+    walk.read("settings, a department without items", dialog)
+    dialog.department.setCurrentIndex(0)
     dialog.platform_url.setText("not a url")
     dialog.counter_id.setText("")
     dialog.save_button.click()  # refused before anything is written: the problems listed
@@ -286,6 +308,8 @@ def _supervisor(walk: Walk) -> None:
 def _offline(walk: Walk) -> None:
     from sandbox.demo import DEMO_SEED, DEMO_SUBJECTS
     from tests.ui.desks import synced_then_gone
+    from tests.ui.english_openers_roles import supervise_and_list
+    from ui.supervisor.inspection_view import InspectionView
 
     ctx, samples = synced_then_gone(walk.tmp / "offline", DEMO_SEED, DEMO_SUBJECTS)
     try:
@@ -297,40 +321,11 @@ def _offline(walk: Walk) -> None:
         walk.read("status card, offline", window)
         window.close()
         window.idle_lock = None
+        view = walk.shown(InspectionView(ctx))  # offline: the class needs the platform
+        supervise_and_list(away, view, "supervision view, offline")
     finally:
         ctx.runner.wait(WAIT)
         ctx.services.close()
-
-
-@opener("change alerts panel")
-def _alerts(walk: Walk) -> None:
-    import httpx
-
-    from sandbox.demo import fetch_samples
-    from sandbox.server import SandboxServer
-    from tests.ui.desks import desk_for
-    from ui.counter.alerts_panel import AlertsPanel
-
-    root = walk.tmp / "changing"
-    server = SandboxServer(seed=29, subjects=600, db_url=f"sqlite:///{root}.sqlite").start()
-    try:
-        with desk_for(server, root) as ctx:
-            found = fetch_samples(server)
-            for s in [*found.prohibit, *found.restrict, *found.alert]:
-                walk.allow([ctx.services.checks.check(s.id, s.item).model_dump(mode="json")])
-            ctx.services.sync.sync()
-            httpx.post(f"{server.url}/sandbox/changes", json={"n": 100_000, "seed": 3},
-                       headers={"Authorization": f"Bearer {server.api_key}"}, timeout=60)
-            ctx.services.sync.sync()
-            panel = AlertsPanel(ctx)
-            walk.qtbot.addWidget(panel)
-            with walk.qtbot.waitSignal(panel.refreshed, timeout=WAIT):
-                panel.show()
-            assert panel.proxy.rowCount() > 0  # the walk reads real alerts
-            walk.read("change alerts panel", panel)
-            panel.close()
-    finally:
-        server.stop()
 
 
 @opener("pairing request")

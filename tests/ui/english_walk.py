@@ -82,8 +82,12 @@ class Walk:
 
     def read(self, where: str, widget: QWidget) -> None:
         """Judge every text ``widget`` shows (and its children)."""
+        self.judge(where, visible_texts(widget))
+
+    def judge(self, where: str, texts: list[tuple[str, str]]) -> None:
+        """Judge ``(origin, text)`` pairs shown other than as a widget's own text (a
+        tooltip built on hover, words painted on a map)."""
         self.read_names.append(where)
-        texts = visible_texts(widget)
         assert texts, f"{where}: nothing to read"  # a walk that reads nothing proves nothing
         for origin, text in texts:
             left = text

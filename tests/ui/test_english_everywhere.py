@@ -1,5 +1,6 @@
 """English everywhere: the window started in English, every dialog and view it can reach
-walked (``tests.ui.english_walk``, openers in ``tests.ui.english_openers``), and no Chinese
+walked (``tests.ui.english_walk``; openers in ``tests.ui.english_openers``, ``_roles`` for
+the windows of issue 20 and ``_alerts`` for the change alerts), and no Chinese
 left that is not data; core errors in English; the start-up windows in the language set
 before the settings are opened."""
 
@@ -14,7 +15,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from desktop.counter.flows import FlowError
 from desktop.platform.answers import PlatformUnavailable
 from desktop.staff import accounts as staff
-from tests.ui import english_openers  # noqa: F401 - registers the openers
+from tests.ui import (
+    english_openers,  # noqa: F401 - registers the openers
+    english_openers_alerts,  # noqa: F401 - the alerts panel's
+    english_openers_roles,  # noqa: F401 - the openers of issue 20's windows
+)
 from tests.ui.english_walk import OPENERS, WAIT, Walk
 from ui import i18n
 from ui.app import install_language

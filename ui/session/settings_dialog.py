@@ -37,6 +37,7 @@ from desktop.counter.adoption import check_adopted
 from desktop.platform import schemas
 from desktop.staff.credentials import API_KEY
 from ui.context import DeskContext
+from ui.i18n import said
 from ui.tasks import logged
 from ui.widgets import theme
 from ui.widgets.approval import error_text
@@ -227,7 +228,7 @@ class SettingsDialog(DecisionDialog):
         warning = ""
         if self._catalog is not None:
             warning = catalogue.department_warning(self._catalog, self._department_text())
-        self.department_warning.setText("⚠ " + warning if warning else "")
+        self.department_warning.setText("⚠ " + said(warning) if warning else "")
         label = self.department_warning
         if label.isVisibleTo(self) != bool(warning):
             label.setVisible(bool(warning))

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from desktop.review import districts
 from desktop.review.districts import NO_CHECKS, CityMap, Fit
 from desktop.review.stats import DistrictRow
+from ui.i18n import comma, semicolon
 from ui.supervisor.bar_chart import BACKGROUND, INK, text_height
 
 # Five classes per basis, light to dark (dark: more of the subjects on that list).
@@ -169,7 +170,7 @@ class CreditMap(QWidget):
             return ""
         unnamed = self.tr("未记录区县")
         parts = [f"{r.district or unnamed} {r.subjects}" for r in self.others]
-        return self.tr("不在本图中的核查主体：%1").replace("%1", "，".join(parts))
+        return self.tr("不在本图中的核查主体：%1").replace("%1", comma().join(parts))
 
     # -- where things are
     def view_point(self, name: str) -> QPointF:
@@ -233,7 +234,8 @@ class CreditMap(QWidget):
     def _described(self) -> None:
         if self.city and 0 <= self.current < len(self.city.districts):
             self.setAccessibleDescription(
-                self.tooltip_text(self.city.districts[self.current].name).replace("\n", "；"))
+                self.tooltip_text(self.city.districts[self.current].name).replace(
+                    "\n", semicolon()))
         else:
             self.setAccessibleDescription(self.basis_text())
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from desktop.review.inspection_list import ListRow
+from ui.i18n import said, semicolon
 from ui.widgets.table_models import _ListModel
 
 
@@ -76,7 +77,7 @@ class PlanModel(_Rows):
     def _text(self, r: ListRow, column: int) -> str:
         a = r.answer
         if a is None:
-            return (str(r.row), "", "", r.shown_id, "", r.error)[column]
+            return (str(r.row), "", "", r.shown_id, "", said(r.error))[column]
         cls = a.supervision_class or "—"
-        why = "；".join(a.reasons) if a.reasons else a.notice.split("\n")[0]
+        why = semicolon().join(a.reasons) if a.reasons else said(a.notice.split("\n")[0])
         return (str(r.row), cls, a.name, a.masked, a.district, why)[column]

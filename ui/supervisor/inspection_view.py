@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from desktop.review import inspection, inspection_list
 from desktop.review.inspection import Supervision
 from desktop.review.inspection_list import ListRow
+from ui import i18n
 from ui.context import DeskContext
 from ui.supervisor.inspection_models import PlanModel, RecordsModel, WarningsModel
 from ui.widgets import theme
@@ -45,8 +46,9 @@ _BANNER = {"D": "prohibit", "C": "restrict", "B": "clear", "A": "incentive"}
 _PROGRESS_EVERY = 0.05  # seconds between progress signals to the GUI
 
 
-def _english(ctx: DeskContext) -> bool:
-    return ctx.services.settings["language"] == "en"
+def _english() -> bool:
+    """The window speaks English (the translator installed, as every label follows)."""
+    return i18n.current() == "en"
 
 
 class InspectionView(QWidget):
@@ -182,7 +184,7 @@ class InspectionView(QWidget):
     def _show(self, answer: Supervision) -> None:
         self.look_button.setEnabled(True)
         self.answer = answer
-        en = _english(self.ctx)
+        en = _english()
         cls = answer.supervision_class
         if cls:
             name = answer.class_name[1 if en else 0]
@@ -199,7 +201,7 @@ class InspectionView(QWidget):
                 " font-weight: bold; padding: 10px; border-radius: 6px;")
             self.frequency.setText("")
             self.notice.setStyleSheet(theme.label_style(theme.OFFLINE, bold=False))
-            self.notice.setText(answer.notice)
+            self.notice.setText("\n".join(i18n.said(x) for x in answer.notice.split("\n")))
             self.notice.setVisible(True)
         source = self.tr("信用平台") if answer.source == "platform" else self.tr("本机名单快照")
         self.subject.setText(self.tr("主体：%1（%2）%3　来源：%4").replace(
@@ -286,7 +288,7 @@ class InspectionView(QWidget):
         self.export_button.setEnabled(bool(rows))
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
-        counts = "，".join(
+        counts = i18n.comma().join(
             f"{c} {sum(1 for r in rows if r.answer and r.answer.supervision_class == c)}"
             for c in inspection.CLASS_ORDER)
         self.plan_status.setStyleSheet(theme.label_style(theme.OK, bold=False))

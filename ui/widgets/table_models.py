@@ -26,7 +26,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from desktop.batch import service as batch
 from desktop.counter.commitments import Commitment
-from ui.i18n import DEFAULT, current, said
+from ui.i18n import DEFAULT, current, said, semicolon
 from ui.widgets import theme
 from ui.widgets.alert_lines import alert_lines
 
@@ -429,7 +429,7 @@ class AlertsModel(_ListModel):
 
     def _text(self, a: dict, column: int) -> str:
         if column == self.CHANGES_COLUMN:  # the lines on one row; the panel shows them below
-            return "；".join(alert_lines(a))
+            return semicolon().join(alert_lines(a))
         if column < self.TIME_COLUMN:
             return str(a[("masked", "name")[column]])
         try:  # 0 or nonsense: a time the cache file could not give (edited by hand)
