@@ -228,7 +228,7 @@ def fast_track(svc: Services, outcome: CheckOutcome, plan: FastTrackPlan,
     # the letter's file is taken away again).
     with UnitOfWork(svc.engine) as uow:
         printed = svc.reports.print_commitment(outcome, tolerance, plan.item, path, lang,
-                                               uow=uow)
+                                               uow=uow, due=plan.due_date)
         row = svc.outbox.record(outcome.model_dump_json(), action="fast_tracked",
                                 reason="容缺材料 / missing: " + "、".join(names),
                                 letter_no=printed.number, uow=uow,

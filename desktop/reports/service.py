@@ -120,16 +120,18 @@ class ReportService:
 
     def print_commitment(self, outcome: CheckOutcome, tolerance: schemas.ToleranceResult,
                          item: schemas.ItemOut, path: Path, lang: str = "zh_CN",
-                         uow: UnitOfWork | None = None) -> Printed:
+                         uow: UnitOfWork | None = None, due: dt.date | None = None) -> Printed:
         """Render the commitment letter for a tolerance acceptance and queue it.
 
+        ``due``: the due date the caller will chase (the fast-track's plan), so the paper
+        and the commitment can never differ; counted here when not given.
         ``uow``: the caller's unit of work (a fast-track writes its feedback and
         commitment in the same one); the caller commits, and the letter's file is taken
         away again if that commit does not happen."""
         today, own = dt.date.today(), uow is None
         with _unit(self._engine, uow) as uow:
             number = self.next_number(uow, today)
-            due = workdays.load(self._engine).add_working_days(
+            due = due or workdays.load(self._engine).add_working_days(
                 today, tolerance.due_days).date
             code = new_code()
             data = CommitmentData(

@@ -138,6 +138,11 @@ def test_fast_track_prints_the_letter_and_opens_a_commitment(svc, samples, tmp_p
     open_ones = commitments.list_commitments(svc)
     assert [c.letter_no for c in open_ones] == [done.letter_no]
     assert open_ones[0].materials == [name]
+    # The paper promises the date the desk chases: the plan's (made on the 27th), not one
+    # counted again when the letter was printed.
+    due = plan.due_date
+    assert open_ones[0].due == due
+    assert f"{due.year}年{due.month}月{due.day}日" in text
 
 
 def test_commitments_overdue_first_and_closed_once(svc, samples, tmp_path):
