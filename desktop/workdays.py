@@ -115,6 +115,8 @@ def from_json(text: str) -> WorkCalendar:
 def checked(years: frozenset[int], holidays: frozenset[dt.date],
             workdays: frozenset[dt.date]) -> WorkCalendar:
     """``WorkCalendar`` after the checks ``from_json`` names."""
+    if not years:
+        raise CalendarError("节假日历没有年份", "the holiday calendar names no year")
     if len(years) > MAX_YEARS or len(holidays) + len(workdays) > MAX_DAYS_PER_YEAR * len(years):
         raise CalendarError("节假日历过大", "the holiday calendar is too large")
     if any(y < 2000 or y > 2100 for y in years):

@@ -108,10 +108,14 @@ def commitment_of(engine, check_id: str) -> int:
 
 
 def decides(role: str) -> None:
-    """Refuse a decision to a service account: scripts check, people decide."""
+    """Refuse a decision to a service account (scripts check, people decide) and to an
+    inspector (the supervision view: inspectors plan inspections, clerks decide)."""
     if role == "service":
         raise refuse("服务账号只能核查、批量核查、同步和打印，不能作出处理决定",
                      "a service account can check, batch, sync and print, never decide")
+    if role == "inspector":
+        raise refuse("监管人员不在窗口作出受理决定",
+                     "an inspector does not decide at the counter")
 
 
 def both(*steps: Callable[[Connection, int], None] | None

@@ -73,6 +73,7 @@ def test_a_published_year_replaces_the_shipped_one_and_ends_the_warning():
      "both"),
     (json.dumps({"years": [2027], "holidays": [], "workdays": ["2027-01-04"]}), "weekends"),
     (json.dumps({"years": [1066], "holidays": [], "workdays": []}), "implausible"),
+    (json.dumps({"years": [], "holidays": [], "workdays": []}), "no year"),
     (json.dumps({"years": [2027], "holidays": [str(D(2027, 1, 1) + dt.timedelta(days=i))
                                                for i in range(200)], "workdays": []}), "large"),
 ])
