@@ -1707,12 +1707,20 @@ The applicant signs it and supplies the materials by %4.</translation>
         <translation>&amp;Lock</translation>
     </message>
     <message>
+        <source>修改我的密码…</source>
+        <translation type="unfinished">Change my password…</translation>
+    </message>
+    <message>
         <source>注销并关闭(&amp;X)</source>
         <translation>Sign out and close (&amp;X)</translation>
     </message>
     <message>
         <source>监管检查人员：%1（%2）</source>
         <translation>Inspector: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>密码已修改 / password changed</source>
+        <translation type="unfinished">Password changed</translation>
     </message>
 </context>
 <context>

@@ -241,3 +241,31 @@ def test_in_english_the_class_and_frequency_are_english(qtbot, qapp, inspector, 
         assert view.records_heading.text().startswith("Records in force (")
     finally:
         i18n.install(qapp, "zh_CN")
+
+
+def test_an_inspector_changes_their_own_password_from_the_window_menu(qtbot, inspector):
+    window = InspectionWindow(inspector)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.password_action in window.menuBar().actions()[0].menu().actions()
+    assert window.password_action.shortcut().toString() == "Ctrl+Shift+P"
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    window.view.id_edit.setFocus()
+    qtbot.keyClick(window.view.id_edit, Qt.Key.Key_P,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: window.password_dialog is not None, timeout=WAIT)
+    dialog = window.password_dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=WAIT)
+    new = "inspector-new-pass-2"
+    dialog.old.setText(INSPECTOR_PASSWORD)
+    dialog.new.first.setText(new)
+    dialog.new.again.setText(new)
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: window.password_dialog is None or bool(dialog.error.text()),
+                    timeout=WAIT)
+    assert window.password_dialog is None, dialog.error.text()
+    assert staff.authenticate(inspector.services.engine, INSPECTOR, new).staff_id == INSPECTOR
+    assert "密码已修改" in window.statusBar().currentMessage()
+    window.close()

@@ -33,6 +33,9 @@ class InspectionWindow(QMainWindow):
         self.setCentralWidget(self.view)
         menu = self.menuBar().addMenu(self.tr("窗口(&W)"))
         self.lock_action = self._action(menu, self.tr("锁定(&L)"), "Ctrl+Shift+L", self.lock)
+        self.password_action = self._action(menu, self.tr("修改我的密码…"), "Ctrl+Shift+P",
+                                            self.change_password)
+        self.password_dialog = None
         self.close_action = self._action(menu, self.tr("注销并关闭(&X)"), "Ctrl+Q", self.close)
         who = QLabel(self.tr("监管检查人员：%1（%2）").replace("%1", person.name)
                      .replace("%2", person.staff_id))
@@ -46,6 +49,23 @@ class InspectionWindow(QMainWindow):
         menu.addAction(action)
         self.addAction(action)
         return action
+
+    def change_password(self) -> None:
+        """窗口 → 修改我的密码… (Ctrl+Shift+P): the inspector changes their own password."""
+        from ui.session.password_dialog import ChangePasswordDialog
+
+        if self.ctx.user is None or self.password_dialog is not None:
+            return
+        dialog = ChangePasswordDialog(self.ctx, self)
+        self.password_dialog = dialog
+        dialog.finished.connect(lambda _r: self._password_closed(dialog))
+        dialog.open()
+
+    def _password_closed(self, dialog) -> None:
+        if dialog.decision is not None:
+            self.statusBar().showMessage(self.tr("密码已修改 / password changed"), 10_000)
+        self.password_dialog = None
+        dialog.deleteLater()
 
     def set_idle_lock(self, lock) -> None:
         """Use ``lock`` (ui.session.idle_lock.IdleLock)."""
