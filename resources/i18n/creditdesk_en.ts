@@ -1708,7 +1708,7 @@ The applicant signs it and supplies the materials by %4.</translation>
     </message>
     <message>
         <source>修改我的密码…</source>
-        <translation type="unfinished">Change my password…</translation>
+        <translation>Change my password…</translation>
     </message>
     <message>
         <source>注销并关闭(&amp;X)</source>
@@ -1720,7 +1720,7 @@ The applicant signs it and supplies the materials by %4.</translation>
     </message>
     <message>
         <source>密码已修改 / password changed</source>
-        <translation type="unfinished">Password changed</translation>
+        <translation>Password changed</translation>
     </message>
 </context>
 <context>
