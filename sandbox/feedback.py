@@ -117,10 +117,12 @@ class FeedbackStore:
             return conn.execute(select(func.count()).select_from(feedback)).scalar_one()
 
     def received(self, *, check_id: str | None = None, case_no: str | None = None,
-                 limit: int = 100) -> list[dict]:
-        """Stored feedback, oldest first, by check id and/or case number: what the control
-        API shows (``GET /sandbox/feedback``)."""
+                 limit: int = 100, counter: str | None = None) -> list[dict]:
+        """Stored feedback, oldest first, by check id and/or case number (and only
+        ``counter``'s when given): what the control API shows (``GET /sandbox/feedback``)."""
         query = select(feedback).order_by(feedback.c.received_at, feedback.c.id).limit(limit)
+        if counter is not None:
+            query = query.where(feedback.c.counter_id == counter)
         if check_id is not None:
             query = query.where(feedback.c.check_id == check_id)
         if case_no is not None:

@@ -57,12 +57,14 @@ def router(platform: Platform) -> APIRouter:
     @api.get("/sandbox/feedback", response_model=control.FeedbackListOut, responses=ERRORS,
              tags=["sandbox"])
     def list_feedback(
-        _: Auth,
+        caller: Auth,
         check_id: Annotated[str | None, Query(max_length=64, pattern=_PRINTABLE)] = None,
         case_no: Annotated[str | None, Query(max_length=64, pattern=_PRINTABLE)] = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     ) -> control.FeedbackListOut:
-        rows = platform.feedback.received(check_id=check_id, case_no=case_no, limit=limit)
+        # On a pilot a counter sees its own feedback only: its case numbers are real cases.
+        rows = platform.feedback.received(check_id=check_id, case_no=case_no, limit=limit,
+                                          counter=caller.counter_id if platform.pilot else None)
         return control.FeedbackListOut(feedback=[control.FeedbackRecord(**r) for r in rows])
 
     @api.get(

@@ -75,7 +75,7 @@ def test_keys_are_shown_once_and_stored_only_as_hashes(pilot, tmp_path):
 
 
 def test_what_a_key_posts_is_its_counters_and_no_other(pilot):
-    _db, url, a, _b = pilot
+    _db, url, a, b = pilot
     check = str(uuid.uuid4())
     number = f"CR-{uuid.uuid4().hex[:12]}"
     with client(url, a["api_key"]) as as_a:
@@ -84,6 +84,12 @@ def test_what_a_key_posts_is_its_counters_and_no_other(pilot):
         assert posted.status_code == 201, posted.text
         stored = as_a.get("/sandbox/feedback", params={"check_id": check}).json()["feedback"]
         assert [f["counter"] for f in stored] == ["SX-A-01"]
+    with client(url, b["api_key"]) as as_b:  # on a pilot, another counter's cases stay hidden
+        assert as_b.get("/sandbox/feedback", params={"check_id": check}).json() == {
+            "feedback": []}
+        assert all(f["counter"] == "SX-B-01"
+                   for f in as_b.get("/sandbox/feedback").json()["feedback"])
+    with client(url, a["api_key"]) as as_a:
         report = {"report_no": number, "digest": "a" * 64, "kind": "credit_report",
                   "subject_id": UNKNOWN_ORG, "issued_at": dt.datetime.now(dt.UTC).isoformat(),
                   "code_sha256": code_digest(number, "AAAA-BBBB-CCCC"), "verdict": "clear",
