@@ -34,7 +34,7 @@ ERRORS = {
 }
 
 
-def calling_counter(
+async def calling_counter(
     request: Request,
     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     x_audit_head: Annotated[str | None, Header(
@@ -44,9 +44,10 @@ def calling_counter(
 ) -> Counter:
     """The calling counter, from its bearer key; 401 otherwise. Witnesses the head it sent.
 
-    A plain ``def``: FastAPI runs it in its worker threads, so the key's row, read on every
-    request (no cache, so a revoke holds at once; sandbox/keys.py), never blocks the event
-    loop, on a remote PostgreSQL least of all.
+    The key's row is read on every request (no cache, so a revoke holds at once;
+    sandbox/keys.py). Async, reading the database directly like the read routes: the
+    indexed read takes well under a millisecond, less than the hop to a worker thread,
+    which halved the read routes' throughput at 200 counters.
     """
     platform: Platform = request.app.state.platform
     platform.counters.add("requests_served")
