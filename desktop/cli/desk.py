@@ -168,7 +168,7 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# ---------------------------------------------------------------------------- sync, alerts
+# ---------------------------------------------------------------------------- sync
 
 
 def configure_sync(p: argparse.ArgumentParser) -> None:
@@ -205,40 +205,6 @@ def run_sync(args: argparse.Namespace) -> int:
             f"version {report.version}, {report.alerts} 条变动提醒 alerts"
         ),
     )
-    return EXIT_OK
-
-
-def configure_alerts(p: argparse.ArgumentParser) -> None:
-    """``alerts``."""
-    common(p)
-
-
-@guarded
-def run_alerts(args: argparse.Namespace) -> int:
-    """List change alerts of checked subjects, each with what changed (``--json``: the
-    lines as structured ``changes``, see desktop/platform/changes.py)."""
-    from desktop.platform.changes import describe
-    from local_cache import store
-
-    svc = services(args)
-    try:
-        with svc.engine.connect() as conn:
-            rows = store.open_alerts(conn, svc.protector)
-    finally:
-        svc.close()
-
-    def plain() -> None:
-        if not rows:
-            print("无变动提醒 / no alerts")
-        for r in rows:
-            print(f"{r['masked']} {r['name']}: {r['summary']}")
-            for line in r["changes"]:
-                print(f"  - {describe(line)}")
-            if not r["readable"]:
-                print("  - 提醒内容无法读取（缓存文件被改动？）/ the alert cannot be read "
-                      "(cache file altered?)")
-
-    emit(args, rows, plain)
     return EXIT_OK
 
 

@@ -74,6 +74,7 @@ def _run_id(args: argparse.Namespace) -> int:
 
 
 def _client_commands() -> tuple[Command, ...]:
+    from desktop.cli import alerts as al
     from desktop.cli import audit as a
     from desktop.cli import bridge as b
     from desktop.cli import commitments as m
@@ -87,8 +88,8 @@ def _client_commands() -> tuple[Command, ...]:
     return (
         Command("check", "check a subject for an item / 信用核查", c.configure_check, c.run_check),
         Command("sync", "sync the offline list snapshot / 同步名单", c.configure_sync, c.run_sync),
-        Command("alerts", "changes of checked subjects / 变动提醒", c.configure_alerts,
-                c.run_alerts),
+        Command("alerts", "changes of checked subjects / 变动提醒", al.configure_alerts,
+                al.run_alerts),
         Command("feedback", "record the action on a check / 反馈", c.configure_feedback,
                 c.run_feedback),
         Command("outbox", "queued feedback / 反馈队列", c.configure_outbox, c.run_outbox),
