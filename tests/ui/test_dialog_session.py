@@ -13,10 +13,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import select
 
 from desktop.bootstrap import bootstrap
 from desktop.staff import accounts as staff
 from desktop.staff.credentials import SecretStore
+from local_cache.tables import audit
 from sandbox.demo import CLERK, CLERK_PASSWORD, SUPERVISOR, SUPERVISOR_PASSWORD
 from tests.ui.test_dialogs import WAIT, audit_events, on_modal, show
 from ui.context import DeskContext
@@ -98,6 +100,12 @@ def test_a_new_desk_creates_its_first_supervisor(qtbot, platform, tmp_path):
         assert dialog.person is not None and dialog.person.is_supervisor
         assert ctx.user == dialog.person and not dialog.isVisible()
         assert staff.list_staff(services.engine)[0]["role"] == "supervisor"
+        # the first account is a staff change like any other: in the log, before sign_in
+        with services.engine.connect() as conn:
+            entries = conn.execute(select(audit.c.event, audit.c.clerk)
+                                   .order_by(audit.c.seq)).all()
+        assert [tuple(e) for e in entries][-2:] == [("staff.added", "chief"),
+                                                    ("sign_in", "chief")]
     finally:
         runner.wait(30000)
         services.close()

@@ -2,7 +2,7 @@
 
 ``SignInDialog.sign_in(ctx)`` first asks (on the runner) how many accounts the desk has.
 With none, the dialog shows its first-run page: the first account must be a supervisor
-(``desktop.staff.accounts.add`` needs nobody's approval for it) and is signed in straight away.
+(``desktop.staff.admin.add`` with nobody approving, logged as ``staff.added``) and is signed in straight away.
 Otherwise staff id and password go to ``desktop.staff.session.sign_in``; its refusals (wrong
 password, the five-attempt lockout) are shown as the core words them. A password a
 supervisor reset opens the third page: the holder types a new password twice, and
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop.bootstrap import Services
 from desktop.staff import accounts as staff
-from desktop.staff import session
+from desktop.staff import admin, session
 from ui.context import DeskContext
 from ui.session.password_dialog import NewPasswordFields
 from ui.widgets import theme
@@ -37,7 +37,7 @@ from ui.widgets.decision_dialog import DecisionDialog
 def create_first_supervisor(svc: Services, staff_id: str, name: str,
                             password: str) -> staff.Staff:
     """The desk's first account (a supervisor), then signed in (runs on the runner)."""
-    staff.add(svc.engine, staff_id, name, "supervisor", password, None)
+    admin.add(svc, staff_id, name, "supervisor", password, None)  # logged: staff.added
     return session.sign_in(svc, staff_id, password)
 
 
