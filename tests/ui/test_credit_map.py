@@ -9,6 +9,7 @@ in Shaoxing) one subject F; 上虞区, 新昌县, 嵊州市 nobody."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 
@@ -146,6 +147,12 @@ def test_the_pdf_holds_the_map_and_the_table(view, qtbot, tmp_path):
     # Table rows as on screen (sorted by district): subjects, red, black, warned, shares.
     assert "越城区311033%33%" in text and "诸暨市10100%100%" in text
     assert "东城区10100%100%" in text
+    # The time it was made, in Beijing time and said so, whatever the PC's zone.
+    made = re.search(r"生成：(\d{4}-\d\d-\d\d\d\d:\d\d)（北京时间）", text)
+    assert made, text
+    beijing = dt.datetime.now(dt.UTC) + dt.timedelta(hours=8)
+    printed = dt.datetime.strptime(made.group(1), "%Y-%m-%d%H:%M").replace(tzinfo=dt.UTC)
+    assert abs(printed - beijing.replace(second=0, microsecond=0)) <= dt.timedelta(minutes=2)
     [picture] = page.images  # the map, drawn at 200 dpi: 200 x 140 mm
     assert picture.image.size == (round(200 / 25.4 * 200), round(140 / 25.4 * 200))
 

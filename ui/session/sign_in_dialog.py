@@ -2,7 +2,8 @@
 
 ``SignInDialog.sign_in(ctx)`` first asks (on the runner) how many accounts the desk has.
 With none, the dialog shows its first-run page: the first account must be a supervisor
-(``desktop.staff.admin.add`` with nobody approving, logged as ``staff.added``) and is signed in straight away.
+(``desktop.staff.admin.add`` with nobody approving, logged as ``staff.added``) and is
+signed in straight away.
 Otherwise staff id and password go to ``desktop.staff.session.sign_in``; its refusals (wrong
 password, the five-attempt lockout) are shown as the core words them. A password a
 supervisor reset opens the third page: the holder types a new password twice, and

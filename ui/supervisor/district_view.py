@@ -223,8 +223,10 @@ class DistrictView(ListPanel):
         """What the printout shows, collected on the GUI thread: the map as a PNG at print
         resolution, the table as sorted on screen."""
         by = self.ctx.user.staff_id if self.ctx.user else ""
-        made = self.tr("生成：%1　操作员：%2").replace(
-            "%1", dt.datetime.now().strftime("%Y-%m-%d %H:%M")).replace("%2", by)
+        # Beijing time, said so, like every time on the desk's paper (not the PC's zone).
+        now = dt.datetime.now(dt.timezone(dt.timedelta(hours=8)))
+        made = self.tr("生成：%1（北京时间）　操作员：%2").replace(
+            "%1", now.strftime("%Y-%m-%d %H:%M")).replace("%2", by)
         shown = self.view.model()
         columns = shown.columnCount()
         header = [str(shown.headerData(c, Qt.Orientation.Horizontal) or "")
