@@ -99,6 +99,9 @@ def said(exc: BaseException | str) -> str:
     return english_part(text)
 
 
+_CLAUSE_ENDS = "；，。;\n"
+
+
 def english_part(text: str) -> str:
     """The English of a bilingual "中文 / English" text ("中文 / English，中文 / English"
     gives both English parts); the whole text when it has none."""
@@ -108,8 +111,16 @@ def english_part(text: str) -> str:
         end = len(text)
         if k + 1 < len(cuts):  # up to the Chinese that the next separator closes
             end = cuts[k + 1].start()
-            while end > match.end() and (text[end - 1].isspace() or has_cjk(text[end - 1])):
-                end -= 1
+            # That Chinese starts after the last mark that ends a clause ("；", "，", ...)
+            # when there is one (its own digits, "24 小时", stay with it); else after the
+            # English's last character that is not Chinese.
+            mark = max(text.rfind(c, match.end(), end) for c in _CLAUSE_ENDS)
+            if mark >= 0:
+                end = mark
+            else:
+                while end > match.end() and (text[end - 1].isspace()
+                                             or has_cjk(text[end - 1])):
+                    end -= 1
         parts.append(text[match.end():end].strip(" ,;"))
     english = ", ".join(p for p in parts if p)
     return english or text

@@ -185,3 +185,12 @@ def test_the_untranslated_command_counts_what_is_missing():
     assert done.stderr.strip().endswith(f"{len(missing)} untranslated")
     assert done.returncode == (1 if missing else 0)
     assert len(done.stdout.splitlines()) >= len(missing)
+
+
+def test_the_english_part_of_a_text_with_digits_in_its_next_chinese_clause():
+    from ui.i18n import english_part
+
+    text = ("快照于 30.0 小时前同步 / synced 30.0 h ago；快照已超过 24 小时 / the snapshot is "
+            "older than 24 h")
+    assert english_part(text) == "synced 30.0 h ago, the snapshot is older than 24 h"
+    assert english_part("无法读取 / cannot read") == "cannot read"
