@@ -122,6 +122,10 @@
         <source>公共信用评价 %1 → %2（%3 评价，来源：%4）</source>
         <translation>Public credit grade %1 → %2 (evaluated %3, source: %4)</translation>
     </message>
+    <message>
+        <source>较早的 %1 项变动未保留（每条提醒只保留最近的变动）</source>
+        <translation>%1 older change(s) not kept (an alert keeps the most recent ones)</translation>
+    </message>
 </context>
 <context>
     <name>AlertsModel</name>
@@ -494,7 +498,7 @@
     </message>
     <message>
         <source>确认申请人未在期限内补齐材料？将向平台报送“未履行承诺”，须由科室负责人当场确认。</source>
-        <translation>Confirm that the applicant did not hand in the materials in time? "Commitment breached" will be reported to the platform; a supervisor must confirm it here.</translation>
+        <translation>Confirm that the applicant did not hand in the materials in time? &quot;Commitment breached&quot; will be reported to the platform; a supervisor must confirm it here.</translation>
     </message>
     <message>
         <source>未履行确认</source>
