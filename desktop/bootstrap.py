@@ -110,6 +110,9 @@ class Services:
             page_size=self.settings["sync_page"],
             alert_days=self.settings["alert_days"],
             events=self.events,
+            department=lambda: self.settings["department"],
+            counter=lambda: self.settings["counter_id"],
+            clerk=lambda: self.settings["clerk_id"],
         )
 
     @_service

@@ -21,6 +21,7 @@ from local_cache import chain
 # Change alerts are in ``alerts``; named here too, where callers have always found them.
 from local_cache.alerts import acknowledge_alert as acknowledge_alert
 from local_cache.alerts import open_alerts as open_alerts
+from local_cache.alerts import seal_seen
 from local_cache.db import note_row_queued
 from local_cache.protect import Protector
 
@@ -234,7 +235,7 @@ def mark_checked(conn: Connection, protector: Protector, subject_id: str, masked
     if seen is None:
         conn.execute(_MARK_CHECKED, values)
         return
-    values["seen_sealed"] = protector.seal(json.dumps(seen, ensure_ascii=False))
+    values["seen_sealed"] = seal_seen(protector, values["subject_key"], seen)
     conn.execute(_MARK_CHECKED_SEEN, values)
 
 

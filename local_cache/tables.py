@@ -131,7 +131,7 @@ checked = Table(
     Column("masked", String(32), nullable=False),
     Column("last_checked_at", Float, nullable=False),
     # What the last online answer said of grade and warnings (sealed JSON; "" none yet),
-    # compared with the platform's answer after a sync (desktop/platform/monitor.py).
+    # compared with the platform's answer after a sync (desktop/platform/watch.py).
     Column("seen_sealed", Text, nullable=False, server_default=""),
 )
 

@@ -4,20 +4,21 @@ Two sources, one shape. The list feed (``lists/changes``) tells list changes: a 
 added, changed, or removed (repaired, expired, no longer in force); its department is the
 source, its ``changed_on`` (or the record's own dates) the date. Warnings and grades are
 not list data and the feed carries none, so the desk keeps what the last online answer
-said of them (``seen``, sealed in ``checked``) and ``desktop.platform.monitor`` compares
+said of them (``seen``, sealed in ``checked``) and ``desktop.platform.watch`` compares
 that with the platform's current answer after a sync.
 
 A line is a plain dict, stored sealed with its alert and given whole by
 ``creditdesk alerts --json``:
 
-``change``  listed | updated | delisted | warning | warning_lifted | grade
+``change``  listed | updated | delisted | warning | warning_lifted | grade | dropped
 ``date``    ISO day the change took effect (a lifted warning: the day the desk saw it
             gone; the platform does not say when it was lifted), or None
 ``source``  the issuing department as the record carries it; "" for the platform's own
             warnings and evaluation
 and, by change: ``list``, ``record_id``, ``field``, ``expires_on``, ``reason`` (repaired,
 expired, withdrawn); ``level``, ``point``, ``via`` (the related party, masked);
-``from``, ``to``, ``score``.
+``from``, ``to``, ``score``; ``count`` (dropped: the older lines an unread alert no
+longer keeps, ``local_cache.alerts.MAX_LINES``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import datetime as dt
 
 from desktop.identifiers import mask
 
-CHANGES = ("listed", "updated", "delisted", "warning", "warning_lifted", "grade")
+CHANGES = ("listed", "updated", "delisted", "warning", "warning_lifted", "grade", "dropped")
 REASONS = ("repaired", "expired", "withdrawn")
 
 
@@ -162,4 +163,8 @@ def describe_pair(line: dict) -> tuple[str, str]:
         old, new = line.get("from") or "—", line.get("to") or "—"
         return (f"公共信用评价 {old} → {new}（{date} 评价，来源：{src_zh}）",
                 f"public credit grade {old} → {new} (evaluated {date}, source: {src_en})")
+    if change == "dropped":
+        count = line.get("count")
+        return (f"较早的 {count} 项变动未保留（每条提醒只保留最近的变动）",
+                f"{count} older change(s) not kept (an alert keeps the most recent ones)")
     return "无法读取的变动", "unreadable change"

@@ -202,9 +202,11 @@ class PlatformClient:
         return self._call("batch", "/v1/batch", schemas.BatchResult, body=body,
                           check=lambda result: consistent_batch(result, subject_ids, item))
 
-    def supervision(self, subject_id: str) -> schemas.SupervisionOut:
+    def supervision(self, subject_id: str, kind: str | None = None) -> schemas.SupervisionOut:
+        """The subject's supervision class; ``kind`` settles a number valid in both
+        registers (as for ``credit``)."""
         return self._call("supervision", f"/v1/subjects/{_segment(subject_id)}/supervision",
-                          schemas.SupervisionOut)
+                          schemas.SupervisionOut, params={"kind": kind} if kind else None)
 
     def send_feedback(self, body: schemas.FeedbackIn,
                       idempotency_key: str) -> schemas.FeedbackCreated:

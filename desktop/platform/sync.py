@@ -17,6 +17,7 @@ changed, and after it their grades and warnings are compared with the platform's
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -32,6 +33,8 @@ from desktop.platform.client import PlatformClient, PlatformError, VersionUnknow
 from local_cache import snapshot, store
 from local_cache.db import UnitOfWork
 from local_cache.protect import Protector
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -65,8 +68,14 @@ class SyncService:
         alert_days: int = 30,
         now: Callable[[], float] = time.time,
         events: EventBus | None = None,
+        department: Callable[[], str] = lambda: "",
+        counter: Callable[[], str] = lambda: "",
+        clerk: Callable[[], str] = lambda: "",
     ) -> None:
+        """``department``, ``counter`` and ``clerk`` are read at each sync: the item the
+        grade and warning comparison asks for, and who its audit entry names."""
         self._engine, self._protector, self._client = engine, protector, client
+        self._department, self._counter, self._clerk = department, counter, clerk
         self._page_size, self._alert_days, self._now = page_size, alert_days, now
         self._events = events
         self._one_at_a_time = threading.Lock()  # F5 during the scheduled sync waits for it
@@ -196,9 +205,7 @@ class SyncService:
                         if full:  # the old side is not read any more: give its room back
                             self._empty(snapshot.other_side(side))
                         elif not quiet and not (stop is not None and stop.is_set()):
-                            alerted |= watch.compare_facts(
-                                self._engine, self._protector, self._client,
-                                since=watch_since, version=since, today=today)
+                            alerted |= self._compare_facts(watch_since, since, today)
                         alerts = len(alerted)
                         report = SyncReport(pages, entries, since, full, alerts)
                         if self._events is not None:
@@ -209,6 +216,21 @@ class SyncService:
             finally:
                 if uow is not None:  # an error: the open group is rolled back
                     uow.__exit__(None, None, None)
+
+    def _compare_facts(self, watch_since: float, version: int, today: dt.date) -> set[str]:
+        """The grade and warning comparison after a delta sync, best-effort: the pages are
+        committed, so any failure here (the platform, the cache while writing the alerts)
+        is logged and the sync still ends as it succeeded; the remembered answers of what
+        was not compared stay, and the next sync compares them again."""
+        try:
+            return watch.compare_facts(
+                self._engine, self._protector, self._client, since=watch_since,
+                version=version, today=today, department=self._department(),
+                counter=self._counter(), clerk=self._clerk())
+        except Exception as exc:  # noqa: BLE001 - see the docstring
+            log.warning("grades and warnings not compared after the sync: %s: %s",
+                        type(exc).__name__, exc)
+            return set()
 
     def _reached(self, conn, page, catalog, full: bool, side: str) -> dict[str, object]:
         """The meta values to store with ``page``, in its transaction. A resync stores how

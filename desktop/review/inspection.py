@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from desktop import catalogue
 from desktop.bootstrap import Services
 from desktop.counter.check_service import NoAnswer
 from desktop.identifiers import SubjectId, mask, mask_in_text, parse_identifier
@@ -149,7 +150,7 @@ def look_up(svc: Services, subject: SubjectId, *, offline: bool = False,
     """The supervision answer for an already validated ``subject``, not logged.
 
     ``item`` is the business item the credit answer is asked for (its records and warnings
-    do not depend on it); by default the first of the desk's catalogue."""
+    do not depend on it); by default the first item the desk's department is offered."""
     reason = ""
     if not offline:
         try:
@@ -160,7 +161,7 @@ def look_up(svc: Services, subject: SubjectId, *, offline: bool = False,
 
 
 def _online(svc: Services, subject: SubjectId, item: str | None) -> Supervision:
-    graded = svc.client.supervision(subject.normalized)
+    graded = svc.client.supervision(subject.normalized, subject.kind.value)
     credit = svc.client.credit(subject.normalized, item or catalogue_item(svc, online=True),
                                subject.kind.value)
     return Supervision(
@@ -189,8 +190,9 @@ def _offline(svc: Services, subject: SubjectId, item: str | None, reason: str) -
 
 
 def catalogue_item(svc: Services, *, online: bool = False) -> str:
-    """A business item to ask the credit answer for: the first of the stored catalogue,
-    or (``online``, before the first sync) of the platform's."""
+    """A business item to ask the credit answer for: the first the desk's department is
+    offered (``desktop.catalogue.offered``) of the stored catalogue, or (``online``, before
+    the first sync) of the platform's."""
     with svc.engine.connect() as conn:
         stored = store.get_metas(conn, "catalog_json").get("catalog_json")
     if stored:
@@ -200,9 +202,10 @@ def catalogue_item(svc: Services, *, online: bool = False) -> str:
     else:
         raise NoAnswer("本机没有名单快照，请先同步名单（creditdesk sync） / this desk has no "
                        "list snapshot: sync first (creditdesk sync)")
-    if not catalog.items:
+    items = catalogue.offered(catalog, svc.settings["department"])
+    if not items:
         raise NoAnswer("事项目录为空 / the catalogue has no business items")
-    return catalog.items[0].code
+    return items[0].code
 
 
 def log_lookups(svc: Services, staff_id: str, answers: Sequence[Supervision],

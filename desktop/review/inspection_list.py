@@ -4,7 +4,9 @@ Inspectors plan "double random" inspections (双随机、一公开) from a list 
 in their remit. The list is read by the batch readers (:func:`desktop.batch.files.read_table`,
 with their limits against hostile files: size, rows, cells, formats), every identifier is
 validated locally, each valid one is looked up (:func:`desktop.review.inspection.look_up`)
-and logged, and the rows come back sorted by class (D, C, B, A, then rows without a class:
+and logged (in groups, and whatever ends the list: every lookup made has its ``supervise``
+entry), a platform refusal of one subject is that row's error (a refusal of the desk's
+key ends the list), and the rows come back sorted by class (D, C, B, A, then rows without a class:
 offline answers, then invalid identifiers), input order kept within a class. The export
 (CSV or XLSX, :func:`desktop.batch.output.write_table`: formulas neutralised, written whole
 or not at all) shows resident numbers masked only.
@@ -21,12 +23,16 @@ from desktop.batch.output import check_target, write_table
 from desktop.bootstrap import Services
 from desktop.counter.check_service import NoAnswer
 from desktop.identifiers import mask, mask_in_text
+from desktop.platform.client import PlatformRejected
 from desktop.review.inspection import Supervision, log_lookups, look_up, rank
 
 # A planning list is a district's subjects of one kind: hundreds to a few thousand. Each
 # takes two platform calls, so a larger file is refused up front rather than run for hours.
 MAX_SUBJECTS = 10_000
 _LOG_EVERY = 250  # rows logged per transaction
+# Refusals of the desk itself (key revoked or unknown, counter not allowed): they end the
+# list. Any other refusal concerns one subject and becomes that row's error.
+_ENDS_LIST = (401, 403)
 
 HEADER = [
     "行号 / row", "监管类别 / class", "检查频次 / inspection frequency", "主体名称 / name",
@@ -68,29 +74,37 @@ def supervise_file(svc: Services, staff_id: str, path: Path, *,
     rows: list[ListRow] = []
     pending: list[Supervision] = []
     offline = False
-    for n, check in enumerate(checks, start=1):
-        if cancelled():
-            break
-        if check.subject is None:
-            rows.append(ListRow(n, mask_in_text(mask(check.raw.strip())), error=check.error
-                                or ""))
-        else:
-            try:
-                answer = look_up(svc, check.subject, offline=offline)
-            except NoAnswer as exc:
-                rows.append(ListRow(n, check.subject.masked, error=str(exc)))
+    try:
+        for n, check in enumerate(checks, start=1):
+            if cancelled():
+                break
+            if check.subject is None:
+                rows.append(ListRow(n, mask_in_text(mask(check.raw.strip())),
+                                    error=check.error or ""))
             else:
-                # The platform is gone: the rest are answered from the snapshot at once,
-                # not after each row's own retries and deadline.
-                offline = offline or answer.source == "offline"
-                rows.append(ListRow(n, check.subject.masked, answer))
-                pending.append(answer)
-        if len(pending) >= _LOG_EVERY:
-            log_lookups(svc, staff_id, pending, listed=True)
-            pending = []
-        if progress is not None:
-            progress(n, len(checks))
-    log_lookups(svc, staff_id, pending, listed=True)
+                try:
+                    answer = look_up(svc, check.subject, offline=offline)
+                except NoAnswer as exc:
+                    rows.append(ListRow(n, check.subject.masked, error=str(exc)))
+                except PlatformRejected as exc:
+                    if exc.status in _ENDS_LIST:
+                        raise  # the desk's key is refused: every further row would be too
+                    rows.append(ListRow(n, check.subject.masked, error=str(exc)))
+                else:
+                    # The platform is gone: the rest are answered from the snapshot at
+                    # once, not after each row's own retries and deadline.
+                    offline = offline or answer.source == "offline"
+                    rows.append(ListRow(n, check.subject.masked, answer))
+                    pending.append(answer)
+            if len(pending) >= _LOG_EVERY:
+                log_lookups(svc, staff_id, pending, listed=True)
+                pending = []
+            if progress is not None:
+                progress(n, len(checks))
+    finally:
+        # Whatever ends the list (a refused key, an untrusted certificate, a cancel), every
+        # subject looked up so far is logged.
+        log_lookups(svc, staff_id, pending, listed=True)
     return sorted(rows, key=lambda r: r.order)
 
 

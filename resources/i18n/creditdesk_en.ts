@@ -122,6 +122,10 @@
         <source>公共信用评价 %1 → %2（%3 评价，来源：%4）</source>
         <translation>Public credit grade %1 → %2 (evaluated %3, source: %4)</translation>
     </message>
+    <message>
+        <source>较早的 %1 项变动未保留（每条提醒只保留最近的变动）</source>
+        <translation>%1 older change(s) not kept (an alert keeps the most recent ones)</translation>
+    </message>
 </context>
 <context>
     <name>AlertsModel</name>

@@ -105,8 +105,12 @@ def router(platform: Platform) -> APIRouter:
         responses=ERRORS,
         tags=["行政监管"],
     )
-    async def get_supervision(subject_id: SubjectPath, _: Auth) -> schemas.SupervisionOut:
-        sid = parse_subject(subject_id)
+    async def get_supervision(
+        subject_id: SubjectPath,
+        _: Auth,
+        kind: Literal["uscc", "resident_id"] | None = None,
+    ) -> schemas.SupervisionOut:
+        sid = parse_subject(subject_id, kind)
         on = credit.today()
         return credit.supervision(credit.load_facts(platform.engine, [sid], on)[sid.normalized], on)
 

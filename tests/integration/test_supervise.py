@@ -16,7 +16,10 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
+from desktop import catalogue
 from desktop.counter.check_service import NoAnswer
+from desktop.identifiers import mask
+from desktop.platform.client import PlatformRejected
 from desktop.review import inspection, inspection_list
 from desktop.staff import accounts as staff
 from local_cache.tables import audit
@@ -201,3 +204,74 @@ def test_cli_list_writes_the_sorted_masked_file(sandbox, samples, tmp_path):
     same = _cli(_env(tmp_path, sandbox), tmp_path, sandbox, "--file", str(source), "-o",
                 str(source))
     assert same.returncode == 2  # the input is never overwritten
+
+
+def test_a_key_refused_mid_list_ends_it_with_every_lookup_so_far_logged(
+        desk, api, samples, tmp_path):
+    people = [_person(samples, g) for g in ("clear", "prohibit")]
+    source = tmp_path / "plan.csv"
+    _write_list(source, [[str(n), p["name"], p["id"]] for n, p in enumerate(people, 1)])
+
+    def revoke_after_first(done, _total):
+        if done == 1:  # the operator revokes the desk's key while the list runs
+            answer = api.post("/sandbox/faults", json={"error_rate": 1.0, "error_status": 401})
+            assert answer.status_code == 200, answer.text
+
+    with pytest.raises(PlatformRejected) as caught:
+        inspection_list.supervise_file(desk, INSPECTOR, source, progress=revoke_after_first)
+    assert caught.value.status == 401
+    [entry] = _entries(desk)  # the one looked up before the refusal is in the log
+    assert entry.subject_masked == mask(people[0]["id"])
+    assert json.loads(entry.details)["list"] is True
+
+
+def test_a_subject_the_platform_refuses_is_that_rows_error_and_the_list_goes_on(
+        desk, api, samples, tmp_path):
+    people = [_person(samples, g) for g in ("clear", "prohibit")]
+    source = tmp_path / "plan.csv"
+    _write_list(source, [[str(n), p["name"], p["id"]] for n, p in enumerate(people, 1)])
+
+    def refuse_the_second(done, _total):
+        if done == 1:
+            answer = api.post("/sandbox/faults", json={"error_rate": 1.0, "error_status": 404})
+            assert answer.status_code == 200, answer.text
+
+    rows = inspection_list.supervise_file(desk, INSPECTOR, source, progress=refuse_the_second)
+    assert [r.row for r in rows] == [1, 2]  # the answered row first, the refused one last
+    assert rows[0].answer is not None and rows[1].answer is None
+    assert "平台拒绝了请求（404" in rows[1].error and "the platform refused" in rows[1].error
+    assert len(_entries(desk)) == 1
+    _header, cells = inspection_list.export_rows(rows)
+    assert "the platform refused" in cells[1][-1]
+
+
+BOTH = "511502200001010006"  # a resident number that is also a valid credit code
+
+
+def test_a_number_valid_in_both_registers_is_looked_up_as_the_kind_chosen(desk, sandbox,
+                                                                          tmp_path):
+    with sandbox.client() as client:
+        assert client.get(f"/v1/subjects/{BOTH}/supervision").status_code == 422
+        for kind in ("resident_id", "uscc"):
+            answer = client.get(f"/v1/subjects/{BOTH}/supervision", params={"kind": kind})
+            assert answer.status_code == 200, answer.text
+    answer = inspection.supervise(desk, INSPECTOR, BOTH, kind="resident_id")
+    assert answer.source == "platform" and answer.supervision_class is not None
+    assert answer.masked == BOTH[:6] + "*" * 8 + BOTH[-4:]
+    apart = tmp_path / "cli"  # a desk of its own: ``desk`` has another data key
+    apart.mkdir()
+    done = _cli(_env(apart, sandbox), apart, sandbox, BOTH, "--kind", "uscc", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["subject"]["kind"] == "uscc"
+
+
+def test_the_credit_answer_is_asked_for_an_item_the_desks_department_is_offered(desk):
+    desk.sync.sync()
+    with desk.engine.connect() as conn:
+        catalog, _ = catalogue.stored_or_shipped(conn)
+    first = catalog.items[0].department
+    other = next(d for d in catalogue.departments(catalog) if d != first)
+    assert inspection.catalogue_item(desk) == catalog.items[0].code  # the hall's one window
+    desk.settings.set_override("department", other)
+    code = inspection.catalogue_item(desk)
+    assert next(i for i in catalog.items if i.code == code).department == other

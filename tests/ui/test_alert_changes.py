@@ -186,3 +186,15 @@ def test_an_alert_says_what_changed_in_the_panel_and_the_cli(qtbot, qapp, platfo
     assert "无法读取" in panel.detail.text()
     listed = alerts_cli(env, root)
     assert [a["readable"] for a in listed] == [False, True] and listed[0]["changes"] == []
+
+
+def test_the_line_for_dropped_older_changes_reads_in_both_languages(qapp, tmp_path):
+    from ui.widgets.alert_lines import line_text
+
+    line = {"change": "dropped", "count": 7, "date": None, "source": ""}
+    assert line_text(line) == "较早的 7 项变动未保留（每条提醒只保留最近的变动）"
+    try:
+        assert i18n.install(qapp, "en", cache=tmp_path / "qm")
+        assert line_text(line) == "7 older change(s) not kept (an alert keeps the most recent ones)"
+    finally:
+        assert i18n.install(qapp, "zh_CN")

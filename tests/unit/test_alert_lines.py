@@ -127,3 +127,30 @@ def test_a_platform_database_from_before_changed_on_says_the_day_from_its_next_c
     [after] = versions.changes(1, 10, TODAY).entries
     assert (after.op, after.record.state.value, after.changed_on) == ("delete", "repaired", TODAY)
     engine.dispose()
+
+
+def test_an_unread_alert_keeps_its_newest_lines_and_says_how_many_older_were_dropped(
+        tmp_path):
+    from local_cache import alerts as alert_store
+
+    engine = db.open_engine(tmp_path)
+    protector = Protector(os.urandom(32))
+
+    def grade(n: int) -> dict:
+        return {"change": "grade", "date": f"2026-{1 + n // 28:02d}-{1 + n % 28:02d}",
+                "source": "", "from": "B", "to": "C", "score": n}
+
+    written = [grade(n) for n in range(95)]
+    for start in range(0, len(written), 30):  # four syncs' worth, the clerk away
+        with engine.begin() as conn:
+            alert_store.write_alert(conn, protector, subject_key="k", masked="m",
+                                    lines=written[start:start + 30], version=start)
+    with engine.connect() as conn:
+        [alert] = store.open_alerts(conn, protector)
+    engine.dispose()
+    first, *kept = alert["changes"]
+    assert len(alert["changes"]) == 50
+    assert kept == written[-49:]  # the newest, in order
+    assert describe(first) == ("较早的 46 项变动未保留（每条提醒只保留最近的变动） / 46 older "
+                               "change(s) not kept (an alert keeps the most recent ones)")
+    assert "95项变动" in alert["summary"]

@@ -86,6 +86,10 @@ def line_text(line: object) -> str:
         return _fill(QCoreApplication.translate(
             "AlertLines", "公共信用评价 %1 → %2（%3 评价，来源：%4）"),
             line.get("from") or "—", line.get("to") or "—", date, source)
+    if change == "dropped":
+        return _fill(QCoreApplication.translate(
+            "AlertLines", "较早的 %1 项变动未保留（每条提醒只保留最近的变动）"),
+            line.get("count") or "—")
     return QCoreApplication.translate("AlertLines", "无法读取的变动")
 
 
