@@ -1255,8 +1255,12 @@ ID number: %2    Item: %3</translation>
         <translation>With warnings</translation>
     </message>
     <message>
+        <source>生成：%1（北京时间）&#x3000;操作员：%2</source>
+        <translation>Made: %1 (UTC+8)   By: %2</translation>
+    </message>
+    <message>
         <source>生成：%1&#x3000;操作员：%2</source>
-        <translation>Made: %1   By: %2</translation>
+        <translation type="vanished">Made: %1   By: %2</translation>
     </message>
     <message>
         <source>信用地图</source>
@@ -2236,6 +2240,10 @@ Signed in before locking: %2 (%3). They or a supervisor can unlock.</translation
     <message>
         <source>行政监管查询</source>
         <translation>supervision lookup</translation>
+    </message>
+    <message>
+        <source>变动监测比对（评价与预警）</source>
+        <translation>Alerts: grades and warnings compared</translation>
     </message>
     <message>
         <source>终止受理</source>

@@ -11,6 +11,7 @@ CONTEXT = "LogWords"
 EVENTS = {
     "check": QT_TRANSLATE_NOOP("LogWords", "信用核查"),
     "supervise": QT_TRANSLATE_NOOP("LogWords", "行政监管查询"),
+    "alerts.compared": QT_TRANSLATE_NOOP("LogWords", "变动监测比对（评价与预警）"),
     "action.terminated": QT_TRANSLATE_NOOP("LogWords", "终止受理"),
     "action.overridden": QT_TRANSLATE_NOOP("LogWords", "依法继续办理（反馈）"),
     "action.proceeded": QT_TRANSLATE_NOOP("LogWords", "限制下继续办理"),
