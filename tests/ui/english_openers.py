@@ -35,7 +35,11 @@ def _counter_window(walk: Walk) -> None:
     _a_commitment(walk)
     for which in ("commitments", "alerts"):
         dock = window.toggle_dock(which)
-        walk.qtbot.waitUntil(lambda d=dock: d.widget().model.rowCount() >= 0, timeout=WAIT)
+        panel = dock.widget()
+        with walk.qtbot.waitSignal(panel.refreshed, timeout=WAIT):  # its rows, as loaded now
+            panel.refresh()
+        if which == "commitments":  # the one _a_commitment opened
+            assert panel.model.rowCount() >= 1
         walk.read(f"{which} panel", dock)
     window.close()
     window.idle_lock = None
