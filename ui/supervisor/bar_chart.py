@@ -58,6 +58,30 @@ def text_height(painter: QPainter, text: str) -> float:
     return max(float(painter.fontMetrics().height()), bounds.height())
 
 
+
+def paper_png(render, width: float, height: float, dpi: int, point_size: float = 9) -> bytes:
+    """A PNG for paper of what ``render(painter, rect)`` draws: ``width`` x ``height``
+    points at ``dpi``, its text ``point_size`` points high when printed at that size (the
+    chart and the credit map)."""
+    image = QImage(round(width * dpi / 72), round(height * dpi / 72),
+                   QImage.Format.Format_RGB32)
+    image.setDotsPerMeterX(round(dpi / 0.0254))  # point sizes become pixels at dpi
+    image.setDotsPerMeterY(round(dpi / 0.0254))
+    painter = QPainter(image)
+    try:
+        font = QFont(painter.font())
+        font.setPointSizeF(point_size)
+        painter.setFont(font)
+        render(painter, QRectF(image.rect()))
+    finally:
+        painter.end()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    buffer.close()
+    return bytes(data.data())
+
 class BarChart(QWidget):
     """Grouped bars: one group per category, one bar per series."""
 
@@ -117,24 +141,7 @@ class BarChart(QWidget):
     def to_png(self, width: float, height: float, dpi: int, point_size: float = 9) -> bytes:
         """The chart as a PNG for paper: ``width`` x ``height`` points at ``dpi``, its text
         ``point_size`` points high when printed at that size."""
-        image = QImage(round(width * dpi / 72), round(height * dpi / 72),
-                       QImage.Format.Format_RGB32)
-        image.setDotsPerMeterX(round(dpi / 0.0254))  # point sizes become pixels at dpi
-        image.setDotsPerMeterY(round(dpi / 0.0254))
-        painter = QPainter(image)
-        try:
-            font = QFont(painter.font())
-            font.setPointSizeF(point_size)
-            painter.setFont(font)
-            self.render_to(painter, QRectF(image.rect()))
-        finally:
-            painter.end()
-        data = QByteArray()
-        buffer = QBuffer(data)
-        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        image.save(buffer, "PNG")
-        buffer.close()
-        return bytes(data.data())
+        return paper_png(self.render_to, width, height, dpi, point_size)
 
     def render_to(self, painter: QPainter, rect: QRectF) -> None:
         """Draw the chart into ``rect`` of any painter (widget, image, printer, PDF)."""

@@ -12,10 +12,7 @@ keyboard, the arrows (and Home/End) step through the districts and show the same
 from __future__ import annotations
 
 from PySide6.QtCore import (
-    QBuffer,
-    QByteArray,
     QEvent,
-    QIODevice,
     QPoint,
     QPointF,
     QRectF,
@@ -29,7 +26,6 @@ from PySide6.QtGui import (
     QFocusEvent,
     QFont,
     QHelpEvent,
-    QImage,
     QKeyEvent,
     QPainter,
     QPainterPath,
@@ -43,7 +39,7 @@ from desktop.review import districts
 from desktop.review.districts import NO_CHECKS, CityMap, Fit
 from desktop.review.stats import DistrictRow
 from ui.i18n import comma, semicolon
-from ui.supervisor.bar_chart import BACKGROUND, INK, text_height
+from ui.supervisor.bar_chart import BACKGROUND, INK, paper_png, text_height
 
 # Five classes per basis, light to dark (dark: more of the subjects on that list).
 RAMPS = {
@@ -249,24 +245,7 @@ class CreditMap(QWidget):
 
     def to_png(self, width: float, height: float, dpi: int, point_size: float = 9) -> bytes:
         """The map as a PNG for paper: ``width`` x ``height`` points at ``dpi``."""
-        image = QImage(round(width * dpi / 72), round(height * dpi / 72),
-                       QImage.Format.Format_RGB32)
-        image.setDotsPerMeterX(round(dpi / 0.0254))
-        image.setDotsPerMeterY(round(dpi / 0.0254))
-        painter = QPainter(image)
-        try:
-            font = QFont(painter.font())
-            font.setPointSizeF(point_size)
-            painter.setFont(font)
-            self.render_to(painter, QRectF(image.rect()))
-        finally:
-            painter.end()
-        data = QByteArray()
-        buffer = QBuffer(data)
-        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        image.save(buffer, "PNG")
-        buffer.close()
-        return bytes(data.data())
+        return paper_png(self.render_to, width, height, dpi, point_size)
 
     def render_to(self, painter: QPainter, rect: QRectF, focused: bool = False) -> Fit | None:
         """Draw the map into ``rect`` of any painter; the km-to-``rect`` fit used."""

@@ -11,7 +11,6 @@ resolution, then the table, as the closed-loop statistics do (same runner jobs).
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from pathlib import Path
 
@@ -37,7 +36,7 @@ from desktop.review.stats_pdf import StatsDocument
 from ui.context import DeskContext
 from ui.supervisor.bar_chart import BarChart
 from ui.supervisor.credit_map import CreditMap, percent
-from ui.supervisor.stats_view import _print_pages, _write
+from ui.supervisor.stats_view import _print_pages, _write, beijing_now, shown_table
 from ui.widgets.approval import error_text
 from ui.widgets.list_panel import ListPanel
 from ui.widgets.printing import PagePrint
@@ -223,16 +222,9 @@ class DistrictView(ListPanel):
         """What the printout shows, collected on the GUI thread: the map as a PNG at print
         resolution, the table as sorted on screen."""
         by = self.ctx.user.staff_id if self.ctx.user else ""
-        # Beijing time, said so, like every time on the desk's paper (not the PC's zone).
-        now = dt.datetime.now(dt.timezone(dt.timedelta(hours=8)))
         made = self.tr("生成：%1（北京时间）　操作员：%2").replace(
-            "%1", now.strftime("%Y-%m-%d %H:%M")).replace("%2", by)
-        shown = self.view.model()
-        columns = shown.columnCount()
-        header = [str(shown.headerData(c, Qt.Orientation.Horizontal) or "")
-                  for c in range(columns)]
-        rows = [[str(shown.data(shown.index(r, c)) or "") for c in range(columns)]
-                for r in range(shown.rowCount())]
+            "%1", beijing_now()).replace("%2", by)
+        header, rows = shown_table(self.view)
         png = self.map.to_png(MAP_WIDTH, MAP_HEIGHT, MAP_DPI)
         return StatsDocument(
             title=self.tr("信用地图"), lines=[self.map.basis_text(), made], chart_png=png,

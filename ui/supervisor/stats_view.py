@@ -91,6 +91,23 @@ def load(engine, period: str, start: dt.date | None, end: dt.date | None,
             audit_query.distinct_values(engine, "item"))
 
 
+
+def beijing_now() -> str:
+    """Now in Beijing time, as printed on paper ("2026-12-06 14:05"): every time on the
+    desk's paper is Beijing time and says so, whatever the PC's zone."""
+    return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
+
+
+def shown_table(view) -> tuple[list[str], list[list[str]]]:
+    """The header and cells of ``view`` as shown (sorted, filtered): what a printout lists."""
+    shown = view.model()
+    columns = shown.columnCount()
+    header = [str(shown.headerData(c, Qt.Orientation.Horizontal) or "")
+              for c in range(columns)]
+    rows = [[str(shown.data(shown.index(r, c)) or "") for c in range(columns)]
+            for r in range(shown.rowCount())]
+    return header, rows
+
 class StatsModel(_ListModel):
     """StatRows of ``closed_loop``, one per period and item."""
 
@@ -342,16 +359,9 @@ class StatsView(QWidget):
         """What the printout shows, collected here on the GUI thread: the texts, the table
         as sorted on screen, the chart drawn as a PNG at print resolution."""
         by = self.ctx.user.staff_id if self.ctx.user else ""
-        # Beijing time, said so, like every time on the desk's paper (not the PC's zone).
-        now = dt.datetime.now(dt.timezone(dt.timedelta(hours=8)))
         made = self.tr("生成：%1（北京时间）　操作员：%2").replace(
-            "%1", now.strftime("%Y-%m-%d %H:%M")).replace("%2", by)
-        shown = self.view.model()
-        columns = shown.columnCount()
-        header = [str(shown.headerData(c, Qt.Orientation.Horizontal) or "")
-                  for c in range(columns)]
-        rows = [[str(shown.data(shown.index(r, c)) or "") for c in range(columns)]
-                for r in range(shown.rowCount())]
+            "%1", beijing_now()).replace("%2", by)
+        header, rows = shown_table(self.view)
         chart = self.chart.to_png(stats_pdf.WIDTH, stats_pdf.CHART_MAX_HEIGHT, CHART_DPI)
         return StatsDocument(
             title=self.document_title(), lines=[self.filter_text(), made], chart_png=chart,
