@@ -21,6 +21,8 @@ from sandbox.storage import records, subjects
 
 # The calls that change the platform, refused on a pilot platform (``serve --pilot``).
 _CHANGES = {**ERRORS, 403: {"model": ErrorBody, "description": "a pilot platform (pilot)"}}
+# The alert tests' calls name a subject or a record, which may not exist.
+_FACTS = {**_CHANGES, 404: {"model": ErrorBody, "description": "no such subject or record"}}
 
 
 def router(platform: Platform) -> APIRouter:
@@ -105,7 +107,7 @@ def router(platform: Platform) -> APIRouter:
         return platform.versions.mutate(body.n, body.seed, credit.today())
 
     @api.post("/sandbox/subjects/{subject_id}/records", status_code=201,
-              response_model=control.RecordChanged, responses=_CHANGES, tags=["sandbox"])
+              response_model=control.RecordChanged, responses=_FACTS, tags=["sandbox"])
     def add_record(subject_id: SubjectPath, _: Auth,
                    body: control.RecordIn) -> control.RecordChanged:
         not_in_pilot()
@@ -117,7 +119,7 @@ def router(platform: Platform) -> APIRouter:
         return control.RecordChanged(record_id=record_id, list_version=version)
 
     @api.post("/sandbox/records/{record_id}/state", response_model=control.RecordChanged,
-              responses=_CHANGES, tags=["sandbox"])
+              responses=_FACTS, tags=["sandbox"])
     def mark_record(record_id: Annotated[str, Path(max_length=32, pattern=r"^[A-Za-z0-9]+$")],
                     _: Auth, body: control.RecordStateIn) -> control.RecordChanged:
         not_in_pilot()
@@ -129,7 +131,7 @@ def router(platform: Platform) -> APIRouter:
         return control.RecordChanged(record_id=record_id, list_version=version)
 
     @api.post("/sandbox/subjects/{subject_id}/warnings", status_code=201,
-              response_model=control.FactChanged, responses=_CHANGES, tags=["sandbox"])
+              response_model=control.FactChanged, responses=_FACTS, tags=["sandbox"])
     def add_warning(subject_id: SubjectPath, _: Auth,
                     body: control.WarningIn) -> control.FactChanged:
         not_in_pilot()
@@ -141,7 +143,7 @@ def router(platform: Platform) -> APIRouter:
         return control.FactChanged(subject_id=sid, on=on.isoformat())
 
     @api.put("/sandbox/subjects/{subject_id}/grade", response_model=control.FactChanged,
-             responses=_CHANGES, tags=["sandbox"])
+             responses=_FACTS, tags=["sandbox"])
     def set_grade(subject_id: SubjectPath, _: Auth, body: control.GradeIn) -> control.FactChanged:
         not_in_pilot()
         sid, on = _known(subject_id), credit.today()
