@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import re
 import secrets
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sandbox.storage import api_keys
+
+log = logging.getLogger(__name__)
 
 ID_LENGTH = 12
 _ID = re.compile(r"^[0-9a-f]{8,64}$")
@@ -88,8 +91,8 @@ class KeyStore:
         try:
             with self._engine.begin() as conn:
                 conn.execute(insert(api_keys).values(**row))
-        except IntegrityError:
-            pass  # stored before (a restart with the same --api-key): keep its state
+        except IntegrityError:  # stored before (a restart with the same --api-key)
+            log.info("key for %s stored before: its row is kept as it is", counter_id)
         with self._engine.connect() as conn:
             stored = conn.execute(select(api_keys)
                                   .where(api_keys.c.key_hash == row["key_hash"])).one()

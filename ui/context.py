@@ -6,6 +6,8 @@ widget reaches for a global.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal
@@ -14,6 +16,8 @@ from desktop.bootstrap import Services
 from desktop.events import AlertsFound, FeedbackQueued, OutboxMoved, Synced
 from desktop.staff.accounts import Staff
 from ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
 
 
 class DeskEvents(QObject):
@@ -89,3 +93,13 @@ class DeskContext:
         self.user = person
         self.services.sign_in(person.staff_id)
         self.events.signed_in.emit(person)
+
+
+def disconnect_all(pairs: Iterable[tuple[object, Callable]]) -> None:
+    """Disconnect each (signal, slot) a closing widget connected; one already gone (the
+    sender deleted, or never connected) is logged and skipped."""
+    for signal, slot in pairs:
+        try:
+            signal.disconnect(slot)
+        except (RuntimeError, TypeError) as exc:
+            log.debug("signal already disconnected: %s", exc)

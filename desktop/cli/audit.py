@@ -20,12 +20,20 @@ from desktop.audit.export import ExportError, export
 from desktop.batch.files import BatchFileError
 from desktop.bootstrap import Services
 from desktop.cli import session as cli_session
-from desktop.cli.desk import EXIT_INVALID, EXIT_OK, EXIT_REFUSED, common, emit, fail, guarded
+from desktop.cli.desk import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_REFUSED,
+    common,
+    emit,
+    fail,
+    guarded,
+    send_now,
+)
 from desktop.cli.desk import services as make_services
 from desktop.platform.client import PlatformError
 from desktop.review import supervision
 from desktop.staff import accounts as staff
-from desktop.staff.credentials import SecretsUnavailable
 
 
 def _passwords(args: argparse.Namespace, prompts: list[str]) -> list[str]:
@@ -102,11 +110,8 @@ def _export(args: argparse.Namespace, svc: Services) -> int:
     done = export(svc.engine, svc.protector, args.output, args.start, args.end,
                   counter=svc.settings["counter_id"], clerk=svc.settings["clerk_id"],
                   approver=approver)
-    if done.format == "bundle":
-        try:  # the key the bundle is checked with; queued when the platform is away
-            svc.outbox.flush(svc.client)
-        except (PlatformError, SecretsUnavailable):
-            pass
+    if done.format == "bundle":  # the key the bundle is checked with; queued when away
+        send_now(svc)
     emit(args, {"path": str(done.path), "format": done.format, "entries": done.entries,
                 "masked": done.masked},
          lambda: print(f"已导出 {done.entries} 条（{'遮盖' if done.masked else '未遮盖'}）/ "

@@ -32,11 +32,10 @@ from desktop.cli.desk import (
     emit,
     fail,
     guarded,
+    send_now,
     services,
 )
 from desktop.counter import commitments, flows
-from desktop.platform.client import PlatformError
-from desktop.staff.credentials import SecretsUnavailable
 from local_cache.tables import commitments as commitments_table
 from local_cache.tables import outbox
 
@@ -130,10 +129,7 @@ def _close(args: argparse.Namespace) -> int:
 def _send(svc: Services, row: int) -> str:
     """Send the queue now if the platform is there (the outbox keeps it otherwise); the
     state of outbox row ``row`` afterwards (pending, sent, failed)."""
-    try:
-        svc.outbox.flush(svc.client)
-    except (PlatformError, SecretsUnavailable):
-        pass
+    send_now(svc)
     with svc.engine.connect() as conn:
         return conn.execute(select(outbox.c.state).where(outbox.c.id == row)).scalar_one()
 

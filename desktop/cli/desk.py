@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -44,6 +45,8 @@ from desktop.staff.accounts import Staff as StaffMember
 from desktop.staff.accounts import StaffError
 from desktop.staff.credentials import API_KEY, DATA_KEY, SecretsUnavailable
 from local_cache.db import DatabaseBusyError, DiskFullError
+
+log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_INVALID, EXIT_NO_ANSWER, EXIT_REFUSED, EXIT_NOT_SAVED = 0, 2, 3, 4, 5
 ACTIONS = list(schemas.FeedbackAction.__args__)
@@ -208,6 +211,15 @@ def run_sync(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def send_now(svc: Services) -> None:
+    """Send the outbox at once when the platform is there; when it is not (or there is no
+    API key), the rows wait in the outbox for the desk's sender, and the reason is logged."""
+    try:
+        svc.outbox.flush(svc.client)
+    except (PlatformError, SecretsUnavailable) as exc:
+        log.info("outbox not sent now, it waits: %s", type(exc).__name__)
+
+
 # ---------------------------------------------------------------------------- feedback, outbox
 
 
@@ -252,11 +264,7 @@ def run_feedback(args: argparse.Namespace) -> int:
             row = _decide(args, svc, outcome, person)
         except FlowError as exc:
             return fail(exc, EXIT_REFUSED)
-        # Try to send at once; if the platform is away the row waits in the outbox.
-        try:
-            svc.outbox.flush(svc.client)
-        except (PlatformError, SecretsUnavailable):
-            pass
+        send_now(svc)  # if the platform is away the row waits in the outbox
         counts = svc.outbox.counts()
     finally:
         svc.close()

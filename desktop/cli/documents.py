@@ -22,10 +22,10 @@ from desktop.cli.desk import (
     emit,
     fail,
     guarded,
+    send_now,
     services,
 )
 from desktop.platform.client import PlatformError
-from desktop.staff.credentials import SecretsUnavailable
 
 # ---------------------------------------------------------------------------- report
 
@@ -60,10 +60,7 @@ def run_report(args: argparse.Namespace) -> int:
         printed = svc.reports.print_report(
             outcome, _item_name(svc, args.item), args.output, args.lang
         )
-        try:  # register now if the platform is there; the outbox keeps it otherwise
-            svc.outbox.flush(svc.client)
-        except (PlatformError, SecretsUnavailable):
-            pass
+        send_now(svc)  # register now if the platform is there; the outbox keeps it otherwise
     finally:
         svc.close()
     emit(

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStatusBar, QWidget
 
 from desktop.counter.commitments import DueSummary, due_summary
-from ui.context import DeskContext
+from ui.context import DeskContext, disconnect_all
 from ui.tasks import logged
 from ui.widgets import theme
 
@@ -47,12 +47,8 @@ class CommitmentStatus(QObject):
     def stop(self) -> None:
         """No more reading (the window is closing)."""
         self.timer.stop()
-        for signal, slot in ((self.ctx.events.outbox_changed, self.refresh),
-                             (self.ctx.events.signed_in, self._signed_in)):
-            try:
-                signal.disconnect(slot)
-            except (RuntimeError, TypeError):
-                pass
+        disconnect_all(((self.ctx.events.outbox_changed, self.refresh),
+                        (self.ctx.events.signed_in, self._signed_in)))
 
     def _signed_in(self, _person: object) -> None:
         self.refresh()

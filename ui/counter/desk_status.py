@@ -14,7 +14,7 @@ import datetime as dt
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar
 
-from ui.context import DeskContext
+from ui.context import DeskContext, disconnect_all
 from ui.tasks import logged
 from ui.widgets import theme
 
@@ -78,13 +78,9 @@ class DeskStatus(QObject):
         """No more polling (the window is closing)."""
         for timer in self._timers:
             timer.stop()
-        for signal, slot in ((self.ctx.events.outbox_changed, self.refresh),
-                             (self.ctx.events.synced, self._synced),
-                             (self.ctx.events.signed_out, self.show_user)):
-            try:
-                signal.disconnect(slot)
-            except (RuntimeError, TypeError):
-                pass
+        disconnect_all(((self.ctx.events.outbox_changed, self.refresh),
+                        (self.ctx.events.synced, self._synced),
+                        (self.ctx.events.signed_out, self.show_user)))
 
     def poll_health(self) -> None:
         """Ask the platform whether it is there (on the runner, one call at a time)."""
