@@ -185,13 +185,6 @@ def _facts(outcome: CheckOutcome, item_code: str, item_name: str) -> dict:
             [:128]}
 
 
-def add_working_days(start: dt.date, days: int,
-                     calendar: workdays.WorkCalendar | None = None) -> dt.date:
-    """``days`` working days after ``start``, skipping statutory holidays and counting the
-    make-up working days (``desktop.workdays``; the shipped calendar unless one is given)."""
-    return (calendar or workdays.shipped()).add_working_days(start, days).date
-
-
 @contextmanager
 def _unit(engine: Engine, uow: UnitOfWork | None) -> Iterator[UnitOfWork]:
     """The caller's unit of work when given (left open for the caller), else a new one."""
