@@ -19,31 +19,21 @@ platform's data file.
   Rows for p50 and p99; target p99 ratio <= 5 and p99 < 2 ms.
 - ``batch``: 2,000 / 10,000 subjects through ``svc.batch.run`` vs the same subjects as
   sequential single GETs on one keep-alive client. Target >= 10x faster (ratio <= 0.1).
-- ``sync``: the whole snapshot from empty through ``svc.sync.sync()`` vs a bare
-  ``executemany`` insert plus index of the same entries, read from a local JSON-lines file
-  (fetched from the platform beforehand, not timed). Target ratio <= 4.
-- ``delta``: 1,000 record changes on the platform (``POST /sandbox/changes``, not timed),
-  then ``svc.sync.sync()`` on the synced desk; median of 3. Target < 1 s, no baseline.
-
-``offline``, ``sync`` and ``delta`` share one synced desk: whichever runs first syncs it
-(that sync is the ``sync`` figure's "ours") and keeps it on the ``Bench`` object, so the
-1,000,000-entry sync runs once per run. ``online``, ``naive`` and ``batch`` share another
+``offline`` uses the synced desk of ``bench.fig_sync`` (the 1,000,000-entry sync runs once
+per run). ``online``, ``naive`` and ``batch`` share another
 desk that never syncs.
 """
 
 from __future__ import annotations
 
-import json
 import random
 import sqlite3
-import statistics
 import time
-from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 
 from bench.core import ITEM, KEY, Bench, Row, ms, percentile, timed
+from bench.fig_sync import synced as _synced
 
 SEED = 1
 
@@ -89,30 +79,6 @@ def _online_desk(bench: Bench):
     if svc is None:
         svc = bench._client_online = bench.desk("online", _platform(bench).url)
     return svc
-
-
-@dataclass
-class _Synced:
-    svc: object
-    url: str
-    seconds: float
-    entries: int
-    path: Path
-
-
-def _synced(bench: Bench) -> _Synced:
-    """The desk synced from empty, once per run (the sync figure's "ours")."""
-    state = getattr(bench, "_client_synced", None)
-    if state is None:
-        url = _platform(bench).url
-        svc = bench.desk("synced", url)
-        started = time.perf_counter()
-        report = svc.sync.sync()
-        seconds = time.perf_counter() - started
-        state = _Synced(svc, url, seconds, report.entries, bench.work / "synced" /
-                        "creditdesk.sqlite")
-        bench._client_synced = state
-    return state
 
 
 def _interleaved(ours, base, items: list, block: int = 50) -> tuple[list[float], list[float]]:
@@ -231,67 +197,3 @@ def batch(bench: Bench) -> list[Row]:
     return [Row(f"batch of {len(ids):,}", round(ours, 3), round(base, 3), "s",
                 "ratio <= 0.1 (10x faster)", ours / base <= 0.1,
                 note="vs sequential GETs, one keep-alive client")]
-
-
-def sync(bench: Bench) -> list[Row]:
-    """Sync from empty vs a bare executemany insert plus index from a local file."""
-    state = _synced(bench)
-    dump = bench.work / "entries.jsonl"
-    with _bare_client(state.url) as bare, dump.open("w", encoding="utf-8") as f:
-        since = 0
-        while True:
-            page = bare.get("/v1/lists/changes", params={"since": since, "limit": 10_000})
-            page = page.raise_for_status().json()
-            for e in page["entries"]:
-                f.write(json.dumps(e, ensure_ascii=False) + "\n")
-            since = page["version"]
-            if not page["more"]:
-                break
-    target = bench.work / "bare.sqlite"
-    started = time.perf_counter()
-    _bare_insert(dump, target)
-    base = time.perf_counter() - started
-    dump.unlink()
-    target.unlink()
-    return [Row(f"sync of {state.entries:,} entries from empty", round(state.seconds, 2),
-                round(base, 2), "s", "ratio <= 4", state.seconds / base <= 4,
-                note="vs bare executemany + index from a local file")]
-
-
-def delta(bench: Bench) -> list[Row]:
-    """1,000 platform changes, then a sync of the synced desk; median of 3."""
-    state = _synced(bench)
-    runs = []
-    entries = 0
-    with _bare_client(state.url) as bare:
-        for seed in range(3):
-            bare.post("/sandbox/changes", json={"n": 1000, "seed": 100 + seed},
-                      timeout=600).raise_for_status()
-            started = time.perf_counter()
-            report = state.svc.sync.sync()
-            runs.append(time.perf_counter() - started)
-            entries = max(entries, report.entries)
-    seconds = statistics.median(runs)
-    return [Row(f"delta sync of 1,000 changes ({state.entries:,}-entry snapshot)",
-                round(seconds, 3), None, "s", "< 1 s", seconds < 1,
-                note=f"median of 3; {entries:,} entries a sync")]
-
-
-def _bare_insert(dump: Path, target: Path) -> None:
-    """The least a sync must do: parse the entries and bulk-insert them, then index."""
-    db = sqlite3.connect(target)
-    db.execute("CREATE TABLE r (record_id TEXT PRIMARY KEY, subject_id TEXT, name TEXT, "
-               "kind TEXT, field TEXT, department TEXT, basis TEXT, listed_on TEXT, "
-               "expires_on TEXT, state TEXT, version INTEGER)")
-    rows = []
-    with dump.open(encoding="utf-8") as f:
-        for line in f:
-            e = json.loads(line)
-            r = e["record"]
-            rows.append((r["id"], e["subject_id"], e["subject_name"], r["kind"], r["field"],
-                         r["department"], r["basis"], r["listed_on"], r["expires_on"],
-                         r["state"], e["version"]))
-    db.executemany("INSERT OR REPLACE INTO r VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
-    db.execute("CREATE INDEX ix_r_subject ON r (subject_id)")
-    db.commit()
-    db.close()
