@@ -279,9 +279,9 @@ class Paints(QObject):
 def test_a_large_batch_shows_its_progress_then_its_first_page(qtbot, remote_ctx,
                                                               remote_platform, tmp_path):
     """10,000 rows checked, logged and shown: the progress bar moves on while the rows are
-    checked (the clerk sees how far it got), then the first page of the result is drawn. How long the GUI thread's longest gap is meanwhile is a speed
-    figure, measured by the benchmark suite (``python -m bench --only gui_stall``), not
-    asserted here."""
+    checked (the clerk sees how far it got), then the first page of the result is drawn.
+    How long the GUI thread's longest gap is meanwhile is a speed figure, measured by the
+    benchmark suite (``python -m bench --only gui_stall``), not asserted here."""
     rows = many_rows(fetch_samples(remote_platform))
     window = open_window(qtbot, remote_ctx, write_csv(tmp_path / "万人.csv", rows))
     paints = Paints()
