@@ -35,6 +35,7 @@ FIGURES = {
     "log_browser": "bench.fig_docs:log_browser",
     "memory": "bench.fig_gui:memory",
     "audit_verify": "bench.fig_docs:audit_verify",
+    "faults": "bench.fig_faults:faults",
 }
 
 

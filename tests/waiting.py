@@ -19,5 +19,6 @@ def wait_until(condition: Callable[[], T], timeout: float, what: str) -> T:
         value = condition()
         if value:
             return value
-        assert time.monotonic() < deadline, f"not within {timeout} s: {what}"
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"not within {timeout} s: {what}")  # a wait, not a speed claim
         time.sleep(POLL_S)  # the poll interval of this wait on the condition itself

@@ -291,14 +291,13 @@ def test_a_client_holds_at_most_four_event_streams(rig):
 
 
 def test_stopping_the_server_ends_an_open_stream(rig):
-    import time
-
     _, token = rig.pair(ORIGIN_A)
     handle = _posted(rig, token)["handle"]
     with rig.http(ORIGIN_A, token).stream("GET", f"/v1/checks/{handle}/events") as stream:
         events = sse_events(stream)
         assert next(events)[1]["state"] == "queued"
-        began = time.monotonic()
         rig.server.stop()
-        assert list(events) == []  # the stream ended: no more events, no error
-    assert time.monotonic() - began < 5
+        # The stream ended: no more events, no error. A stream the stop did not end would
+        # be cut by uvicorn's graceful-shutdown timeout mid-body (httpx raises
+        # RemoteProtocolError here) or still be open (ReadTimeout after 15 s).
+        assert list(events) == []

@@ -3,14 +3,17 @@
 Every fault kind of the sandbox's fault controls (sandbox/faults.py) is switched on at
 rate 1.0 against a real sandbox process, and a clerk scans applicants at the real window
 (offscreen). For each check we count what the clerk was shown: answered online, answered
-offline (marked as such), a clear error, over the deadline, a wrong answer presented as
-live, and the longest stall of the GUI thread (a 10 ms heartbeat). The circuit breaker's
-opens and closes are counted on the client the window uses, and a second test drives the
-breaker through its cycle, its cooldown passed on the client's (injected) clock.
+offline (marked as such), a clear error, a wrong answer presented as live, and whether
+Enter came back with the check still under way (the GUI thread never makes the call).
+The circuit breaker's opens and closes are counted on the client the window uses, and a
+second test drives the breaker through its cycle, its cooldown passed on the client's
+(injected) clock.
 
 What the platform saw is counted on the wire: a loopback TCP relay (``Relay``) sits
-between desk and platform and notes every request line and when it arrived, so
-"Retry-After is honoured" is measured where it matters, not taken from the client's log.
+between desk and platform and notes every request line. "Retry-After is honoured" is
+asserted on the waits the client asks its (injected) sleep for. Nothing is timed here:
+how long a check against a failing platform takes and the GUI thread's longest gap are
+bench figures (``python -m bench --only faults gui_stall``).
 """
 
 from __future__ import annotations
@@ -39,10 +42,9 @@ pytestmark = pytest.mark.usefixtures("collected_on_the_gui_thread")
 
 KEY = "reliability-faults-key-0123456789"
 DEADLINE = 4.0  # the desk's per-call deadline here (setting ``deadline``; 10 s by default)
-# A check ends when the platform call has given up (the deadline) and the snapshot has
-# answered: the snapshot lookup and the card take well under a second.
-FALLBACK_MARGIN = 1.0
 RETRY_AFTER = 1
+# ms a check may take at the window: past it a check counts as not answered. The 30 s
+# drip is only given up on in time by the deadline.
 WAIT = 30000
 REQUEST_LINE = re.compile(rb"(?:^|\r\n)(GET|POST|PUT|DELETE) (/\S*) HTTP/1\.[01]\r\n")
 
@@ -165,10 +167,33 @@ def relay(platform):
     box.close()
 
 
-def synced_desk(relay: Relay, root) -> DeskContext:
-    """A signed-in desk talking to the platform through ``relay``, its snapshot synced."""
+class NotedSleep:
+    """The platform client's sleep between attempts: notes each wait asked for, then
+    sleeps it (the desk behaves as with ``time.sleep``)."""
+
+    def __init__(self) -> None:
+        self.asked: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.asked.append(seconds)
+        time.sleep(seconds)  # the wait the client asked for, as time.sleep would
+
+
+def synced_desk(relay: Relay, root, sleep=None) -> DeskContext:
+    """A signed-in desk talking to the platform through ``relay``, its snapshot synced;
+    with ``sleep``, its platform client (otherwise as bootstrap builds it) waits between
+    attempts through it."""
     services = make_desk(SimpleNamespace(url=relay.url, api_key=KEY), root)
     services.settings.set_override("deadline", DEADLINE)
+    if sleep is not None:
+        s = services.settings
+        client = PlatformClient(
+            ClientSettings(base_url=relay.url, api_key=services.secrets.api_key(),
+                           connect_timeout=s["connect_timeout"], read_timeout=s["read_timeout"],
+                           deadline=DEADLINE),
+            sleep=sleep, head=services.audit_head)
+        services.client = client  # before first use: what bootstrap would have built lazily
+        services._closers.append(client.close)
     report = services.sync.sync()
     assert report.entries > 0  # the offline answers below come from this snapshot
     context = DeskContext(services, TaskRunner())
@@ -194,7 +219,8 @@ FAULTS = {
 def test_every_fault_ends_in_time_offline_and_marked_with_the_gui_alive(
         qtbot, platform, samples, relay, faults, tmp_path, fault, tally):
     n = sized(3, 12)
-    ctx = synced_desk(relay, tmp_path / "desk")
+    waits = NotedSleep()
+    ctx = synced_desk(relay, tmp_path / "desk", sleep=waits)
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.show()
@@ -204,14 +230,6 @@ def test_every_fault_ends_in_time_offline_and_marked_with_the_gui_alive(
     # clerk); the contradiction fault turns each of them into another verdict.
     pool = [s for kind in ("alert", "incentive", "clear") for s in getattr(samples, kind)[:4]]
     subjects = [pool[i % len(pool)] for i in range(n)]
-
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def beat() -> None:
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
 
     dialogs = [0]
 
@@ -223,16 +241,12 @@ def test_every_fault_ends_in_time_offline_and_marked_with_the_gui_alive(
             dialogs[0] += 1
             modal.reject()
 
-    heart, closer = QTimer(), QTimer()
-    heart.setTimerType(Qt.TimerType.PreciseTimer)
-    heart.timeout.connect(beat)
+    closer = QTimer()
     closer.timeout.connect(close_dialogs)
 
     counts = dict(checks=0, online=0, offline_marked=0, unmarked=0, clear_error=0,
-                  over_deadline=0, wrong_answers=0, wrong_live=0)
-    took: list[float] = []
+                  wrong_answers=0, wrong_live=0, enter_returned_checking=0)
     missing: list[list[str]] = []  # which offline marks an unmarked answer lacked
-    retry_gaps: list[float] = []
     breaker_opens, state = 0, "closed"
     client = ctx.services.client
     try:
@@ -240,23 +254,19 @@ def test_every_fault_ends_in_time_offline_and_marked_with_the_gui_alive(
             relay.close()
         else:
             faults(**FAULTS[fault])
-        last[0] = time.perf_counter()
-        heart.start(10)
         closer.start(100)
         for sample in subjects:
-            asked_before = len(relay.requests_to("/credit"))
             window.item_picker.set_code(sample.item)
             before = window.outcome
             window.lookup.setFocus()
             qtbot.keyClicks(window.lookup, sample.id)
-            started = time.perf_counter()
             qtbot.keyClick(window.lookup, Qt.Key.Key_Return)
+            # The GUI thread handed the call to the runner: Enter is back, the check on.
+            counts["enter_returned_checking"] += window.checking and window.outcome is before
             qtbot.waitUntil(lambda b=before: not window.checking
                             and (window.outcome is not b or "无法核查" in window.message.text()),
                             timeout=WAIT)
-            took.append(time.perf_counter() - started)
             counts["checks"] += 1
-            counts["over_deadline"] += took[-1] > DEADLINE + FALLBACK_MARGIN
             outcome = window.outcome
             if outcome is before:
                 counts["clear_error"] += "无法核查" in window.message.text()
@@ -275,12 +285,9 @@ def test_every_fault_ends_in_time_offline_and_marked_with_the_gui_alive(
                 if not marked:
                     missing.append([k for k, ok in marks.items() if not ok])
             counts["wrong_answers"] += outcome.verdict != truth
-            times = relay.requests_to("/credit")[asked_before:]
-            retry_gaps += [b - a for a, b in zip(times, times[1:], strict=False)]
             now_state = client.breaker_state
             breaker_opens += state != "open" and now_state == "open"
             state = now_state
-        heart.stop()
         closer.stop()
     finally:
         window.close()
@@ -288,23 +295,23 @@ def test_every_fault_ends_in_time_offline_and_marked_with_the_gui_alive(
         ctx.runner.wait(WAIT)
         ctx.services.close()
 
-    stall_ms = round(max(gaps) * 1000, 1)
     tally(checks=counts["checks"], answered_online=counts["online"],
           answered_offline_marked=counts["offline_marked"], unmarked=counts["unmarked"],
-          clear_error=counts["clear_error"], over_deadline=counts["over_deadline"],
-          wrong_answers=counts["wrong_answers"], wrong_live=counts["wrong_live"],
-          unexpected_dialogs=dialogs[0], breaker_opens=breaker_opens,
+          clear_error=counts["clear_error"], wrong_answers=counts["wrong_answers"],
+          wrong_live=counts["wrong_live"], unexpected_dialogs=dialogs[0],
+          enter_returned_checking=counts["enter_returned_checking"],
+          breaker_opens=breaker_opens,
           credit_requests_at_platform=len(relay.requests_to("/credit")),
-          min_retry_gap_s=round(min(retry_gaps), 3) if retry_gaps else None,
-          max_check_s=round(max(took), 2), max_stall_ms=stall_ms)
+          waits_asked=sorted(set(waits.asked)) if fault == "http_503_retry_after" else None)
 
     assert counts["checks"] == n
-    assert counts["offline_marked"] == n, (counts, missing)  # every answer offline, marked
+    # Every answer offline and marked: none arrived online, not even the 30 s drip's, which
+    # only the deadline (4 s) cuts short (a check past WAIT would have failed the wait).
+    assert counts["offline_marked"] == n, (counts, missing)
     assert counts["online"] == counts["wrong_live"] == counts["unmarked"] == 0
     assert counts["wrong_answers"] == 0  # a fresh snapshot gives the platform's verdict
     assert dialogs[0] == 0
-    assert counts["over_deadline"] == 0, took
-    assert stall_ms < 50
+    assert counts["enter_returned_checking"] == n  # the GUI thread never made the call
     # The breaker opens after five failed calls in a row (ClientSettings.breaker_failures;
     # the window's own background calls count too) and then stays open for its 30 s
     # cooldown, longer than this test: it opens at most once, and surely by the fifth check.
@@ -312,7 +319,8 @@ def test_every_fault_ends_in_time_offline_and_marked_with_the_gui_alive(
     if n >= 5:
         assert breaker_opens == 1 and client.breaker_state == "open"
     if fault == "http_503_retry_after":
-        assert retry_gaps and min(retry_gaps) >= RETRY_AFTER  # never before it was due
+        # Each retry waited the Retry-After the platform asked for, not the shorter back-off.
+        assert waits.asked and set(waits.asked) == {RETRY_AFTER}, waits.asked
     if fault == "refused":
         assert not relay.requests_to("/credit")
     else:
@@ -330,7 +338,7 @@ def sample_verdict(samples, sample) -> str:
 def test_the_breaker_opens_and_closes_as_designed(platform, samples, relay, faults, tmp_path,
                                                   tally):
     """Three failed checks open the breaker; while open no request reaches the platform and
-    the check is answered offline at once; after the cooldown one trial goes out: a failed
+    the check is answered offline; after the cooldown one trial goes out: a failed
     trial opens it again, an answered one closes it."""
     cycles = sized(2, 10)
     # The cooldown is waited out on the client's clock, not slept through: the clock is the
@@ -347,7 +355,7 @@ def test_the_breaker_opens_and_closes_as_designed(platform, samples, relay, faul
     checks = CheckService(svc.engine, svc.protector, client, counter="SX-DEMO-01",
                           clerk=CLERK, stale_hours=24)
     sample = samples.clear[0]
-    opens = closes = sent_while_open = fast_while_open = checks_while_open = 0
+    opens = closes = sent_while_open = checks_while_open = 0
     online_after_close = 0
     state = client.breaker_state
 
@@ -368,10 +376,8 @@ def test_the_breaker_opens_and_closes_as_designed(platform, samples, relay, faul
             assert state == "open"
             before = len(relay.requests_to("/credit"))
             for _ in range(3):
-                started = time.monotonic()
                 outcome = check()
                 checks_while_open += 1
-                fast_while_open += time.monotonic() - started < 0.5
                 assert outcome.source == "offline" and outcome.check_id.startswith("L-")
             sent_while_open += len(relay.requests_to("/credit")) - before
             assert client.breaker_state == "open"
@@ -392,9 +398,8 @@ def test_the_breaker_opens_and_closes_as_designed(platform, samples, relay, faul
         svc.close()
     tally(cycles=cycles, breaker_opens=opens, breaker_closes=closes,
           checks_while_open=checks_while_open, requests_sent_while_open=sent_while_open,
-          answered_at_once_while_open=fast_while_open, online_after_close=online_after_close)
+          online_after_close=online_after_close)
     assert opens == 2 * cycles  # after the failures, and again after each failed trial
     assert closes == cycles
-    assert sent_while_open == 0
-    assert fast_while_open == checks_while_open
+    assert sent_while_open == 0  # answered offline without asking the platform
     assert online_after_close == cycles

@@ -226,35 +226,34 @@ def test_offline_answer_says_so_with_the_age_and_warns_when_stale(qtbot, tmp_pat
 
 
 def test_the_gui_thread_never_waits_for_a_slow_platform(qtbot, ctx, platform, samples):
+    """While the platform holds its answer (5 s), the window goes on serving the clerk: the
+    Enter returns at once with the check under way, the next scan is answered ("still
+    checking the applicant before") and the answer, when it comes, is the platform's. How
+    long the GUI thread's longest gap is meanwhile is a speed figure: ``python -m bench
+    --only gui_stall`` ("check, platform 5 s slow"), not asserted here."""
     ctx.services.settings.set_override("read_timeout", 15.0)  # 5 s is an answer, not a fault
     ctx.services.settings.set_override("deadline", 30.0)
     window = open_window(qtbot, ctx)
     faults = f"{platform.url}/sandbox/faults"
     auth = {"Authorization": f"Bearer {platform.api_key}"}
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def beat() -> None:
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    heart = QTimer()
-    heart.setTimerType(Qt.TimerType.PreciseTimer)
-    heart.timeout.connect(beat)
     try:
         httpx.post(faults, json={"latency_ms": 5000}, headers=auth).raise_for_status()
-        sample = samples.clear[0]
-        started = time.perf_counter()
-        last[0] = started
-        heart.start(10)
-        scan(qtbot, window, sample.id, sample.item)
-        heart.stop()
-        took = time.perf_counter() - started
+        sample, other = samples.clear[0], samples.alert[0]
+        window.item_picker.set_code(sample.item)
+        window.lookup.setFocus()
+        qtbot.keyClicks(window.lookup, sample.id)
+        qtbot.keyClick(window.lookup, Qt.Key.Key_Return)
+        # Had the GUI thread made the call itself, Enter would return with the answer shown.
+        assert window.checking and window.outcome is None
+        assert "正在核查" in window.message.text()
+        qtbot.keyClicks(window.lookup, other.id)  # the next applicant, while the first waits
+        qtbot.keyClick(window.lookup, Qt.Key.Key_Return)
+        assert "正在核查上一位申请人" in window.message.text()
+        assert window.checking and window.outcome is None  # the platform still holds it
+        qtbot.waitUntil(lambda: window.outcome is not None and not window.checking,
+                        timeout=WAIT)
     finally:
         httpx.post(faults, json={}, headers=auth).raise_for_status()
         window.close()
-    longest = max(gaps)
-    print(f"\ncheck took {took:.2f} s; {len(gaps)} beats; longest GUI gap {longest * 1000:.1f} ms")
-    assert took >= 4.5 and window.outcome.source == "platform"
-    assert longest < 0.050
+    assert window.outcome.source == "platform" and window.outcome.subject.id == sample.id
+    assert window.outcome.verdict.value == "clear"
