@@ -131,9 +131,18 @@ def make(url: str, **overrides) -> PlatformClient:
                     backoff_base=0.05, backoff_cap=0.5)
     clock = overrides.pop("clock", time.monotonic)
     sleep = overrides.pop("sleep", time.sleep)
+    rng = overrides.pop("rng", random.Random(7))
     return PlatformClient(ClientSettings(url, overrides.pop("api_key", KEY),
                                          **{**settings, **overrides}),
-                          clock=clock, sleep=sleep, rng=random.Random(7))
+                          clock=clock, sleep=sleep, rng=rng)
+
+
+class Highest:
+    """A jitter source that always draws the top of the range: the ceiling itself."""
+
+    @staticmethod
+    def uniform(low: float, high: float) -> float:
+        return high
 
 
 @pytest.fixture
@@ -399,10 +408,14 @@ def test_connection_refused_is_retried_with_growing_backoff_then_unavailable(sen
         exc = fails(PlatformUnavailable, c.health)
     assert "ConnectError" in str(exc)
     assert sent == ["/v1/health"] * 4  # never sent, so safe to retry: the first and 3 more
-    # Full jitter under a ceiling that doubles (backoff_base 0.05: 0.05, 0.1, 0.2 s), drawn
-    # from the client's generator (make seeds it with 7).
-    rng = random.Random(7)
-    assert waits.asked == [rng.uniform(0, 0.05 * 2**n) for n in range(3)]
+    # Full jitter: each wait is drawn between 0 and a ceiling that doubles from
+    # backoff_base (0.05 s) and stops at backoff_cap (0.5 s).
+    assert len(waits.asked) == 3 and all(0 <= w <= 0.05 * 2**n for n, w in enumerate(waits.asked))
+    # With a source that always draws the top, the waits are the ceilings themselves.
+    tops = Waits()
+    with make(f"http://127.0.0.1:{port}", sleep=tops, rng=Highest(), retries=5) as c:
+        fails(PlatformUnavailable, c.health)
+    assert tops.asked == [0.05, 0.1, 0.2, 0.4, 0.5]
 
 
 # --- circuit breaker ----------------------------------------------------------------------
