@@ -15,16 +15,20 @@ paragraph that breaks by one rule in both languages:
 * anywhere else between two characters of Chinese text, and at spaces.
 
 A line is filled as far as it fits, then broken at the last place the rule allows.
-``OneLine`` is text that is never broken at all (the verification code).
+``OneLine`` is text that is never broken at all (the verification code). ``plain`` makes
+the ``Para`` of plain text.
 """
 
 from __future__ import annotations
+
+from weakref import WeakKeyDictionary
+from xml.sax.saxutils import escape
 
 from reportlab.lib.rl_accel import sameFrag
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont, stringWidth
 from reportlab.platypus import Flowable, Paragraph
-from reportlab.platypus.paragraph import FragLine, ParaLines
+from reportlab.platypus.paragraph import FragLine, ParaLines, cleanBlockQuotedText
 from reportlab.rl_config import _FUZZ
 
 CANNOT_START = frozenset("》）」』】〕〉］｝〗〙，。、；：！？…‥”’％‰℃·・ー々"
@@ -112,6 +116,25 @@ class Para(Paragraph):
         lines = ParaLines(kind=1, lines=_break(self.frags, widths))
         self._kept = (widths, lines)
         return lines
+
+
+_TEMPLATES: WeakKeyDictionary = WeakKeyDictionary()  # style -> the run of its plain text
+_MARKUP = frozenset("<>&\n")
+
+
+def plain(text: str, style: ParagraphStyle) -> Para:
+    """The paragraph of plain ``text`` (printed as given, a line break kept): the same as
+    ``Para`` of the text escaped (``\\n`` as ``<br/>``). Text with no markup character
+    and no line break skips reportlab's markup parser: its one run is the style's (parsed
+    once per style), holding the text with white space collapsed as the parser's cleaner
+    collapses it."""
+    cleaned = cleanBlockQuotedText(text)
+    if not cleaned or not _MARKUP.isdisjoint(text) or getattr(style, "textTransform", None):
+        return Para(escape(text).replace("\n", "<br/>"), style)
+    template = _TEMPLATES.get(style)
+    if template is None:
+        template = _TEMPLATES[style] = Paragraph("x", style).frags[0]
+    return Para(escape(cleaned), style, frags=[template.clone(text=cleaned)])
 
 
 def _break(frags: list, widths: list[float]) -> list:

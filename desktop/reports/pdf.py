@@ -41,7 +41,7 @@ from desktop.reports.fonts import (
     signature_lines,
     styles,
 )
-from desktop.reports.lines import OneLine, Para
+from desktop.reports.lines import OneLine, Para, plain
 
 
 @dataclass(frozen=True)
@@ -231,11 +231,11 @@ class _Doc:
         """A heading, moved to the next page unless some lines fit under it (a heading
         kept with a whole long table would leave most of the page blank)."""
         return [CondPageBreak((30 if level == 1 else 22) * mm),
-                Para(_clean(text), self.s.h1 if level == 1 else self.s.h2)]
+                plain(_masked(text), self.s.h1 if level == 1 else self.s.h2)]
 
     def p(self, text: object, style: ParagraphStyle | None = None) -> Para:
         """A paragraph of plain data: escaped, resident numbers masked."""
-        return Para(_clean(text), style or self.s.body)
+        return plain(_masked(text), style or self.s.body)
 
     def when(self, value: dt.datetime) -> str:
         suffix = ""
@@ -257,7 +257,7 @@ class _Doc:
 
     def table(self, header: str, rows: list[list], weights: list[float]) -> Table:
         """A grid with a repeated header row; strings in ``rows`` are data."""
-        head = [Para(escape(h), self.s.head) for h in header.split("|")]
+        head = [plain(h, self.s.head) for h in header.split("|")]
         body = [[c if isinstance(c, Flowable) else self.p(c, self.s.cell) for c in row]
                 for row in rows]
         return grid([head, *body], weights)
@@ -279,11 +279,14 @@ class _Doc:
                          page_label=lambda x, y: self.t("page", x=x, y=y))
 
 
+def _masked(value: object) -> str:
+    """Text to print: anything shaped like a resident number masked."""
+    return mask_in_text("" if value is None else str(value))
+
+
 def _clean(value: object) -> str:
     """Paragraph markup for plain text; anything shaped like a resident number is masked."""
-    text = "" if value is None else str(value)
-    text = mask_in_text(text)
-    return escape(text).replace("\n", "<br/>")
+    return escape(_masked(value)).replace("\n", "<br/>")
 
 
 def _date(value: object) -> object:
