@@ -33,7 +33,8 @@ from reportlab.platypus import CondPageBreak, Paragraph, SimpleDocTemplate, Spac
 
 from desktop.domain import FIELD_LABELS_ZH
 from desktop.reports.fonts import FRAME_WIDTH, QR_COLUMN, register_cjk_font
-from desktop.reports.pdf import _T, ReportData, render_credit_report
+from desktop.reports.labels import LABELS
+from desktop.reports.pdf import ReportData, render_credit_report
 from desktop.reports.qr import QrSquares
 
 KINDS = ("blacklist", "serious_illegal", "business_abnormality", "red_list")
@@ -125,7 +126,7 @@ def bare(data: ReportData, qr: bool = True) -> bytes:
     (what ``sample_report`` makes)."""
     s = _bare_styles()
     font = s["body"].fontName
-    label = {k: v[0] for k, v in _T.items()}
+    label = {k: v[0] for k, v in LABELS.items()}
 
     def p(text: object, style: str = "cell") -> Paragraph:
         return Paragraph(escape(str(text)), s[style])
@@ -248,8 +249,8 @@ def same_pages(data: ReportData, ours: bytes, base: bytes) -> int:
         out = []
         for page in PdfReader(io.BytesIO(pdf)).pages:
             text = re.sub(r"\s+", "", page.extract_text() or "")
-            for furniture in (f"{_T['report_no'][0]}：{data.report_no}",
-                              f"{_T['report'][0]}{data.report_no}"):
+            for furniture in (f"{LABELS['report_no'][0]}：{data.report_no}",
+                              f"{LABELS['report'][0]}{data.report_no}"):
                 text = text.replace(furniture, "")
             out.append(_FOOTER.sub("", text))
         return out
