@@ -83,7 +83,12 @@ async def _run(url: str, endpoint: str, make: Maker, ok_status: int, counters: i
     errors = 0
     count = 0
     first_error = ""
-    limits = httpx.Limits(max_connections=counters, max_keepalive_connections=counters)
+    # Idle connections are dropped after 2 s, before the server's 5 s keep-alive timeout
+    # (uvicorn's default) closes them: otherwise a request sent on a connection the server
+    # is closing that moment fails ("Server disconnected"), a race of the client's, not
+    # the platform (seen on an overloaded machine, where a connection can idle for 5 s).
+    limits = httpx.Limits(max_connections=counters, max_keepalive_connections=counters,
+                          keepalive_expiry=2.0)
     async with httpx.AsyncClient(
         base_url=url, limits=limits, timeout=30, headers={"Authorization": f"Bearer {KEY}"}
     ) as client:
