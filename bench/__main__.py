@@ -1,15 +1,19 @@
 """The benchmark suite: ``python -m bench [--quick] [--only NAME ...] [--json FILE]``.
 
 Runs each figure (ours against a baseline doing the bare minimum of the same work, in the
-same run), prints the table, writes the rows to ``--json FILE`` and rewrites the table in
-docs/BENCHMARKS.md (a full run; ``--quick`` only with ``--doc``; ``--only`` replaces just
-its figures' rows). Exit status: 0 when every figure ran, whether or not it met its
-target; 1 when a figure failed to run (CI runs ``--quick`` as a smoke test on that).
+same run), prints the table and writes the rows to ``--json FILE``. A full run (no
+``--only``, no ``--quick``) in which every figure ran also rewrites the whole table in
+docs/BENCHMARKS.md, with the run's date, machine and duration; ``--only`` and ``--quick``
+never write it (``--doc`` with them is refused), so the table always shows one run.
+``--no-doc`` keeps a full run from writing it. Exit status: 0 when every figure ran,
+whether or not it met its target; 1 when a figure failed to run (CI runs ``--quick`` as a
+smoke test on that).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib
 import json
 import sys
@@ -36,6 +40,7 @@ FIGURES = {
     "memory": "bench.fig_gui:memory",
     "audit_verify": "bench.fig_docs:audit_verify",
     "faults": "bench.fig_faults:faults",
+    "load": "bench.fig_load:load",
 }
 
 
@@ -65,12 +70,18 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"run only these figures: {', '.join(FIGURES)}")
     parser.add_argument("--json", type=Path, metavar="FILE", help="write the rows as JSON")
     parser.add_argument("--doc", action=argparse.BooleanOptionalAction, default=None,
-                        help=f"rewrite the table in {DOC} (default: yes unless --quick)")
+                        help=f"rewrite the table in {DOC}: only a full run (no --only, no "
+                             "--quick) may, and does unless --no-doc")
     args = parser.parse_args(argv)
+    full = not args.quick and not args.only
+    if args.doc and not full:
+        parser.error("--doc: the table is written only by a full run (no --only, no --quick), "
+                     "so that all its rows come from one run")
     names = args.only or list(FIGURES)
     bench = Bench(quick=args.quick)
     rows: list[Row] = []
     errors: list[str] = []
+    started_at = dt.datetime.now(dt.UTC)
     started = time.perf_counter()
     try:
         for name in names:
@@ -97,9 +108,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps([r.as_json() for r in rows], ensure_ascii=False,
                                         indent=2) + "\n", encoding="utf-8")
-    if args.doc if args.doc is not None else not args.quick:
-        update_doc(rows, replace_only=set(names) if args.only else None, quick=args.quick,
-                   seconds=seconds)
+    if full and args.doc is not False:
+        if errors:
+            print(f"{DOC.name} left as it was: a full run writes it only when every figure ran",
+                  file=sys.stderr)
+        else:
+            update_doc(rows, started=started_at, seconds=seconds)
     return 1 if errors else 0
 
 

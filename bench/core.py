@@ -5,17 +5,26 @@ baseline doing the bare minimum of the same work, in the same run, and says whet
 target holds. ``Bench`` hands out what figures need (sizes for ``--quick`` or the full
 run, a temp folder, reference platforms on loopback started once and shared, desks) and
 cleans up after the run.
+
+Every child process of a run (windows, CLI commands, the platform, the load client) gets
+``Bench.child_env()``: its temp folder and XDG folders are inside the run's own temp
+folder, so its single-instance channel (a Unix socket in Qt's temp path, i.e. $TMPDIR),
+default data directory, config and caches are the run's own. A ``creditdesk gui --demo``
+the same user runs beside the bench is never handed a bench window's start, and the bench
+never reads or writes that user's desk. The big platform data files stay in the system's
+temp folder (``sandbox.server.default_db_url``), so they are made once, not every run.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import shutil
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -98,16 +107,56 @@ class Bench:
         """``quick`` for ``--quick``, else ``full``."""
         return quick if self.quick else full
 
+    def child_env(self, **extra: str) -> dict[str, str]:
+        """The environment of a child process of this run: this process's, with TMPDIR
+        (and TEMP, TMP) and XDG_RUNTIME_DIR / XDG_DATA_HOME / XDG_CONFIG_HOME /
+        XDG_CACHE_HOME inside ``work/env``, then ``extra``.
+
+        The session bus stays reachable (a keyring may live there): when only the old
+        XDG_RUNTIME_DIR said where it is, its address is passed on explicitly.
+        """
+        env = dict(os.environ)
+        home = self.work / "env"
+        places = {"TMPDIR": "tmp", "XDG_RUNTIME_DIR": "runtime", "XDG_DATA_HOME": "data",
+                  "XDG_CONFIG_HOME": "config", "XDG_CACHE_HOME": "cache"}
+        for name, sub in places.items():
+            folder = home / sub
+            folder.mkdir(parents=True, exist_ok=True)
+            folder.chmod(0o700)  # Qt refuses a runtime dir others can read
+            env[name] = str(folder)
+        env["TEMP"] = env["TMP"] = env["TMPDIR"]  # what Windows' temp path reads
+        runtime = os.environ.get("XDG_RUNTIME_DIR")
+        if "DBUS_SESSION_BUS_ADDRESS" not in os.environ and runtime and \
+                Path(runtime, "bus").exists():
+            env["DBUS_SESSION_BUS_ADDRESS"] = f"unix:path={Path(runtime, 'bus')}"
+        return {**env, **extra}
+
+    @contextlib.contextmanager
+    def child_environ(self) -> Iterator[None]:
+        """``os.environ`` as ``child_env()`` while the block runs, for helpers that start
+        their child with this process's environment (``sandbox.process.spawn``, the
+        hostile-file runner); restored afterwards. Only for code that starts children:
+        this process's own temp folder was fixed when the run began."""
+        tempfile.gettempdir()  # fixed before the change: default_db_url stays where it was
+        saved = dict(os.environ)
+        os.environ.update(self.child_env())
+        try:
+            yield
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+
     def platform(self, subjects: int, seed: int = 1):
         """A reference platform process on loopback with ``subjects`` subjects, started once
-        per run (its data file is kept in the temp folder between runs: see
-        ``sandbox.server.default_db_url``)."""
+        per run (its data file is kept in the system's temp folder between runs: see
+        ``sandbox.server.default_db_url``), in this run's child environment."""
         from sandbox.process import spawn
         from sandbox.server import default_db_url
 
         if (seed, subjects) not in self._platforms:
-            child = spawn(default_db_url(seed, subjects), seed=seed, subjects=subjects,
-                          api_key=KEY, timeout=1800)
+            db_url = default_db_url(seed, subjects)  # before the child's TMPDIR applies
+            with self.child_environ():
+                child = spawn(db_url, seed=seed, subjects=subjects, api_key=KEY, timeout=1800)
             self._platforms[seed, subjects] = child
             self._closers.append(child.stop)
         return self._platforms[seed, subjects]

@@ -1,9 +1,11 @@
-"""The suite's table in docs/BENCHMARKS.md, with the machine and the date it ran on.
+"""The suite's table in docs/BENCHMARKS.md: written by one full run, and by nothing else.
 
-The rows of the last run are kept in docs/benchmarks.json (so ``--only`` can replace its
-figures' rows and keep the rest); the table between the two markers in BENCHMARKS.md is
-written from them. Everything outside the markers (profiles, causes, older figures) is
-written by hand and left alone.
+A full ``python -m bench`` (every figure, full sizes) keeps its rows and the run itself
+(start in UTC, duration, machine) in docs/benchmarks.json and writes the table between the
+two markers in BENCHMARKS.md from them, replacing the whole table: every row there comes
+from the one run its header names. ``--only`` and ``--quick`` runs never write either
+file (``bench/__main__.py`` refuses ``--doc`` with them). Everything outside the markers
+(profiles, causes, older figures) is written by hand and left alone.
 """
 
 from __future__ import annotations
@@ -23,8 +25,20 @@ ROWS = ROOT / "docs" / "benchmarks.json"
 START, END = "<!-- bench-table:start -->", "<!-- bench-table:end -->"
 
 
+def cpu_model() -> str:
+    """The CPU's model name from /proc/cpuinfo (Linux), else what ``platform`` says."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return " ".join(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return platform.processor() or "CPU model not known"
+
+
 def machine() -> dict:
-    """Cores, memory, Python, Qt and OS of this machine."""
+    """Cores, memory, CPU model, Python, Qt and OS of this machine."""
     try:
         from PySide6 import __version__ as pyside
         from PySide6.QtCore import qVersion
@@ -39,7 +53,7 @@ def machine() -> dict:
         memory = f"{kib / 1024 / 1024:.0f} GiB"
     except (OSError, StopIteration, ValueError):
         pass
-    return {"cores": os.cpu_count(), "memory": memory,
+    return {"cores": os.cpu_count(), "memory": memory, "cpu": cpu_model(),
             "python": sys.version.split()[0], "qt": qt, "os": platform.platform()}
 
 
@@ -60,94 +74,34 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def update_doc(rows: list[Row], *, replace_only: set[str] | None, quick: bool,
-               seconds: float) -> None:
-    """Keep ``rows`` (all of them, or in place of the ``replace_only`` figures' rows) and
-    rewrite the table in BENCHMARKS.md."""
-    new = [r.as_json() for r in rows]
-    kept = {"rows": [], "runs": {}}
-    if ROWS.exists():
-        kept = json.loads(ROWS.read_text(encoding="utf-8"))
-    runs = dict(kept.get("runs", {})) if replace_only is not None else {}
-    if replace_only is not None:
-        order = [k for k in _figure_order() if k in replace_only or
-                 any(r["key"] == k for r in kept["rows"])]
-        by_key = {k: [r for r in kept["rows"] if r["key"] == k] for k in order}
-        for key in replace_only:
-            by_key[key] = [r for r in new if r["key"] == key]
-        merged = [r for k in order for r in by_key.get(k, [])]
-    else:
-        merged = new
-    now = dt.datetime.now().astimezone()
-    started = now - dt.timedelta(seconds=seconds)
-    this_run = {"date": started.date().isoformat(),
-                "started": started.strftime("%Y-%m-%d %H:%M UTC%z"),
-                "quick": quick, "minutes": round(seconds / 60, 1), "machine": machine()}
-    for key in {r["key"] for r in new}:
-        runs[key] = this_run
-    shown = {r["key"] for r in merged}
-    runs = {k: v for k, v in runs.items() if k in shown}
-    data = {"machine": machine(), "rows": merged, "runs": runs}
+def update_doc(rows: list[Row], *, started: dt.datetime, seconds: float) -> None:
+    """Keep the rows of a full run that started at ``started`` and took ``seconds`` in
+    docs/benchmarks.json, and rewrite the table in BENCHMARKS.md from them (all of it)."""
+    run = {"started": started.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+           "minutes": round(seconds / 60, 1), "machine": machine()}
+    data = {"run": run, "rows": [r.as_json() for r in rows]}
     ROWS.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     write_doc(data)
 
 
-def _machine_text(m: dict) -> str:
-    return f"{m['cores']} cores, {m['memory']}, Python {m['python']}, {m['qt']}, {m['os']}"
-
-
-def _machine_line(runs: list[dict], last: dict | None) -> str:
-    recorded = {_machine_text(r["machine"]) for r in runs if "machine" in r}
-    if len(recorded) == 1 and all("machine" in r for r in runs):
-        return f"Machine: {recorded.pop()}."
-    if recorded:
-        return "Machines of the runs: " + "; ".join(sorted(recorded)) + "."
-    if last:  # runs from before each recorded its machine: only the last one's is known
-        return f"Machine of the last run: {_machine_text(last)}; earlier runs' not recorded."
-    return "Machine: not recorded."
-
-
-def header(data: dict, order: list[str]) -> str:
-    """The line above the table: which run each figure's rows come from, and the machine.
-
-    ``data["runs"]`` maps a figure to its run (``date``, ``quick`` and, where recorded,
-    ``started``, ``minutes``, ``machine``). Figures whose run did not record ``started``
-    are told apart by date only: they may come from more than one run that day.
-    """
-    runs = data["runs"]
-    groups: dict[tuple, list[str]] = {}
-    for key in order:
-        r = runs[key]
-        groups.setdefault((r.get("started"), r["date"], r["quick"]), []).append(key)
-    parts = []
-    for (started, date, quick), keys in groups.items():
-        sizes = "quick sizes" if quick else "full sizes"
-        if started:
-            when = f"one run started {started}, {sizes}, {runs[keys[0]]['minutes']} min"
-        else:
-            when = (f"one or more runs on {date}, {sizes} (their start times were not "
-                    "recorded, so which run each of these figures came from is not known)")
-        parts.append((keys, when))
-    machine_line = _machine_line([runs[k] for k in order], data.get("machine"))
-    if len(parts) == 1:
-        source = f"Every row: {parts[0][1]}."
-    else:
-        source = ("The rows come from more than one run (a run with `--only NAME` replaces "
-                  "its figures' rows and keeps the others): " +
-                  "; ".join(f"{', '.join(keys)}: {when}" for keys, when in parts) + ".")
-    return f"{machine_line} {source} Written by `python -m bench`; do not edit between " \
-           "the markers."
+def header(run: dict) -> str:
+    """The line above the table: the one run every row comes from, and its machine."""
+    m = run["machine"]
+    return (f"One full run of `python -m bench` (every figure, full sizes), started "
+            f"{run['started']}, {run['minutes']} min, on {m['cores']} cores ({m['cpu']}), "
+            f"{m['memory']} memory, Python {m['python']}, {m['qt']}, {m['os']}. Every row "
+            "below comes from that run: only a full run writes this table (`--only` and "
+            "`--quick` never do). Do not edit between the markers.")
 
 
 def write_doc(data: dict) -> None:
     """Rewrite the table between the markers in BENCHMARKS.md from ``data`` (as kept in
     docs/benchmarks.json); the rest of the file is left alone."""
-    order = [k for k in _figure_order() if k in data["runs"]]
     block = "\n".join([
         START,
         "## The suite: `python -m bench`",
         "",
-        header(data, order),
+        header(data["run"]),
         "",
         table(data["rows"]),
         END,
@@ -160,9 +114,3 @@ def write_doc(data: dict) -> None:
         title, _, rest = text.partition("\n")
         text = f"{title}\n\n{block}\n{rest}"
     DOC.write_text(text, encoding="utf-8")
-
-
-def _figure_order() -> list[str]:
-    from bench.__main__ import FIGURES
-
-    return list(FIGURES)

@@ -29,9 +29,10 @@ def hostile(bench: Bench) -> list[Row]:
     for name, build in cases(full=not bench.quick).items():
         source = build(work / f"{name}.xlsx")
         got = []
-        for _ in range(repeat):  # each run beside a baseline run: the same load on both
-            got.append(batch_in_child(source, work))
-            base.append(batch_in_child(pdf, work))
+        with bench.child_environ():  # the CLI children run in the run's temp folder
+            for _ in range(repeat):  # each run beside a baseline run: the same load on both
+                got.append(batch_in_child(source, work))
+                base.append(batch_in_child(pdf, work))
         if any(run.code != 2 for run in got):
             raise RuntimeError(f"{name} was not refused: {got[0].err}")
         runs[name] = (statistics.median(r.seconds for r in got), max(r.peak_mb for r in got),

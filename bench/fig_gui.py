@@ -58,8 +58,10 @@ def _settings(bench: Bench) -> dict:
             "department": DEFAULT_DEPARTMENT, "default_items": "GOV_PROCUREMENT,FOOD_LICENCE"}
 
 
-def _env(**extra: str) -> dict:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+def _env(bench: Bench, **extra: str) -> dict:
+    """The run's child environment (its own temp folder, so its own window channel:
+    ``Bench.child_env``), offscreen, without the caller's key stand-ins."""
+    env = bench.child_env(QT_QPA_PLATFORM="offscreen")
     env.pop("CREDITDESK_API_KEY", None)
     env.pop("CREDITDESK_DATA_KEY", None)
     return {**env, **extra}
@@ -106,7 +108,7 @@ def _desk(bench: Bench) -> tuple[list[str], dict]:
         staff.add(svc.engine, STAFF, "基准受理员", "clerk", PASSWORD, boss)
     finally:
         svc.close()
-    return ["desk", str(root)], _env(BENCH_STAFF=STAFF, BENCH_PASSWORD=PASSWORD, **keys)
+    return ["desk", str(root)], _env(bench, BENCH_STAFF=STAFF, BENCH_PASSWORD=PASSWORD, **keys)
 
 
 def _runs(bench: Bench, args: list[str], env: dict, n: int, warm: bool = True) -> list[dict]:
@@ -118,7 +120,7 @@ def _runs(bench: Bench, args: list[str], env: dict, n: int, warm: bool = True) -
 def _bare(bench: Bench) -> list[dict]:
     """Runs of the bare PySide6 window (kept for the memory figure)."""
     if getattr(bench, "_gui_bare", None) is None:
-        bench._gui_bare = _runs(bench, ["bare"], _env(), bench.size(3, 10))
+        bench._gui_bare = _runs(bench, ["bare"], _env(bench), bench.size(3, 10))
     return bench._gui_bare
 
 
@@ -127,7 +129,7 @@ def cold_start(bench: Bench) -> list[Row]:
     base = statistics.median(r["ready"] for r in _bare(bench))
     args, env = _desk(bench)
     desk = _runs(bench, args, env, n)
-    demo = _runs(bench, ["demo"], _env(), bench.size(1, 5), warm=not bench.quick)
+    demo = _runs(bench, ["demo"], _env(bench), bench.size(1, 5), warm=not bench.quick)
     ours = statistics.median(r["ready"] for r in desk)
     signin = statistics.median(r["signin"] for r in desk)
     ours_demo = statistics.median(r["ready"] for r in demo)
@@ -151,8 +153,8 @@ def _session(bench: Bench) -> dict:
         started = time.perf_counter()
         done = subprocess.run(
             [sys.executable, "-m", "bench.gui_session", json.dumps(_settings(bench)), KEY,
-             str(work), str(rows), str(LATENCY_MS)], cwd=ROOT, env=_env(), capture_output=True,
-            text=True, encoding="utf-8", timeout=3600)
+             str(work), str(rows), str(LATENCY_MS)], cwd=ROOT, env=_env(bench),
+            capture_output=True, text=True, encoding="utf-8", timeout=3600)
         lines = [x for x in done.stdout.splitlines() if x.startswith("RESULT ")]
         if done.returncode or not lines:
             raise RuntimeError(f"gui_session failed ({done.returncode}): {done.stderr[-3000:]}")
