@@ -5,13 +5,18 @@ other figures' data) never pollutes a time or a peak.
 - ``cold_start``: from spawning the process to the counter window shown with keyboard
   focus in its lookup field and the event loop running (``bench/gui_start.py`` prints
   the line; the parent times spawn to that line), median of N runs after one warm-up
-  each (quick 3, full 10; the demo row quick 1 without warm-up, full 5). Two rows:
-  ``creditdesk gui`` on a desk (key stand-ins ``CREDITDESK_API_KEY`` /
-  ``CREDITDESK_DATA_KEY`` in the environment, the sign-in dialog filled the moment its
-  staff-id field has focus, as no keyring is assumed) and ``creditdesk gui --demo`` (the
-  demo platform in-process plus two weeks of demo history). Baseline: a bare PySide6
-  process, QApplication and a QMainWindow with one focused QLineEdit, shown, timed the
-  same way. Target: ratio <= 3.
+  each (quick 3, full 10; the demo row quick 1 without warm-up, full 5). Every child
+  runs against the OS keyring of a counter PC: a private D-Bus session bus with an
+  unlocked GNOME Keyring in the bench's temp folder (``bench/keyring_session.py``), the
+  desk's API key stored by ``creditdesk login`` and its data key by the desk itself, no
+  key in the environment. Rows: ``creditdesk gui`` on such a desk to a usable sign-in
+  dialog (its staff-id field focused, the accounts read) and on to the counter window (the
+  dialog filled and submitted the moment it is usable), and ``creditdesk gui --demo`` (the
+  demo platform in-process plus two weeks of demo history, then the window). Baseline: a
+  bare PySide6 process, QApplication and a QMainWindow with one focused QLineEdit, shown,
+  timed the same way, in the same environment (bus and keyring running); for the demo, the
+  same demo data made first in that bare process (making it is most of the demo's time).
+  Target: ratio <= 3.
 - ``gui_stall``: the longest gap of a 10 ms PreciseTimer on the GUI thread
   (``bench/gui_session.py``) during (a) a batch of 10,000 rows in the batch window
   (quick 2,000), (b) F5's sync from empty of the platform's list (about 1,000,000
@@ -29,9 +34,7 @@ session runs once per bench run and serves both ``gui_stall`` and ``memory``.
 
 from __future__ import annotations
 
-import base64
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -39,6 +42,7 @@ import time
 from pathlib import Path
 
 from bench.core import KEY, Bench, Row
+from bench.keyring_session import KeyringSession, store_api_key
 
 ROOT = Path(__file__).resolve().parent.parent
 STAFF, PASSWORD = "bench-clerk", "bench-clerk-pass"
@@ -67,6 +71,14 @@ def _env(bench: Bench, **extra: str) -> dict:
     return {**env, **extra}
 
 
+def _keyring_env(bench: Bench, **extra: str) -> dict:
+    """``_env`` inside the run's keyring session (started once per run, stopped with it)."""
+    if getattr(bench, "_gui_keyring", None) is None:
+        bench._gui_keyring = KeyringSession(bench.work / "keyring")
+        bench._closers.append(bench._gui_keyring.close)
+    return bench._gui_keyring.env(_env(bench, **extra))
+
+
 def _start(args: list[str], env: dict, timeout: float = 300) -> dict:
     """Spawn ``python -m bench.gui_start ARGS``; seconds to SIGNIN and READY, ru_maxrss."""
     started = time.perf_counter()
@@ -93,22 +105,18 @@ def _start(args: list[str], env: dict, timeout: float = 300) -> dict:
 
 
 def _desk(bench: Bench) -> tuple[list[str], dict]:
-    """A desk data directory with settings and a clerk; its key stand-ins."""
-    from desktop.bootstrap import bootstrap
-    from desktop.staff import accounts as staff
-    from desktop.staff.credentials import SecretStore
-
-    keys = {"CREDITDESK_API_KEY": KEY,
-            "CREDITDESK_DATA_KEY": base64.b64encode(os.urandom(32)).decode()}
+    """A desk data directory with settings and a clerk, its keys in the run's keyring (the
+    data key made by the desk as its cache opened, the API key by ``creditdesk login``)."""
+    env = _keyring_env(bench, BENCH_STAFF=STAFF, BENCH_PASSWORD=PASSWORD)
     root = bench.work / "gui-desk"
-    svc = bootstrap(root, secrets=SecretStore(environ=keys))
-    try:
-        svc.settings.save(**_settings(bench))
-        boss = staff.add(svc.engine, "bench-sup", "基准科长", "supervisor", PASSWORD, None)
-        staff.add(svc.engine, STAFF, "基准受理员", "clerk", PASSWORD, boss)
-    finally:
-        svc.close()
-    return ["desk", str(root)], _env(bench, BENCH_STAFF=STAFF, BENCH_PASSWORD=PASSWORD, **keys)
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.keyring_session", "setup", str(root),
+         json.dumps(_settings(bench)), STAFF, PASSWORD], cwd=ROOT, env=env,
+        capture_output=True, text=True, encoding="utf-8", timeout=300)
+    if done.returncode:
+        raise RuntimeError(f"desk setup in the keyring failed: {done.stderr[-2000:]}")
+    store_api_key(root, KEY, env, ROOT)
+    return ["desk", str(root)], env
 
 
 def _runs(bench: Bench, args: list[str], env: dict, n: int, warm: bool = True) -> list[dict]:
@@ -120,7 +128,7 @@ def _runs(bench: Bench, args: list[str], env: dict, n: int, warm: bool = True) -
 def _bare(bench: Bench) -> list[dict]:
     """Runs of the bare PySide6 window (kept for the memory figure)."""
     if getattr(bench, "_gui_bare", None) is None:
-        bench._gui_bare = _runs(bench, ["bare"], _env(bench), bench.size(3, 10))
+        bench._gui_bare = _runs(bench, ["bare"], _keyring_env(bench), bench.size(3, 10))
     return bench._gui_bare
 
 
@@ -129,18 +137,29 @@ def cold_start(bench: Bench) -> list[Row]:
     base = statistics.median(r["ready"] for r in _bare(bench))
     args, env = _desk(bench)
     desk = _runs(bench, args, env, n)
-    demo = _runs(bench, ["demo"], _env(bench), bench.size(1, 5), warm=not bench.quick)
-    ours = statistics.median(r["ready"] for r in desk)
+    demo = _runs(bench, ["demo"], _keyring_env(bench), bench.size(1, 5), warm=not bench.quick)
+    demo_base = statistics.median(r["ready"] for r in _runs(
+        bench, ["bare-demo"], _keyring_env(bench), bench.size(1, 5), warm=not bench.quick))
     signin = statistics.median(r["signin"] for r in desk)
+    ours = statistics.median(r["ready"] for r in desk)
     ours_demo = statistics.median(r["ready"] for r in demo)
-    note = f"median of {n}; bare window {base * 1000:.0f} ms"
+    bare = (f"baseline: a bare PySide6 window with a focused line edit, shown ({base * 1000:.0f}"
+            f" ms), same bus and keyring running")
     return [
-        Row("cold start: creditdesk gui to the counter window", round(ours * 1000), round(
-            base * 1000), "ms", "ratio <= 3", ours / base <= 3,
-            note=f"{note}; sign-in dialog ready at {signin * 1000:.0f} ms, filled at once"),
+        Row("cold start: creditdesk gui to a usable sign-in", round(signin * 1000),
+            round(base * 1000), "ms", "ratio <= 3", signin / base <= 3,
+            note=f"median of {n}; ours: spawn to the sign-in dialog's staff-id field focused, "
+                 f"the desk opened (keys from GNOME Keyring) and its accounts read; {bare}"),
+        Row("cold start: creditdesk gui to the counter window", round(ours * 1000),
+            round(base * 1000), "ms", "ratio <= 3", ours / base <= 3,
+            note=f"median of {n}; ours: on from there, the dialog filled and submitted at "
+                 f"once (scrypt, sign-in entry), to the lookup field focused"),
         Row("cold start: creditdesk gui --demo to the counter window", round(ours_demo * 1000),
-            round(base * 1000), "ms", "ratio <= 3", ours_demo / base <= 3,
-            note=f"median of {len(demo)}; demo platform and history in-process"),
+            round(demo_base * 1000), "ms", "ratio <= 3", ours_demo / demo_base <= 3,
+            note=f"median of {len(demo)}; ours: the demo platform and two weeks of history "
+                 f"made in-process, signed in, to the lookup field focused; baseline: the "
+                 f"same demo data made, then the bare window ({ours_demo / base:.1f}x the "
+                 f"bare window alone)"),
     ]
 
 

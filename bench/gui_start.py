@@ -7,6 +7,10 @@ QMainWindow whose central widget is one focused QLineEdit, shown).
 ``python -m bench.gui_start demo``: ``creditdesk gui --demo`` through ``ui.launcher.main``
 (the CLI parser, the demo platform and desk, the counter window).
 
+``python -m bench.gui_start bare-demo``: the demo's baseline: the demo platform, desk and
+two weeks of history made as ``--demo`` makes them (``sandbox.demo.start_demo``,
+``sandbox.demo_history.write_history``), then the bare window.
+
 ``python -m bench.gui_start desk DIR``: ``creditdesk gui --data-dir DIR`` (the key
 stand-ins ``CREDITDESK_API_KEY`` / ``CREDITDESK_DATA_KEY`` in the environment); the
 sign-in dialog is filled from ``BENCH_STAFF`` / ``BENCH_PASSWORD`` as soon as its staff-id
@@ -86,6 +90,19 @@ def bare() -> int:
     return app.exec()
 
 
+def bare_demo() -> int:
+    """The demo's data made as ``--demo`` does, then the bare window; the demo is removed."""
+    from sandbox.demo import start_demo
+    from sandbox.demo_history import write_history
+
+    demo = start_demo()
+    try:
+        write_history(demo)
+        return bare()
+    finally:
+        demo.stop()
+
+
 def creditdesk(args: list[str]) -> int:
     """``creditdesk gui ARGS`` through the real entry point, in its own import order (Qt
     loads while the parser is built); the watch is connected to the QApplication that
@@ -136,6 +153,8 @@ if __name__ == "__main__":
     mode = sys.argv[1]
     if mode == "bare":
         sys.exit(bare())
+    if mode == "bare-demo":
+        sys.exit(bare_demo())
     if mode == "demo":
         sys.exit(creditdesk(["--demo"]))
     sys.exit(creditdesk(["--data-dir", sys.argv[2]]))

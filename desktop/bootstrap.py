@@ -9,22 +9,24 @@ import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
-
-from desktop.batch.service import BatchService
-from desktop.counter.check_service import CheckService
 from desktop.events import EventBus, FeedbackQueued
-from desktop.platform.client import ClientSettings, PlatformClient
-from desktop.platform.outbox import Outbox
-from desktop.platform.sync import SyncService
 from desktop.settings import Settings, default_data_dir
-from desktop.staff import desk_key
 from desktop.staff.credentials import SecretStore
-from local_cache import store
-from local_cache.db import open_engine, when_rows_queued
-from local_cache.protect import Protector
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from desktop.batch.service import BatchService
+    from desktop.counter.check_service import CheckService
+    from desktop.platform.client import PlatformClient
+    from desktop.platform.outbox import Outbox
+    from desktop.platform.sync import SyncService
+    from local_cache.protect import Protector
+
+# Each service's module is imported when the service is first built: the window's first
+# frame (the sign-in dialog) needs none of them, and a command loads only what it uses.
 
 _BUILD = threading.RLock()  # re-entrant: building one service may build another
 
@@ -53,6 +55,9 @@ class Services:
         """The migrated cache file, handed out only once the data key is known to be
         this data directory's (``desktop.staff.desk_key.unlock``): with another key every
         command and the window refuse before writing anything."""
+        from desktop.staff import desk_key
+        from local_cache.db import open_engine, when_rows_queued
+
         engine = open_engine(self.settings.data_dir)
         self._closers.append(engine.dispose)
         when_rows_queued(engine, lambda rows: self.events.publish(FeedbackQueued(rows)))
@@ -69,6 +74,8 @@ class Services:
     @_service
     def client(self) -> PlatformClient:
         """The platform client, with the counter's API key."""
+        from desktop.platform.client import ClientSettings, PlatformClient
+
         s = self.settings
         client = PlatformClient(
             ClientSettings(
@@ -89,6 +96,8 @@ class Services:
     @_service
     def checks(self) -> CheckService:
         """Online checks with offline fallback."""
+        from desktop.counter.check_service import CheckService
+
         return CheckService(
             self.engine,
             self.protector,
@@ -103,6 +112,8 @@ class Services:
     @_service
     def sync(self) -> SyncService:
         """List sync into the snapshot."""
+        from desktop.platform.sync import SyncService
+
         return SyncService(
             self.engine,
             self.protector,
@@ -119,6 +130,8 @@ class Services:
     def outbox(self) -> Outbox:
         """The feedback outbox: one for the process (the runtime's sender uses it), stamping
         each row with the counter and clerk of the moment it is recorded."""
+        from desktop.platform.outbox import Outbox
+
         settings = self.settings
         return Outbox(
             self.engine,
@@ -131,12 +144,14 @@ class Services:
     @_service
     def batch(self) -> BatchService:
         """Batch checks of a table of applicants."""
+        from desktop.batch.service import BatchService
+
         return BatchService(self.engine, self.protector, _Lazy(self, "client"),
                             counter=self.settings["counter_id"], clerk=self.settings["clerk_id"],
                             checks=self.checks)
 
     @_service
-    def reports(self):  # -> ReportService; imported here: reportlab loads only for printing
+    def reports(self):  # -> ReportService
         """Credit reports and commitment letters."""
         from desktop.reports.service import ReportService
 
@@ -156,6 +171,8 @@ class Services:
 
         A fresh connection, so it never sees a unit of work still open elsewhere; one
         indexed read of the newest row."""
+        from local_cache import store
+
         with self.engine.connect() as conn:
             return store.audit_head(conn)
 

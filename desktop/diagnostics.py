@@ -42,14 +42,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, func, select
-from sqlalchemy.exc import SQLAlchemyError
-
 from desktop import __version__, logfile
 from desktop.settings import FILE_NAME as SETTINGS_FILE
-from local_cache import store
-from local_cache.db import FILE_NAME as CACHE_FILE
-from local_cache.tables import outbox
 
 LOG_LINES = 500
 PACKAGES = ("PySide6", "PySide6-Essentials", "shiboken6", "httpx", "SQLAlchemy", "alembic",
@@ -115,6 +109,11 @@ def settings_view(data_dir: Path) -> dict[str, Any]:
 
 def desk_status(data_dir: Path) -> dict[str, Any]:
     """Outbox, sync and anchor status read from the cache file, read-only."""
+    from sqlalchemy import create_engine  # loaded for the zip only, not with the crash hook
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from local_cache.db import FILE_NAME as CACHE_FILE
+
     path = Path(data_dir) / CACHE_FILE
     if not path.exists():
         return {"cache": "absent"}
@@ -130,6 +129,11 @@ def desk_status(data_dir: Path) -> dict[str, Any]:
 
 
 def _read_status(conn) -> dict[str, Any]:
+    from sqlalchemy import func, select
+
+    from local_cache import store
+    from local_cache.tables import outbox
+
     by_kind: dict[str, dict[str, int]] = {}
     query = select(outbox.c.kind, outbox.c.state, func.count()).group_by(outbox.c.kind,
                                                                          outbox.c.state)
@@ -179,6 +183,8 @@ def _read_status(conn) -> dict[str, Any]:
 
 def disk(data_dir: Path) -> dict[str, Any]:
     """Free and total bytes where the data directory is; the cache's size."""
+    from local_cache.db import FILE_NAME as CACHE_FILE
+
     where = Path(data_dir)
     while not where.exists() and where != where.parent:
         where = where.parent

@@ -1,10 +1,14 @@
 """Start the Qt application: the desk (or the demo), sign-in, the counter window.
 
-Slow start-up work (the demo's platform, opening and migrating the cache, reaching the
-keyring) runs on a plain worker thread while a small progress window shows; the window
-itself then never waits. A missing keyring, or a data key that is not the data
-directory's (``desktop.staff.desk_key``: nothing is written then), is said in a dialog
-and the program exits with 4 (as the CLI does), never with a traceback. These windows show
+Slow start-up work runs on a plain worker thread; the window itself never waits. On a
+desk, opening and migrating the cache and reaching the keyring start on that thread as
+soon as the settings are read, while the sign-in dialog shows (it reads the accounts
+once the desk is open); the demo's platform is made while a small progress window shows.
+Only what the first frame needs is imported before it: the services' modules load on
+that thread, the counter window's after sign-in. A missing keyring, or a data key that is
+not the data directory's (``desktop.staff.desk_key``: nothing is written then), is said
+in a dialog (the sign-in dialog closes) and the program exits with 4 (as the CLI does),
+never with a traceback. These windows show
 before the settings are opened: they speak the ``language`` of settings.json read alone,
 or the system's language on a first run and in the demo (``ui.i18n.start_language``); the
 core's message is shown in Chinese and English, or in English alone in English.
@@ -28,22 +32,24 @@ import importlib.util
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEventLoop, QObject, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from desktop import logfile
-from desktop.bootstrap import Services, bootstrap
-from desktop.counter.adoption import CounterMismatch, check_adopted
+from desktop.bootstrap import bootstrap
 from desktop.settings import SettingsError, default_data_dir
-from desktop.settings_record import notice_outside_changes
 from desktop.staff.credentials import SecretsUnavailable
 from ui.context import DeskContext
 from ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from desktop.bootstrap import Services
 
 log = logging.getLogger(__name__)
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_REFUSED = 0, 1, 2, 4
@@ -177,18 +183,63 @@ def _open_log(data_dir: Path) -> None:
         log.warning("no log file in %s: %s", data_dir, exc.strerror or type(exc).__name__)
 
 
-def _prepare_desk(data_dir: Path | None) -> Services:
-    """Open settings, cache and keyring before any window (a worker thread)."""
-    services = bootstrap(data_dir)
+def _open_desk(services: Services) -> Services:
+    """Open the cache and reach the keyring before anyone signs in (a worker thread)."""
+    from desktop.counter.adoption import check_adopted
+    from desktop.settings_record import notice_outside_changes
+
     try:
         services.engine  # noqa: B018 - opens and migrates the cache file here, not in a slot
         services.protector  # noqa: B018 - reaches the keyring: SecretsUnavailable surfaces now
         notice_outside_changes(services)  # settings.json edited behind the desk's back
-        check_adopted(services)  # another counter than the adopted one: refused before a window
+        check_adopted(services)  # another counter than the adopted one: refused before sign-in
     except BaseException:
         services.close()
         raise
     return services
+
+
+# The core modules the counter window and the desk runtime load (the platform client,
+# the check and sign-in services), imported on the start-up thread while the clerk types
+# in the sign-in dialog, not on the GUI thread once they have signed in. No Qt in them.
+_WINDOW_CORE = ("desktop.staff.session", "desktop.runtime", "desktop.counter.check_service",
+                "desktop.counter.flows", "desktop.counter.commitments")
+
+
+def _opening(services: Services) -> tuple[Future, threading.Thread]:
+    """``_open_desk(services)`` on a plain thread, started now, then the window's core
+    modules imported there. The sign-in dialog's first job (on the runner) waits for the
+    desk to open before reading the accounts; the GUI thread waits for neither until the
+    event loop has ended."""
+    future: Future = Future()
+
+    def work() -> None:
+        try:
+            future.set_result(_open_desk(services))
+        except BaseException as exc:  # noqa: BLE001 - handed to the sign-in dialog
+            future.set_exception(exc)
+            return
+        for name in _WINDOW_CORE:
+            importlib.import_module(name)
+
+    thread = threading.Thread(target=work, name="creditdesk-start", daemon=True)
+    thread.start()
+    return future, thread
+
+
+def _refused(exc: BaseException) -> int:
+    """A start that cannot go on, said in a dialog; the exit code the CLI would give."""
+    from desktop.counter.adoption import CounterMismatch
+
+    if isinstance(exc, SecretsUnavailable | CounterMismatch):
+        log.warning("start refused: %s", type(exc).__name__)
+        return _refuse(_said(exc), EXIT_REFUSED)
+    if isinstance(exc, SettingsError):
+        log.warning("start refused: the settings file cannot be used")
+        return _refuse(_said(exc), EXIT_INVALID)
+    log.error("the desk did not start", exc_info=exc)
+    failed = QApplication.translate("CreditDeskApp", "启动失败：%1")
+    return _refuse(failed.replace("%1", _said(exc)), EXIT_FAILED)
 
 
 def _start_demo():
@@ -229,7 +280,7 @@ def run(argv: Sequence[str], demo: bool = False, data_dir: Path | None = None,
 def _run(app: QApplication, demo: bool, data_dir: Path | None,
          check: tuple[str, str] | None, channel: str | None,
          collector: GuiThreadCollector) -> int:
-    running_demo = None
+    running_demo = opening = starting = None
     if not demo:
         _open_log(data_dir or default_data_dir())
     try:
@@ -238,20 +289,11 @@ def _run(app: QApplication, demo: bool, data_dir: Path | None,
                 app, QApplication.translate("CreditDeskApp", "正在启动演示平台…"), _start_demo)
             services = running_demo.services
         else:
-            services = _in_background(
-                app, QApplication.translate("CreditDeskApp", "正在打开本机数据…"),
-                lambda: _prepare_desk(data_dir))
+            services = bootstrap(data_dir)  # the settings file: a SettingsError is said now
+            opening, starting = _opening(services)  # cache and keyring, while sign-in shows
             person = None
-    except (SecretsUnavailable, CounterMismatch) as exc:
-        log.warning("start refused: %s", type(exc).__name__)
-        return _refuse(_said(exc), EXIT_REFUSED)
-    except SettingsError as exc:
-        log.warning("start refused: the settings file cannot be used")
-        return _refuse(_said(exc), EXIT_INVALID)
     except Exception as exc:  # noqa: BLE001 - said in a dialog, not a traceback
-        log.exception("the desk did not start")
-        failed = QApplication.translate("CreditDeskApp", "启动失败：%1")
-        return _refuse(failed.replace("%1", _said(exc)), EXIT_FAILED)
+        return _refused(exc)
     _open_log(services.settings.data_dir)
     install_language(app, services.settings["language"])
     runner = TaskRunner()
@@ -266,8 +308,11 @@ def _run(app: QApplication, demo: bool, data_dir: Path | None,
         else:
             from ui.session.sign_in_dialog import SignInDialog
 
-            if SignInDialog.sign_in(ctx, None) is None:
-                return EXIT_OK
+            try:
+                if SignInDialog.sign_in(ctx, None, opening=opening) is None:
+                    return EXIT_OK
+            except Exception as exc:  # noqa: BLE001 - opening the desk failed: said
+                return _refused(exc)
         services.runtime.start()  # the sender and timed jobs: once, whatever windows do
         return _run_window(app, ctx, check, channel, collector)
     finally:
@@ -275,6 +320,8 @@ def _run(app: QApplication, demo: bool, data_dir: Path | None,
         # then the sender and the timed jobs end and the log head, with those entries,
         # is anchored (or kept queued for the next start).
         runner.wait(15000)
+        if starting is not None:
+            starting.join()  # the desk opened (or failed) and its imports ended before it closes
         services.runtime.stop()
         crashes.uninstall()
         crashes.deleteLater()

@@ -9,13 +9,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.bootstrap import Services
 from desktop.events import AlertsFound, FeedbackQueued, OutboxMoved, Synced
-from desktop.staff.accounts import Staff
 from ui.tasks import TaskRunner
+
+if TYPE_CHECKING:  # names only: the sign-in dialog shows before these modules load
+    from desktop.bootstrap import Services
+    from desktop.staff.accounts import Staff
 
 log = logging.getLogger(__name__)
 

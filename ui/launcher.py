@@ -18,9 +18,24 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from desktop.cli import main as cli
-from sandbox.cli import SANDBOX
 
 GUI_HELP = "open the counter window / 打开受理窗口"
+SANDBOX_HELP = "reference credit platform / 参考信用平台"  # sandbox.cli.SANDBOX's
+
+
+def _sandbox(part: str):
+    """``sandbox.cli.SANDBOX``'s configure or run, imported when called: the reference
+    platform's modules load only for ``creditdesk sandbox``."""
+
+    def call(arg):
+        from sandbox.cli import SANDBOX
+
+        return getattr(SANDBOX, part)(arg)
+
+    return call
+
+
+SANDBOX = cli.Command("sandbox", SANDBOX_HELP, _sandbox("configure"), _sandbox("run"))
 
 
 def _has_single_instance() -> bool:

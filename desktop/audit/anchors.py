@@ -20,7 +20,6 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import Connection, func, select
 
-from desktop.platform.client import PlatformError
 from desktop.staff.credentials import SecretsUnavailable
 from local_cache import store
 from local_cache.db import UnitOfWork
@@ -119,6 +118,8 @@ def queue_head_anchor(svc, clerk: str = "") -> int:
 def anchor_now(svc, clerk: str = "") -> int:
     """Queue the head (``queue_head_anchor``) and try once to send what the outbox holds;
     an unreachable platform leaves it queued for the next start. Returns the seq."""
+    from desktop.platform.client import PlatformError  # the web client loads to send
+
     seq = queue_head_anchor(svc, clerk)
     try:
         svc.outbox.flush(svc.client, limit=20)

@@ -7,6 +7,7 @@ Subcommands are small classes registered in one table; the window layer adds its
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import os
@@ -15,7 +16,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from desktop import __version__
-from desktop.identifiers import IdentifierError, IdentifierKind, parse_identifier
 
 EXIT_OK = 0
 EXIT_INVALID_INPUT = 2
@@ -35,6 +35,8 @@ class Command:
 
 
 def _configure_id(parser: argparse.ArgumentParser) -> None:
+    from desktop.identifiers import IdentifierKind  # python-stdnum loads for this command only
+
     parser.add_argument("input", metavar="INPUT", help="typed, pasted or scanned identifier")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument(
@@ -45,6 +47,8 @@ def _configure_id(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_id(args: argparse.Namespace) -> int:
+    from desktop.identifiers import IdentifierError, parse_identifier
+
     try:
         subject = parse_identifier(args.input, kind=args.kind)
     except IdentifierError as exc:
@@ -73,53 +77,60 @@ def _run_id(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _client_commands() -> tuple[Command, ...]:
-    from desktop.cli import alerts as al
-    from desktop.cli import audit as a
-    from desktop.cli import bridge as b
-    from desktop.cli import commitments as m
-    from desktop.cli import desk as c
-    from desktop.cli import diagnostics as g
-    from desktop.cli import documents as d
-    from desktop.cli import keys as k
-    from desktop.cli import staff as st
-    from desktop.cli import supervise as s
+def later(module: str, name: str) -> Callable:
+    """``module.name``, imported when first called: a command's module (and what it
+    imports: the services, the web stack of the bridge) loads only for that command."""
 
+    def call(*args):
+        return getattr(importlib.import_module(module), name)(*args)
+
+    call.__qualname__ = f"{module}.{name}"
+    return call
+
+
+def _client(name: str, help: str, module: str, configure: str, run: str) -> Command:
+    return Command(name, help, later(f"desktop.cli.{module}", configure),
+                   later(f"desktop.cli.{module}", run))
+
+
+def _client_commands() -> tuple[Command, ...]:
     return (
-        Command("check", "check a subject for an item / 信用核查", c.configure_check, c.run_check),
-        Command("sync", "sync the offline list snapshot / 同步名单", c.configure_sync, c.run_sync),
-        Command("alerts", "changes of checked subjects / 变动提醒", al.configure_alerts,
-                al.run_alerts),
-        Command("feedback", "record the action on a check / 反馈", c.configure_feedback,
-                c.run_feedback),
-        Command("outbox", "queued feedback / 反馈队列", c.configure_outbox, c.run_outbox),
-        Command("batch", "check a CSV/XLSX/XLS/ET/ODS of applicants / 批量核查", c.configure_batch,
-                c.run_batch),
-        Command("report", "print or verify a credit report / 信用报告", d.configure_report,
-                d.run_report),
-        Command("fast-track", "tolerance acceptance: letter, commitment, feedback / 容缺受理",
-                m.configure_fast_track, m.run_fast_track),
-        Command("commitment", "old name of fast-track: letter, commitment and feedback "
-                "(--missing optional) / 同 fast-track",
-                m.configure_commitment, m.run_fast_track),
-        Command("commitments", "list or close commitments / 承诺跟踪", m.configure_commitments,
-                m.run_commitments),
-        Command("audit", "verify, anchor, purge, export or import the audit log / 审计日志",
-                a.configure_audit, a.run_audit),
-        Command("staff", "add, list, disable, enable, reset-password, passwd / 工作人员账号",
-                st.configure, st.run),
-        Command("key", "export or import the data key / 数据密钥备份", k.configure_key,
-                k.run_key),
-        Command("login", "store the API key, or sign in as staff / 登录", c.configure_login,
-                c.run_login),
-        Command("logout", "remove the API key or end the staff session / 退出",
-                c.configure_logout, c.run_logout),
-        Command("diagnostics", "a zip for support, no personal data / 诊断信息",
-                g.configure, g.run),
-        Command("bridge", "systems paired with the local bridge, its API / 本机桥接",
-                b.configure, b.run),
-        Command("supervise", "supervision class of a subject or a list / 行政监管",
-                s.configure, s.run),
+        _client("check", "check a subject for an item / 信用核查", "desk", "configure_check",
+                "run_check"),
+        _client("sync", "sync the offline list snapshot / 同步名单", "desk", "configure_sync",
+                "run_sync"),
+        _client("alerts", "changes of checked subjects / 变动提醒", "alerts", "configure_alerts",
+                "run_alerts"),
+        _client("feedback", "record the action on a check / 反馈", "desk", "configure_feedback",
+                "run_feedback"),
+        _client("outbox", "queued feedback / 反馈队列", "desk", "configure_outbox", "run_outbox"),
+        _client("batch", "check a CSV/XLSX/XLS/ET/ODS of applicants / 批量核查", "desk",
+                "configure_batch", "run_batch"),
+        _client("report", "print or verify a credit report / 信用报告", "documents",
+                "configure_report", "run_report"),
+        _client("fast-track", "tolerance acceptance: letter, commitment, feedback / 容缺受理",
+                "commitments", "configure_fast_track", "run_fast_track"),
+        _client("commitment", "old name of fast-track: letter, commitment and feedback "
+                "(--missing optional) / 同 fast-track", "commitments", "configure_commitment",
+                "run_fast_track"),
+        _client("commitments", "list or close commitments / 承诺跟踪", "commitments",
+                "configure_commitments", "run_commitments"),
+        _client("audit", "verify, anchor, purge, export or import the audit log / 审计日志",
+                "audit", "configure_audit", "run_audit"),
+        _client("staff", "add, list, disable, enable, reset-password, passwd / 工作人员账号",
+                "staff", "configure", "run"),
+        _client("key", "export or import the data key / 数据密钥备份", "keys", "configure_key",
+                "run_key"),
+        _client("login", "store the API key, or sign in as staff / 登录", "desk",
+                "configure_login", "run_login"),
+        _client("logout", "remove the API key or end the staff session / 退出", "desk",
+                "configure_logout", "run_logout"),
+        _client("diagnostics", "a zip for support, no personal data / 诊断信息", "diagnostics",
+                "configure", "run"),
+        _client("bridge", "systems paired with the local bridge, its API / 本机桥接", "bridge",
+                "configure", "run"),
+        _client("supervise", "supervision class of a subject or a list / 行政监管", "supervise",
+                "configure", "run"),
     )
 
 
@@ -128,8 +139,11 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 
-def build_parser(extra: Sequence[Command] = ()) -> argparse.ArgumentParser:
-    """The full parser: core commands plus any the caller adds."""
+def build_parser(extra: Sequence[Command] = (),
+                 only: str | None = None) -> argparse.ArgumentParser:
+    """The full parser: core commands plus any the caller adds. With ``only`` (the command
+    on the command line), only that command's arguments are built (its module loads);
+    the others are listed by name and help line, as ``--help`` shows them."""
     parser = argparse.ArgumentParser(
         prog="creditdesk",
         description="一窗受理信用核查客户端 / CreditDesk, credit checks at the one-window counter",
@@ -138,7 +152,8 @@ def build_parser(extra: Sequence[Command] = ()) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in (*COMMANDS, *_client_commands(), *extra):
         p = sub.add_parser(command.name, help=command.help, description=command.help)
-        command.configure(p)
+        if only is None or command.name == only:
+            command.configure(p)
         p.set_defaults(_run=command.run, _logs=command.logs)
     return parser
 
@@ -149,7 +164,8 @@ def main(argv: Sequence[str] | None = None, extra: Sequence[Command] = ()) -> in
         # A Windows console or a pipe with a legacy code page must not crash on Chinese.
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
-    parser = build_parser(extra)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(extra, only=argv[0] if argv and not argv[0].startswith("-") else "")
     args = parser.parse_args(argv)
     if not hasattr(args, "_run"):
         parser.print_help()

@@ -19,7 +19,6 @@ prefix that is not its own, so:
 
 from __future__ import annotations
 
-from desktop.platform.client import PlatformError
 from desktop.settings import SettingsError
 from desktop.settings_record import save_settings
 from desktop.staff.credentials import API_KEY, SecretsUnavailable
@@ -115,6 +114,8 @@ def ensure_counter(svc, *, online: bool = True, ask: bool = False) -> bool:
     adopts its answer; a platform that cannot be reached, or no API key, is no reason to
     stop an offline check: the question waits for the next run.
     """
+    from desktop.platform.client import PlatformError  # the web client loads for this
+
     check_adopted(svc)
     if not online or (adopted(svc) is not None and not ask):
         return False

@@ -17,9 +17,6 @@ import os
 import secrets as _random  # the standard library module
 from collections.abc import Mapping
 
-import keyring
-import keyring.errors
-
 SERVICE = "creditdesk"
 API_KEY, DATA_KEY = "api-key", "data-key"
 ENV = {API_KEY: "CREDITDESK_API_KEY", DATA_KEY: "CREDITDESK_DATA_KEY"}
@@ -52,6 +49,8 @@ class SecretStore:
     @staticmethod
     def keyring_usable() -> bool:
         """True when the keyring has a real backend (not the 'fail' or 'null' one)."""
+        import keyring  # loaded (and its backend found) when a secret is first reached
+
         backend = keyring.get_keyring()
         return getattr(backend, "priority", 0) > 0 and "fail" not in type(backend).__module__
 
@@ -62,6 +61,8 @@ class SecretStore:
         if self._environ.get(ENV[name]):
             return self._environ[ENV[name]]
         self._require_keyring()
+        import keyring.errors
+
         try:
             return keyring.get_password(SERVICE, name)
         except keyring.errors.KeyringError:
@@ -73,6 +74,8 @@ class SecretStore:
             self._memory[name] = value
             return
         self._require_keyring()
+        import keyring.errors
+
         try:
             keyring.set_password(SERVICE, name, value)
         except keyring.errors.KeyringError:
@@ -84,6 +87,8 @@ class SecretStore:
             self._memory.pop(name, None)
             return
         self._require_keyring()
+        import keyring.errors
+
         try:
             keyring.delete_password(SERVICE, name)
         except keyring.errors.PasswordDeleteError:

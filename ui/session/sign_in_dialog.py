@@ -8,9 +8,17 @@ Otherwise staff id and password go to ``desktop.staff.session.sign_in``; its ref
 password, the five-attempt lockout) are shown as the core words them. A password a
 supervisor reset opens the third page: the holder types a new password twice, and
 ``desktop.staff.session.change_and_sign_in`` changes it and signs in with it.
+
+At start-up the dialog shows while the desk is still opening (``ui.app``: the cache and
+the keyring, on another thread, handed in as ``opening``): the accounts are read once it
+has opened. If it cannot open, the dialog closes and ``sign_in`` raises what it raised.
+The core's modules load on the runner, not before the dialog's first frame.
 """
 
 from __future__ import annotations
+
+from concurrent.futures import Future
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent, QShowEvent
@@ -25,25 +33,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.bootstrap import Services
-from desktop.staff import accounts as staff
-from desktop.staff import admin, session
 from ui.context import DeskContext
 from ui.session.password_dialog import NewPasswordFields
 from ui.widgets import theme
 from ui.widgets.approval import error_text
 from ui.widgets.decision_dialog import DecisionDialog
 
+if TYPE_CHECKING:
+    from desktop.bootstrap import Services
+    from desktop.staff import accounts as staff
+
 
 def create_first_supervisor(svc: Services, staff_id: str, name: str,
                             password: str) -> staff.Staff:
     """The desk's first account (a supervisor), then signed in (runs on the runner)."""
+    from desktop.staff import admin, session
+
     admin.add(svc, staff_id, name, "supervisor", password, None)  # logged: staff.added
     return session.sign_in(svc, staff_id, password)
 
 
-def count_accounts(svc: Services) -> int:
-    """How many accounts the desk has (runs on the runner: opens the cache file)."""
+def count_accounts(svc: Services, opening: Future | None = None) -> int:
+    """How many accounts the desk has (runs on the runner: opens the cache file), once
+    ``opening`` (the desk opening at start-up) is done; raises what it raised."""
+    if opening is not None:
+        opening.result()
+    from desktop.staff import accounts as staff
+
     return staff.count(svc.engine)
 
 
@@ -58,9 +74,12 @@ class SignInDialog(DecisionDialog):
     """Staff id + password; or, on a desk without accounts, create the first supervisor.
     ``person`` (also ``decision``) is who signed in."""
 
-    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None,
+                 opening: Future | None = None) -> None:
         super().__init__(ctx, parent)
         self.person: staff.Staff | None = None
+        self._opening = opening
+        self.unusable: BaseException | None = None  # what opening the desk raised
         self.mode = "loading"  # then "sign_in" or "first_run"; "must_change" after a reset
         self._reset: tuple[str, str] | None = None  # (id, typed reset password) meanwhile
         self._asked = False
@@ -140,13 +159,16 @@ class SignInDialog(DecisionDialog):
         self.cancel_button.clicked.connect(self.reject)
 
     @classmethod
-    def sign_in(cls, ctx: DeskContext, parent: QWidget | None = None) -> staff.Staff | None:
-        """Who signed in (``ctx.sign_in`` was called), or None when cancelled. Blocks
-        (``exec``): only at start-up, before any window; the window opens the dialog with
-        ``open()`` and reads ``person`` when it finished."""
-        dialog = cls(ctx, parent)
+    def sign_in(cls, ctx: DeskContext, parent: QWidget | None = None,
+                opening: Future | None = None) -> staff.Staff | None:
+        """Who signed in (``ctx.sign_in`` was called), or None when cancelled; raises what
+        ``opening`` raised. Blocks (``exec``): only at start-up, before any window; the
+        window opens the dialog with ``open()`` and reads ``person`` when it finished."""
+        dialog = cls(ctx, parent, opening)
         try:
             dialog.exec()
+            if dialog.unusable is not None:
+                raise dialog.unusable
             return dialog.person
         finally:
             dialog.deleteLater()
@@ -157,7 +179,7 @@ class SignInDialog(DecisionDialog):
         super().showEvent(event)
         if not self._asked:
             self._asked = True
-            self.ctx.runner.submit(count_accounts, self.ctx.services,
+            self.ctx.runner.submit(count_accounts, self.ctx.services, self._opening,
                                    done=self._counted, failed=self._count_failed)
 
     def _counted(self, accounts: int) -> None:
@@ -176,6 +198,11 @@ class SignInDialog(DecisionDialog):
             self.staff_id.setFocus()
 
     def _count_failed(self, exc: BaseException) -> None:
+        opening = self._opening
+        if opening is not None and opening.done() and opening.exception() is exc:
+            self.unusable = exc  # the desk did not open: the caller says why
+            self.reject()
+            return
         self.title.setText(self.tr("无法读取账号"))
         self.error.setText(error_text(exc))
 
@@ -202,6 +229,8 @@ class SignInDialog(DecisionDialog):
     def _sign_in(self) -> None:
         if self.mode != "sign_in":
             return
+        from desktop.staff import session  # loaded by now: the accounts were read
+
         self.record(session.sign_in, self.ctx.services, self.staff_id.text(),
                     self.password.text(), done=self._signed_in)
 
@@ -224,6 +253,8 @@ class SignInDialog(DecisionDialog):
             self.error.setText(differ)
             return
         staff_id, old = self._reset
+        from desktop.staff import session
+
         self.record(session.change_and_sign_in, self.ctx.services, staff_id, old,
                     self.must_change.text(), done=self._signed_in)
 
@@ -252,6 +283,8 @@ class SignInDialog(DecisionDialog):
 
     def failed(self, exc: BaseException) -> None:
         """Refused (wrong password, lockout, ...): said, and the field to try again."""
+        from desktop.staff import accounts as staff
+
         if isinstance(exc, staff.PasswordChangeRequired) and self.mode == "sign_in":
             self.set_busy(False)
             self._must_change(exc.staff_id)

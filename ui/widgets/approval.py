@@ -7,6 +7,8 @@ widget only collects the input, shows the answer and emits ``approved`` with the
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -20,11 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.bootstrap import Services
-from desktop.staff.accounts import Staff, require_supervisor
 from ui.context import DeskContext
 from ui.i18n import said
 from ui.widgets import theme
+
+if TYPE_CHECKING:
+    from desktop.bootstrap import Services
+    from desktop.staff.accounts import Staff
 
 # Kept for the modules that import them from here; the values live in ui.widgets.theme.
 ERROR_STYLE = theme.ERROR_STYLE
@@ -33,6 +37,8 @@ OK_STYLE = theme.OK_STYLE
 
 def supervisor_approval(svc: Services, staff_id: str, password: str) -> Staff:
     """``require_supervisor`` on the desk's database (runs on the runner)."""
+    from desktop.staff.accounts import require_supervisor
+
     return require_supervisor(svc.engine, staff_id, password)
 
 

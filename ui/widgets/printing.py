@@ -28,7 +28,6 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from desktop import settings_record
 from desktop.counter.check_service import CheckOutcome
-from desktop.reports import pages as pdf_pages
 from ui.context import DeskContext
 from ui.i18n import said
 
@@ -48,6 +47,8 @@ def print_dpi(printer: QPrinter) -> int:
 def page_images(pdf: Path | bytes, dpi: int) -> list[QImage]:
     """The PDF's pages as images, drawn by PDFium. Runs on the runner (a QImage may be
     made on any thread and handed over)."""
+    from desktop.reports import pages as pdf_pages  # PDFium loads for the first print
+
     return [QImage(page.rgb, page.width, page.height, page.stride,
                    QImage.Format.Format_RGB888).copy()  # copy: own the pixels
             for page in pdf_pages.render(pdf, dpi)]
