@@ -99,6 +99,16 @@ class BatchService:
         self._chunk, self._workers = chunk, workers
         self._checks = checks  # the single check's offline answer; None: no fallback
 
+    @property
+    def chunk(self) -> int:
+        """Rows per batch request (at most ``schemas.MAX_BATCH``) unless ``run`` is told."""
+        return self._chunk
+
+    @property
+    def workers(self) -> int:
+        """Batch requests in flight at once."""
+        return self._workers
+
     def run(self, table: InputTable, item: str,
             progress: Callable[[int, int], None] | None = None, *,
             cancel: threading.Event | None = None, chunk: int | None = None
