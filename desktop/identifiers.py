@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 import functools
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -254,8 +255,7 @@ def _uscc_check_character(value: str) -> str:
     (GB 32100-2015: weights 3**i mod 31, the character of 31 - sum mod 31). stdnum's
     ``calc_check_digit`` computes the same, after cleaning its input again: most of a
     parse's time."""
-    value_of = _USCC_VALUE
-    total = sum(value_of[c] * w for c, w in zip(value[:17], _USCC_WEIGHTS, strict=True))
+    total = sum(map(operator.mul, map(_USCC_VALUE.__getitem__, value[:17]), _USCC_WEIGHTS))
     return USCC_ALPHABET[(31 - total) % 31]
 
 

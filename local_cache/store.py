@@ -9,6 +9,7 @@ plaintext resident number or person name is ever bound to a statement.
 from __future__ import annotations
 
 import json
+import operator
 import os
 import time
 from collections.abc import Iterable, Sequence
@@ -88,6 +89,9 @@ _CHECKED_SQL = _insert_sql(checked, _CHECKED_COLUMNS, "subject_key", ("last_chec
 _CHECKED_SEEN_SQL = _insert_sql(checked, (*_CHECKED_COLUMNS, "seen_sealed"), "subject_key",
                                 ("last_checked_at", "seen_sealed"))
 _METAS_SQL: dict[int, str] = {}
+_AUDIT_VALUES = operator.itemgetter(*_AUDIT_COLUMNS)  # an entry's dict as the SQL's tuple
+# ``json.dumps(d, ensure_ascii=False, sort_keys=True)``, without making an encoder per call.
+_DETAILS = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 # ---------------------------------------------------------------------------- meta
 
@@ -157,7 +161,7 @@ def append_audit(conn: Connection, protector: Protector, *, counter: str, clerk:
     seq, prev = audit_head(conn)
     row = _audit_row(protector, seq + 1, prev, counter, clerk, event, subject_id, masked,
                      item, verdict, source, details)
-    conn.exec_driver_sql(_AUDIT_SQL, tuple(row[c] for c in _AUDIT_COLUMNS))
+    conn.exec_driver_sql(_AUDIT_SQL, _AUDIT_VALUES(row))
     if row["seq"] % ANCHOR_EVERY == 0:
         queue_anchor(conn, protector, counter, row["seq"], row["hash"])
     return row["seq"]
@@ -181,8 +185,7 @@ def append_audit_many(conn: Connection, protector: Protector, entries: Iterable[
         rows.append(row)
         seq, prev = row["seq"], row["hash"]
     if rows:
-        conn.exec_driver_sql(_AUDIT_SQL, [tuple(row[c] for c in _AUDIT_COLUMNS)
-                                          for row in rows])
+        conn.exec_driver_sql(_AUDIT_SQL, list(map(_AUDIT_VALUES, rows)))
         for row in rows:
             if row["seq"] % ANCHOR_EVERY == 0:
                 queue_anchor(conn, protector, row["counter"], row["seq"], row["hash"])
@@ -196,7 +199,7 @@ def _audit_row(protector: Protector, seq: int, prev: str, counter: str, clerk: s
     """One chained entry as stored: its fields, salt, commitment and hashes."""
     at = repr(time.time())
     subject_key = protector.index(subject_id) if subject_id else None
-    text = json.dumps(details or {}, ensure_ascii=False, sort_keys=True)
+    text = _DETAILS(details or {})
     salt = os.urandom(16).hex()
     commit = chain.commitment_of(salt, subject_key, masked, text)
     digest = chain.entry_hash_of(protector.chain_key if key is None else key, prev, commit,
