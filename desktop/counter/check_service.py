@@ -41,7 +41,7 @@ from desktop.platform.client import (
     PlatformUntrusted,
 )
 from desktop.verdict import decide
-from local_cache import store
+from local_cache import snapshot, store
 from local_cache.db import UnitOfWork
 from local_cache.protect import Protector
 
@@ -214,6 +214,7 @@ class CheckService:
         self._now = now
         self._department = department  # the setting, read at each check (it may change)
         self._parsed: tuple[str, set[str], list[Measure]] | None = None
+        self._catalog_seen: tuple[str, str] | None = None  # catalog_version, catalog_json
 
     def check(
         self, raw: str, item: str, *, offline: bool = False, kind: str | None = None,
@@ -231,7 +232,10 @@ class CheckService:
         if not offline:
             try:
                 result = self._client.credit(subject.normalized, item, kind)
-                outcome = CheckOutcome(**result.model_dump(), source="platform")
+                # Its parts as they are: validated once, when the answer was parsed.
+                outcome = CheckOutcome(**{name: getattr(result, name)
+                                          for name in schemas.CreditResult.model_fields},
+                                       source="platform")
             except PlatformUntrusted:
                 # A refused certificate is a wrong trust setting or an interception, not an
                 # outage: an offline answer would hide it behind the routine offline banner.
@@ -263,12 +267,13 @@ class CheckService:
 
     def _offline(self, subject: SubjectId, item: str, reason: str) -> CheckOutcome:
         with self._engine.connect() as conn:
-            # One query for the three, read fresh on every check: a sync changes them.
-            meta = store.get_metas(conn, "list_version", "last_sync_at", "catalog_json",
-                                   "snapshot_rebuilding")
+            # One query for them all, read fresh on every check: a sync changes them. The
+            # catalogue itself (about 9 KB) is read again only when its version changed.
+            meta = store.get_metas(conn, "list_version", "last_sync_at", "catalog_version",
+                                   "snapshot_rebuilding", snapshot.SIDE_KEY)
             version = int(meta.get("list_version") or "0")
             synced_at = meta.get("last_sync_at")
-            catalog_json = meta.get("catalog_json")
+            catalog_json = self._catalog_text(conn, meta.get("catalog_version"))
             if meta.get("snapshot_rebuilding"):
                 # Left by a desk from before the snapshot's two sides, whose full resync
                 # emptied the snapshot and was cut short: a subject whose records are not
@@ -282,8 +287,10 @@ class CheckService:
                 )
             if not version or not synced_at or not catalog_json:
                 raise NoAnswer(_no_snapshot(reason))
+            side = meta.get(snapshot.SIDE_KEY)  # the live side, read in this transaction
             snap_subject, snap_records = store.snapshot_lookup(
-                conn, self._protector, subject.normalized
+                conn, self._protector, subject.normalized,
+                side if side in snapshot.SIDES else "a",
             )
         items, measures = self._catalog(catalog_json)
         if item not in items:
@@ -360,6 +367,17 @@ class CheckService:
             f"of {self._max_days:g} days: it no longer answers offline; sync when the network "
             "is back (F5 or creditdesk sync)"
         )
+
+    def _catalog_text(self, conn, catalog_version: str | None) -> str | None:
+        """The stored catalogue's JSON: kept from the last read while ``catalog_version``
+        (stored with it, in the same transaction, by every sync) is the same."""
+        seen = self._catalog_seen
+        if catalog_version is not None and seen is not None and seen[0] == catalog_version:
+            return seen[1]
+        text = store.get_meta(conn, "catalog_json")
+        if catalog_version is not None and text:
+            self._catalog_seen = (catalog_version, text)
+        return text
 
     def _catalog(self, catalog_json: str) -> tuple[set[str], list[Measure]]:
         """Item codes and measures of the stored catalogue, parsed once per version."""

@@ -92,10 +92,16 @@ def consistent(result: schemas.CreditResult, subject_id: str, item: str,
                 kind: str | None) -> None:
     """An answer that contradicts itself or the question is no answer (PlatformProtocolError):
     shown as live, a "clear" beside a prohibit measure would let a listed applicant through."""
-    try:
-        asked = parse_identifier(subject_id, kind=kind).normalized  # as the platform keys it
-    except IdentifierError:
+    if (result.subject.id == subject_id and len(subject_id) == 18 and subject_id.isascii()
+            and subject_id.isalnum() and subject_id == subject_id.upper()):
+        # Already in the normal form (a batch sends its ids so), which parsing would only
+        # give back (or refuse, leaving it as asked): no need to parse it again.
         asked = subject_id
+    else:
+        try:
+            asked = parse_identifier(subject_id, kind=kind).normalized  # as the platform keys it
+        except IdentifierError:
+            asked = subject_id
     if result.subject.id != asked or result.item != item:
         raise PlatformProtocolError("the answer is about another subject or item")
     strongest = max((m.kind for m in result.measures), key=lambda k: schemas.Verdict(k).strength,

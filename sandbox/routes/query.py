@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -68,9 +69,19 @@ def router(platform: Platform) -> APIRouter:
         facts = credit.load_facts(platform.engine, [sid], on)[sid.normalized]
         return credit.tolerance(facts, item, on)
 
+    # Batch requests are answered one at a time, in the order they came. The work is pure
+    # Python in one process, so several at once only share the interpreter lock and all
+    # finish together at the end; one at a time, the first answer leaves after a quarter of
+    # the time of four and the desk checks and logs it while the next ones are computed.
+    batch_turns = threading.Lock()
+
     @api.post("/v1/batch", response_model=schemas.BatchResult, responses=ERRORS, tags=["批量查询"])
     def post_batch(body: schemas.BatchRequest, _: Auth) -> Response:
         known_item(body.item)
+        with batch_turns:
+            return _batch(body)
+
+    def _batch(body: schemas.BatchRequest) -> Response:
         on = credit.today()
         parsed: list[SubjectId | schemas.ErrorDetail] = []
         for raw in body.subject_ids:

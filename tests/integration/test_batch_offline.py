@@ -22,6 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
+from desktop.batch.service import CHUNK
 from sandbox.process import spawn
 from tests.staffing import SERVICE, creditdesk, signed_in
 from tests.strategies import ric_check
@@ -207,9 +208,10 @@ def test_a_mixed_batch_counts_rows_answered_online_offline_and_not_at_all(
     sync(tmp_path, env, platform)
     ids = list(verdicts)
     assert len(ids) >= 4
-    # Three chunks of the CLI's 1,000 rows: answered, garbled (offline), refused (none).
-    subjects = [ids[3 + i % (len(ids) - 3)] for i in range(2040)]
-    subjects[0], subjects[1000], subjects[2000] = ids[0], ids[1], ids[2]
+    # Three chunks of the CLI's rows: answered, garbled (offline), refused (none).
+    n = CHUNK
+    subjects = [ids[3 + i % (len(ids) - 3)] for i in range(2 * n + 40)]
+    subjects[0], subjects[n], subjects[2 * n] = ids[0], ids[1], ids[2]
     write_table(tmp_path / "list.csv", subjects, invalid=False)
     gateway = Gateway(platform.url, garble={ids[1]}, refuse={ids[2]})
     try:
@@ -217,19 +219,19 @@ def test_a_mixed_batch_counts_rows_answered_online_offline_and_not_at_all(
     finally:
         gateway.close()
     assert done.returncode == 0, done.stderr
-    assert "在线核查 1000，离线核查 1000，未核查 40，无效 0" in done.stdout, done.stdout
-    for n, (row, subject) in enumerate(zip(out, subjects, strict=True)):
-        if n < 2000:
-            assert row[VERDICT].endswith(verdicts[subject]), (n, row)
-        if n < 1000:
+    assert f"在线核查 {n}，离线核查 {n}，未核查 40，无效 0" in done.stdout, done.stdout
+    for i, (row, subject) in enumerate(zip(out, subjects, strict=True)):
+        if i < 2 * n:
+            assert row[VERDICT].endswith(verdicts[subject]), (i, row)
+        if i < n:
             assert row[SOURCE] == "信用平台 / platform"
-        elif n < 2000:
+        elif i < 2 * n:
             assert "离线快照" in row[SOURCE] and synced_words(tmp_path) in row[SOURCE]
         else:  # a refusal is no outage: not answered offline either
             assert row[VALIDATION].startswith("未核查") and "403" in row[VALIDATION], row
             assert all(part in row[VALIDATION] for part in REFUSAL.split(" / ")), row
             assert row[VERDICT] == row[SOURCE] == ""
-    assert (logged(tmp_path, "platform"), logged(tmp_path, "offline")) == (1000, 1000)
+    assert (logged(tmp_path, "platform"), logged(tmp_path, "offline")) == (n, n)
 
 
 def test_a_snapshot_older_than_the_limit_no_longer_answers(tmp_path, env, platform):

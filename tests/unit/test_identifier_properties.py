@@ -84,3 +84,20 @@ def test_a_code_inside_a_scanned_string_is_found(case, template):
     code, kind = case
     parsed = parse_as_the_clerk_would(template.format(code), kind)
     assert (parsed.normalized, parsed.kind, parsed.extracted) == (code, kind, True)
+
+
+
+@given(credit_codes(), st.sampled_from("0123456789ABCDEFGHJKLMNPQRTUWXY"))
+def test_credit_code_check_character_agrees_with_stdnum(code, last):
+    # The parser computes the check character itself (stdnum's cleaning was most of a
+    # parse's time): a code is accepted exactly when its last character is stdnum's.
+    from stdnum.cn import uscc
+
+    expected = uscc.calc_check_digit(code[:17])
+    try:
+        parse_identifier(code[:17] + last, kind="uscc")
+    except IdentifierError as exc:
+        assert exc.reason is Reason.BAD_CHECK_CHARACTER
+        assert last != expected and f"expected {expected}," in exc.en
+    else:
+        assert last == expected
