@@ -1,6 +1,6 @@
 """Child process of the ``gui_stall`` and ``memory`` figures: a counter window at work.
 
-``python -m bench.gui_session SETTINGS_JSON API_KEY WORK_DIR ROWS LATENCY_MS``
+``python -m bench.gui_session SETTINGS_JSON API_KEY WORK_DIR BATCH_FILE LATENCY_MS``
 
 Offscreen Qt, a fresh desk in ``WORK_DIR`` with SETTINGS (``platform_url`` the sandbox,
 its counter and department), the API key in memory, a supervisor and a clerk account,
@@ -11,8 +11,9 @@ frozen). A 10 ms PreciseTimer on the GUI thread records every gap between its ti
 while the window does, in turn:
 
 - ``idle``: nothing, for 2 s (what the machine's load alone does to the heartbeat);
-- ``batch``: Ctrl+B's batch window checks a ROWS-row CSV file (sample subjects over and
-  over) for GOV_PROCUREMENT, from ``start()`` to the result drawn (+300 ms);
+- ``batch``: Ctrl+B's batch window checks BATCH_FILE (the .xlsx list of distinct subjects
+  that ``bench.fig_gui._batch_file`` wrote) for GOV_PROCUREMENT, from ``start()`` to the
+  result drawn (+300 ms);
 - ``sync``: F5 (``sync_now``) from an empty snapshot, to the report shown (+300 ms);
 - ``check``: a check of a clear sample subject while the platform holds every ``/v1/``
   answer LATENCY_MS (``POST /sandbox/faults {"latency_ms": ...}``), to the card (+300 ms).
@@ -26,10 +27,10 @@ thread Python call over 20 ms (for finding a stall's cause; the hook slows that 
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -41,11 +42,11 @@ CLERK, PASSWORD = "bench-clerk", "bench-clerk-pass"
 _BASE = [0]  # the profiler's stack depth inside run_until's loop.exec (see _trace_slow)
 
 
-def _trace_slow(threshold: float = 0.02) -> list:
+def _trace_slow() -> list:
     """With ``BENCH_GUI_TRACE=1``: every Python call the event loop makes on this (the GUI)
-    thread that takes longer than ``threshold`` s, as (start, seconds, where). Slows the
-    GUI thread's Python code (a profiler hook), so only for finding a stall's cause."""
-    slow: list = []
+    thread, as (start, seconds, code). Slows the GUI thread's Python code (a profiler
+    hook), so only for finding a stall's cause."""
+    calls: list = []  # every call at the loop's depth: (start, seconds, code)
     stack: list = []
     base = _BASE
 
@@ -54,18 +55,49 @@ def _trace_slow(threshold: float = 0.02) -> list:
             stack.append((time.perf_counter(), frame))
         elif event == "return" and stack:
             began, called = stack.pop()
-            if len(stack) == base[0] and time.perf_counter() - began > threshold:
+            if len(stack) == base[0]:
                 code = called.f_code
-                slow.append((began, round(time.perf_counter() - began, 4),
-                             f"{code.co_filename.split('/work/main/')[-1]}:"
-                             f"{code.co_firstlineno}:{code.co_name}"))
+                calls.append((began, time.perf_counter() - began, code))
 
     sys.setprofile(hook)
     _BASE.append(stack)  # run_until reads the depth it waits at
-    return slow
+    return calls
 
 
-def main(settings: dict, api_key: str, work: Path, rows: int, latency_ms: int) -> dict:
+def _where(code) -> str:
+    return f"{code.co_filename.rpartition('/wt/')[2]}:{code.co_firstlineno}:{code.co_name}"
+
+
+def _report_trace(name: str, started: float, ticks: list[float], calls: list,
+                  sched: list[tuple[int, int]]) -> None:
+    """To stderr: the phase's five worst gaps, each with the GUI thread's time on a core,
+    waiting for one (the kernel's schedstat: the machine's load) and asleep (waiting for
+    the interpreter lock, as the event loop is due every 10 ms), the Python time in it and
+    its costliest functions; then every single call over 20 ms."""
+    gaps = sorted(range(len(ticks) - 1), key=lambda i: ticks[i] - ticks[i + 1])[:5]
+    for i in gaps:
+        a, b = ticks[i], ticks[i + 1]
+        cpu, queued = ((sched[i + 1][0] - sched[i][0]) / 1e6, (sched[i + 1][1] - sched[i][1]) / 1e6)
+        sys.stderr.write(f"{name}: gap {(b - a) * 1000:.0f} ms at {a - started:.3f} s: on a core "
+                         f"{cpu:.0f} ms, queued {queued:.0f} ms, asleep "
+                         f"{(b - a) * 1000 - cpu - queued:.0f} ms\n")
+        inside: dict = {}
+        for began, took, code in calls:
+            if a <= began < b:
+                n, total = inside.get(code, (0, 0.0))
+                inside[code] = (n + 1, total + took)
+        python = sum(t for _, t in inside.values())
+        top = sorted(inside.items(), key=lambda kv: -kv[1][1])[:3]
+        sys.stderr.write(f"    Python {python * 1000:.0f} ms: " + ", ".join(
+                             f"{_where(c)} x{n} {t * 1000:.0f} ms" for c, (n, t) in top) + "\n")
+    for began, took, code in calls:
+        if began >= started and took > 0.02:
+            sys.stderr.write(f"  slow call at {began - started:.3f} s: "
+                             f"{took * 1000:.0f} ms {_where(code)}\n")
+    calls.clear()
+
+
+def main(settings: dict, api_key: str, work: Path, path: Path, latency_ms: int) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import httpx
     from PySide6.QtCore import QEventLoop, Qt, QTimer
@@ -87,14 +119,6 @@ def main(settings: dict, api_key: str, work: Path, rows: int, latency_ms: int) -
     headers = {"Authorization": f"Bearer {api_key}"}
     answer = httpx.get(f"{url}/sandbox/samples", headers=headers, timeout=600)
     samples = control.SamplesOut.model_validate_json(answer.raise_for_status().content)
-    subjects = [(s.id, s.name) for v in ("prohibit", "restrict", "alert", "incentive", "clear")
-                for s in getattr(samples, v)]
-    path = work / "batch.csv"
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
-        out = csv.writer(f)
-        out.writerow(["序号", "名称", "统一社会信用代码/身份证号"])
-        out.writerows([str(i + 1), subjects[i % len(subjects)][1], subjects[i % len(subjects)][0]]
-                      for i in range(rows))
 
     secrets = SecretStore(memory=True)
     secrets.set(API_KEY, api_key)
@@ -114,7 +138,18 @@ def main(settings: dict, api_key: str, work: Path, rows: int, latency_ms: int) -
     heartbeat = QTimer()
     heartbeat.setInterval(10)
     heartbeat.setTimerType(Qt.TimerType.PreciseTimer)
-    heartbeat.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    sched: list[tuple[int, int]] = []  # with a trace: the GUI thread's schedstat per tick
+    if slow is None:
+        heartbeat.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    else:
+        stat = open(f"/proc/self/task/{threading.get_native_id()}/schedstat", "rb")  # noqa: SIM115
+
+        def tick() -> None:
+            ticks.append(time.perf_counter())
+            stat.seek(0)
+            sched.append(tuple(map(int, stat.read().split()[:2])))
+
+        heartbeat.timeout.connect(tick)
     heartbeat.start()
 
     def run_until(done, timeout: float, then_ms: int = 0) -> None:
@@ -141,7 +176,8 @@ def main(settings: dict, api_key: str, work: Path, rows: int, latency_ms: int) -
 
     def phase(name: str, begin, done, timeout: float) -> dict:
         ticks.clear()
-        ticks.append(time.perf_counter())
+        sched.clear()
+        (tick if slow is not None else lambda: ticks.append(time.perf_counter()))()
         started = time.perf_counter()
         begin()
         run_until(done, timeout)
@@ -151,14 +187,7 @@ def main(settings: dict, api_key: str, work: Path, rows: int, latency_ms: int) -
         run_until(lambda: True, 5, then_ms=300)  # the result drawn
         gaps = sorted(b - a for a, b in zip(ticks, ticks[1:], strict=False))
         if slow is not None:
-            worst = sorted(zip(ticks, ticks[1:], strict=False), key=lambda t: t[0] - t[1])[:5]
-            where = [(round(a - started, 3), round((b - a) * 1000)) for a, b in worst]
-            sys.stderr.write(f"{name}: worst gaps (s after start, ms): {where}\n")
-            for began, took, where in slow:
-                if began >= started:
-                    sys.stderr.write(f"  slow call at {began - started:.3f} s: "
-                                     f"{took * 1000:.0f} ms {where}\n")
-            slow.clear()
+            _report_trace(name, started, ticks, slow, sched)
         return {"phase": name, "max_ms": round(gaps[-1] * 1000, 1),
                 "p99_ms": round(gaps[int(0.99 * (len(gaps) - 1))] * 1000, 1),
                 "ticks": len(gaps), "seconds": round(seconds, 2), "maxrss": peak_rss_kib()}
@@ -218,7 +247,7 @@ def main(settings: dict, api_key: str, work: Path, rows: int, latency_ms: int) -
 
 
 if __name__ == "__main__":
-    got = main(json.loads(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), int(sys.argv[4]),
+    got = main(json.loads(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]),
                int(sys.argv[5]))
     sys.stdout.write("RESULT " + json.dumps(got) + "\n")
     sys.stdout.flush()
