@@ -21,8 +21,10 @@ while the window does, in turn:
 The event loop runs throughout (a nested ``QEventLoop``, as ``ui.app`` does at start-up),
 never ``processEvents`` with sleeps. Prints one JSON line: per phase the longest gap, the
 99th percentile gap, ticks, seconds, and the peak RSS (KiB) after start-up and each phase.
-With ``BENCH_GUI_TRACE=1`` it also writes to stderr each phase's worst gaps and every GUI-
-thread Python call over 20 ms (for finding a stall's cause; the hook slows that thread).
+With ``BENCH_GUI_TRACE=1`` it also writes to stderr each phase's worst gaps (split by the
+kernel's schedstat into time on a core, queued for one and asleep) and every GUI-thread
+Python call over 20 ms (for finding a stall's cause; the hook slows that thread);
+``BENCH_GUI_TRACE=sched`` only the split, without the hook.
 """
 
 from __future__ import annotations
@@ -74,6 +76,12 @@ def _report_trace(name: str, started: float, ticks: list[float], calls: list,
     waiting for one (the kernel's schedstat: the machine's load) and asleep (waiting for
     the interpreter lock, as the event loop is due every 10 ms), the Python time in it and
     its costliest functions; then every single call over 20 ms."""
+    queued = (sched[-1][1] - sched[0][1]) / 1e6
+    late = sum(max(0.0, (ticks[i + 1] - ticks[i]) * 1000 - 10
+                   - (sched[i + 1][0] - sched[i][0] + sched[i + 1][1] - sched[i][1]) / 1e6)
+               for i in range(len(ticks) - 1))
+    sys.stderr.write(f"{name}: {len(ticks) - 1} ticks; in all queued {queued:.0f} ms, asleep "
+                     f"past the 10 ms period {late:.0f} ms\n")
     gaps = sorted(range(len(ticks) - 1), key=lambda i: ticks[i] - ticks[i + 1])[:5]
     for i in gaps:
         a, b = ticks[i], ticks[i + 1]
@@ -133,7 +141,8 @@ def main(settings: dict, api_key: str, work: Path, path: Path, latency_ms: int) 
     window.show()
     QTimer.singleShot(0, collector.freeze)
 
-    slow = _trace_slow() if os.environ.get("BENCH_GUI_TRACE") else None
+    trace = os.environ.get("BENCH_GUI_TRACE", "")
+    slow = ([] if trace == "sched" else _trace_slow()) if trace else None
     ticks: list[float] = []
     heartbeat = QTimer()
     heartbeat.setInterval(10)
@@ -201,41 +210,46 @@ def main(settings: dict, api_key: str, work: Path, path: Path, latency_ms: int) 
     result["phases"].append(phase("idle", lambda: None, lambda: time.monotonic() > idle_until,
                                   10))
 
-    # (a) the batch window
-    window.open_batch()
-    batch = window.batch_window
-    run_until(lambda: batch.item_picker.count() > 0, 60)
-    batch.item_picker.set_code(ITEM)
-    loaded = []
-    batch.loaded.connect(loaded.append)
-    batch.load(path)
-    run_until(lambda: bool(loaded), 120)
-    finished = []
-    batch.finished.connect(finished.append)
-    info = phase("batch", batch.start, lambda: bool(finished), 1200)
-    info["checked"] = finished[0].checked
-    result["phases"].append(info)
-    batch.close()
+    # BENCH_GUI_PHASES=batch,sync (say) runs only those (profiling; the figures need all)
+    wanted = os.environ.get("BENCH_GUI_PHASES", "batch,sync,check").split(",")
+
+    # (a) the batch window ("batch" named n times: n runs of the same file, one window)
+    for _ in range(wanted.count("batch")):
+        window.open_batch()
+        batch = window.batch_window
+        run_until(lambda: batch.item_picker.count() > 0, 60)  # noqa: B023 - waited for here
+        batch.item_picker.set_code(ITEM)
+        loaded: list = []
+        batch.loaded.connect(loaded.append)
+        batch.load(path)
+        run_until(lambda: bool(loaded), 120)  # noqa: B023
+        finished: list = []
+        batch.finished.connect(finished.append)
+        info = phase("batch", batch.start, lambda: bool(finished), 1200)  # noqa: B023
+        info["checked"] = finished[0].checked
+        result["phases"].append(info)
+        batch.close()
 
     # (b) F5: sync from an empty snapshot
-    synced: list = []
-    ctx.events.synced.connect(synced.append)
-    info = phase("sync", window.sync_now,
-                 lambda: window.sync_action.isEnabled(), 3600)
-    info["entries"] = synced[0].entries if synced else None
-    result["phases"].append(info)
+    if "sync" in wanted:
+        synced: list = []
+        ctx.events.synced.connect(synced.append)
+        info = phase("sync", window.sync_now, lambda: window.sync_action.isEnabled(), 3600)
+        info["entries"] = synced[0].entries if synced else None
+        result["phases"].append(info)
 
     # (c) a check while the platform takes LATENCY_MS to answer
-    httpx.post(f"{url}/sandbox/faults", json={"latency_ms": latency_ms}, headers=headers,
-               timeout=30).raise_for_status()
-    try:
-        info = phase("check", lambda: window.run_check(samples.clear[0].id, ITEM),
-                     lambda: not window.checking, 120)
-    finally:
-        httpx.post(f"{url}/sandbox/faults", json={}, headers=headers,
+    if "check" in wanted:
+        httpx.post(f"{url}/sandbox/faults", json={"latency_ms": latency_ms}, headers=headers,
                    timeout=30).raise_for_status()
-    info["source"] = window.outcome.source if window.outcome else None
-    result["phases"].append(info)
+        try:
+            info = phase("check", lambda: window.run_check(samples.clear[0].id, ITEM),
+                         lambda: not window.checking, 120)
+        finally:
+            httpx.post(f"{url}/sandbox/faults", json={}, headers=headers,
+                       timeout=30).raise_for_status()
+        info["source"] = window.outcome.source if window.outcome else None
+        result["phases"].append(info)
 
     heartbeat.stop()
     window.close()
