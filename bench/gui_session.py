@@ -6,9 +6,9 @@ Offscreen Qt, a fresh desk in ``WORK_DIR`` with SETTINGS (``platform_url`` the s
 its counter and department), the API key in memory, a supervisor and a clerk account,
 the clerk signed in (``desktop.staff.session``, as the sign-in dialog does); nothing of the
 sandbox or the demo is imported, so the peak is the window's own. The counter window as
-``ui.app`` opens it (idle lock, garbage collection on the GUI thread, start-up objects
-frozen). A 10 ms PreciseTimer on the GUI thread records every gap between its ticks
-while the window does, in turn:
+``ui.app`` opens it (its CJK font, the interpreter's switch interval, idle lock, garbage
+collection on the GUI thread, start-up objects frozen). A 10 ms PreciseTimer on the GUI
+thread records every gap between its ticks while the window does, in turn:
 
 - ``idle``: nothing, for 2 s (what the machine's load alone does to the heartbeat);
 - ``batch``: Ctrl+B's batch window checks BATCH_FILE (the .xlsx list of distinct subjects
@@ -22,13 +22,15 @@ The event loop runs throughout (a nested ``QEventLoop``, as ``ui.app`` does at s
 never ``processEvents`` with sleeps. Prints one JSON line: per phase the longest gap, the
 99th percentile gap, ticks, seconds, and the peak RSS (KiB) after start-up and each phase.
 With ``BENCH_GUI_TRACE=1`` it also writes to stderr each phase's worst gaps (split by the
-kernel's schedstat into time on a core, queued for one and asleep) and every GUI-thread
-Python call over 20 ms (for finding a stall's cause; the hook slows that thread);
-``BENCH_GUI_TRACE=sched`` only the split, without the hook.
+kernel's schedstat into time on a core, queued for one and asleep), every garbage
+collection over 2 ms and every GUI-thread Python call over 20 ms (for finding a stall's
+cause; the hook slows that thread); ``BENCH_GUI_TRACE=sched`` all but the calls, without
+the hook. ``BENCH_GUI_PHASES=batch,batch,sync`` (say) runs only those phases.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -66,6 +68,27 @@ def _trace_slow() -> list:
     return calls
 
 
+_COLLECTIONS: list = []  # with a trace: (start, seconds, generation, on the GUI thread)
+
+
+def _trace_collections() -> None:
+    """Record every garbage collection over 2 ms: which generation, on which thread."""
+    gui = threading.get_ident()
+    began: dict = {}
+
+    def callback(phase: str, info: dict) -> None:
+        if phase == "start":
+            began[threading.get_ident()] = time.perf_counter(), time.thread_time()
+        elif (start := began.pop(threading.get_ident(), None)) is not None:
+            took = time.perf_counter() - start[0]
+            if took > 0.002:
+                _COLLECTIONS.append((start[0], took, time.thread_time() - start[1],
+                                     info["generation"], info["collected"],
+                                     threading.get_ident() == gui))
+
+    gc.callbacks.append(callback)
+
+
 def _where(code) -> str:
     return f"{code.co_filename.rpartition('/wt/')[2]}:{code.co_firstlineno}:{code.co_name}"
 
@@ -98,6 +121,12 @@ def _report_trace(name: str, started: float, ticks: list[float], calls: list,
         top = sorted(inside.items(), key=lambda kv: -kv[1][1])[:3]
         sys.stderr.write(f"    Python {python * 1000:.0f} ms: " + ", ".join(
                              f"{_where(c)} x{n} {t * 1000:.0f} ms" for c, (n, t) in top) + "\n")
+    for began, took, cpu, generation, collected, on_gui in _COLLECTIONS:
+        if began >= started:
+            sys.stderr.write(f"  collection at {began - started:.3f} s: generation {generation}, "
+                             f"{took * 1000:.0f} ms ({cpu * 1000:.0f} ms on a core, {collected} "
+                             f"collected) on the {'GUI' if on_gui else 'a runner'} thread\n")
+    _COLLECTIONS.clear()
     for began, took, code in calls:
         if began >= started and took > 0.02:
             sys.stderr.write(f"  slow call at {began - started:.3f} s: "
@@ -109,19 +138,24 @@ def main(settings: dict, api_key: str, work: Path, path: Path, latency_ms: int) 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import httpx
     from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QApplication
 
     from desktop.bootstrap import bootstrap
     from desktop.staff import accounts as staff
     from desktop.staff import session
     from desktop.staff.credentials import API_KEY, SecretStore
-    from ui.app import GuiThreadCollector
+    from ui.app import GuiThreadCollector, cjk_font_family, favour_gui_thread
     from ui.context import DeskContext
     from ui.counter.main_window import MainWindow
     from ui.session.idle_lock import IdleLock
     from ui.tasks import TaskRunner
 
     app = QApplication(sys.argv[:1])
+    family = cjk_font_family()  # as ui.app.run: the CJK font of resources/fonts.txt
+    if family:
+        app.setFont(QFont(family, app.font().pointSize()))
+    favour_gui_thread()
     collector = GuiThreadCollector(app)
     url = settings["platform_url"]
     headers = {"Authorization": f"Bearer {api_key}"}
@@ -143,6 +177,8 @@ def main(settings: dict, api_key: str, work: Path, path: Path, latency_ms: int) 
 
     trace = os.environ.get("BENCH_GUI_TRACE", "")
     slow = ([] if trace == "sched" else _trace_slow()) if trace else None
+    if trace:
+        _trace_collections()
     ticks: list[float] = []
     heartbeat = QTimer()
     heartbeat.setInterval(10)

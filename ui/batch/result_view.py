@@ -10,7 +10,7 @@ The labels here are input row numbers, so the widest is the longest number:
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSignalBlocker, QSize, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QHeaderView, QStyle, QStyleOptionHeader, QTableView, QWidget
 
@@ -50,12 +50,17 @@ def fit_columns(view: QTableView, model: BatchResultModel, id_column: int | None
     header = view.horizontalHeader()
     label_metrics = header.fontMetrics()
     start = model.result_start
-    for column in range(model.columnCount()):
-        label = str(model.headerData(column, Qt.Orientation.Horizontal))
-        width = label_metrics.horizontalAdvance(label) + 28  # room for the sort arrow
-        for text in model.sample(column, SIZE_SAMPLE):
-            width = max(width, metrics.horizontalAdvance(text) + 12)
-        header.resizeSection(column, REASON_WIDTH if column == start  # any state
-                             else min(width, MAX_COLUMN))
-    verdict, after = start + 2, id_column + 1 if id_column is not None else start
-    header.moveSection(header.visualIndex(verdict), min(after, header.count() - 1))
+    # The view hears each resize and move and repaints those columns once more after the
+    # first paint (QTableView's resize timer: another 10-15 ms of a 10,000-row result's
+    # first frame). The result was just reset, so one layout of the view covers them all.
+    with QSignalBlocker(header):
+        for column in range(model.columnCount()):
+            label = str(model.headerData(column, Qt.Orientation.Horizontal))
+            width = label_metrics.horizontalAdvance(label) + 28  # room for the sort arrow
+            for text in model.sample(column, SIZE_SAMPLE):
+                width = max(width, metrics.horizontalAdvance(text) + 12)
+            header.resizeSection(column, REASON_WIDTH if column == start  # any state
+                                 else min(width, MAX_COLUMN))
+        verdict, after = start + 2, id_column + 1 if id_column is not None else start
+        header.moveSection(header.visualIndex(verdict), min(after, header.count() - 1))
+    view.doItemsLayout()
