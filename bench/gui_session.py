@@ -1,18 +1,19 @@
 """Child process of the ``gui_stall`` and ``memory`` figures: a counter window at work.
 
-``python -m bench.gui_session SETTINGS_JSON API_KEY WORK_DIR ROWS LATENCY_MS``
+``python -m bench.gui_session SETTINGS_JSON API_KEY WORK_DIR BATCH_FILE LATENCY_MS``
 
 Offscreen Qt, a fresh desk in ``WORK_DIR`` with SETTINGS (``platform_url`` the sandbox,
 its counter and department), the API key in memory, a supervisor and a clerk account,
 the clerk signed in (``desktop.staff.session``, as the sign-in dialog does); nothing of the
 sandbox or the demo is imported, so the peak is the window's own. The counter window as
-``ui.app`` opens it (idle lock, garbage collection on the GUI thread, start-up objects
-frozen). A 10 ms PreciseTimer on the GUI thread records every gap between its ticks
-while the window does, in turn:
+``ui.app`` opens it (its CJK font, the interpreter's switch interval, idle lock, garbage
+collection on the GUI thread, start-up objects frozen). A 10 ms PreciseTimer on the GUI
+thread records every gap between its ticks while the window does, in turn:
 
 - ``idle``: nothing, for 2 s (what the machine's load alone does to the heartbeat);
-- ``batch``: Ctrl+B's batch window checks a ROWS-row CSV file (sample subjects over and
-  over) for GOV_PROCUREMENT, from ``start()`` to the result drawn (+300 ms);
+- ``batch``: Ctrl+B's batch window checks BATCH_FILE (the .xlsx list of distinct subjects
+  that ``bench.fig_gui._batch_file`` wrote) for GOV_PROCUREMENT, from ``start()`` to the
+  result drawn (+300 ms);
 - ``sync``: F5 (``sync_now``) from an empty snapshot, to the report shown (+300 ms);
 - ``check``: a check of a clear sample subject while the platform holds every ``/v1/``
   answer LATENCY_MS (``POST /sandbox/faults {"latency_ms": ...}``), to the card (+300 ms).
@@ -20,16 +21,20 @@ while the window does, in turn:
 The event loop runs throughout (a nested ``QEventLoop``, as ``ui.app`` does at start-up),
 never ``processEvents`` with sleeps. Prints one JSON line: per phase the longest gap, the
 99th percentile gap, ticks, seconds, and the peak RSS (KiB) after start-up and each phase.
-With ``BENCH_GUI_TRACE=1`` it also writes to stderr each phase's worst gaps and every GUI-
-thread Python call over 20 ms (for finding a stall's cause; the hook slows that thread).
+With ``BENCH_GUI_TRACE=1`` it also writes to stderr each phase's worst gaps (split by the
+kernel's schedstat into time on a core, queued for one and asleep), every garbage
+collection over 2 ms and every GUI-thread Python call over 20 ms (for finding a stall's
+cause; the hook slows that thread); ``BENCH_GUI_TRACE=sched`` all but the calls, without
+the hook. ``BENCH_GUI_PHASES=batch,batch,sync`` (say) runs only those phases.
 """
 
 from __future__ import annotations
 
-import csv
+import gc
 import json
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -41,11 +46,11 @@ CLERK, PASSWORD = "bench-clerk", "bench-clerk-pass"
 _BASE = [0]  # the profiler's stack depth inside run_until's loop.exec (see _trace_slow)
 
 
-def _trace_slow(threshold: float = 0.02) -> list:
+def _trace_slow() -> list:
     """With ``BENCH_GUI_TRACE=1``: every Python call the event loop makes on this (the GUI)
-    thread that takes longer than ``threshold`` s, as (start, seconds, where). Slows the
-    GUI thread's Python code (a profiler hook), so only for finding a stall's cause."""
-    slow: list = []
+    thread, as (start, seconds, code). Slows the GUI thread's Python code (a profiler
+    hook), so only for finding a stall's cause."""
+    calls: list = []  # every call at the loop's depth: (start, seconds, code)
     stack: list = []
     base = _BASE
 
@@ -54,47 +59,108 @@ def _trace_slow(threshold: float = 0.02) -> list:
             stack.append((time.perf_counter(), frame))
         elif event == "return" and stack:
             began, called = stack.pop()
-            if len(stack) == base[0] and time.perf_counter() - began > threshold:
+            if len(stack) == base[0]:
                 code = called.f_code
-                slow.append((began, round(time.perf_counter() - began, 4),
-                             f"{code.co_filename.split('/work/main/')[-1]}:"
-                             f"{code.co_firstlineno}:{code.co_name}"))
+                calls.append((began, time.perf_counter() - began, code))
 
     sys.setprofile(hook)
     _BASE.append(stack)  # run_until reads the depth it waits at
-    return slow
+    return calls
 
 
-def main(settings: dict, api_key: str, work: Path, rows: int, latency_ms: int) -> dict:
+_COLLECTIONS: list = []  # with a trace: (start, seconds, generation, on the GUI thread)
+
+
+def _trace_collections() -> None:
+    """Record every garbage collection over 2 ms: which generation, on which thread."""
+    gui = threading.get_ident()
+    began: dict = {}
+
+    def callback(phase: str, info: dict) -> None:
+        if phase == "start":
+            began[threading.get_ident()] = time.perf_counter(), time.thread_time()
+        elif (start := began.pop(threading.get_ident(), None)) is not None:
+            took = time.perf_counter() - start[0]
+            if took > 0.002:
+                _COLLECTIONS.append((start[0], took, time.thread_time() - start[1],
+                                     info["generation"], info["collected"],
+                                     threading.get_ident() == gui))
+
+    gc.callbacks.append(callback)
+
+
+def _where(code) -> str:
+    return f"{code.co_filename.rpartition('/wt/')[2]}:{code.co_firstlineno}:{code.co_name}"
+
+
+def _report_trace(name: str, started: float, ticks: list[float], calls: list,
+                  sched: list[tuple[int, int]]) -> None:
+    """To stderr: the phase's five worst gaps, each with the GUI thread's time on a core,
+    waiting for one (the kernel's schedstat: the machine's load) and asleep (waiting for
+    the interpreter lock, as the event loop is due every 10 ms), the Python time in it and
+    its costliest functions; then every single call over 20 ms."""
+    queued = (sched[-1][1] - sched[0][1]) / 1e6
+    late = sum(max(0.0, (ticks[i + 1] - ticks[i]) * 1000 - 10
+                   - (sched[i + 1][0] - sched[i][0] + sched[i + 1][1] - sched[i][1]) / 1e6)
+               for i in range(len(ticks) - 1))
+    sys.stderr.write(f"{name}: {len(ticks) - 1} ticks; in all queued {queued:.0f} ms, asleep "
+                     f"past the 10 ms period {late:.0f} ms\n")
+    gaps = sorted(range(len(ticks) - 1), key=lambda i: ticks[i] - ticks[i + 1])[:5]
+    for i in gaps:
+        a, b = ticks[i], ticks[i + 1]
+        cpu, queued = ((sched[i + 1][0] - sched[i][0]) / 1e6, (sched[i + 1][1] - sched[i][1]) / 1e6)
+        sys.stderr.write(f"{name}: gap {(b - a) * 1000:.0f} ms at {a - started:.3f} s: on a core "
+                         f"{cpu:.0f} ms, queued {queued:.0f} ms, asleep "
+                         f"{(b - a) * 1000 - cpu - queued:.0f} ms\n")
+        inside: dict = {}
+        for began, took, code in calls:
+            if a <= began < b:
+                n, total = inside.get(code, (0, 0.0))
+                inside[code] = (n + 1, total + took)
+        python = sum(t for _, t in inside.values())
+        top = sorted(inside.items(), key=lambda kv: -kv[1][1])[:3]
+        sys.stderr.write(f"    Python {python * 1000:.0f} ms: " + ", ".join(
+                             f"{_where(c)} x{n} {t * 1000:.0f} ms" for c, (n, t) in top) + "\n")
+    for began, took, cpu, generation, collected, on_gui in _COLLECTIONS:
+        if began >= started:
+            sys.stderr.write(f"  collection at {began - started:.3f} s: generation {generation}, "
+                             f"{took * 1000:.0f} ms ({cpu * 1000:.0f} ms on a core, {collected} "
+                             f"collected) on the {'GUI' if on_gui else 'a runner'} thread\n")
+    _COLLECTIONS.clear()
+    for began, took, code in calls:
+        if began >= started and took > 0.02:
+            sys.stderr.write(f"  slow call at {began - started:.3f} s: "
+                             f"{took * 1000:.0f} ms {_where(code)}\n")
+    calls.clear()
+
+
+def main(settings: dict, api_key: str, work: Path, path: Path, latency_ms: int) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import httpx
     from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QApplication
 
     from desktop.bootstrap import bootstrap
     from desktop.staff import accounts as staff
     from desktop.staff import session
     from desktop.staff.credentials import API_KEY, SecretStore
-    from ui.app import GuiThreadCollector
+    from ui.app import GuiThreadCollector, cjk_font_family, favour_gui_thread
     from ui.context import DeskContext
     from ui.counter.main_window import MainWindow
     from ui.session.idle_lock import IdleLock
     from ui.tasks import TaskRunner
 
     app = QApplication(sys.argv[:1])
+    family = cjk_font_family()  # as ui.app.run: the CJK font of resources/fonts.txt
+    if family:
+        app.setFont(QFont(family, app.font().pointSize()))
+    favour_gui_thread()
     collector = GuiThreadCollector(app)
     url = settings["platform_url"]
     headers = {"Authorization": f"Bearer {api_key}"}
     answer = httpx.get(f"{url}/sandbox/samples", headers=headers, timeout=600)
     samples = control.SamplesOut.model_validate_json(answer.raise_for_status().content)
-    subjects = [(s.id, s.name) for v in ("prohibit", "restrict", "alert", "incentive", "clear")
-                for s in getattr(samples, v)]
-    path = work / "batch.csv"
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
-        out = csv.writer(f)
-        out.writerow(["序号", "名称", "统一社会信用代码/身份证号"])
-        out.writerows([str(i + 1), subjects[i % len(subjects)][1], subjects[i % len(subjects)][0]]
-                      for i in range(rows))
 
     secrets = SecretStore(memory=True)
     secrets.set(API_KEY, api_key)
@@ -109,12 +175,26 @@ def main(settings: dict, api_key: str, work: Path, rows: int, latency_ms: int) -
     window.show()
     QTimer.singleShot(0, collector.freeze)
 
-    slow = _trace_slow() if os.environ.get("BENCH_GUI_TRACE") else None
+    trace = os.environ.get("BENCH_GUI_TRACE", "")
+    slow = ([] if trace == "sched" else _trace_slow()) if trace else None
+    if trace:
+        _trace_collections()
     ticks: list[float] = []
     heartbeat = QTimer()
     heartbeat.setInterval(10)
     heartbeat.setTimerType(Qt.TimerType.PreciseTimer)
-    heartbeat.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    sched: list[tuple[int, int]] = []  # with a trace: the GUI thread's schedstat per tick
+    if slow is None:
+        heartbeat.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    else:
+        stat = open(f"/proc/self/task/{threading.get_native_id()}/schedstat", "rb")  # noqa: SIM115
+
+        def tick() -> None:
+            ticks.append(time.perf_counter())
+            stat.seek(0)
+            sched.append(tuple(map(int, stat.read().split()[:2])))
+
+        heartbeat.timeout.connect(tick)
     heartbeat.start()
 
     def run_until(done, timeout: float, then_ms: int = 0) -> None:
@@ -141,7 +221,8 @@ def main(settings: dict, api_key: str, work: Path, rows: int, latency_ms: int) -
 
     def phase(name: str, begin, done, timeout: float) -> dict:
         ticks.clear()
-        ticks.append(time.perf_counter())
+        sched.clear()
+        (tick if slow is not None else lambda: ticks.append(time.perf_counter()))()
         started = time.perf_counter()
         begin()
         run_until(done, timeout)
@@ -151,14 +232,7 @@ def main(settings: dict, api_key: str, work: Path, rows: int, latency_ms: int) -
         run_until(lambda: True, 5, then_ms=300)  # the result drawn
         gaps = sorted(b - a for a, b in zip(ticks, ticks[1:], strict=False))
         if slow is not None:
-            worst = sorted(zip(ticks, ticks[1:], strict=False), key=lambda t: t[0] - t[1])[:5]
-            where = [(round(a - started, 3), round((b - a) * 1000)) for a, b in worst]
-            sys.stderr.write(f"{name}: worst gaps (s after start, ms): {where}\n")
-            for began, took, where in slow:
-                if began >= started:
-                    sys.stderr.write(f"  slow call at {began - started:.3f} s: "
-                                     f"{took * 1000:.0f} ms {where}\n")
-            slow.clear()
+            _report_trace(name, started, ticks, slow, sched)
         return {"phase": name, "max_ms": round(gaps[-1] * 1000, 1),
                 "p99_ms": round(gaps[int(0.99 * (len(gaps) - 1))] * 1000, 1),
                 "ticks": len(gaps), "seconds": round(seconds, 2), "maxrss": peak_rss_kib()}
@@ -172,41 +246,46 @@ def main(settings: dict, api_key: str, work: Path, rows: int, latency_ms: int) -
     result["phases"].append(phase("idle", lambda: None, lambda: time.monotonic() > idle_until,
                                   10))
 
-    # (a) the batch window
-    window.open_batch()
-    batch = window.batch_window
-    run_until(lambda: batch.item_picker.count() > 0, 60)
-    batch.item_picker.set_code(ITEM)
-    loaded = []
-    batch.loaded.connect(loaded.append)
-    batch.load(path)
-    run_until(lambda: bool(loaded), 120)
-    finished = []
-    batch.finished.connect(finished.append)
-    info = phase("batch", batch.start, lambda: bool(finished), 1200)
-    info["checked"] = finished[0].checked
-    result["phases"].append(info)
-    batch.close()
+    # BENCH_GUI_PHASES=batch,sync (say) runs only those (profiling; the figures need all)
+    wanted = os.environ.get("BENCH_GUI_PHASES", "batch,sync,check").split(",")
+
+    # (a) the batch window ("batch" named n times: n runs of the same file, one window)
+    for _ in range(wanted.count("batch")):
+        window.open_batch()
+        batch = window.batch_window
+        run_until(lambda: batch.item_picker.count() > 0, 60)  # noqa: B023 - waited for here
+        batch.item_picker.set_code(ITEM)
+        loaded: list = []
+        batch.loaded.connect(loaded.append)
+        batch.load(path)
+        run_until(lambda: bool(loaded), 120)  # noqa: B023
+        finished: list = []
+        batch.finished.connect(finished.append)
+        info = phase("batch", batch.start, lambda: bool(finished), 1200)  # noqa: B023
+        info["checked"] = finished[0].checked
+        result["phases"].append(info)
+        batch.close()
 
     # (b) F5: sync from an empty snapshot
-    synced: list = []
-    ctx.events.synced.connect(synced.append)
-    info = phase("sync", window.sync_now,
-                 lambda: window.sync_action.isEnabled(), 3600)
-    info["entries"] = synced[0].entries if synced else None
-    result["phases"].append(info)
+    if "sync" in wanted:
+        synced: list = []
+        ctx.events.synced.connect(synced.append)
+        info = phase("sync", window.sync_now, lambda: window.sync_action.isEnabled(), 3600)
+        info["entries"] = synced[0].entries if synced else None
+        result["phases"].append(info)
 
     # (c) a check while the platform takes LATENCY_MS to answer
-    httpx.post(f"{url}/sandbox/faults", json={"latency_ms": latency_ms}, headers=headers,
-               timeout=30).raise_for_status()
-    try:
-        info = phase("check", lambda: window.run_check(samples.clear[0].id, ITEM),
-                     lambda: not window.checking, 120)
-    finally:
-        httpx.post(f"{url}/sandbox/faults", json={}, headers=headers,
+    if "check" in wanted:
+        httpx.post(f"{url}/sandbox/faults", json={"latency_ms": latency_ms}, headers=headers,
                    timeout=30).raise_for_status()
-    info["source"] = window.outcome.source if window.outcome else None
-    result["phases"].append(info)
+        try:
+            info = phase("check", lambda: window.run_check(samples.clear[0].id, ITEM),
+                         lambda: not window.checking, 120)
+        finally:
+            httpx.post(f"{url}/sandbox/faults", json={}, headers=headers,
+                       timeout=30).raise_for_status()
+        info["source"] = window.outcome.source if window.outcome else None
+        result["phases"].append(info)
 
     heartbeat.stop()
     window.close()
@@ -218,7 +297,7 @@ def main(settings: dict, api_key: str, work: Path, rows: int, latency_ms: int) -
 
 
 if __name__ == "__main__":
-    got = main(json.loads(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), int(sys.argv[4]),
+    got = main(json.loads(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]),
                int(sys.argv[5]))
     sys.stdout.write("RESULT " + json.dumps(got) + "\n")
     sys.stdout.flush()

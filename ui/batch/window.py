@@ -37,6 +37,7 @@ from desktop.batch.files import BatchFileError, InputTable, read_table
 from desktop.batch.output import check_target, write_table
 from desktop.batch.service import BatchReport, ProgressThrottle, heap_frozen
 from desktop.bootstrap import Services
+from ui.batch.result_view import RowNumberHeader, fit_columns
 from ui.context import DeskContext
 from ui.i18n import said
 from ui.widgets import theme
@@ -45,9 +46,6 @@ from ui.widgets.table_models import BatchProxy, BatchResultModel
 
 PROGRESS_INTERVAL = 0.05  # seconds: at most 20 progress signals a second reach the GUI
 CHUNK = 250  # rows per request: a shorter hold of the interpreter lock per parsed answer
-_MAX_COLUMN = 320  # px: long measures are read in the tooltip, not by widening the table
-_REASON_WIDTH = 240  # px for 核验, whatever the rows sampled: the start of any reason
-_SIZE_SAMPLE = 50  # rows measured to size the columns
 _FILTER_DELAY = 200  # ms after the last keystroke before a 10,000-row result is filtered
 
 
@@ -109,6 +107,7 @@ class BatchWindow(QWidget):
         self.proxy = BatchProxy(self)
         self.proxy.setSourceModel(self.model)
         self.view = QTableView()
+        self.view.setVerticalHeader(RowNumberHeader(self.model, self.view))
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -306,7 +305,7 @@ class BatchWindow(QWidget):
         self.report = report
         self.model.set_result(header, rows)
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self._fit_columns()
+        fit_columns(self.view, self.model, self._checked[1].id_column if self._checked else None)
         if self.progress.maximum() == 0:  # no chunk answered (all invalid, or cancelled)
             self.progress.setRange(0, 1)
             self.progress.setValue(0 if report.cancelled else 1)
@@ -332,24 +331,6 @@ class BatchWindow(QWidget):
         self.progress.setFormat(self.tr("失败"))
         self._set_running(False)
         self._say(self.tr("✖ 批量核查失败：%1").replace("%1", said(exc)), error=True)
-
-    def _fit_columns(self) -> None:
-        """Size columns by the header and the first rows (QTableView's own measuring asks
-        every cell of a 100-row sample for several roles: 20-35 ms of a frozen window),
-        and show the verdict right after the identifier, where the eye already is."""
-        metrics = self.view.fontMetrics()
-        header = self.view.horizontalHeader()
-        label_metrics = header.fontMetrics()
-        start = self.model.result_start
-        for column in range(self.model.columnCount()):
-            label = str(self.model.headerData(column, Qt.Orientation.Horizontal))
-            width = label_metrics.horizontalAdvance(label) + 28  # room for the sort arrow
-            for text in self.model.sample(column, _SIZE_SAMPLE):
-                width = max(width, metrics.horizontalAdvance(text) + 12)
-            header.resizeSection(column, _REASON_WIDTH if column == start  # any state
-                                 else min(width, _MAX_COLUMN))
-        verdict, after = start + 2, self._checked[1].id_column + 1 if self._checked else start
-        header.moveSection(header.visualIndex(verdict), min(after, header.count() - 1))
 
     def _show_summary(self) -> None:
         r = self.report

@@ -38,6 +38,9 @@ PAGE = 500  # rows a batch view takes per fetchMore
 
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _TEXT_ROLES = (_DISPLAY, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole)
+_BATCH_ROLES = frozenset(int(r) for r in (
+    *_TEXT_ROLES, STATUS_ROLE, VERDICT_ROLE, Qt.ItemDataRole.BackgroundRole,
+    Qt.ItemDataRole.ForegroundRole))  # the roles BatchResultModel.data answers
 _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 
@@ -47,8 +50,12 @@ _BACKGROUND = {batch.STATUS_INVALID: QColor(theme.ROW_BACKGROUND["invalid"]),
                batch.STATUS_CANCELLED: QColor(theme.ROW_BACKGROUND["cancelled"]),
                "overdue": QColor(theme.ROW_BACKGROUND["overdue"])}
 _ROW_TEXT = QColor(theme.ROW_TEXT)
+# Brushes made once: a paint asks every visible cell for its colours.
+_BACKGROUND_BRUSH = {status: QBrush(color) for status, color in _BACKGROUND.items()}
+_ROW_TEXT_BRUSH = QBrush(_ROW_TEXT)
 _MARK = {batch.STATUS_INVALID: "✖ ", batch.STATUS_FAILED: "⚠ ", batch.STATUS_CANCELLED: "○ "}
 _VERDICT_COLOUR = {verdict: QColor(colour) for verdict, colour in theme.VERDICT_TEXT.items()}
+_VERDICT_BRUSH = {verdict: QBrush(colour) for verdict, colour in _VERDICT_COLOUR.items()}
 _RESULT_LABELS = (  # marked for lupdate, translated when shown (headerData)
     QT_TRANSLATE_NOOP("BatchResultModel", "核验"),
     QT_TRANSLATE_NOOP("BatchResultModel", "主体名称"),
@@ -180,7 +187,9 @@ class BatchResultModel(_ReadOnly):
             self._insert(min(PAGE, len(self._rows) - self._loaded))
 
     def data(self, index: _Index, role: int = _DISPLAY) -> object:
-        if not index.isValid() or index.row() >= self._loaded:
+        # A paint asks each visible cell for seven roles; four of them (font, alignment,
+        # decoration, check state) this model never answers: those return at once.
+        if role not in _BATCH_ROLES or not index.isValid() or index.row() >= self._loaded:
             return None
         at, column = self._order[index.row()], index.column()
         if role in _TEXT_ROLES:
@@ -197,13 +206,11 @@ class BatchResultModel(_ReadOnly):
         if role == VERDICT_ROLE:
             return batch.row_verdict(self._header, self._rows[at])
         if role == Qt.ItemDataRole.BackgroundRole:
-            color = _BACKGROUND.get(self._status_of(at))
-            return QBrush(color) if color is not None else None
+            return _BACKGROUND_BRUSH.get(self._status_of(at))
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == self.result_start + 2:
-                color = _VERDICT_COLOUR.get(batch.row_verdict(self._header, self._rows[at]) or "")
-                return QBrush(color) if color is not None else None
-            return QBrush(_ROW_TEXT) if self._status_of(at) in _BACKGROUND else None
+                return _VERDICT_BRUSH.get(batch.row_verdict(self._header, self._rows[at]) or "")
+            return _ROW_TEXT_BRUSH if self._status_of(at) in _BACKGROUND else None
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
