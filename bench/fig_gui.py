@@ -36,6 +36,7 @@ session runs once per bench run and serves both ``gui_stall`` and ``memory``.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import random
@@ -176,10 +177,17 @@ def _session(bench: Bench) -> dict:
         rows = bench.size(2_000, 10_000)
         settings = _settings(bench)  # starts the platform: its data file exists from here
         batch = _batch_file(bench, work / "投标人名单.xlsx", rows)
+        env = _env(bench, BENCH_DATA_KEY=base64.b64encode(os.urandom(32)).decode())
+        made = subprocess.run(
+            [sys.executable, "-m", "bench.gui_session", "setup", json.dumps(settings), KEY,
+             str(work)], cwd=ROOT, env=env, capture_output=True, text=True, encoding="utf-8",
+            timeout=600)
+        if made.returncode:
+            raise RuntimeError(f"gui_session setup failed: {made.stderr[-3000:]}")
         started = time.perf_counter()
         done = subprocess.run(
             [sys.executable, "-m", "bench.gui_session", json.dumps(settings), KEY,
-             str(work), str(batch), str(LATENCY_MS)], cwd=ROOT, env=_env(bench),
+             str(work), str(batch), str(LATENCY_MS)], cwd=ROOT, env=env,
             capture_output=True, text=True, encoding="utf-8", timeout=3600)
         if os.environ.get("BENCH_GUI_TRACE"):
             sys.stderr.write(done.stderr)

@@ -1,14 +1,18 @@
 """Child process of the ``gui_stall`` and ``memory`` figures: a counter window at work.
 
-``python -m bench.gui_session SETTINGS_JSON API_KEY WORK_DIR BATCH_FILE LATENCY_MS``
+``python -m bench.gui_session setup SETTINGS_JSON API_KEY WORK_DIR`` makes the desk in
+``WORK_DIR`` (SETTINGS: ``platform_url`` the sandbox, its counter and department; a
+supervisor and a clerk account), as an installed desk is made once; then
+``python -m bench.gui_session SETTINGS_JSON API_KEY WORK_DIR BATCH_FILE LATENCY_MS`` opens it
+as a desk starts every day (its schema current, so no migration code is loaded). The data
+key comes from ``BENCH_DATA_KEY`` in both, the API key from the command line (no keyring).
 
-Offscreen Qt, a fresh desk in ``WORK_DIR`` with SETTINGS (``platform_url`` the sandbox,
-its counter and department), the API key in memory, a supervisor and a clerk account,
-the clerk signed in (``desktop.staff.session``, as the sign-in dialog does); nothing of the
-sandbox or the demo is imported, so the peak is the window's own. The counter window as
-``ui.app`` opens it (its CJK font, the interpreter's switch interval, idle lock, garbage
-collection on the GUI thread, start-up objects frozen). A 10 ms PreciseTimer on the GUI
-thread records every gap between its ticks while the window does, in turn:
+Offscreen Qt, the clerk signed in (``desktop.staff.session``, as the sign-in dialog does);
+nothing of the sandbox or the demo is imported, so the peak is the window's own. The
+counter window as ``ui.app`` opens it (its CJK font, the interpreter's switch interval,
+idle lock, garbage collection on the GUI thread, start-up objects frozen). A 10 ms
+PreciseTimer on the GUI thread records every gap between its ticks while the window does,
+in turn:
 
 - ``idle``: nothing, for 2 s (what the machine's load alone does to the heartbeat);
 - ``batch``: Ctrl+B's batch window checks BATCH_FILE (the .xlsx list of distinct subjects
@@ -39,7 +43,6 @@ import time
 from pathlib import Path
 
 from bench.gui_start import peak_rss_kib
-from sandbox import schemas as control
 
 ITEM = "GOV_PROCUREMENT"
 CLERK, PASSWORD = "bench-clerk", "bench-clerk-pass"
@@ -134,6 +137,26 @@ def _report_trace(name: str, started: float, ticks: list[float], calls: list,
     calls.clear()
 
 
+def _secrets(api_key: str):
+    from desktop.staff.credentials import SecretStore
+
+    return SecretStore(environ={"CREDITDESK_API_KEY": api_key,
+                                "CREDITDESK_DATA_KEY": os.environ["BENCH_DATA_KEY"]})
+
+
+def setup(settings: dict, api_key: str, work: Path) -> None:
+    """The desk of the session, made once (migrations, accounts) in its own process."""
+    from desktop.bootstrap import bootstrap
+    from desktop.staff import accounts as staff
+
+    services = bootstrap(work / "desk", settings, secrets=_secrets(api_key))
+    try:
+        boss = staff.add(services.engine, "bench-sup", "基准科长", "supervisor", PASSWORD, None)
+        staff.add(services.engine, CLERK, "基准受理员", "clerk", PASSWORD, boss)
+    finally:
+        services.close()
+
+
 def main(settings: dict, api_key: str, work: Path, path: Path, latency_ms: int) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import httpx
@@ -142,9 +165,7 @@ def main(settings: dict, api_key: str, work: Path, path: Path, latency_ms: int) 
     from PySide6.QtWidgets import QApplication
 
     from desktop.bootstrap import bootstrap
-    from desktop.staff import accounts as staff
     from desktop.staff import session
-    from desktop.staff.credentials import API_KEY, SecretStore
     from ui.app import GuiThreadCollector, cjk_font_family, favour_gui_thread
     from ui.context import DeskContext
     from ui.counter.main_window import MainWindow
@@ -160,13 +181,10 @@ def main(settings: dict, api_key: str, work: Path, path: Path, latency_ms: int) 
     url = settings["platform_url"]
     headers = {"Authorization": f"Bearer {api_key}"}
     answer = httpx.get(f"{url}/sandbox/samples", headers=headers, timeout=600)
-    samples = control.SamplesOut.model_validate_json(answer.raise_for_status().content)
+    # plain JSON: the sandbox's schemas would import FastAPI into the window's peak
+    clear_id = answer.raise_for_status().json()["clear"][0]["id"]
 
-    secrets = SecretStore(memory=True)
-    secrets.set(API_KEY, api_key)
-    services = bootstrap(work / "desk", settings, secrets=secrets)
-    boss = staff.add(services.engine, "bench-sup", "基准科长", "supervisor", PASSWORD, None)
-    staff.add(services.engine, CLERK, "基准受理员", "clerk", PASSWORD, boss)
+    services = bootstrap(work / "desk", settings, secrets=_secrets(api_key))
     runner = TaskRunner()
     ctx = DeskContext(services, runner)
     ctx.sign_in(session.sign_in(services, CLERK, PASSWORD))
@@ -279,7 +297,7 @@ def main(settings: dict, api_key: str, work: Path, path: Path, latency_ms: int) 
         httpx.post(f"{url}/sandbox/faults", json={"latency_ms": latency_ms}, headers=headers,
                    timeout=30).raise_for_status()
         try:
-            info = phase("check", lambda: window.run_check(samples.clear[0].id, ITEM),
+            info = phase("check", lambda: window.run_check(clear_id, ITEM),
                          lambda: not window.checking, 120)
         finally:
             httpx.post(f"{url}/sandbox/faults", json={}, headers=headers,
@@ -296,7 +314,9 @@ def main(settings: dict, api_key: str, work: Path, path: Path, latency_ms: int) 
     return result
 
 
-if __name__ == "__main__":
+if __name__ == "__main__" and sys.argv[1] == "setup":
+    setup(json.loads(sys.argv[2]), sys.argv[3], Path(sys.argv[4]))
+elif __name__ == "__main__":
     got = main(json.loads(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]),
                int(sys.argv[5]))
     sys.stdout.write("RESULT " + json.dumps(got) + "\n")
