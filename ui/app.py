@@ -2,8 +2,9 @@
 
 Slow start-up work runs on a plain worker thread; the window itself never waits. On a
 desk, opening and migrating the cache and reaching the keyring start on that thread as
-soon as the settings are read, while the sign-in dialog shows (it reads the accounts
-once the desk is open); the demo's platform is made while a small progress window shows.
+soon as the sign-in dialog has drawn its first frame (its fields take typing from then
+on; it reads the accounts once the desk is open); the demo's platform is made while a
+small progress window shows.
 Only what the first frame needs is imported before it: the services' modules load on
 that thread, the counter window's after sign-in. A missing keyring, or a data key that is
 not the data directory's (``desktop.staff.desk_key``: nothing is written then), is said
@@ -245,10 +246,11 @@ _WINDOW_CORE = ("desktop.staff.session", "desktop.runtime", "desktop.counter.che
 
 
 def _opening(services: Services) -> tuple[Future, threading.Thread]:
-    """``_open_desk(services)`` on a plain thread, started now, then the window's core
-    modules imported there. The sign-in dialog's first job (on the runner) waits for the
-    desk to open before reading the accounts; the GUI thread waits for neither until the
-    event loop has ended."""
+    """``_open_desk(services)`` on a plain thread (the caller starts it: once the sign-in
+    dialog has drawn its first frame), then the window's core modules imported there.
+    The sign-in dialog's first job (on the runner) waits for the desk to open before
+    reading the accounts; the GUI thread waits for neither until the event loop has
+    ended."""
     future: Future = Future()
 
     def work() -> None:
@@ -260,9 +262,7 @@ def _opening(services: Services) -> tuple[Future, threading.Thread]:
         for name in _WINDOW_CORE:
             importlib.import_module(name)
 
-    thread = threading.Thread(target=work, name="creditdesk-start", daemon=True)
-    thread.start()
-    return future, thread
+    return future, threading.Thread(target=work, name="creditdesk-start", daemon=True)
 
 
 def _refused(exc: BaseException) -> int:
@@ -347,7 +347,10 @@ def _run(app: QApplication, demo: bool, data_dir: Path | None,
             from ui.session.sign_in_dialog import SignInDialog
 
             try:
-                if SignInDialog.sign_in(ctx, None, opening=opening) is None:
+                # The desk opens once the dialog's first frame is drawn: until then the
+                # start-up thread's imports would hold the interpreter lock it needs.
+                if SignInDialog.sign_in(ctx, None, opening=opening, made=lambda dialog:
+                                        after_first_frame(dialog, starting.start)) is None:
                     return EXIT_OK
             except Exception as exc:  # noqa: BLE001 - opening the desk failed: said
                 return _refused(exc)
@@ -357,8 +360,10 @@ def _run(app: QApplication, demo: bool, data_dir: Path | None,
         # The runner's last jobs finish (a decision being recorded, a sign-out entry);
         # then the sender and the timed jobs end and the log head, with those entries,
         # is anchored (or kept queued for the next start).
+        if starting is not None and starting.ident is None:
+            opening.cancel()  # closed before its first frame: the desk never began to open
         runner.wait(15000)
-        if starting is not None:
+        if starting is not None and starting.ident is not None:
             starting.join()  # the desk opened (or failed) and its imports ended before it closes
         services.runtime.stop()
         crashes.uninstall()

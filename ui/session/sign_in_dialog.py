@@ -21,6 +21,7 @@ runner, not before the dialog's first frame.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
@@ -181,11 +182,16 @@ class SignInDialog(DecisionDialog):
 
     @classmethod
     def sign_in(cls, ctx: DeskContext, parent: QWidget | None = None,
-                opening: Future | None = None) -> staff.Staff | None:
+                opening: Future | None = None,
+                made: Callable[[SignInDialog], object] | None = None) -> staff.Staff | None:
         """Who signed in (``ctx.sign_in`` was called), or None when cancelled; raises what
         ``opening`` raised. Blocks (``exec``): only at start-up, before any window; the
-        window opens the dialog with ``open()`` and reads ``person`` when it finished."""
+        window opens the dialog with ``open()`` and reads ``person`` when it finished.
+        ``made(dialog)`` is called before it shows (``ui.app`` starts the desk opening after
+        its first frame)."""
         dialog = cls(ctx, parent, opening)
+        if made is not None:
+            made(dialog)
         try:
             dialog.exec()
             if dialog.unusable is not None:
@@ -231,6 +237,8 @@ class SignInDialog(DecisionDialog):
     def _count_failed(self, exc: BaseException) -> None:
         self.waiting = False
         opening = self._opening
+        if opening is not None and opening.cancelled():
+            return  # closed before the desk began to open (``ui.app``): nothing to say
         if opening is not None and opening.done() and opening.exception() is exc:
             self.unusable = exc  # the desk did not open: the caller says why
             self.reject()
