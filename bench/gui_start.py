@@ -11,10 +11,12 @@ QMainWindow whose central widget is one focused QLineEdit, shown).
 two weeks of history made as ``--demo`` makes them (``sandbox.demo.start_demo``,
 ``sandbox.demo_history.write_history``), then the bare window.
 
-``python -m bench.gui_start desk DIR``: ``creditdesk gui --data-dir DIR`` (the key
-stand-ins ``CREDITDESK_API_KEY`` / ``CREDITDESK_DATA_KEY`` in the environment); the
-sign-in dialog is filled from ``BENCH_STAFF`` / ``BENCH_PASSWORD`` as soon as its staff-id
-field has focus (``SIGNIN`` is printed then) and submitted by its own button.
+``python -m bench.gui_start desk DIR``: ``creditdesk gui --data-dir DIR`` (its keys in
+the keyring session the parent started, ``bench/keyring_session.py``); the
+sign-in dialog is filled from ``BENCH_STAFF`` / ``BENCH_PASSWORD`` as soon as its fields
+take typing (the staff-id field focused and enabled in the shown dialog, and the event loop
+round once after that: ``SIGNIN`` is printed then) and submitted by its own button at once
+(typed ahead: the dialog signs in when the desk has opened and its accounts are read).
 
 Ready means: the window is shown, its input field (the counter window's lookup field) has
 keyboard focus, and the event loop has come round once after that. The line ``READY
@@ -115,19 +117,25 @@ def creditdesk(args: list[str]) -> int:
         return module is not None and isinstance(window, module.MainWindow) and (
             widget is window.lookup)
 
+    typed = []
+
     def sign_in(widget) -> bool:
         module = sys.modules.get("ui.session.sign_in_dialog")
         dialog = widget.window()
         if module is None or not isinstance(dialog, module.SignInDialog) or (
                 widget is not dialog.staff_id):
             return False
-        if not dialog.staff_id.text():
-            _say("SIGNIN")
-            dialog.staff_id.setText(os.environ["BENCH_STAFF"])
-            dialog.password.setText(os.environ["BENCH_PASSWORD"])
+        if not typed and widget.isEnabled() and dialog.isVisible():
+            typed.append(1)
             from PySide6.QtCore import QTimer
 
-            QTimer.singleShot(0, dialog.sign_in_button.click)
+            def usable() -> None:  # the loop came round once: the fields take typing
+                _say("SIGNIN")
+                dialog.staff_id.setText(os.environ["BENCH_STAFF"])
+                dialog.password.setText(os.environ["BENCH_PASSWORD"])
+                dialog.sign_in_button.click()  # before the desk is open, it waits for it
+
+            QTimer.singleShot(0, usable)
         return True
 
     real_gui = launcher._run_gui

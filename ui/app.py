@@ -2,8 +2,9 @@
 
 Slow start-up work runs on a plain worker thread; the window itself never waits. On a
 desk, opening and migrating the cache and reaching the keyring start on that thread as
-soon as the settings are read, while the sign-in dialog shows (it reads the accounts
-once the desk is open); the demo's platform is made while a small progress window shows.
+soon as the sign-in dialog has drawn its first frame (its fields take typing from then
+on; it reads the accounts once the desk is open); the demo's platform is made while a
+small progress window shows.
 Only what the first frame needs is imported before it: the services' modules load on
 that thread, the counter window's after sign-in. A missing keyring, or a data key that is
 not the data directory's (``desktop.staff.desk_key``: nothing is written then), is said
@@ -13,12 +14,13 @@ before the settings are opened: they speak the ``language`` of settings.json rea
 or the system's language on a first run and in the demo (``ui.i18n.start_language``); the
 core's message is shown in Chinese and English, or in English alone in English.
 
-Once the window shows, the local bridge (``ui.bridge.host``) starts listening for business
-systems on 127.0.0.1; it stops when the window closes.
-
-After sign-in the desk runtime (``desktop.runtime``: the outbox sender, the scheduled
-sync, anchors, retention) starts, once for the process; it stops after the event loop
-and the runner's last jobs end, anchoring the log head on its way out.
+Once the window has drawn its first frame (``after_first_frame``), the desk runtime
+(``desktop.runtime``: the outbox sender, the scheduled sync, anchors, retention) starts,
+once for the process, then the local bridge (``ui.bridge.host``) starts listening for
+business systems on 127.0.0.1 (its web framework loads on the runner), then start-up's
+objects are frozen out of the garbage collector's sight. The bridge stops when the window
+closes; the runtime after the event loop and the runner's last jobs end, anchoring the log
+head on its way out.
 
 The log file (``desktop.logfile``) is opened in the data directory before the desk is
 (the demo's once it is made), and closed before the demo's folder is removed;
@@ -38,7 +40,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEventLoop, QObject, QTimer
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
@@ -150,6 +152,43 @@ class GuiThreadCollector(QObject):
         gc.enable()
 
 
+class _FirstFrame(QObject):
+    """Runs ``jobs`` one per turn of the event loop, starting once ``window`` has painted
+    (or after ``FALLBACK_MS`` if it never does, e.g. shown minimised)."""
+
+    FALLBACK_MS = 1000
+
+    def __init__(self, window: QObject, jobs: Sequence[Callable[[], object]]) -> None:
+        super().__init__(window)
+        self.window, self.jobs = window, list(jobs)
+        self.started = False
+        window.installEventFilter(self)
+        QTimer.singleShot(self.FALLBACK_MS, self, self._start)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Paint and not self.started:
+            QTimer.singleShot(0, self, self._start)  # after this paint has ended
+        return False
+
+    def _start(self) -> None:
+        if self.started:
+            return
+        self.started = True
+        self.window.removeEventFilter(self)
+        self._next()
+
+    def _next(self) -> None:
+        if self.jobs:
+            self.jobs.pop(0)()
+            QTimer.singleShot(0, self, self._next)  # the loop comes round between jobs
+
+
+def after_first_frame(window: QObject, *jobs: Callable[[], object]) -> None:
+    """``jobs`` once ``window`` has drawn its first frame, one per loop turn: what the
+    first frame does not need waits for it."""
+    _FirstFrame(window, jobs)
+
+
 def _in_background(app: QApplication, label: str, fn: Callable[[], Any]) -> Any:
     """Run ``fn`` on a plain thread with a busy progress window; return or raise its result."""
     box: dict[str, Any] = {}
@@ -221,10 +260,11 @@ _WINDOW_CORE = ("desktop.staff.session", "desktop.runtime", "desktop.counter.che
 
 
 def _opening(services: Services) -> tuple[Future, threading.Thread]:
-    """``_open_desk(services)`` on a plain thread, started now, then the window's core
-    modules imported there. The sign-in dialog's first job (on the runner) waits for the
-    desk to open before reading the accounts; the GUI thread waits for neither until the
-    event loop has ended."""
+    """``_open_desk(services)`` on a plain thread (the caller starts it: once the sign-in
+    dialog has drawn its first frame), then the window's core modules imported there.
+    The sign-in dialog's first job (on the runner) waits for the desk to open before
+    reading the accounts; the GUI thread waits for neither until the event loop has
+    ended."""
     future: Future = Future()
 
     def work() -> None:
@@ -236,9 +276,7 @@ def _opening(services: Services) -> tuple[Future, threading.Thread]:
         for name in _WINDOW_CORE:
             importlib.import_module(name)
 
-    thread = threading.Thread(target=work, name="creditdesk-start", daemon=True)
-    thread.start()
-    return future, thread
+    return future, threading.Thread(target=work, name="creditdesk-start", daemon=True)
 
 
 def _refused(exc: BaseException) -> int:
@@ -324,18 +362,23 @@ def _run(app: QApplication, demo: bool, data_dir: Path | None,
             from ui.session.sign_in_dialog import SignInDialog
 
             try:
-                if SignInDialog.sign_in(ctx, None, opening=opening) is None:
+                # The desk opens once the dialog's first frame is drawn: until then the
+                # start-up thread's imports would hold the interpreter lock it needs.
+                if SignInDialog.sign_in(ctx, None, opening=opening, made=lambda dialog:
+                                        after_first_frame(dialog, starting.start)) is None:
                     return EXIT_OK
             except Exception as exc:  # noqa: BLE001 - opening the desk failed: said
                 return _refused(exc)
-        services.runtime.start()  # the sender and timed jobs: once, whatever windows do
-        return _run_window(app, ctx, check, channel, collector)
+        # the sender and timed jobs start once, whatever windows do: after the first frame
+        return _run_window(app, ctx, check, channel, collector, later=(services.runtime.start,))
     finally:
         # The runner's last jobs finish (a decision being recorded, a sign-out entry);
         # then the sender and the timed jobs end and the log head, with those entries,
         # is anchored (or kept queued for the next start).
+        if starting is not None and starting.ident is None:
+            opening.cancel()  # closed before its first frame: the desk never began to open
         runner.wait(15000)
-        if starting is not None:
+        if starting is not None and starting.ident is not None:
             starting.join()  # the desk opened (or failed) and its imports ended before it closes
         services.runtime.stop()
         crashes.uninstall()
@@ -426,7 +469,8 @@ def _open_bridge(ctx: DeskContext, windows: CounterWindows):
     return host
 
 
-def _run_inspection(app: QApplication, ctx: DeskContext, collector: GuiThreadCollector) -> int:
+def _run_inspection(app: QApplication, ctx: DeskContext, collector: GuiThreadCollector,
+                    later: Sequence[Callable[[], object]] = ()) -> int:
     """An inspector's window: the supervision view, no counter, no bridge, no channel (a
     check handed in has no counter to go to)."""
     from ui.session.idle_lock import IdleLock
@@ -435,7 +479,7 @@ def _run_inspection(app: QApplication, ctx: DeskContext, collector: GuiThreadCol
     window = InspectionWindow(ctx)
     window.set_idle_lock(IdleLock(ctx, window))
     window.show()
-    QTimer.singleShot(0, collector.freeze)
+    after_first_frame(window, *later, collector.freeze)
     app.setQuitOnLastWindowClosed(True)
     code = app.exec()
     window.deleteLater()
@@ -443,14 +487,22 @@ def _run_inspection(app: QApplication, ctx: DeskContext, collector: GuiThreadCol
 
 
 def _run_window(app: QApplication, ctx: DeskContext, check: tuple[str, str] | None,
-                channel: str | None, collector: GuiThreadCollector) -> int:
+                channel: str | None, collector: GuiThreadCollector,
+                later: Sequence[Callable[[], object]] = ()) -> int:
+    """The window; after its first frame, ``later`` (the runtime's start), the bridge and
+    the collector's freeze, one per loop turn."""
     if ctx.user is not None and ctx.user.is_inspector:
-        return _run_inspection(app, ctx, collector)
+        return _run_inspection(app, ctx, collector, later)
     windows = CounterWindows(app, ctx)
     listener = _listen(app, channel, windows)
     windows.window.show()
-    bridge = _open_bridge(ctx, windows)
-    QTimer.singleShot(0, collector.freeze)
+    bridge = None
+
+    def open_bridge() -> None:
+        nonlocal bridge
+        bridge = _open_bridge(ctx, windows)
+
+    after_first_frame(windows.window, *later, open_bridge, collector.freeze)
     if check is not None:
         QTimer.singleShot(0, lambda: windows.window.run_check(*check, source="check"))
     app.setQuitOnLastWindowClosed(True)

@@ -997,7 +997,7 @@ ID number: %2    Item: %3</translation>
     </message>
     <message>
         <source>正在打开本机数据…</source>
-        <translation>Opening this desk&apos;s data…</translation>
+        <translation type="vanished">Opening this desk&apos;s data…</translation>
     </message>
     <message>
         <source>启动失败：%1</source>
@@ -3162,7 +3162,7 @@ Verification code %3</translation>
     </message>
     <message>
         <source>正在读取账号…</source>
-        <translation>Reading accounts…</translation>
+        <translation type="vanished">Reading accounts…</translation>
     </message>
     <message>
         <source>工号</source>
@@ -3255,6 +3255,10 @@ Verification code %3</translation>
     <message>
         <source>无法读取账号</source>
         <translation>Cannot read the accounts</translation>
+    </message>
+    <message>
+        <source>正在打开本机数据…</source>
+        <translation>Opening this desk&apos;s data…</translation>
     </message>
     <message>
         <source>两次输入的密码不一致 / the two passwords differ</source>
