@@ -166,9 +166,10 @@ def main(settings: dict, api_key: str, work: Path, path: Path, latency_ms: int) 
 
     from desktop.bootstrap import bootstrap
     from desktop.staff import session
-    from ui.app import GuiThreadCollector, cjk_font_family, favour_gui_thread
+    from ui.app import cjk_font_family
     from ui.context import DeskContext
     from ui.counter.main_window import MainWindow
+    from ui.event_loop import GuiThreadCollector, favour_gui_thread
     from ui.session.idle_lock import IdleLock
     from ui.tasks import TaskRunner
 

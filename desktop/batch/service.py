@@ -321,7 +321,7 @@ def heap_frozen() -> Iterator[Callable[[], None]]:
 
     When nothing was frozen before (a command), everything is put back after the batch
     and its reference cycles are collected. When something was (the window freezes its
-    start-up objects, ``ui.app.GuiThreadCollector``), it all stays frozen: putting it back
+    start-up objects, ``ui.event_loop.GuiThreadCollector``), it all stays frozen: putting it back
     made every later full pass walk start-up's heap again on the GUI thread (a 713 ms
     stall during a sync after a batch); the batch's own cycles stay uncollected (none
     were found in 11,000 identifier parses).
