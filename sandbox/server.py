@@ -6,12 +6,14 @@ the first request; binds loopback unless told otherwise.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import socket
+import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import uvicorn
@@ -29,6 +31,38 @@ def default_db_url(seed: int, subjects: int) -> str:
     """A SQLite file per data set in the temp dir, reused so restarts are instant."""
     path = Path(tempfile.gettempdir()) / f"creditdesk-sandbox-s{seed}-n{subjects}.sqlite"
     return f"sqlite:///{path}"
+
+
+@contextlib.contextmanager
+def _generation_lock(path: Path) -> Iterator[None]:
+    """One process at a time fills (or checks, or rebuilds) the cache file ``path``; the
+    others wait here, then find the data set and reuse it. Without it two processes starting
+    on an empty file both generate, and the loser fails once its wait for SQLite's write
+    lock (30 s) runs out, or rebuilds the file under the winner. ``path.lock`` is kept."""
+    with open(f"{path}.lock", "a+b") as handle:
+        if sys.platform == "win32":
+            import msvcrt
+
+            while True:  # LK_LOCK gives up after 10 tries a second apart: keep waiting
+                try:
+                    handle.seek(0)
+                    msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+                    break
+                except OSError:
+                    continue
+            try:
+                yield
+            finally:
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class SandboxServer:
@@ -75,24 +109,32 @@ class SandboxServer:
 
     def prepare(self) -> None:
         """Generate (or reuse) the data set and build the app; binds nothing yet."""
+        if self.db_url != default_db_url(self.seed, self.subjects):
+            engine = make_engine(self.db_url)
+            self.summary = self._generate(engine)  # someone else's database: never wiped
+        else:
+            with _generation_lock(Path(self.db_url.removeprefix("sqlite:///"))):
+                engine = self._cached_data_set()
+        self.platform = Platform(engine, pilot=self.pilot)
+        if self.api_key is not None:
+            label = "serve (generated)" if self.key_generated else "serve --api-key"
+            self.platform.add_key(self.api_key, DEFAULT_COUNTER, DEFAULT_DEPARTMENT, label)
+        self.platform.sweep()
+
+    def _cached_data_set(self):
+        """The engine of our own cache file, its data set generated or reused."""
         engine = make_engine(self.db_url)
         try:
             self.summary = self._generate(engine)
         except ValueError:
-            if self.db_url != default_db_url(self.seed, self.subjects):
-                raise  # someone else's database: never wipe it
-            # Our own cache file, written by an older generator: rebuild it.
+            # Written by an older generator: rebuild it.
             engine.dispose()
             path = Path(self.db_url.removeprefix("sqlite:///"))
             for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
                 leftover.unlink(missing_ok=True)
             engine = make_engine(self.db_url)
             self.summary = self._generate(engine)
-        self.platform = Platform(engine, pilot=self.pilot)
-        if self.api_key is not None:
-            label = "serve (generated)" if self.key_generated else "serve --api-key"
-            self.platform.add_key(self.api_key, DEFAULT_COUNTER, DEFAULT_DEPARTMENT, label)
-        self.platform.sweep()
+        return engine
 
     def _generate(self, engine) -> GenerationSummary:
         return ensure_generated(

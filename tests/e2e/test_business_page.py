@@ -320,6 +320,7 @@ def test_the_page_says_pairing_is_closed_until_the_clerk_allows_it(
     qtbot.waitUntil(lambda: accept_enabled(browser), timeout=WAIT)
 
 
+@pytest.mark.xdist_group("bridge-port-27150")  # binds the default port
 @pytest.mark.parametrize("served_from, asked", [
     ("127.0.0.1", "https://evil.example"),
     # A page served from anywhere but 127.0.0.1 (a department's server; here "localhost")

@@ -19,7 +19,24 @@ from sandbox.process import SandboxProcess, spawn
 
 SEED, SUBJECTS = 7, 3000
 KEY = "integration-test-key-0123456789"
-PG_URL = os.environ.get("CREDITDESK_TEST_PG_URL")
+
+
+def _worker_database(url: str | None) -> str | None:
+    """Under pytest-xdist, a database of the worker's own beside the one named (created by
+    the ``sandbox`` fixture): the fixture wipes its database's schema, and two workers on
+    one database would wipe each other's platform."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    from sqlalchemy.engine import make_url
+
+    given = make_url(url)
+    return given.set(database=f"{given.database}_{worker}").render_as_string(
+        hide_password=False)
+
+
+GIVEN_PG_URL = os.environ.get("CREDITDESK_TEST_PG_URL")
+PG_URL = _worker_database(GIVEN_PG_URL)
 PG_SKIP = ("CREDITDESK_TEST_PG_URL is not set: PostgreSQL back-end not tested "
            "(.ci/run starts one)")
 # The postgresql parameter is always there, so a run without a database shows its tests
@@ -43,10 +60,19 @@ class Sandbox:
 
 
 def _reset_postgres(url: str) -> None:
-    from sqlalchemy import text
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
 
     from sandbox.storage import make_engine
 
+    if url != GIVEN_PG_URL:  # a worker's own database: created once, from the given one
+        name = make_url(url).database
+        given = create_engine(GIVEN_PG_URL, isolation_level="AUTOCOMMIT")
+        with given.connect() as conn:
+            if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                            {"name": name}).first() is None:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        given.dispose()
     engine = make_engine(url)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))

@@ -74,6 +74,7 @@ def close(qtbot, handler) -> None:
     qtbot.waitUntil(lambda: handler.dialog is None, timeout=WAIT)
 
 
+@pytest.mark.xdist_group("bridge-port-27150")  # the window's bridge: default port
 def test_a_window_session_leaves_a_private_log_with_numbers_masked(qtbot, platform, samples,
                                                                     tmp_path, monkeypatch):
     from ui import app

@@ -306,6 +306,7 @@ def drive(check, act, every: int = 50) -> None:
     QTimer.singleShot(0, poll)
 
 
+@pytest.mark.xdist_group("bridge-port-27150")  # the window's bridge takes the default port
 def test_the_app_starts_the_demo_signed_in_and_cleans_up_on_exit(qtbot):
     from ui import app
 
@@ -336,6 +337,7 @@ def test_the_app_starts_the_demo_signed_in_and_cleans_up_on_exit(qtbot):
     app.install_language(QApplication.instance(), "zh_CN")
 
 
+@pytest.mark.xdist_group("bridge-port-27150")  # the window's bridge: default port
 def test_first_run_creates_the_supervisor_then_opens_the_window(qtbot, platform, tmp_path,
                                                                 monkeypatch):
     from ui import app
