@@ -215,7 +215,6 @@ FAULTS = {
 }
 
 
-@pytest.mark.xdist_group("gui-stall")  # measures GUI stalls: one after another, one worker
 @pytest.mark.parametrize("fault", list(FAULTS))
 def test_every_fault_ends_in_time_offline_and_marked_with_the_gui_alive(
         qtbot, platform, samples, relay, faults, tmp_path, fault, tally):

@@ -225,7 +225,6 @@ def test_offline_answer_says_so_with_the_age_and_warns_when_stale(qtbot, tmp_pat
         services.close()
 
 
-@pytest.mark.xdist_group("gui-stall")  # measures GUI stalls: one after another, one worker
 def test_the_gui_thread_never_waits_for_a_slow_platform(qtbot, ctx, platform, samples):
     """While the platform holds its answer (5 s), the window goes on serving the clerk: the
     Enter returns at once with the check under way, the next scan is answered ("still
