@@ -6,8 +6,9 @@ Two kinds of identifier reach the counter:
 * the resident identity number of a person (公民身份号码, GB 11643-1999), including the
   older 15-digit form, which is converted to 18 digits.
 
-Check characters come from python-stdnum (``stdnum.cn.uscc``, ``stdnum.cn.ric``); the
-region table is stdnum's ``cn/loc`` database. Everything else here is the counter's
+The resident number's check digit comes from python-stdnum (``stdnum.cn.ric``), the
+credit code's is computed here by GB 32100-2015's rule (a property test holds it to
+``stdnum.cn.uscc``); the region table is stdnum's ``cn/loc`` database. Everything else here is the counter's
 own rules: normalisation of scanner and keyboard noise, pulling the one code out of a
 longer scanned string, and rejections that say exactly what is wrong in Chinese and
 English.
@@ -161,7 +162,7 @@ def mask(subject: SubjectId | str) -> str:
         except IdentifierError:
             # Unknown or ambiguous: mask whatever could be a person's number.
             looks_personal = (
-                len(value) == 18 and value[:17].isdigit() and value[17] in "0123456789X"
+                len(value) == 18 and _digits(value[:17]) and value[17] in "0123456789X"
             )
             kind = IdentifierKind.RESIDENT_ID if looks_personal else IdentifierKind.USCC
     if kind is IdentifierKind.RESIDENT_ID:
@@ -218,10 +219,10 @@ def _from_18(value: str, wanted: IdentifierKind | None) -> SubjectId:
 def _validate_uscc(value: str) -> SubjectId:
     if value[0] not in USCC_AUTHORITIES:
         raise _illegal(value, 0, "登记管理部门代码", "registration authority code", stage=1)
-    if not value[1].isdigit() or value[1] == "0":
+    if value[1] not in "123456789":
         raise _illegal(value, 1, "机构类别代码", "entity type code", stage=1)
     for pos in range(2, 8):
-        if not value[pos].isdigit():
+        if value[pos] not in _DIGITS:
             raise _illegal(value, pos, "登记管理机关行政区划码", "region code", stage=1)
     region = value[2:8]
     if region != _NATIONAL_REGION and not _known_region(region):
@@ -235,7 +236,7 @@ def _validate_uscc(value: str) -> SubjectId:
 
 def _validate_ric(value: str) -> SubjectId:
     for pos in range(17):
-        if not value[pos].isdigit():
+        if value[pos] not in _DIGITS:
             raise _illegal(value, pos, "居民身份号码", "resident identity number", stage=1)
     if not _known_region(value[:6]):
         raise _unknown_region(value[:6], stage=2)
@@ -247,6 +248,14 @@ def _validate_ric(value: str) -> SubjectId:
 
 
 _USCC_VALUE = {c: i for i, c in enumerate(USCC_ALPHABET)}
+# ASCII digits only: str.isdigit() also takes other scripts' digits (٣, ３ after folding
+# is 3, but ٣ stays), which the check-character tables do not know.
+_DIGITS = frozenset("0123456789")
+
+
+def _digits(text: str) -> bool:
+    return all(c in _DIGITS for c in text)
+
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)  # 3**i % 31
 
 
@@ -265,7 +274,7 @@ _VALIDATORS = {IdentifierKind.USCC: _validate_uscc, IdentifierKind.RESIDENT_ID: 
 def _from_legacy_15(value: str) -> SubjectId:
     """Convert a first-generation 15-digit number (YYMMDD birth date) to 18 digits."""
     for pos, ch in enumerate(value):
-        if not ch.isdigit():
+        if ch not in _DIGITS:
             raise _illegal(value, pos, "15位身份号码", "15-digit identity number", stage=1)
     if not _known_region(value[:6]):
         raise _unknown_region(value[:6], stage=2)

@@ -163,3 +163,16 @@ def test_mask_of_a_string_keeps_an_all_digit_credit_code_whole():
     assert code.isdigit() and parse_identifier(code).kind is IdentifierKind.USCC
     assert mask(code) == code
     assert mask(RIC) == "330602********" + RIC[14:]
+
+
+@pytest.mark.parametrize("typed", [
+    "9\u0663110000MA0000000X",  # an Arabic-Indic three as the entity type
+    "91\u066330602MA2BCDEF1X",  # ... in the region code
+    "3301\u06630219900101234",  # ... in a resident number
+])
+def test_another_scripts_digit_is_refused_with_a_reason_not_a_crash(typed):
+    # str.isdigit() takes these digits; the check-character tables do not know them.
+    with pytest.raises(IdentifierError) as raised:
+        parse_identifier(typed)
+    said = str(raised.value)
+    assert "\u0663" in said and " / " in said  # the character named, in both languages
