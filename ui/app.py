@@ -287,6 +287,9 @@ def _run(app: QApplication, demo: bool, data_dir: Path | None,
         runner.wait(15000)
         if starting is not None and starting.ident is not None:
             starting.join()  # the desk opened (or failed) and its imports ended before it closes
+            failed = opening.exception() if opening.done() and not opening.cancelled() else None
+            if failed is not None:  # said in a dialog, unless the clerk cancelled first
+                log.error("the desk did not open: %s: %s", type(failed).__name__, failed)
         services.runtime.stop()
         crashes.uninstall()
         crashes.deleteLater()
