@@ -8,10 +8,10 @@ Two kinds of identifier reach the counter:
 
 The resident number's check digit comes from python-stdnum (``stdnum.cn.ric``), the
 credit code's is computed here by GB 32100-2015's rule (a property test holds it to
-``stdnum.cn.uscc``); the region table is stdnum's ``cn/loc`` database. Everything else here is the counter's
-own rules: normalisation of scanner and keyboard noise, pulling the one code out of a
-longer scanned string, and rejections that say exactly what is wrong in Chinese and
-English.
+``stdnum.cn.uscc``); the region table is stdnum's ``cn/loc`` database. Everything else
+here is the counter's own rules: normalisation of scanner and keyboard noise, pulling the
+one code out of a longer scanned string, and rejections that say exactly what is wrong in
+Chinese and English.
 """
 
 from __future__ import annotations
