@@ -112,8 +112,10 @@ class Bench:
         (and TEMP, TMP) and XDG_RUNTIME_DIR / XDG_DATA_HOME / XDG_CONFIG_HOME /
         XDG_CACHE_HOME inside ``work/env``, then ``extra``.
 
-        The session bus stays reachable (a keyring may live there): when only the old
-        XDG_RUNTIME_DIR said where it is, its address is passed on explicitly.
+        The user's session bus is not passed on (no DBUS_SESSION_BUS_ADDRESS, and the
+        runtime dir is the run's own), so no child reaches the user's keyring: children
+        that need a keyring get the run's private one (``bench.keyring_session``), the
+        others key stand-ins.
         """
         env = dict(os.environ)
         home = self.work / "env"
@@ -125,10 +127,7 @@ class Bench:
             folder.chmod(0o700)  # Qt refuses a runtime dir others can read
             env[name] = str(folder)
         env["TEMP"] = env["TMP"] = env["TMPDIR"]  # what Windows' temp path reads
-        runtime = os.environ.get("XDG_RUNTIME_DIR")
-        if "DBUS_SESSION_BUS_ADDRESS" not in os.environ and runtime and \
-                Path(runtime, "bus").exists():
-            env["DBUS_SESSION_BUS_ADDRESS"] = f"unix:path={Path(runtime, 'bus')}"
+        env.pop("DBUS_SESSION_BUS_ADDRESS", None)
         return {**env, **extra}
 
     @contextlib.contextmanager

@@ -18,7 +18,8 @@ other figures' data) never pollutes a time or a peak.
   bare PySide6 process, QApplication and a QMainWindow with one focused QLineEdit, shown,
   timed the same way, in the same environment (bus and keyring running); for the demo, the
   same demo data made first in that bare process (making it is most of the demo's time).
-  Target: ratio <= 3.
+  Target: ratio <= 3 for the desk's two rows; the demo's row is for reference (no target:
+  its data making would decide any ratio).
 - ``gui_stall``: the longest gap of a 10 ms PreciseTimer on the GUI thread
   (``bench/gui_session.py``) during (a) a batch of 10,000 distinct subjects in the batch
   window (quick 2,000; an .xlsx of listed and random subjects, organisations and persons,
@@ -42,6 +43,7 @@ import base64
 import json
 import os
 import random
+import socket
 import sqlite3
 import statistics
 import subprocess
@@ -63,11 +65,19 @@ def _subjects(bench: Bench) -> int:
 
 
 def _settings(bench: Bench) -> dict:
-    """A desk of the shared platform: its URL, the counter and department of its key."""
+    """A desk of the shared platform: its URL, the counter and department of its key; its
+    bridge on a free loopback port of its own (a desk or demo beside the bench holds the
+    default one); the timed sync off, so the session's F5 sync from empty is the sync it
+    measures (the runtime's other jobs run as on a desk)."""
     from sandbox.server import DEFAULT_COUNTER, DEFAULT_DEPARTMENT
 
+    if getattr(bench, "_gui_bridge_port", None) is None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            bench._gui_bridge_port = probe.getsockname()[1]
     return {"platform_url": bench.platform(_subjects(bench)).url, "counter_id": DEFAULT_COUNTER,
-            "department": DEFAULT_DEPARTMENT, "default_items": "GOV_PROCUREMENT,FOOD_LICENCE"}
+            "department": DEFAULT_DEPARTMENT, "default_items": "GOV_PROCUREMENT,FOOD_LICENCE",
+            "bridge_port": bench._gui_bridge_port, "sync_minutes": 0}
 
 
 def _env(bench: Bench, **extra: str) -> dict:
@@ -165,11 +175,12 @@ def cold_start(bench: Bench) -> list[Row]:
                  f"once (typed ahead: the desk opened, accounts read, scrypt, sign-in "
                  f"entry), to the lookup field focused; {bare}"),
         Row("cold start: creditdesk gui --demo to the counter window", round(ours_demo * 1000),
-            round(demo_base * 1000), "ms", "ratio <= 3", ours_demo / demo_base <= 3,
+            round(demo_base * 1000), "ms", "(for reference)", None,
             note=f"median of {len(demo)}; ours: the demo platform and two weeks of history "
                  f"made in-process, signed in, to the lookup field focused; baseline: the "
-                 f"same demo data made, then the bare window ({ours_demo / base:.1f}x the "
-                 f"bare window alone)"),
+                 f"same demo data made, then the bare window; no target: making the data "
+                 f"is most of both, and against the bare window alone the demo is "
+                 f"{ours_demo / base:.1f}x"),
     ]
 
 

@@ -166,11 +166,9 @@ def main(settings: dict, api_key: str, work: Path, path: Path, latency_ms: int) 
 
     from desktop.bootstrap import bootstrap
     from desktop.staff import session
-    from ui.app import cjk_font_family
+    from ui.app import CounterWindows, cjk_font_family, open_bridge
     from ui.context import DeskContext
-    from ui.counter.main_window import MainWindow
-    from ui.event_loop import GuiThreadCollector, favour_gui_thread
-    from ui.session.idle_lock import IdleLock
+    from ui.event_loop import GuiThreadCollector, after_first_frame, favour_gui_thread
     from ui.tasks import TaskRunner
 
     app = QApplication(sys.argv[:1])
@@ -189,10 +187,12 @@ def main(settings: dict, api_key: str, work: Path, path: Path, latency_ms: int) 
     runner = TaskRunner()
     ctx = DeskContext(services, runner)
     ctx.sign_in(session.sign_in(services, CLERK, PASSWORD))
-    window = MainWindow(ctx)
-    window.set_idle_lock(IdleLock(ctx, window))
+    windows = CounterWindows(app, ctx)
+    window = windows.window
     window.show()
-    QTimer.singleShot(0, collector.freeze)
+    bridge = []  # as ui.app: after the first frame the runtime, the bridge, the freeze
+    after_first_frame(window, services.runtime.start,
+                      lambda: bridge.append(open_bridge(ctx, windows)), collector.freeze)
 
     trace = os.environ.get("BENCH_GUI_TRACE", "")
     slow = ([] if trace == "sched" else _trace_slow()) if trace else None
@@ -307,8 +307,11 @@ def main(settings: dict, api_key: str, work: Path, path: Path, latency_ms: int) 
         result["phases"].append(info)
 
     heartbeat.stop()
+    if bridge and bridge[0] is not None:
+        bridge[0].stop()
     window.close()
     runner.wait(30000)
+    services.runtime.stop()
     services.close()
     collector.stop()
     result["end_maxrss"] = peak_rss_kib()

@@ -62,8 +62,9 @@ _INSERT_OUTBOX = insert(outbox)
 # The writes of every check (its answer, its audit entry, the checked subject) and the
 # reads it makes go to SQLite as plain SQL with positional parameters: even a prebuilt
 # statement made SQLAlchemy process each parameter set again (most of a batch log's time,
-# a quarter of a check's writes besides the fsync). The SQL is made here from the tables,
-# so a column added to a table is not silently left out.
+# a quarter of a check's writes besides the fsync). The audit insert names every column of
+# its table; the others name theirs by hand, and ``_insert_sql`` checks at import that each
+# named column exists (a column added later must be added to their lists too).
 
 
 def _insert_sql(table, columns: tuple[str, ...], key: str = "",

@@ -364,7 +364,7 @@ def _listen(app: QApplication, channel: str | None, windows: CounterWindows):
     return listener
 
 
-def _open_bridge(ctx: DeskContext, windows: CounterWindows):
+def open_bridge(ctx: DeskContext, windows: CounterWindows):
     """The local bridge (``ui.bridge.host``) for business systems, when enabled."""
     if not ctx.services.settings["bridge_enabled"]:
         return None
@@ -408,11 +408,11 @@ def _run_window(app: QApplication, ctx: DeskContext, check: tuple[str, str] | No
     windows.window.show()
     bridge = None
 
-    def open_bridge() -> None:
+    def start_bridge() -> None:
         nonlocal bridge
-        bridge = _open_bridge(ctx, windows)
+        bridge = open_bridge(ctx, windows)
 
-    after_first_frame(windows.window, *later, open_bridge, collector.freeze)
+    after_first_frame(windows.window, *later, start_bridge, collector.freeze)
     if check is not None:
         QTimer.singleShot(0, lambda: windows.window.run_check(*check, source="check"))
     app.setQuitOnLastWindowClosed(True)

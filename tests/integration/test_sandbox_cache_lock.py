@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ import pytest
 from sandbox.generator import ensure_generated
 from sandbox.server import _generation_lock
 from sandbox.storage import make_engine
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED, SUBJECTS = 13, 2000
@@ -54,11 +54,9 @@ def test_a_second_process_waits_for_the_data_set_and_reuses_it(tmp_path):
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         try:
             assert child.stdout.readline() == "preparing\n", child.stderr.read()
-            deadline = time.monotonic() + 60
-            while not waits_for_a_lock(child.pid):
-                assert child.poll() is None, child.stderr.read()
-                assert time.monotonic() < deadline, "the second process never waited"
-                time.sleep(0.05)  # polling /proc/locks, not a wait for a fixed time
+            wait_until(lambda: waits_for_a_lock(child.pid) or child.poll() is not None, 60,
+                       "the second process waiting on the lock (/proc/locks)")
+            assert child.poll() is None, child.stderr.read()
             # While it waits, this process fills the file (as a first server would).
             ours = ensure_generated(make_engine(f"sqlite:///{path}"), seed=SEED,
                                     subjects=SUBJECTS)

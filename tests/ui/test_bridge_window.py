@@ -255,7 +255,7 @@ def test_a_taken_port_is_said_on_the_status_line_in_the_windows_language(
     from types import SimpleNamespace
 
     from tests.ui.desks import free_port
-    from ui.app import _open_bridge
+    from ui.app import open_bridge
 
     holder = socket.socket()
     port = free_port()
@@ -268,7 +268,7 @@ def test_a_taken_port_is_said_on_the_status_line_in_the_windows_language(
     window = open_window(qtbot, ctx)
     host = None
     try:
-        host = _open_bridge(ctx, SimpleNamespace(window=window))
+        host = open_bridge(ctx, SimpleNamespace(window=window))
         qtbot.waitUntil(lambda: "local bridge did not start" in window.message.text(),
                         timeout=WAIT)
         assert host.server is None

@@ -77,6 +77,7 @@ def test_without_a_postgresql_url_the_full_figure_says_so(bench, monkeypatch):
 
 def test_a_postgresql_run_that_fails_is_a_note_and_sqlite_still_counts(bench, monkeypatch):
     monkeypatch.setenv(fig_load.PG_ENV, "postgresql+psycopg:///nowhere")
+    monkeypatch.setattr(fig_load, "_bench_database", lambda url: url + "_bench")  # no server
 
     def measure(_bench, db, *_):
         if db != "sqlite":
@@ -91,10 +92,11 @@ def test_a_postgresql_run_that_fails_is_a_note_and_sqlite_still_counts(bench, mo
 
 def test_with_a_postgresql_url_both_back_ends_have_rows(bench, monkeypatch):
     monkeypatch.setenv(fig_load.PG_ENV, "postgresql+psycopg:///somewhere")
+    monkeypatch.setattr(fig_load, "_bench_database", lambda url: url + "_bench")  # no server
     calls = []
     monkeypatch.setattr(fig_load, "_measure", lambda _b, db, *_: calls.append(db) or measured())
     rows = fig_load.load(bench)
-    assert calls == ["postgresql+psycopg:///somewhere", "sqlite"]
+    assert calls == ["postgresql+psycopg:///somewhere_bench", "sqlite"]  # never the given one
     assert [r.figure.split(": ")[0] for r in rows] == (
         ["platform, 200 counters, SQLite"] * 6 + ["platform, 200 counters, PostgreSQL"] * 6)
     assert "PostgreSQL not" not in rows[0].note
