@@ -10,7 +10,8 @@ key comes from ``BENCH_DATA_KEY`` in both, the API key from the command line (no
 Offscreen Qt, the clerk signed in (``desktop.staff.session``, as the sign-in dialog does);
 nothing of the sandbox or the demo is imported, so the peak is the window's own. The
 counter window as ``ui.app`` opens it (its CJK font, the interpreter's switch interval,
-idle lock, garbage collection on the GUI thread, start-up objects frozen). A 10 ms
+idle lock, garbage collection on the GUI thread; after its first frame the desk runtime,
+the local bridge, start-up objects frozen). A 10 ms
 PreciseTimer on the GUI thread records every gap between its ticks while the window does,
 in turn:
 
