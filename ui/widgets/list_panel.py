@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QEvent, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -130,8 +130,16 @@ class ListPanel(QWidget):
         self._say(self.tr("✖ 无法读取：%1").replace("%1", said(exc)), error=True)
 
     def select_row(self, row: int) -> None:
-        """Select the row shown at ``row`` (keyboard users: the arrows do this)."""
-        self.view.selectRow(row)
+        """Select the row shown at ``row`` (keyboard users: the arrows do this).
+
+        Through the selection model, not ``QTableView.selectRow``: that one selects by the
+        cells' on-screen rectangles, which are empty until the view has laid out a model
+        just reset (a refresh that has not been drawn yet), and then selects nothing."""
+        index = self.proxy.index(row, 0)
+        if index.isValid():
+            flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
+                     | QItemSelectionModel.SelectionFlag.Rows)
+            self.view.selectionModel().setCurrentIndex(index, flags)
         self.view.setFocus()
 
     def _say(self, text: str, error: bool = False) -> None:
