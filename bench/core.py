@@ -21,6 +21,7 @@ import base64
 import contextlib
 import os
 import shutil
+import socket
 import statistics
 import tempfile
 import time
@@ -87,6 +88,13 @@ def best_of(fn: Callable[[], object], repeat: int) -> float:
         fn()
         runs.append(time.perf_counter() - started)
     return statistics.median(runs)
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on at this moment."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def ms(seconds: float) -> float:

@@ -29,13 +29,12 @@ settings the row names (the desk's own client is not touched). N is quick 2 / fu
 from __future__ import annotations
 
 import contextlib
-import socket
 import statistics
 import time
 
 import httpx
 
-from bench.core import KEY, Bench, Row, ms, timed
+from bench.core import KEY, Bench, Row, free_port, ms, timed
 
 SUBJECTS, SEED = 2000, 3
 DEADLINE = 2.0
@@ -114,9 +113,7 @@ def _sent_at():
 
 
 def _refused_url() -> str:
-    with socket.socket() as s:  # a loopback port with nothing listening
-        s.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{s.getsockname()[1]}"
+    return f"http://127.0.0.1:{free_port()}"  # nothing listens there
 
 
 def faults(bench: Bench) -> list[Row]:

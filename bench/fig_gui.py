@@ -46,7 +46,6 @@ import base64
 import json
 import os
 import random
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -54,7 +53,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.core import KEY, Bench, Row
+from bench.core import KEY, Bench, Row, free_port
 from bench.keyring_session import KeyringSession, store_api_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,9 +74,7 @@ def _settings(bench: Bench) -> dict:
     from sandbox.server import DEFAULT_COUNTER, DEFAULT_DEPARTMENT
 
     if getattr(bench, "_gui_bridge_port", None) is None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            bench._gui_bridge_port = probe.getsockname()[1]
+        bench._gui_bridge_port = free_port()
     return {"platform_url": bench.platform(_subjects(bench)).url, "counter_id": DEFAULT_COUNTER,
             "department": DEFAULT_DEPARTMENT, "default_items": "GOV_PROCUREMENT,FOOD_LICENCE",
             "bridge_port": bench._gui_bridge_port, "sync_minutes": 0}

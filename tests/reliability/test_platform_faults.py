@@ -176,7 +176,7 @@ class NotedSleep:
 
     def __call__(self, seconds: float) -> None:
         self.asked.append(seconds)
-        time.sleep(seconds)  # the wait the client asked for, as time.sleep would
+        time.sleep(seconds)  # paces the client's retries as its own sleep would (no sync)
 
 
 def synced_desk(relay: Relay, root, sleep=None) -> DeskContext:
